@@ -1,0 +1,44 @@
+import type { ModelKind } from '../config/model-kinds.ts';
+
+export type VersionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+
+/** What the registry knows of one version: who is (or was) training it, and its stored response. */
+export interface VersionRecord {
+  kind: ModelKind;
+  version: string;
+  status: VersionStatus;
+  executionId: string;
+  claimedAt: string;
+  finishedAt?: string;
+  /** The seed response, stored when the run SUCCEEDED: a repeated request answers with exactly this. */
+  response?: Record<string, unknown>;
+  /** Why a FAILED run failed (error name and cause). */
+  error?: { error: string; cause: string };
+}
+
+export type ClaimResult = { claimed: true; record: VersionRecord } | { claimed: false; existing: VersionRecord };
+
+/**
+ * The versions of each model kind and its `current` pointer.
+ * Locally: JSON files and a symlink; on AWS: DynamoDB with conditional writes only (no transactions).
+ */
+export interface ModelRegistry {
+  get(kind: ModelKind, version: string): Promise<VersionRecord | undefined>;
+  /**
+   * Conditional create: succeeds when the version is absent or FAILED (a retry), and then
+   * records it RUNNING under `executionId`. Otherwise returns the existing record untouched.
+   */
+  claim(kind: ModelKind, version: string, executionId: string): Promise<ClaimResult>;
+  /** RUNNING → SUCCEEDED with the response to answer repeated requests with. */
+  complete(kind: ModelKind, version: string, response: Record<string, unknown>): Promise<void>;
+  /** RUNNING → FAILED, freeing the claim so an identical request retries. */
+  fail(kind: ModelKind, version: string, error: { error: string; cause: string }): Promise<void>;
+  /** All records of a kind, oldest claim first. */
+  list(kind: ModelKind): Promise<VersionRecord[]>;
+  current(kind: ModelKind): Promise<string | undefined>;
+  /**
+   * Compare-and-swap of the `current` pointer: moves it to `next` only if it still points at
+   * `expected` (undefined = no current model yet). Returns whether it moved.
+   */
+  promote(kind: ModelKind, expected: string | undefined, next: string): Promise<boolean>;
+}

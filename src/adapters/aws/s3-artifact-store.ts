@@ -1,0 +1,104 @@
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { ArtifactStore } from '../../ports/artifact-store.ts';
+import { assertValidKey, normalizePrefix } from '../artifact-key.ts';
+
+/** DeleteObjects takes at most this many keys per request. */
+const DELETE_BATCH = 1000;
+
+/**
+ * The artifact store as an S3 bucket, optionally under a key prefix (`s3://bucket/prefix/...`).
+ * S3 writes of one object are atomic already: a reader sees the old or the new object.
+ */
+export class S3ArtifactStore implements ArtifactStore {
+  readonly location: string;
+  private readonly root: string; // '' or 'prefix/'
+
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+    prefix?: string,
+  ) {
+    const folder = prefix === undefined ? '' : normalizePrefix(prefix);
+    this.root = folder === '' ? '' : `${folder}/`;
+    this.location = `s3://${bucket}${folder === '' ? '' : `/${folder}`}`;
+  }
+
+  async put(key: string, body: Uint8Array | string): Promise<void> {
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), Body: body }));
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+      if (result.Body === undefined) return new Uint8Array();
+      return await result.Body.transformToByteArray();
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys = await this.listObjectKeys(prefix);
+    return keys.map((key) => key.slice(this.root.length)).sort();
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    if (normalizePrefix(prefix) === '') throw new Error('deletePrefix refuses the empty prefix (it would delete the whole store)');
+    const keys = await this.listObjectKeys(prefix);
+    for (let i = 0; i < keys.length; i += DELETE_BATCH) {
+      const batch = keys.slice(i, i + DELETE_BATCH);
+      const result = await this.client.send(
+        new DeleteObjectsCommand({
+          Bucket: this.bucket,
+          Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+        }),
+      );
+      if (result.Errors && result.Errors.length > 0) {
+        const first = result.Errors[0];
+        throw new Error(`S3 DeleteObjects failed for ${result.Errors.length} keys under ${this.location}/${prefix}; first: ${first.Key} ${first.Code} ${first.Message}`);
+      }
+    }
+  }
+
+  /** Full object keys under a folder-like prefix, following ListObjectsV2 pagination. */
+  private async listObjectKeys(prefix: string): Promise<string[]> {
+    const folder = normalizePrefix(prefix);
+    const Prefix = this.root + (folder === '' ? '' : `${folder}/`);
+    const keys: string[] = [];
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix, ContinuationToken }));
+      for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push(object.Key);
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken !== undefined);
+    return keys;
+  }
+
+  private objectKey(key: string): string {
+    assertValidKey(key);
+    return this.root + key;
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
+}

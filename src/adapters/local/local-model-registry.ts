@@ -1,0 +1,226 @@
+import { link, mkdir, open, readdir, readFile, readlink, rename, symlink, unlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { ModelKind } from '../../config/model-kinds.ts';
+import type { ClaimResult, ModelRegistry, VersionRecord } from '../../ports/model-registry.ts';
+import { assertExecutionId, assertModelKind, VersionStateError } from '../../registry/registry-errors.ts';
+import { assertVersion, isVersion } from '../../registry/version.ts';
+import { withFileLock } from './file-lock.ts';
+
+export interface LocalModelRegistryOptions {
+  /** How long to wait for a lock held by another caller before failing (default 10 s). */
+  lockTimeoutMs?: number;
+  clock?: () => Date;
+}
+
+let tempCounter = 0;
+const tempSuffix = () => `.tmp-${process.pid}-${++tempCounter}`;
+
+/**
+ * The registry on one machine, safe for concurrent callers in one process and across processes.
+ *
+ * Layout under `dataDir`:
+ * - `models/{kind}/current` → `{version}`: a relative symlink, the `current` pointer.
+ * - `registry/{kind}/{version}.json`: one record per version.
+ * - `registry/{kind}/.locks/`: lock files (O_EXCL), held for a few milliseconds.
+ *
+ * How each write stays correct under races:
+ * - claim of an absent version: the record is written to a temp file, then `link()`ed to its
+ *   name. link fails with EEXIST when the name exists, so exactly one creator wins, and no
+ *   reader ever sees a half-written record (a plain `open('wx')` + write would expose one).
+ * - claim of a FAILED version, complete, fail: read-check-replace under the version's lock
+ *   file; the replacement is a temp file renamed over the record (atomic).
+ * - promote: read-compare-replace of the symlink under the kind's `current` lock; the new link
+ *   is created under a temp name and renamed over `current` (atomic: never absent, never torn).
+ */
+export class LocalModelRegistry implements ModelRegistry {
+  private readonly dataDir: string;
+  private readonly lockTimeoutMs: number;
+  private readonly clock: () => Date;
+
+  constructor(dataDir: string, options: LocalModelRegistryOptions = {}) {
+    this.dataDir = resolve(dataDir);
+    this.lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  async get(kind: ModelKind, version: string): Promise<VersionRecord | undefined> {
+    return this.readRecord(this.recordPath(kind, version));
+  }
+
+  async claim(kind: ModelKind, version: string, executionId: string): Promise<ClaimResult> {
+    const path = this.recordPath(kind, version);
+    assertExecutionId(executionId);
+    const record: VersionRecord = { kind, version, status: 'RUNNING', executionId, claimedAt: this.clock().toISOString() };
+    if (await this.createRecord(path, record)) return { claimed: true, record };
+    return withFileLock(
+      this.versionLock(kind, version),
+      async () => {
+        const existing = await this.readRecord(path);
+        if (existing === undefined) throw new Error(`record ${path} vanished while claiming`); // records are never deleted
+        if (existing.status !== 'FAILED') return { claimed: false, existing };
+        await this.replaceRecord(path, record);
+        return { claimed: true, record };
+      },
+      this.lockTimeoutMs,
+    );
+  }
+
+  async complete(kind: ModelKind, version: string, response: Record<string, unknown>): Promise<void> {
+    await this.finish(kind, version, 'complete', (record) => {
+      delete record.error;
+      return { ...record, status: 'SUCCEEDED', finishedAt: this.clock().toISOString(), response };
+    });
+  }
+
+  async fail(kind: ModelKind, version: string, error: { error: string; cause: string }): Promise<void> {
+    await this.finish(kind, version, 'fail', (record) => {
+      delete record.response;
+      return { ...record, status: 'FAILED', finishedAt: this.clock().toISOString(), error: { error: error.error, cause: error.cause } };
+    });
+  }
+
+  async list(kind: ModelKind): Promise<VersionRecord[]> {
+    assertModelKind(kind);
+    const dir = join(this.dataDir, 'registry', kind);
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const records = await Promise.all(
+      names.filter((name) => name.endsWith('.json') && isVersion(name.slice(0, -5))).map((name) => this.readRecord(join(dir, name))),
+    );
+    return records
+      .filter((record): record is VersionRecord => record !== undefined)
+      .sort((a, b) => compare(a.claimedAt, b.claimedAt) || compare(a.version, b.version));
+  }
+
+  async current(kind: ModelKind): Promise<string | undefined> {
+    assertModelKind(kind);
+    return this.readPointer(kind);
+  }
+
+  async promote(kind: ModelKind, expected: string | undefined, next: string): Promise<boolean> {
+    assertModelKind(kind);
+    if (expected !== undefined) assertVersion(expected);
+    assertVersion(next);
+    const pointer = this.pointerPath(kind);
+    await mkdir(join(this.dataDir, 'models', kind), { recursive: true });
+    return withFileLock(
+      join(this.dataDir, 'registry', kind, '.locks', 'current.lock'),
+      async () => {
+        if ((await this.readPointer(kind)) !== expected) return false;
+        const temp = pointer + tempSuffix();
+        await symlink(next, temp); // relative target: the data dir can move
+        try {
+          await rename(temp, pointer);
+        } catch (error) {
+          await unlink(temp).catch(() => undefined);
+          throw error;
+        }
+        return true;
+      },
+      this.lockTimeoutMs,
+    );
+  }
+
+  private async finish(
+    kind: ModelKind,
+    version: string,
+    action: 'complete' | 'fail',
+    update: (record: VersionRecord) => VersionRecord,
+  ): Promise<void> {
+    const path = this.recordPath(kind, version);
+    await withFileLock(
+      this.versionLock(kind, version),
+      async () => {
+        const existing = await this.readRecord(path);
+        if (existing?.status !== 'RUNNING') throw new VersionStateError(kind, version, 'RUNNING', existing?.status ?? 'ABSENT', action);
+        await this.replaceRecord(path, update(existing));
+      },
+      this.lockTimeoutMs,
+    );
+  }
+
+  private recordPath(kind: ModelKind, version: string): string {
+    assertModelKind(kind);
+    assertVersion(version); // the pattern admits no '/', '.' segments or NUL: no path traversal
+    return join(this.dataDir, 'registry', kind, `${version}.json`);
+  }
+
+  private versionLock(kind: ModelKind, version: string): string {
+    return join(this.dataDir, 'registry', kind, '.locks', `${version}.lock`);
+  }
+
+  private pointerPath(kind: ModelKind): string {
+    return join(this.dataDir, 'models', kind, 'current');
+  }
+
+  private async readPointer(kind: ModelKind): Promise<string | undefined> {
+    const pointer = this.pointerPath(kind);
+    let target: string;
+    try {
+      target = await readlink(pointer);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return undefined;
+      if (code === 'EINVAL') throw new Error(`${pointer} is not a symlink; the current pointer must be one`);
+      throw error;
+    }
+    if (!isVersion(target)) throw new Error(`${pointer} points at ${JSON.stringify(target)}, which is not a version`);
+    return target;
+  }
+
+  private async readRecord(path: string): Promise<VersionRecord | undefined> {
+    try {
+      return JSON.parse(await readFile(path, 'utf8')) as VersionRecord;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  /** Conditional create: true when this call created the record, false when it already existed. */
+  private async createRecord(path: string, record: VersionRecord): Promise<boolean> {
+    const temp = await this.writeTemp(path, record);
+    try {
+      await link(temp, path);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    } finally {
+      await unlink(temp);
+    }
+  }
+
+  private async replaceRecord(path: string, record: VersionRecord): Promise<void> {
+    const temp = await this.writeTemp(path, record);
+    try {
+      await rename(temp, path);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async writeTemp(path: string, record: VersionRecord): Promise<string> {
+    const dir = join(path, '..');
+    await mkdir(dir, { recursive: true });
+    const temp = join(dir, `.${path.slice(dir.length + 1)}${tempSuffix()}`);
+    const handle = await open(temp, 'wx');
+    try {
+      await handle.writeFile(JSON.stringify(record, null, 2) + '\n');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return temp;
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

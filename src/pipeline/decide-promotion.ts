@@ -1,0 +1,60 @@
+import type { ArtifactStore } from '../ports/artifact-store.ts';
+import { getJson } from '../ports/artifact-store.ts';
+import type { ModelRegistry } from '../ports/model-registry.ts';
+import { decide, promotionMetric } from '../registry/promotion-rule.ts';
+import type { TrainingPlan } from './plan.ts';
+import type { Comparison } from './train-job.ts';
+import { METADATA_FILE, versionPrefix } from './write-model-files.ts';
+
+export interface PromotionOutcome {
+  promoted: boolean;
+  /** The model that was current when the decision was made (null for the first model). */
+  prior_version: string | null;
+  reason: string;
+  compared_on: 'first_model' | 'same_holdout' | 'stored_metrics';
+}
+
+interface VersionMetadata {
+  metrics: Record<string, number>;
+  comparison?: Comparison | null;
+}
+
+/**
+ * Decides whether the run's model replaces the current one (seed rules: lower val_loss,
+ * higher eval_sharpe / eval_cagr), then moves `current` with a compare-and-swap from the
+ * version the decision was made against, so two racing runs cannot both win.
+ */
+export async function decidePromotion(input: { plan: TrainingPlan }, deps: { store: ArtifactStore; registry: ModelRegistry }): Promise<PromotionOutcome> {
+  const { kind, version } = input.plan;
+  const candidate = await getJson<VersionMetadata>(deps.store, `${versionPrefix(kind, version)}/${METADATA_FILE}`);
+  if (!candidate) throw new Error(`${kind} ${version} has no metadata.json: the training job did not commit it`);
+
+  const current = await deps.registry.current(kind);
+  if (current === version) return { promoted: true, prior_version: null, reason: 'already the current model', compared_on: 'first_model' };
+
+  let decision: { promote: boolean; reason: string };
+  let comparedOn: PromotionOutcome['compared_on'];
+  if (!current) {
+    decision = decide({ kind, candidate: candidate.metrics });
+    comparedOn = 'first_model';
+  } else if (candidate.comparison?.against === current && candidate.comparison.compared_on === 'same_holdout') {
+    // The trainer evaluated the current model on this run's held-out set: compare like with like.
+    const metric = promotionMetric(kind).name;
+    decision = decide({
+      kind,
+      candidate: candidate.metrics,
+      current: { version: current, metrics: { [metric]: candidate.comparison.current_val_loss as number }, comparedOn: 'same_holdout' },
+    });
+    comparedOn = 'same_holdout';
+  } else {
+    const stored = await getJson<VersionMetadata>(deps.store, `${versionPrefix(kind, current)}/${METADATA_FILE}`);
+    decision = decide({ kind, candidate: candidate.metrics, current: { version: current, metrics: stored?.metrics ?? {}, comparedOn: 'stored_metrics' } });
+    comparedOn = 'stored_metrics';
+  }
+
+  if (!decision.promote) return { promoted: false, prior_version: current ?? null, reason: decision.reason, compared_on: comparedOn };
+  const moved = await deps.registry.promote(kind, current, version);
+  return moved
+    ? { promoted: true, prior_version: current ?? null, reason: decision.reason, compared_on: comparedOn }
+    : { promoted: false, prior_version: current ?? null, reason: `another run moved current away from ${current ?? 'none'} during this decision`, compared_on: comparedOn };
+}

@@ -1,0 +1,54 @@
+import { isAgentKind } from '../config/model-kinds.ts';
+import type { ArtifactStore } from '../ports/artifact-store.ts';
+import { getJson } from '../ports/artifact-store.ts';
+import type { ModelRegistry } from '../ports/model-registry.ts';
+import { readSnapshotOutcomes } from '../snapshots/train-snapshot.ts';
+import type { PromotionOutcome } from './decide-promotion.ts';
+import type { TrainingPlan } from './plan.ts';
+import { METADATA_FILE, versionPrefix } from './write-model-files.ts';
+
+export interface RecordResultInput {
+  plan: TrainingPlan;
+  promotion: PromotionOutcome;
+  published?: { hf_repo: string | null; hf_url: string | null } | null;
+}
+
+/**
+ * Builds the seed response of a finished run and stores it in the registry (the version is
+ * now SUCCEEDED: a repeated request answers with exactly this).
+ */
+export async function recordResult(input: RecordResultInput, deps: { store: ArtifactStore; registry: ModelRegistry }): Promise<Record<string, unknown>> {
+  const { plan, promotion } = input;
+  const meta = await getJson<{ metrics: Record<string, number>; comparison?: unknown }>(deps.store, `${versionPrefix(plan.kind, plan.version)}/${METADATA_FILE}`);
+  if (!meta) throw new Error(`${plan.kind} ${plan.version} has no metadata.json`);
+  const response: Record<string, unknown> = {
+    version: plan.version,
+    data_window_start: plan.window.start,
+    data_window_end: plan.window.end,
+    metrics: isAgentKind(plan.kind) ? meta.metrics : pick(meta.metrics, ['train_loss', 'val_loss', 'baseline_loss']),
+    promoted: promotion.promoted,
+    prior_version: promotion.prior_version,
+    ...(isAgentKind(plan.kind)
+      ? { symbols_used: plan.symbols }
+      : { hf_repo: input.published?.hf_repo ?? null, hf_url: input.published?.hf_url ?? null }),
+    // Extras beyond the seed schema: why promotion went as it did, and the snapshot backfill.
+    kind: plan.kind,
+    profile: plan.profile,
+    promotion: { reason: promotion.reason, compared_on: promotion.compared_on },
+  };
+  if (plan.snapshotYearEnds.length > 0) {
+    const outcomes = await readSnapshotOutcomes(deps.store, plan.kind, plan.version);
+    if (outcomes.length > 0) response.snapshots = outcomes.map((o) => ({ year_end: o.yearEnd, outcome: o.outcome }));
+  }
+  await deps.registry.complete(plan.kind, plan.version, response);
+  return response;
+}
+
+/** Marks the run FAILED (freeing its claim for a retry); `current` is never touched here. */
+export async function recordFailure(input: { plan: TrainingPlan; error: string; cause: string }, deps: { registry: ModelRegistry }): Promise<void> {
+  await deps.registry.fail(input.plan.kind, input.plan.version, { error: input.error, cause: input.cause });
+}
+
+function pick(metrics: Record<string, number>, names: string[]): Record<string, number> {
+  return Object.fromEntries(names.map((n) => [n, metrics[n]]));
+}

@@ -1,0 +1,97 @@
+import { isAgentKind, isForecasterKind, type ModelKind, type TrainMode } from '../config/model-kinds.ts';
+import { PROFILES, type ProfileName } from '../config/profiles.ts';
+import { fingerprintBars } from '../data/fingerprint.ts';
+import { loadBars } from '../data/load-bars.ts';
+import { computeVersion } from '../registry/version.ts';
+import type { DateRange, MarketData } from '../ports/market-data.ts';
+import type { ModelRegistry } from '../ports/model-registry.ts';
+import type { UniverseProvider } from '../ports/universe.ts';
+import { PriorModelRequiredError, UserInputError } from './errors.ts';
+import { TRAINER_CODE_VERSION, type TrainingInputs, type TrainingPlan } from './plan.ts';
+
+/** Agents fine-tune on the last 26 weeks (the seed's rule). */
+export const FINETUNE_WEEKS = 26;
+
+export interface PlanRequest {
+  kind: ModelKind;
+  mode: TrainMode;
+  profile: ProfileName;
+}
+
+export interface PlanDeps {
+  marketData: MarketData;
+  universe: UniverseProvider;
+  registry: ModelRegistry;
+}
+
+/**
+ * Turns a request into the exact inputs of a run (window from the profile, universe, config,
+ * data fingerprint) and the version they hash to. Reads data; writes nothing.
+ */
+export async function resolveTrainingPlan(req: PlanRequest, deps: PlanDeps): Promise<TrainingPlan> {
+  const profile = PROFILES[req.profile];
+  if (!profile) throw new UserInputError(`unknown profile "${req.profile}"`, ['profile']);
+  if (isForecasterKind(req.kind) && req.mode !== 'full') {
+    throw new UserInputError(`${req.kind} is a forecaster: it trains in full mode only`, ['mode']);
+  }
+
+  let baseVersion: string | undefined;
+  if (req.mode === 'finetune') {
+    baseVersion = await deps.registry.current(req.kind);
+    if (!baseVersion) throw new PriorModelRequiredError(req.kind, `/train/${req.kind}/full`);
+  }
+
+  const lastDate = await deps.marketData.lastDate();
+  const fullWindow: DateRange = {
+    start: profile.windowStart,
+    end: profile.windowEnd === 'latest' || profile.windowEnd > lastDate ? lastDate : profile.windowEnd,
+  };
+  const window = req.mode === 'finetune' ? { start: addDays(fullWindow.end, -7 * FINETUNE_WEEKS + 1), end: fullWindow.end } : fullWindow;
+
+  const ranked = await deps.universe.halalSymbols(window.end);
+  const limit = isAgentKind(req.kind) ? profile.maxAgentSymbols : profile.maxForecasterSymbols;
+  const symbols = ranked.slice(0, limit).sort();
+  if (symbols.length === 0) throw new UserInputError(`the halal universe is empty as of ${window.end}`);
+
+  const config = isAgentKind(req.kind)
+    ? { algorithm: req.kind.split('_')[0], forecaster: req.kind.split('_')[1], seed: profile.forecaster.seed, ...(baseVersion ? { baseVersion } : {}) }
+    : profile.forecaster;
+
+  const bars = await loadBars(deps.marketData, symbols, dataRange(window, profile.forecaster.lookbackDays));
+  const inputs: TrainingInputs = {
+    kind: req.kind,
+    mode: req.mode,
+    profile: req.profile,
+    window,
+    symbols,
+    config,
+    source: deps.marketData.source,
+    dataFingerprint: fingerprintBars(bars),
+    codeVersion: TRAINER_CODE_VERSION,
+  };
+  return { ...inputs, version: computeVersion(inputs), snapshotYearEnds: snapshotYearEnds(req.kind, window, profile.snapshotWarmupYears) };
+}
+
+/**
+ * The bars a run reads: the window plus enough calendar days before it for the lookback
+ * (60 trading days fit in 120 calendar days, holidays included).
+ */
+export function dataRange(window: DateRange, lookbackDays: number): DateRange {
+  return { start: addDays(window.start, -Math.ceil(lookbackDays * 2)), end: window.end };
+}
+
+/** Year ends from the window start + warm-up to the year before the window end (DESIGN: 2015-12-31 ... for a 2011 start). */
+export function snapshotYearEnds(kind: ModelKind, window: DateRange, warmupYears: number): string[] {
+  if (!isForecasterKind(kind)) return [];
+  const first = Number(window.start.slice(0, 4)) + warmupYears;
+  const last = Number(window.end.slice(0, 4)) - 1;
+  const years: string[] = [];
+  for (let y = first; y <= last; y++) years.push(`${y}-12-31`);
+  return years;
+}
+
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}

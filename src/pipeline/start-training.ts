@@ -1,0 +1,63 @@
+import type { ModelRegistry } from '../ports/model-registry.ts';
+import type { Workflow } from '../ports/workflow.ts';
+import type { TrainingPlan } from './plan.ts';
+
+/** What the `TrainModel` state machine is started with. */
+export interface WorkflowInput {
+  plan: TrainingPlan;
+  skipSnapshot: boolean;
+  publish: boolean;
+  executionName: string;
+}
+
+export type StartOutcome =
+  | { status: 'SUCCEEDED'; version: string; response: Record<string, unknown> }
+  | { status: 'RUNNING'; version: string; executionId: string; started: boolean };
+
+export interface StartDeps {
+  registry: ModelRegistry;
+  workflow: Workflow;
+  publisherEnabled: boolean;
+}
+
+/**
+ * Idempotent start: a version that exists answers with its stored response; one that is
+ * running answers with its execution; otherwise the version is claimed (conditional create,
+ * so of N identical concurrent requests exactly one starts a run) and an execution named
+ * after it is started.
+ */
+export async function startTraining(plan: TrainingPlan, opts: { skipSnapshot: boolean }, deps: StartDeps): Promise<StartOutcome> {
+  const existing = await deps.registry.get(plan.kind, plan.version);
+  if (existing?.status === 'SUCCEEDED' && existing.response) {
+    return { status: 'SUCCEEDED', version: plan.version, response: existing.response };
+  }
+  if (existing?.status === 'RUNNING') {
+    return { status: 'RUNNING', version: plan.version, executionId: existing.executionId, started: false };
+  }
+
+  // Step Functions keeps an execution name for 90 days: a retry after a failure needs a new one.
+  const executionName = existing ? nextAttemptName(plan.version, existing.executionId) : plan.version;
+  const claim = await deps.registry.claim(plan.kind, plan.version, executionName);
+  if (!claim.claimed) {
+    const other = claim.existing;
+    if (other.status === 'SUCCEEDED' && other.response) return { status: 'SUCCEEDED', version: plan.version, response: other.response };
+    return { status: 'RUNNING', version: plan.version, executionId: other.executionId, started: false };
+  }
+
+  const input: WorkflowInput = { plan, skipSnapshot: opts.skipSnapshot, publish: deps.publisherEnabled, executionName };
+  try {
+    const { executionId } = await deps.workflow.start(executionName, input);
+    return { status: 'RUNNING', version: plan.version, executionId, started: true };
+  } catch (err) {
+    // Free the claim: otherwise the version would look RUNNING forever.
+    await deps.registry.fail(plan.kind, plan.version, { error: 'StartExecutionFailed', cause: (err as Error).message });
+    throw err;
+  }
+}
+
+/** `v2026.08.14-abc` → `v2026.08.14-abc-retry2`, then `-retry3`, ... */
+export function nextAttemptName(version: string, previous: string): string {
+  const match = /-retry(\d+)$/.exec(previous);
+  const attempt = previous.startsWith(version) && match ? Number(match[1]) + 1 : 2;
+  return `${version}-retry${attempt}`;
+}

@@ -1,0 +1,116 @@
+import { isForecasterKind } from '../config/model-kinds.ts';
+import type { ForecasterConfig } from '../config/profiles.ts';
+import { loadBars } from '../data/load-bars.ts';
+import { buildWeeklySamples, splitByDate, type WeeklySample } from '../features/weekly-dataset.ts';
+import { deserializeForecaster, serializeForecaster } from '../forecasters/forecaster-artifacts.ts';
+import { evaluateMse, trainForecaster } from '../forecasters/train-forecaster.ts';
+import { initBackend } from '../ml/backend.ts';
+import type { ArtifactStore } from '../ports/artifact-store.ts';
+import type { MarketData } from '../ports/market-data.ts';
+import type { ModelRegistry } from '../ports/model-registry.ts';
+import { trainSnapshot, type SnapshotOutcome } from '../snapshots/train-snapshot.ts';
+import { TrainerNotImplementedError } from './errors.ts';
+import type { TrainJobSpec, TrainingPlan } from './plan.ts';
+import { dataRange } from './resolve-plan.ts';
+import { readModelFiles, versionPrefix, writeModelFiles } from './write-model-files.ts';
+
+export interface TrainJobDeps {
+  store: ArtifactStore;
+  registry: ModelRegistry;
+  marketData: MarketData;
+  log: (line: string) => void;
+}
+
+/** How the new model was compared with the current one (recorded in metadata). */
+export interface Comparison {
+  against: string;
+  compared_on: 'same_holdout' | 'stored_metrics';
+  /** The current model's val_loss on this run's validation set (same_holdout only). */
+  current_val_loss?: number;
+  reason: string;
+}
+
+export type TrainJobResult =
+  | { task: 'train'; version: string; metrics: Record<string, number>; comparison: Comparison | null; seconds: number }
+  | { task: 'snapshot'; version: string; snapshot: SnapshotOutcome; seconds: number };
+
+/** The trainer's job (a Batch job on AWS, a child process locally). */
+export async function runTrainJob(spec: TrainJobSpec, deps: TrainJobDeps): Promise<TrainJobResult> {
+  const started = Date.now();
+  const { plan } = spec;
+  if (!isForecasterKind(plan.kind) || plan.kind !== 'lstm') {
+    throw new TrainerNotImplementedError(`the ${plan.kind} trainer is not implemented yet: only lstm can be trained in this version of mizan`);
+  }
+  const backend = await initBackend(deps.log);
+  if (spec.task === 'snapshot') {
+    if (!spec.snapshotYearEnd) throw new Error('a snapshot job needs snapshotYearEnd');
+    const snapshot = await trainSnapshot({ plan, yearEnd: spec.snapshotYearEnd }, deps);
+    return { task: 'snapshot', version: plan.version, snapshot, seconds: (Date.now() - started) / 1000 };
+  }
+
+  const config = plan.config as ForecasterConfig;
+  const bars = await loadBars(deps.marketData, plan.symbols, dataRange(plan.window, config.lookbackDays));
+  const samples = buildWeeklySamples(bars, plan.window, config.lookbackDays);
+  deps.log(`dataset: ${samples.length} samples (${plan.symbols.length} symbols, weeks ${plan.window.start}..${plan.window.end})`);
+  const trained = await trainForecaster({
+    samples,
+    config,
+    onEpoch: (e) =>
+      deps.log(
+        `epoch ${e.epoch}/${config.maxEpochs} train_loss=${e.trainLoss.toExponential(4)} val_loss=${e.valLoss.toExponential(4)} ` +
+          `${e.seconds.toFixed(1)}s eta ${Math.round(e.etaSeconds)}s`,
+      ),
+  });
+  const { val } = splitByDate(samples, config.trainFraction, config.gapWeeks);
+  const comparison = await compareWithCurrent(plan, val, deps);
+
+  const files = await serializeForecaster(trained);
+  trained.model.dispose();
+  await writeModelFiles(deps.store, versionPrefix(plan.kind, plan.version), files, {
+    kind: plan.kind,
+    version: plan.version,
+    mode: plan.mode,
+    profile: plan.profile,
+    window: plan.window,
+    symbols: plan.symbols,
+    config,
+    seed: config.seed,
+    source: plan.source,
+    data_fingerprint: plan.dataFingerprint,
+    code_version: plan.codeVersion,
+    backend,
+    metrics: trained.metrics,
+    split: trained.split,
+    best_epoch: trained.bestEpoch,
+    history: trained.history,
+    comparison,
+    created_at: new Date().toISOString(),
+  });
+  const seconds = (Date.now() - started) / 1000;
+  deps.log(`trained ${plan.kind} ${plan.version} in ${seconds.toFixed(1)} s: val_loss=${trained.metrics.val_loss} baseline_loss=${trained.metrics.baseline_loss}`);
+  return { task: 'train', version: plan.version, metrics: trained.metrics, comparison, seconds };
+}
+
+/**
+ * Evaluates the current model on this run's held-out weeks, so promotion compares like with like.
+ * Only when their inputs are compatible (same features and lookback, same code version);
+ * otherwise promotion falls back to the stored metrics, and says so.
+ */
+async function compareWithCurrent(plan: TrainingPlan, val: WeeklySample[], deps: TrainJobDeps): Promise<Comparison | null> {
+  const current = await deps.registry.current(plan.kind);
+  if (!current || current === plan.version) return null;
+  const stored = await readModelFiles(deps.store, versionPrefix(plan.kind, current));
+  if (!stored) return { against: current, compared_on: 'stored_metrics', reason: `current model ${current} has no readable artifacts` };
+  const meta = stored.metadata as { config?: ForecasterConfig; code_version?: string };
+  const config = plan.config as ForecasterConfig;
+  if (meta.code_version !== plan.codeVersion || meta.config?.lookbackDays !== config.lookbackDays) {
+    return { against: current, compared_on: 'stored_metrics', reason: 'current model was built with other features (code version or lookback differ)' };
+  }
+  const model = await deserializeForecaster(stored.files);
+  try {
+    const currentValLoss = evaluateMse(model, val);
+    return { against: current, compared_on: 'same_holdout', current_val_loss: currentValLoss, reason: `current model evaluated on this run's ${val.length} held-out samples` };
+  } finally {
+    model.model.dispose();
+  }
+}

@@ -16,6 +16,8 @@ export interface PlanRequest {
   kind: ModelKind;
   mode: TrainMode;
   profile: ProfileName;
+  /** Overrides the profile's window end (YYYY-MM-DD), e.g. to reproduce a past run. */
+  windowEnd?: string;
 }
 
 export interface PlanDeps {
@@ -42,10 +44,15 @@ export async function resolveTrainingPlan(req: PlanRequest, deps: PlanDeps): Pro
   }
 
   const lastDate = await deps.marketData.lastDate();
+  const wantedEnd = req.windowEnd ?? profile.windowEnd;
+  if (req.windowEnd !== undefined && !isIsoDate(req.windowEnd)) throw new UserInputError(`window end "${req.windowEnd}" is not a date (YYYY-MM-DD)`, ['windowEnd']);
   const fullWindow: DateRange = {
     start: profile.windowStart,
-    end: profile.windowEnd === 'latest' || profile.windowEnd > lastDate ? lastDate : profile.windowEnd,
+    end: wantedEnd === 'latest' || wantedEnd > lastDate ? lastDate : wantedEnd,
   };
+  if (fullWindow.end <= fullWindow.start) {
+    throw new UserInputError(`window end ${fullWindow.end} is not after the profile's window start ${fullWindow.start}`, ['windowEnd']);
+  }
   const window = req.mode === 'finetune' ? { start: addDays(fullWindow.end, -7 * FINETUNE_WEEKS + 1), end: fullWindow.end } : fullWindow;
 
   const ranked = await deps.universe.halalSymbols(window.end);
@@ -88,6 +95,13 @@ export function snapshotYearEnds(kind: ModelKind, window: DateRange, warmupYears
   const years: string[] = [];
   for (let y = first; y <= last; y++) years.push(`${y}-12-31`);
   return years;
+}
+
+/** A real calendar date written YYYY-MM-DD (2026-02-30 is not one). */
+export function isIsoDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
 }
 
 export function addDays(date: string, days: number): string {

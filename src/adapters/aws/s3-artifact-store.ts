@@ -99,6 +99,7 @@ export class S3ArtifactStore implements ArtifactStore {
 }
 
 function isNotFound(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
+  // By name only: a missing bucket is a 404 too, and must fail loudly rather than read as "absent".
+  const name = (error as { name?: string })?.name;
+  return name === 'NoSuchKey' || name === 'NotFound';
 }

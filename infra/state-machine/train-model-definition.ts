@@ -1,0 +1,166 @@
+/**
+ * The `TrainModel` state machine, defined once for both worlds: the CDK stack deploys it to
+ * Step Functions, and the local runner renders the same chain to ASL and runs it in-process.
+ * JSONPath only (aws-local-stepfunctions runs neither JSONata nor `Assign`).
+ *
+ * Execution input (WorkflowInput, src/pipeline/start-training.ts):
+ *   { plan: TrainingPlan, skipSnapshot: boolean, publish: boolean, executionName: string }
+ * Execution output: the seed response stored by "Record result".
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
+
+/** The state names a person reads in the console; the local runner overrides Tasks by these names. */
+export const STATE = {
+  train: 'Train',
+  decidePromotion: 'Decide promotion',
+  shouldPublish: 'Publish?',
+  publish: 'Publish to Hugging Face',
+  shouldBackfill: 'Backfill snapshots?',
+  backfill: 'Backfill snapshots',
+  trainSnapshot: 'Train snapshot',
+  recordResult: 'Record result',
+  recordFailure: 'Record failure',
+  failed: 'Training failed',
+} as const;
+
+/** The trainer container's environment contract (containers/trainer/entrypoint.ts reads these). */
+export const TRAINER_ENV = {
+  task: 'MIZAN_TASK', // 'train' | 'snapshot'
+  plan: 'MIZAN_PLAN', // JSON of the TrainingPlan
+  snapshotYearEnd: 'MIZAN_SNAPSHOT_YEAR_END', // YYYY-12-31, for task 'snapshot'
+} as const;
+
+/** Default Map concurrency of the snapshot backfill (the local runner further caps it at the core count). */
+export const DEFAULT_SNAPSHOT_CONCURRENCY = 4;
+
+/** Explicit task timeouts: AWS has none by default, aws-local-stepfunctions 60 s; both run this value. */
+export const BATCH_TASK_TIMEOUT = Duration.hours(24);
+export const LAMBDA_TASK_TIMEOUT = Duration.minutes(15);
+
+export interface BatchJobRef {
+  jobQueueArn: string;
+  jobDefinitionArn: string;
+}
+
+export interface TrainModelRefs {
+  /** The GPU queue and trainer job definition for the main training job. */
+  trainJob: BatchJobRef;
+  /** Where snapshot years train (may be the same queue and definition). */
+  snapshotJob: BatchJobRef;
+  functions: {
+    decidePromotion: lambda.IFunction;
+    publish: lambda.IFunction;
+    recordResult: lambda.IFunction;
+    recordFailure: lambda.IFunction;
+  };
+  /** MaxConcurrency of the "Backfill snapshots" Map (default DEFAULT_SNAPSHOT_CONCURRENCY). */
+  snapshotConcurrency?: number;
+}
+
+/** Transient infrastructure errors: the only ones retried. A failed training job is never retried here
+ *  (spot interruptions are retried by the Batch job definition's retryStrategy, on the host's status reason). */
+const BATCH_TRANSIENT = ['Batch.AWSBatchException', 'Batch.ServerException', 'Batch.TooManyRequestsException'];
+const LAMBDA_TRANSIENT = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+
+function retryTransient(state: sfn.TaskStateBase | sfn.Map, errors: string[]): void {
+  state.addRetry({ errors, interval: Duration.seconds(5), maxAttempts: 3, backoffRate: 2 });
+}
+
+function trainerJob(
+  scope: Construct,
+  id: string,
+  job: BatchJobRef,
+  env: Record<string, string>,
+  paths: { resultPath: string; outputPath?: string },
+): tasks.BatchSubmitJob {
+  // Batch job names allow no dots (versions have them): the version travels in MIZAN_PLAN.
+  return tasks.BatchSubmitJob.jsonPath(scope, id, {
+    jobName: id === STATE.train ? 'mizan-train' : 'mizan-train-snapshot',
+    jobQueueArn: job.jobQueueArn,
+    jobDefinitionArn: job.jobDefinitionArn,
+    containerOverrides: { environment: env },
+    taskTimeout: sfn.Timeout.duration(BATCH_TASK_TIMEOUT),
+    resultSelector: { 'JobId.$': '$.JobId', 'Status.$': '$.Status' },
+    ...paths,
+  });
+}
+
+function lambdaStep(scope: Construct, id: string, fn: lambda.IFunction, resultPath: string | undefined): tasks.LambdaInvoke {
+  return tasks.LambdaInvoke.jsonPath(scope, id, {
+    lambdaFunction: fn,
+    // The whole state in: each handler picks what it needs with zod.
+    payload: sfn.TaskInput.fromJsonPathAt('$'),
+    payloadResponseOnly: true,
+    retryOnServiceExceptions: false, // we add our own transient-only retry below
+    taskTimeout: sfn.Timeout.duration(LAMBDA_TASK_TIMEOUT),
+    resultPath: resultPath ?? sfn.JsonPath.DISCARD,
+  });
+}
+
+/** Builds the TrainModel chain inside `scope`. Pass `startState` of the result to `DefinitionBody.fromChainable`. */
+export function buildTrainModelDefinition(scope: Construct, refs: TrainModelRefs): sfn.Chain {
+  const train = trainerJob(scope, STATE.train, refs.trainJob, {
+    [TRAINER_ENV.task]: 'train',
+    [TRAINER_ENV.plan]: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.plan')),
+  }, { resultPath: '$.train' });
+  const decide = lambdaStep(scope, STATE.decidePromotion, refs.functions.decidePromotion, '$.promotion');
+  const publish = lambdaStep(scope, STATE.publish, refs.functions.publish, '$.published');
+
+  const trainSnapshot = trainerJob(scope, STATE.trainSnapshot, refs.snapshotJob, {
+    [TRAINER_ENV.task]: 'snapshot',
+    [TRAINER_ENV.plan]: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.plan')),
+    [TRAINER_ENV.snapshotYearEnd]: sfn.JsonPath.stringAt('$.snapshotYearEnd'),
+  }, { resultPath: '$.job', outputPath: '$.snapshotYearEnd' }); // each iteration yields its year end
+  retryTransient(trainSnapshot, BATCH_TRANSIENT);
+  // Inside a Map, `$$.Execution.Input` is the item: the ItemSelector hands each iteration the plan explicitly.
+  const backfill = sfn.Map.jsonPath(scope, STATE.backfill, {
+    itemsPath: '$.plan.snapshotYearEnds',
+    itemSelector: { 'plan.$': '$.plan', 'snapshotYearEnd.$': '$$.Map.Item.Value' },
+    maxConcurrency: refs.snapshotConcurrency ?? DEFAULT_SNAPSHOT_CONCURRENCY,
+    resultPath: '$.snapshots',
+  });
+  backfill.itemProcessor(trainSnapshot);
+
+  const recordResult = tasks.LambdaInvoke.jsonPath(scope, STATE.recordResult, {
+    lambdaFunction: refs.functions.recordResult,
+    payload: sfn.TaskInput.fromJsonPathAt('$'),
+    payloadResponseOnly: true,
+    retryOnServiceExceptions: false,
+    taskTimeout: sfn.Timeout.duration(LAMBDA_TASK_TIMEOUT),
+    resultPath: '$.response',
+    outputPath: '$.response',
+  });
+  const recordFailure = lambdaStep(scope, STATE.recordFailure, refs.functions.recordFailure, undefined);
+  const failed = sfn.Fail.jsonPath(scope, STATE.failed, { errorPath: '$.error.Error', causePath: '$.error.Cause' });
+  recordFailure.next(failed);
+
+  for (const state of [train]) retryTransient(state, BATCH_TRANSIENT);
+  for (const state of [decide, publish, recordResult, recordFailure]) retryTransient(state, LAMBDA_TRANSIENT);
+  for (const state of [train, decide, publish, backfill, recordResult]) {
+    state.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+  }
+
+  const shouldBackfill = sfn.Choice.jsonPath(scope, STATE.shouldBackfill)
+    .when(
+      sfn.Condition.and(
+        sfn.Condition.booleanEquals('$.skipSnapshot', false),
+        sfn.Condition.isPresent('$.plan.snapshotYearEnds[0]'),
+      ),
+      backfill.next(recordResult),
+    )
+    .otherwise(recordResult);
+  const shouldPublish = sfn.Choice.jsonPath(scope, STATE.shouldPublish)
+    .when(sfn.Condition.booleanEquals('$.publish', true), publish.next(shouldBackfill))
+    .otherwise(shouldBackfill);
+
+  return sfn.Chain.start(train).next(decide).next(shouldPublish);
+}

@@ -1,0 +1,232 @@
+import {
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import type { ModelKind } from '../../config/model-kinds.ts';
+import type { ClaimResult, ModelRegistry, VersionRecord, VersionStatus } from '../../ports/model-registry.ts';
+import { assertExecutionId, assertModelKind, VersionStateError } from '../../registry/registry-errors.ts';
+import { assertVersion } from '../../registry/version.ts';
+
+type Item = Record<string, AttributeValue>;
+
+const VERSION_PREFIX = 'VERSION#';
+const CURRENT_SK = 'CURRENT';
+/** A claim can lose to a record that changes before we read it back; retry the round a few times. */
+const CLAIM_ATTEMPTS = 5;
+
+export interface DynamoModelRegistryOptions {
+  clock?: () => Date;
+}
+
+/**
+ * The registry in one DynamoDB table (partition key `pk` = kind, sort key `sk`):
+ * - `VERSION#{version}`: a version record; `response` and `error` are stored as JSON strings,
+ *   so a stored response comes back exactly as it went in.
+ * - `CURRENT`: the pointer, attribute `version`.
+ * Every write is a single conditional write (no transactions: they are not needed, and the
+ * local test server has none); a failed condition is the answer "someone else got there first".
+ */
+export class DynamoModelRegistry implements ModelRegistry {
+  private readonly clock: () => Date;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    options: DynamoModelRegistryOptions = {},
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  async get(kind: ModelKind, version: string): Promise<VersionRecord | undefined> {
+    const result = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: versionKey(kind, version), ConsistentRead: true }),
+    );
+    return result.Item ? toRecord(result.Item) : undefined;
+  }
+
+  async claim(kind: ModelKind, version: string, executionId: string): Promise<ClaimResult> {
+    const key = versionKey(kind, version);
+    assertExecutionId(executionId);
+    for (let attempt = 1; ; attempt++) {
+      const record: VersionRecord = { kind, version, status: 'RUNNING', executionId, claimedAt: this.clock().toISOString() };
+      try {
+        await this.client.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: { ...key, ...toItem(record) },
+            ConditionExpression: 'attribute_not_exists(pk) OR #status = :failed',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':failed': { S: 'FAILED' } },
+          }),
+        );
+        return { claimed: true, record };
+      } catch (error) {
+        if (!isConditionFailed(error)) throw error;
+      }
+      const existing = await this.get(kind, version);
+      // It was RUNNING or SUCCEEDED when our write was refused; if it has turned FAILED since, claim again.
+      if (existing && (existing.status !== 'FAILED' || attempt >= CLAIM_ATTEMPTS)) return { claimed: false, existing };
+      if (!existing && attempt >= CLAIM_ATTEMPTS) throw new Error(`claim of ${kind} ${version} refused but no record found (${attempt} attempts)`);
+    }
+  }
+
+  async complete(kind: ModelKind, version: string, response: Record<string, unknown>): Promise<void> {
+    await this.finish(kind, version, 'complete', {
+      UpdateExpression: 'SET #status = :next, finishedAt = :finishedAt, #response = :response REMOVE #error',
+      ExpressionAttributeNames: { '#response': 'response', '#error': 'error' },
+      ExpressionAttributeValues: {
+        ':next': { S: 'SUCCEEDED' },
+        ':finishedAt': { S: this.clock().toISOString() },
+        ':response': { S: JSON.stringify(response) },
+      },
+    });
+  }
+
+  async fail(kind: ModelKind, version: string, error: { error: string; cause: string }): Promise<void> {
+    await this.finish(kind, version, 'fail', {
+      UpdateExpression: 'SET #status = :next, finishedAt = :finishedAt, #error = :error REMOVE #response',
+      ExpressionAttributeNames: { '#response': 'response', '#error': 'error' },
+      ExpressionAttributeValues: {
+        ':next': { S: 'FAILED' },
+        ':finishedAt': { S: this.clock().toISOString() },
+        ':error': { S: JSON.stringify({ error: error.error, cause: error.cause }) },
+      },
+    });
+  }
+
+  async list(kind: ModelKind): Promise<VersionRecord[]> {
+    assertModelKind(kind);
+    const records: VersionRecord[] = [];
+    let ExclusiveStartKey: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': { S: kind }, ':prefix': { S: VERSION_PREFIX } },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) records.push(toRecord(item));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey !== undefined);
+    return records.sort((a, b) => compare(a.claimedAt, b.claimedAt) || compare(a.version, b.version));
+  }
+
+  async current(kind: ModelKind): Promise<string | undefined> {
+    assertModelKind(kind);
+    const result = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: kind }, sk: { S: CURRENT_SK } }, ConsistentRead: true }),
+    );
+    return result.Item?.version?.S;
+  }
+
+  /** One conditional PutItem on the CURRENT item: it moves only from `expected`. */
+  async promote(kind: ModelKind, expected: string | undefined, next: string): Promise<boolean> {
+    assertModelKind(kind);
+    if (expected !== undefined) assertVersion(expected);
+    assertVersion(next);
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: { S: kind },
+            sk: { S: CURRENT_SK },
+            version: { S: next },
+            promotedAt: { S: this.clock().toISOString() },
+            ...(expected === undefined ? {} : { previousVersion: { S: expected } }),
+          },
+          ...(expected === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': { S: expected } },
+              }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /** RUNNING → SUCCEEDED/FAILED as one conditional UpdateItem. */
+  private async finish(
+    kind: ModelKind,
+    version: string,
+    action: 'complete' | 'fail',
+    update: {
+      UpdateExpression: string;
+      ExpressionAttributeNames: Record<string, string>;
+      ExpressionAttributeValues: Item;
+    },
+  ): Promise<void> {
+    const key = versionKey(kind, version);
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: update.UpdateExpression,
+          ConditionExpression: '#status = :running',
+          ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#status': 'status' },
+          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':running': { S: 'RUNNING' } },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      const existing = await this.get(kind, version);
+      throw new VersionStateError(kind, version, 'RUNNING', existing?.status ?? 'ABSENT', action);
+    }
+  }
+}
+
+function versionKey(kind: ModelKind, version: string): Item {
+  assertModelKind(kind);
+  assertVersion(version);
+  return { pk: { S: kind }, sk: { S: VERSION_PREFIX + version } };
+}
+
+function toItem(record: VersionRecord): Item {
+  const item: Item = {
+    kind: { S: record.kind },
+    version: { S: record.version },
+    status: { S: record.status },
+    executionId: { S: record.executionId },
+    claimedAt: { S: record.claimedAt },
+  };
+  if (record.finishedAt !== undefined) item.finishedAt = { S: record.finishedAt };
+  if (record.response !== undefined) item.response = { S: JSON.stringify(record.response) };
+  if (record.error !== undefined) item.error = { S: JSON.stringify(record.error) };
+  return item;
+}
+
+function toRecord(item: Item): VersionRecord {
+  const record: VersionRecord = {
+    kind: item.kind.S as ModelKind,
+    version: item.version.S as string,
+    status: item.status.S as VersionStatus,
+    executionId: item.executionId.S as string,
+    claimedAt: item.claimedAt.S as string,
+  };
+  if (item.finishedAt?.S !== undefined) record.finishedAt = item.finishedAt.S;
+  if (item.response?.S !== undefined) record.response = JSON.parse(item.response.S) as Record<string, unknown>;
+  if (item.error?.S !== undefined) record.error = JSON.parse(item.error.S) as { error: string; cause: string };
+  return record;
+}
+
+function isConditionFailed(error: unknown): boolean {
+  return (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

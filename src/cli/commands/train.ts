@@ -1,0 +1,53 @@
+import { MODEL_KINDS, isAgentKind, type ModelKind, type TrainMode } from '../../config/model-kinds.ts';
+import { PROFILE_NAMES } from '../../config/profiles.ts';
+import { resolveTrainingPlan } from '../../pipeline/resolve-plan.ts';
+import { startTraining } from '../../pipeline/start-training.ts';
+import { isoDate, oneOf, parseFlags } from '../args.ts';
+import { CliUsageError, EXIT } from '../cli-error.ts';
+import { openLocalSystem, type SystemOptions } from '../local-system.ts';
+import { commonOptions, readCommonOptions, type Io } from './common.ts';
+
+export const TRAIN_USAGE = `mizan train KIND [--mode full|finetune] [--skip-snapshot] [--profile smoke|local|full] [--end YYYY-MM-DD] [--data-dir DIR] [--source sample|yahoo]
+  KIND: ${MODEL_KINDS.join(', ')}`;
+
+/**
+ * `mizan train KIND`: runs the TrainModel state machine in-process (the same definition as on
+ * AWS), prints the seed response JSON on stdout and progress on stderr.
+ */
+export async function trainCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseFlags('train', argv, {
+    ...commonOptions,
+    mode: { type: 'string' },
+    'skip-snapshot': { type: 'boolean' },
+    end: { type: 'string' },
+  });
+  if (positionals.length !== 1) throw new CliUsageError(`usage: ${TRAIN_USAGE.split('\n')[0]}`);
+  const kind = oneOf<ModelKind>('model kind', positionals[0], MODEL_KINDS);
+  const mode = oneOf<TrainMode>('mode', values.mode as string | undefined, ['full', 'finetune'], 'full');
+  if (!isAgentKind(kind) && mode !== 'full') throw new CliUsageError(`${kind} is a forecaster: --mode must be full`);
+  const options: SystemOptions = readCommonOptions(values, io.env);
+  const windowEnd = isoDate('--end', values.end as string | undefined);
+  oneOf('profile', options.profile, PROFILE_NAMES);
+
+  const system = await openLocalSystem(options, io);
+  try {
+    const plan = await resolveTrainingPlan({ kind, mode, profile: options.profile, windowEnd }, system);
+    const outcome = await startTraining(plan, { skipSnapshot: Boolean(values['skip-snapshot']) }, system);
+    if (outcome.status === 'SUCCEEDED') {
+      io.stderr(`${kind} ${plan.version} already trained with these inputs: returning the stored result, no training`);
+      io.stdout(JSON.stringify(outcome.response, null, 2));
+      return EXIT.ok;
+    }
+    io.stderr(`${kind} ${plan.version}: execution ${outcome.executionId} ${outcome.started ? 'started' : 'already running, waiting for it'}`);
+    const finished = await system.waitForExecution(outcome.executionId);
+    const record = await system.registry.get(kind, plan.version);
+    if (finished.status === 'SUCCEEDED' && record?.response) {
+      io.stdout(JSON.stringify(record.response, null, 2));
+      return EXIT.ok;
+    }
+    io.stderr(`training failed: ${finished.error ?? record?.error?.error ?? 'Error'}: ${finished.cause ?? record?.error?.cause ?? 'unknown cause'}`);
+    return EXIT.failed;
+  } finally {
+    await system.close();
+  }
+}

@@ -1,0 +1,133 @@
+import type { ForecasterConfig } from '../config/profiles.ts';
+import { fingerprintBars } from '../data/fingerprint.ts';
+import { loadBars } from '../data/load-bars.ts';
+import { buildWeeklySamples } from '../features/weekly-dataset.ts';
+import { serializeForecaster } from '../forecasters/forecaster-artifacts.ts';
+import { trainForecaster } from '../forecasters/train-forecaster.ts';
+import { initBackend } from '../ml/backend.ts';
+import { getJson, type ArtifactStore } from '../ports/artifact-store.ts';
+import type { MarketData } from '../ports/market-data.ts';
+import type { TrainingPlan } from '../pipeline/plan.ts';
+import { dataRange } from '../pipeline/resolve-plan.ts';
+import { METADATA_FILE, writeModelFiles } from '../pipeline/write-model-files.ts';
+import { marketDataUpTo } from './cutoff-market-data.ts';
+import { computeSnapshotKey, configHash } from './snapshot-key.ts';
+import type { SnapshotMetadata } from './snapshot-metadata.ts';
+import { writeSnapshotOutcome, type SnapshotOutcome } from './snapshot-outcomes.ts';
+import { assertForecasterKind, assertYearEnd, snapshotPrefix } from './snapshot-paths.ts';
+
+export type { SnapshotOutcome } from './snapshot-outcomes.ts';
+export { readSnapshotOutcomes } from './snapshot-outcomes.ts';
+
+export interface TrainSnapshotDeps {
+  store: ArtifactStore;
+  marketData: MarketData;
+  log: (line: string) => void;
+}
+
+/**
+ * One job of the backfill: the forecaster of `plan` trained only on data up to and including
+ * `yearEnd`, stored at models/snapshots/{kind}/{yearEnd}/. Idempotent: a snapshot with the same
+ * key is kept ('skipped'); one with another key is deleted before the new one is written
+ * ('replaced'), so a folder never mixes two snapshots. The outcome is also recorded under the run.
+ */
+export async function trainSnapshot(input: { plan: TrainingPlan; yearEnd: string }, deps: TrainSnapshotDeps): Promise<SnapshotOutcome> {
+  const { plan, yearEnd } = input;
+  const kind = plan.kind;
+  assertForecasterKind(kind);
+  assertYearEnd(yearEnd);
+  if (!plan.snapshotYearEnds.includes(yearEnd)) {
+    throw new Error(`${yearEnd} is not one of this run's snapshot year ends (${plan.snapshotYearEnds.join(', ') || 'none'})`);
+  }
+  const started = Date.now();
+  const tag = `snapshot ${kind} ${yearEnd}`;
+  const config = plan.config as ForecasterConfig;
+  const window = { start: plan.window.start, end: yearEnd };
+
+  // Every price read goes through the cutoff view: nothing after the year end can reach the snapshot.
+  const bars = await loadBars(marketDataUpTo(deps.marketData, yearEnd), plan.symbols, dataRange(window, config.lookbackDays));
+  const dataFingerprint = fingerprintBars(bars);
+  const snapshotKey = computeSnapshotKey({
+    kind,
+    config,
+    symbols: plan.symbols,
+    windowStart: plan.window.start,
+    yearEnd,
+    dataFingerprint,
+    codeVersion: plan.codeVersion,
+  });
+
+  const prefix = snapshotPrefix(kind, yearEnd);
+  const existing = await getJson<Partial<SnapshotMetadata>>(deps.store, `${prefix}/${METADATA_FILE}`);
+  if (existing?.snapshot_key === snapshotKey) {
+    const outcome: SnapshotOutcome = {
+      yearEnd,
+      outcome: 'skipped',
+      snapshotKey,
+      lastTrainingWeekEnd: String(existing.last_training_week_end),
+      seconds: (Date.now() - started) / 1000,
+    };
+    await writeSnapshotOutcome(deps.store, kind, plan.version, outcome);
+    deps.log(`${tag}: skipped (same inputs, ${snapshotKey})`);
+    return outcome;
+  }
+
+  deps.log(`${tag}: started`);
+  const backend = await initBackend(deps.log);
+  const samples = buildWeeklySamples(bars, window, config.lookbackDays);
+  if (samples.length === 0) throw new Error(`${tag}: no training samples for weeks ${window.start}..${window.end}`);
+  const lastTrainingWeekEnd = samples.reduce((latest, s) => (s.weekEnd > latest ? s.weekEnd : latest), samples[0].weekEnd);
+  if (lastTrainingWeekEnd > yearEnd) throw new Error(`${tag}: a training week ends ${lastTrainingWeekEnd}, after the cutoff`);
+
+  const trained = await trainForecaster({
+    samples,
+    config,
+    onEpoch: (e) => deps.log(`${tag}: epoch ${e.epoch}/${config.maxEpochs} val_loss=${e.valLoss.toExponential(4)}`),
+  });
+  let files: Record<string, Uint8Array>;
+  try {
+    files = await serializeForecaster(trained);
+  } finally {
+    trained.model.dispose();
+  }
+  const trainSeconds = (Date.now() - started) / 1000;
+
+  // Clear whatever is there (a stale snapshot, or the leftovers of a crashed write) so the new files never mix with old ones.
+  if ((await deps.store.list(prefix)).length > 0) await deps.store.deletePrefix(prefix);
+  const metadata: Omit<SnapshotMetadata, 'files'> = {
+    kind,
+    snapshot_key: snapshotKey,
+    year_end: yearEnd,
+    training_data_end: yearEnd,
+    last_training_week_end: lastTrainingWeekEnd,
+    window,
+    symbols: plan.symbols,
+    config: { ...config },
+    config_hash: configHash(config),
+    seed: config.seed,
+    source: deps.marketData.source,
+    data_fingerprint: dataFingerprint,
+    code_version: plan.codeVersion,
+    backend,
+    metrics: trained.metrics,
+    best_epoch: trained.bestEpoch,
+    train_seconds: trainSeconds,
+    made_by_version: plan.version,
+    created_at: new Date().toISOString(),
+  };
+  await writeModelFiles(deps.store, prefix, files, { ...metadata });
+
+  const outcome: SnapshotOutcome = {
+    yearEnd,
+    outcome: existing?.snapshot_key ? 'replaced' : 'trained',
+    snapshotKey,
+    lastTrainingWeekEnd,
+    metrics: trained.metrics,
+    ...(existing?.snapshot_key ? { replacedKey: existing.snapshot_key } : {}),
+    seconds: (Date.now() - started) / 1000,
+  };
+  await writeSnapshotOutcome(deps.store, kind, plan.version, outcome);
+  const verb = outcome.outcome === 'replaced' ? `replaced ${existing?.snapshot_key}, trained` : 'trained';
+  deps.log(`${tag}: ${verb} in ${trainSeconds.toFixed(1)} s (val_loss ${trained.metrics.val_loss.toExponential(4)}, ${samples.length} samples to ${lastTrainingWeekEnd})`);
+  return outcome;
+}

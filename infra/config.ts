@@ -59,6 +59,16 @@ export const DEFAULTS = {
   logRetentionDays: 90,
 } as const;
 
+/** The retention periods CloudWatch Logs accepts. */
+const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+function retention(text: string | undefined): number {
+  if (text === undefined) return DEFAULTS.logRetentionDays;
+  const days = Number(text);
+  if (!RETENTION_DAYS.includes(days)) throw new Error(`context logRetentionDays=${text}: expected one of ${RETENTION_DAYS.join(', ')}`);
+  return days;
+}
+
 export function loadConfig(read: ContextReader, env: NodeJS.ProcessEnv = process.env): MizanConfig {
   const str = (key: string): string | undefined => {
     const value = read(key);
@@ -130,6 +140,6 @@ export function loadConfig(read: ContextReader, env: NodeJS.ProcessEnv = process
     finetuneKinds: kinds('finetuneKinds', AGENT_KINDS),
     hfRepo,
     hfSecretName: str('hfSecretName'),
-    logRetentionDays: int('logRetentionDays', DEFAULTS.logRetentionDays, 1, 3653),
+    logRetentionDays: retention(str('logRetentionDays')),
   };
 }

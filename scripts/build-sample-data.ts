@@ -26,6 +26,11 @@ const STATEMENT_COLUMNS = [
   'total_assets',
   'shares_outstanding',
 ];
+/**
+ * Source rows that describe another company: the Kaggle NYSE "PG" rows (FY2013-2016) report
+ * revenue of $2-4 bn and total assets of $3-7 bn, about 6% of Procter & Gamble's; SimFin's PG is right.
+ */
+const WRONG_COMPANY_ROWS = [{ symbol: 'PG', source: 'nyse_kaggle' }];
 /** Alphabet's statements exist only as GOOG; GOOGL is the same company. */
 const STATEMENT_ALIASES: Record<string, string> = { GOOGL: 'GOOG' };
 
@@ -82,7 +87,9 @@ function buildStatements(symbols: Set<string>): void {
   const file = join(SHARED, 'fundamentals/annual_statements.csv');
   const table = readTable(file);
   const indexes = STATEMENT_COLUMNS.map((c) => column(table, c, file));
-  const picked = table.rows.map(({ fields }) => indexes.map((i) => fields[i]));
+  const picked = table.rows
+    .map(({ fields }) => indexes.map((i) => fields[i]))
+    .filter((r) => !WRONG_COMPANY_ROWS.some((w) => w.symbol === r[0] && w.source === r[1]));
   // Where both sources cover the same fiscal period (FY2016), keep SimFin: it has the filing date.
   const simfinPeriods = new Set(picked.filter((r) => r[1] === 'simfin').map((r) => `${r[0]}|${r[3]}`));
   const deduped = picked.filter((r) => r[1] === 'simfin' || !simfinPeriods.has(`${r[0]}|${r[3]}`));

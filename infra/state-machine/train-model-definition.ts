@@ -97,8 +97,8 @@ function trainerJob(
 function lambdaStep(scope: Construct, id: string, fn: lambda.IFunction, resultPath: string | undefined): tasks.LambdaInvoke {
   return tasks.LambdaInvoke.jsonPath(scope, id, {
     lambdaFunction: fn,
-    // The whole state in: each handler picks what it needs with zod.
-    payload: sfn.TaskInput.fromJsonPathAt('$'),
+    // No payload: the whole state goes in and each handler picks what it needs with zod.
+    // (`payload: fromJsonPathAt('$')` with payloadResponseOnly renders a literal "$".)
     payloadResponseOnly: true,
     retryOnServiceExceptions: false, // we add our own transient-only retry below
     taskTimeout: sfn.Timeout.duration(LAMBDA_TASK_TIMEOUT),
@@ -132,7 +132,6 @@ export function buildTrainModelDefinition(scope: Construct, refs: TrainModelRefs
 
   const recordResult = tasks.LambdaInvoke.jsonPath(scope, STATE.recordResult, {
     lambdaFunction: refs.functions.recordResult,
-    payload: sfn.TaskInput.fromJsonPathAt('$'),
     payloadResponseOnly: true,
     retryOnServiceExceptions: false,
     taskTimeout: sfn.Timeout.duration(LAMBDA_TASK_TIMEOUT),

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isIsoDate } from '../data/dates.ts';
 import { CliUsageError } from './cli-error.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -24,8 +25,7 @@ export function oneOf<T extends string>(what: string, value: string | undefined,
 
 export function isoDate(flag: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const d = new Date(`${value}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) {
+  if (!isIsoDate(value)) {
     throw new CliUsageError(`${flag} "${value}" is not a date: use YYYY-MM-DD`);
   }
   return value;

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths, getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { patchWasmTransposedMatMul } from './wasm-transposed-matmul.ts';
+import { patchWasmKernels } from './wasm-kernel-patches.ts';
 
 export { tf };
 
@@ -61,7 +61,7 @@ async function tryWasm(): Promise<string | undefined> {
     setWasmPaths(join(distDir, '/'));
     const ok = await tf.setBackend('wasm');
     await tf.ready();
-    patchWasmTransposedMatMul();
+    patchWasmKernels();
     return ok && tf.getBackend() === 'wasm' ? undefined : `setBackend('wasm') returned ${String(ok)}`;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

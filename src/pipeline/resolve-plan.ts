@@ -6,6 +6,7 @@ import { computeVersion } from '../registry/version.ts';
 import type { DateRange, MarketData } from '../ports/market-data.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import type { UniverseProvider } from '../ports/universe.ts';
+import { addDays, isIsoDate } from '../data/dates.ts';
 import { PriorModelRequiredError, UserInputError } from './errors.ts';
 import { TRAINER_CODE_VERSION, type TrainingInputs, type TrainingPlan } from './plan.ts';
 
@@ -95,17 +96,4 @@ export function snapshotYearEnds(kind: ModelKind, window: DateRange, warmupYears
   const years: string[] = [];
   for (let y = first; y <= last; y++) years.push(`${y}-12-31`);
   return years;
-}
-
-/** A real calendar date written YYYY-MM-DD (2026-02-30 is not one). */
-export function isIsoDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-}
-
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
 }

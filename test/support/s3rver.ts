@@ -1,16 +1,11 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-interface S3rverInstance {
-  run(): Promise<AddressInfo>;
-  close(): Promise<void>;
-}
-type S3rverConstructor = new (options: Record<string, unknown>) => S3rverInstance;
-const S3rver = createRequire(import.meta.url)('s3rver') as S3rverConstructor;
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
 export interface LocalS3 {
   endpoint: string;
@@ -20,11 +15,24 @@ export interface LocalS3 {
   stop(): Promise<void>;
 }
 
-/** s3rver on 127.0.0.1, a random port, storing in a fresh temp dir (removed on stop). */
+const serverScript = fileURLToPath(new URL('./s3rver-process.mjs', import.meta.url));
+
+/**
+ * s3rver on 127.0.0.1, a random port, storing in a fresh temp dir (removed on stop).
+ * It runs in a child process with OpenSSL's legacy provider (see s3rver-process.mjs).
+ */
 export async function startS3rver(): Promise<LocalS3> {
   const directory = await mkdtemp(join(tmpdir(), 'mizan-s3rver-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory });
-  const { port } = await server.run();
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', serverScript, directory], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const firstLine = createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next();
+  const started = await Promise.race([firstLine, once(child, 'exit').then(([code]) => ({ exitCode: code }))]);
+  if (!('value' in started) || typeof started.value !== 'string') {
+    await rm(directory, { recursive: true, force: true });
+    throw new Error(`s3rver did not start (exit ${JSON.stringify(started)})`);
+  }
+  const { port } = JSON.parse(started.value) as { port: number };
   const endpoint = `http://127.0.0.1:${port}`;
   const clients: S3Client[] = [];
   const client = () => {
@@ -33,9 +41,6 @@ export async function startS3rver(): Promise<LocalS3> {
       region: 'us-east-1',
       forcePathStyle: true,
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      // s3rver predates the SDK's default CRC32 checksums; send them only where S3 requires one.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
     });
     clients.push(made);
     return made;
@@ -44,12 +49,15 @@ export async function startS3rver(): Promise<LocalS3> {
     endpoint,
     client,
     async createBucket(name) {
-      const admin = client();
-      await admin.send(new CreateBucketCommand({ Bucket: name }));
+      await client().send(new CreateBucketCommand({ Bucket: name }));
     },
     async stop() {
       for (const made of clients) made.destroy();
-      await server.close();
+      if (child.exitCode === null) {
+        const exited = once(child, 'exit');
+        child.stdin!.end();
+        await exited;
+      }
       await rm(directory, { recursive: true, force: true });
     },
   };

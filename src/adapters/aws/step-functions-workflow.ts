@@ -11,11 +11,19 @@ import { canonicalJson } from '../../registry/version.ts';
 import { stateTimings } from './state-timings.ts';
 
 /** Step Functions execution names: 1-80 characters, none of whitespace, brackets, wildcards or `"#%\^|~`$&,;:/`, no control characters. */
-const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
+function isExecutionName(name: string): boolean {
+  if (name.length < 1 || name.length > 80) return false;
+  if (/[\s<>{}[\]?*"#%\\^|~`$&,;:/]/.test(name)) return false;
+  return [...name].every((char) => {
+    const code = char.codePointAt(0)!;
+    return code > 0x1f && (code < 0x7f || code > 0x9f);
+  });
+}
 
 /**
- * Runs the `TrainModel` state machine on AWS Step Functions. The execution id is the
- * execution ARN. One name is one run: starting a name again with the same input returns
+ * Runs the `TrainModel` state machine on AWS Step Functions. The execution id mizan hands
+ * out is the execution *name* (the version, or `{version}-retryN`): the same id locally and
+ * on AWS, safe in a URL path; `describe` also takes a full ARN. One name is one run: starting a name again with the same input returns
  * the existing execution (Step Functions keeps names unique for 90 days after they close).
  */
 export class StepFunctionsWorkflow implements Workflow {
@@ -29,13 +37,13 @@ export class StepFunctionsWorkflow implements Workflow {
   }
 
   async start(name: string, input: unknown): Promise<{ executionId: string }> {
-    if (!EXECUTION_NAME.test(name)) {
+    if (!isExecutionName(name)) {
       throw new Error(`invalid execution name ${JSON.stringify(name)}: 1-80 characters, no whitespace or any of <>{}[]?*"#%\\^|~\`$&,;:/`);
     }
     const inputJson = JSON.stringify(input);
     try {
-      const result = await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: inputJson }));
-      return { executionId: result.executionArn as string };
+      await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: inputJson }));
+      return { executionId: name };
     } catch (error) {
       if ((error as { name?: string })?.name !== 'ExecutionAlreadyExists') throw error;
     }
@@ -45,22 +53,24 @@ export class StepFunctionsWorkflow implements Workflow {
     if (!sameJson(existing.input, input)) {
       throw new Error(`execution ${name} already exists with a different input; a version's input never changes, so this is a bug upstream`);
     }
-    return { executionId: existing.executionArn ?? executionArn };
+    return { executionId: existing.name ?? name };
   }
 
   async describe(executionId: string): Promise<ExecutionDescription | undefined> {
+    if (!executionId.startsWith('arn:') && !isExecutionName(executionId)) return undefined;
+    const executionArn = executionId.startsWith('arn:') ? executionId : this.executionArnOf(executionId);
     let execution: DescribeExecutionOutput;
     try {
-      execution = await this.client.send(new DescribeExecutionCommand({ executionArn: executionId }));
+      execution = await this.client.send(new DescribeExecutionCommand({ executionArn }));
     } catch (error) {
       const name = (error as { name?: string })?.name;
       if (name === 'ExecutionDoesNotExist' || name === 'InvalidArn') return undefined;
       throw error;
     }
     const status = toStatus(execution.status);
-    const events = await this.history(executionId);
+    const events = await this.history(executionArn);
     return {
-      executionId: execution.executionArn ?? executionId,
+      executionId: execution.name ?? executionId,
       name: execution.name ?? '',
       status,
       startedAt: toIso(execution.startDate) ?? '',

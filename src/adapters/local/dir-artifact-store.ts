@@ -1,5 +1,5 @@
 import { lstat, mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { ArtifactStore } from '../../ports/artifact-store.ts';
 import { assertValidKey, normalizePrefix } from '../artifact-key.ts';
 
@@ -22,7 +22,7 @@ export class DirArtifactStore implements ArtifactStore {
   async put(key: string, body: Uint8Array | string): Promise<void> {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
-    const temp = `${dirname(path)}/.${path.slice(dirname(path).length + 1)}${TEMP_MARK}${process.pid}-${++tempCounter}`;
+    const temp = join(dirname(path), `.${basename(path)}${TEMP_MARK}${process.pid}-${++tempCounter}`);
     try {
       const handle = await open(temp, 'wx');
       try {

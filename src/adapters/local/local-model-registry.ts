@@ -1,5 +1,5 @@
 import { link, mkdir, open, readdir, readFile, readlink, rename, symlink, unlink } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { ModelKind } from '../../config/model-kinds.ts';
 import type { ClaimResult, ModelRegistry, VersionRecord } from '../../ports/model-registry.ts';
 import { assertExecutionId, assertModelKind, VersionStateError } from '../../registry/registry-errors.ts';
@@ -66,17 +66,21 @@ export class LocalModelRegistry implements ModelRegistry {
   }
 
   async complete(kind: ModelKind, version: string, response: Record<string, unknown>): Promise<void> {
-    await this.finish(kind, version, 'complete', (record) => {
-      delete record.error;
-      return { ...record, status: 'SUCCEEDED', finishedAt: this.clock().toISOString(), response };
-    });
+    await this.finish(kind, version, 'complete', ({ error: _dropped, ...record }) => ({
+      ...record,
+      status: 'SUCCEEDED',
+      finishedAt: this.clock().toISOString(),
+      response,
+    }));
   }
 
   async fail(kind: ModelKind, version: string, error: { error: string; cause: string }): Promise<void> {
-    await this.finish(kind, version, 'fail', (record) => {
-      delete record.response;
-      return { ...record, status: 'FAILED', finishedAt: this.clock().toISOString(), error: { error: error.error, cause: error.cause } };
-    });
+    await this.finish(kind, version, 'fail', ({ response: _dropped, ...record }) => ({
+      ...record,
+      status: 'FAILED',
+      finishedAt: this.clock().toISOString(),
+      error: { error: error.error, cause: error.cause },
+    }));
   }
 
   async list(kind: ModelKind): Promise<VersionRecord[]> {
@@ -207,9 +211,8 @@ export class LocalModelRegistry implements ModelRegistry {
   }
 
   private async writeTemp(path: string, record: VersionRecord): Promise<string> {
-    const dir = join(path, '..');
-    await mkdir(dir, { recursive: true });
-    const temp = join(dir, `.${path.slice(dir.length + 1)}${tempSuffix()}`);
+    await mkdir(dirname(path), { recursive: true });
+    const temp = join(dirname(path), `.${basename(path)}${tempSuffix()}`);
     const handle = await open(temp, 'wx');
     try {
       await handle.writeFile(JSON.stringify(record, null, 2) + '\n');

@@ -1,0 +1,90 @@
+/**
+ * The trainer job: what a Batch job runs on AWS and what the local runner spawns as a child process.
+ *
+ * Input (environment, set by the state machine's ContainerOverrides):
+ *   MIZAN_TASK               'train' | 'snapshot'
+ *   MIZAN_PLAN               JSON of the TrainingPlan
+ *   MIZAN_SNAPSHOT_YEAR_END  YYYY-12-31 (task 'snapshot' only)
+ *   MIZAN_DATA_DIR           local runs: the data dir (artifacts, registry); without it the
+ *                            AWS adapters are built from the environment (src/runtime/deps-from-env.ts)
+ * Output: progress lines on stderr, the TrainJobResult JSON on stdout, exit code 0 / 1; on failure
+ * the last stderr line is `mizan-trainer: failed: <reason>` (the local runner shows it as the cause).
+ *
+ * Test-only fault injection: MIZAN_TRAINER_FAULT=crash writes part of the version's artifacts and
+ * exits 1 (proves a half-written version is never visible); =hang never finishes.
+ * MIZAN_EXIT_WITH_PARENT=1 (set by the local runner): exit when stdin closes, i.e. the server died.
+ */
+import { z } from 'zod';
+import { MODEL_KINDS } from '../../src/config/model-kinds.ts';
+import type { TrainJobSpec, TrainingPlan } from '../../src/pipeline/plan.ts';
+import { runTrainJob, type TrainJobDeps } from '../../src/pipeline/train-job.ts';
+import { versionPrefix } from '../../src/pipeline/write-model-files.ts';
+import { localDeps } from '../../src/runtime/local-deps.ts';
+
+const FAILURE_PREFIX = 'mizan-trainer: failed: ';
+
+const envSchema = z.object({
+  MIZAN_TASK: z.enum(['train', 'snapshot']),
+  MIZAN_PLAN: z.string().min(2),
+  MIZAN_SNAPSHOT_YEAR_END: z.string().regex(/^\d{4}-12-31$/).optional(),
+});
+
+const planSchema = z.looseObject({
+  kind: z.enum(MODEL_KINDS),
+  version: z.string().regex(/^v\d{4}\.\d{2}\.\d{2}-[0-9a-f]+$/),
+});
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+export function readJobSpec(env: NodeJS.ProcessEnv): TrainJobSpec {
+  const parsed = envSchema.parse(env);
+  const plan = planSchema.parse(JSON.parse(parsed.MIZAN_PLAN)) as unknown as TrainingPlan;
+  if (parsed.MIZAN_TASK === 'snapshot' && !parsed.MIZAN_SNAPSHOT_YEAR_END) throw new Error('MIZAN_SNAPSHOT_YEAR_END is required for a snapshot job');
+  return { task: parsed.MIZAN_TASK, plan, ...(parsed.MIZAN_SNAPSHOT_YEAR_END ? { snapshotYearEnd: parsed.MIZAN_SNAPSHOT_YEAR_END } : {}) };
+}
+
+async function buildDeps(env: NodeJS.ProcessEnv): Promise<Omit<TrainJobDeps, 'log'>> {
+  if (env.MIZAN_DATA_DIR) return localDeps({ dataDir: env.MIZAN_DATA_DIR });
+  // On AWS: the S3/DynamoDB adapters (issue 5). A variable specifier: the module is optional here.
+  const specifier = '../../src/runtime/deps-from-env.ts';
+  const module = (await import(specifier)) as { depsFromEnv: (env: NodeJS.ProcessEnv) => Promise<Omit<TrainJobDeps, 'log'>> };
+  return module.depsFromEnv(env);
+}
+
+async function injectFault(fault: string | undefined, spec: TrainJobSpec, deps: Omit<TrainJobDeps, 'log'>): Promise<void> {
+  if (fault === 'crash') {
+    // Part of the artifacts, no metadata.json (the commit marker): then the process dies.
+    await deps.store.put(`${versionPrefix(spec.plan.kind, spec.plan.version)}/model.json`, '{"modelTopology": {"trunc');
+    throw new Error('injected fault: the trainer crashed mid-write (MIZAN_TRAINER_FAULT=crash)');
+  }
+  if (fault === 'hang') {
+    log('injected fault: hanging (MIZAN_TRAINER_FAULT=hang)');
+    await new Promise(() => undefined);
+  }
+}
+
+async function main(): Promise<number> {
+  if (process.env.MIZAN_EXIT_WITH_PARENT === '1') {
+    process.stdin.on('end', () => process.exit(1));
+    process.stdin.on('error', () => process.exit(1));
+    process.stdin.resume();
+  }
+  try {
+    const spec = readJobSpec(process.env);
+    log(`mizan-trainer: ${spec.task} ${spec.plan.kind} ${spec.plan.version}${spec.snapshotYearEnd ? ` snapshot ${spec.snapshotYearEnd}` : ''} (pid ${process.pid})`);
+    const deps = await buildDeps(process.env);
+    await injectFault(process.env.MIZAN_TRAINER_FAULT, spec, deps);
+    const result = await runTrainJob(spec, { ...deps, log });
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return 0;
+  } catch (error) {
+    const message = error instanceof z.ZodError ? `invalid job spec: ${z.prettifyError(error)}` : error instanceof Error ? error.message : String(error);
+    log(`${FAILURE_PREFIX}${message.replace(/\s+/g, ' ')}`);
+    return 1;
+  }
+}
+
+// Exit explicitly: stdin (kept open to notice the parent's death) would otherwise hold the process.
+process.exit(await main());

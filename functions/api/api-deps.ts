@@ -1,0 +1,22 @@
+import type { ProfileName } from '../../src/config/profiles.ts';
+import type { MarketData } from '../../src/ports/market-data.ts';
+import type { ModelRegistry } from '../../src/ports/model-registry.ts';
+import type { UniverseProvider } from '../../src/ports/universe.ts';
+import type { Workflow } from '../../src/ports/workflow.ts';
+
+/** Everything the API handler needs: local adapters in the local server, AWS ones in Lambda. */
+export interface ApiDeps {
+  profile: ProfileName;
+  marketData: MarketData;
+  universe: UniverseProvider;
+  registry: ModelRegistry;
+  workflow: Workflow;
+  publisherEnabled: boolean;
+  /** Cap of `?wait=`: Infinity locally; on AWS ~25 s (API Gateway ends a request at 30 s). */
+  maxWaitSeconds: number;
+  /** How often a waiting request looks at the registry (default 250 ms). */
+  pollIntervalMs?: number;
+  maxBodyBytes?: number;
+  /** Where unexpected errors are reported (never into a response). */
+  log?: (line: string) => void;
+}

@@ -1,0 +1,50 @@
+/**
+ * The API: one handler for every route (API Gateway HTTP API, payload 2.0). The same factory runs
+ * in Lambda (deps from the environment) and in the local server (local deps).
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { PriorModelRequiredError, UserInputError } from '../../src/pipeline/errors.ts';
+import { readModels } from '../../src/pipeline/read-models.ts';
+import type { ApiDeps } from './api-deps.ts';
+import { executionRoute } from './execution-route.ts';
+import { badRequest, json, notFound, type ApiResponse } from './http.ts';
+import { matchRoute } from './routes.ts';
+import { trainRoute } from './train-route.ts';
+
+export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<ApiResponse>;
+
+export function makeApiHandler(deps: ApiDeps): ApiHandler {
+  const log = deps.log ?? ((line: string) => console.error(line));
+  return middy<APIGatewayProxyEventV2, ApiResponse>()
+    .onError(async (request) => {
+      // Anything unexpected: logged with its stack, answered without it.
+      const error = request.error as Error | undefined;
+      log(`api error ${request.context?.awsRequestId ?? ''}: ${error?.stack ?? String(error)}`);
+      request.response = json(500, { error: 'internal error', request_id: request.context?.awsRequestId ?? null });
+    })
+    .handler(async (event) => route(event, deps));
+}
+
+async function route(event: APIGatewayProxyEventV2, deps: ApiDeps): Promise<ApiResponse> {
+  const method = (event.requestContext?.http?.method ?? 'GET').toUpperCase();
+  const match = matchRoute(method, event.rawPath ?? '/');
+  try {
+    switch (match.route) {
+      case 'train':
+        return await trainRoute(event, match, deps);
+      case 'execution':
+        return await executionRoute(match.executionId, deps);
+      case 'models':
+        return json(200, await readModels(match.kind, deps));
+      case 'method-not-allowed':
+        return json(405, { error: `method ${method.slice(0, 16)} not allowed here: use ${match.allow}` }, { allow: match.allow });
+      case 'not-found':
+        return notFound();
+    }
+  } catch (error) {
+    if (error instanceof PriorModelRequiredError) return badRequest(error.message, [], { full_endpoint: error.fullEndpoint });
+    if (error instanceof UserInputError) return badRequest(error.message, error.path.length > 0 ? [{ path: error.path.join('.'), message: error.message }] : []);
+    throw error;
+  }
+}

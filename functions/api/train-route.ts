@@ -1,0 +1,55 @@
+/** POST /train/...: validate → plan → idempotent start → 200 stored / 202 running (optionally waiting). */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { isAgentKind, type ModelKind, type TrainMode } from '../../src/config/model-kinds.ts';
+import { resolveTrainingPlan } from '../../src/pipeline/resolve-plan.ts';
+import { startTraining } from '../../src/pipeline/start-training.ts';
+import type { VersionRecord } from '../../src/ports/model-registry.ts';
+import type { ApiDeps } from './api-deps.ts';
+import { json, type ApiResponse } from './http.ts';
+import { agentBodySchema, forecasterBodySchema, parseBody, parseWait } from './request-body.ts';
+
+export async function trainRoute(event: APIGatewayProxyEventV2, target: { kind: ModelKind; mode: TrainMode }, deps: ApiDeps): Promise<ApiResponse> {
+  let skipSnapshot = true; // agents have no snapshots
+  if (isAgentKind(target.kind)) {
+    const body = parseBody(event, agentBodySchema, deps.maxBodyBytes);
+    if (!body.ok) return body.response;
+  } else {
+    const body = parseBody(event, forecasterBodySchema, deps.maxBodyBytes);
+    if (!body.ok) return body.response;
+    skipSnapshot = body.value.skip_snapshot ?? false;
+  }
+  const wait = parseWait(event, deps.maxWaitSeconds);
+  if (!wait.ok) return wait.response;
+
+  const plan = await resolveTrainingPlan({ kind: target.kind, mode: target.mode, profile: deps.profile }, deps);
+  const outcome = await startTraining(plan, { skipSnapshot }, deps);
+  if (outcome.status === 'SUCCEEDED') return json(200, outcome.response);
+
+  const running = { version: outcome.version, execution_id: outcome.executionId, status_url: statusUrl(outcome.executionId) };
+  if (wait.value > 0) {
+    const record = await waitForRun(target.kind, outcome.version, wait.value, deps);
+    if (record?.status === 'SUCCEEDED' && record.response) return json(200, record.response);
+    if (record?.status === 'FAILED') {
+      return json(500, { ...running, status: 'FAILED', error: record.error?.error ?? 'Error', cause: record.error?.cause ?? 'unknown cause' });
+    }
+  }
+  return json(202, { version: running.version, status: 'RUNNING', execution_id: running.execution_id, status_url: running.status_url });
+}
+
+export function statusUrl(executionId: string): string {
+  return `/train/executions/${encodeURIComponent(executionId)}`;
+}
+
+/** Polls the registry until the version's run ends or `seconds` pass; the record then, if ended. */
+async function waitForRun(kind: ModelKind, version: string, seconds: number, deps: ApiDeps): Promise<VersionRecord | undefined> {
+  const deadline = Date.now() + seconds * 1000;
+  const interval = deps.pollIntervalMs ?? 250;
+  for (;;) {
+    const record = await deps.registry.get(kind, version);
+    // The version's record answers, whichever execution (a retry) ended it.
+    if (record && record.status !== 'RUNNING') return record;
+    const left = deadline - Date.now();
+    if (left <= 0) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(interval, left)));
+  }
+}

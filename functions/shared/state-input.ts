@@ -1,0 +1,42 @@
+/**
+ * What each TrainModel Lambda step receives: the whole state (the execution input plus what the
+ * earlier states added). Validated with zod so a malformed state fails loudly, not halfway.
+ */
+import { z } from 'zod';
+import { MODEL_KINDS } from '../../src/config/model-kinds.ts';
+import type { TrainingPlan } from '../../src/pipeline/plan.ts';
+
+const planSchema = z
+  .looseObject({
+    kind: z.enum(MODEL_KINDS),
+    version: z.string().min(1),
+    window: z.object({ start: z.string(), end: z.string() }),
+    symbols: z.array(z.string()),
+    snapshotYearEnds: z.array(z.string()),
+  })
+  .transform((plan) => plan as unknown as TrainingPlan);
+
+const promotionSchema = z.object({
+  promoted: z.boolean(),
+  prior_version: z.string().nullable(),
+  reason: z.string(),
+  compared_on: z.enum(['first_model', 'same_holdout', 'stored_metrics']),
+});
+
+export const stateInputSchema = z.looseObject({
+  plan: planSchema,
+  skipSnapshot: z.boolean(),
+  publish: z.boolean(),
+  executionName: z.string(),
+  promotion: promotionSchema.optional(),
+  published: z.object({ hf_repo: z.string().nullable(), hf_url: z.string().nullable() }).nullable().optional(),
+  snapshots: z.array(z.unknown()).optional(),
+  /** Set by a Catch (`ResultPath: $.error`). */
+  error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+});
+
+export type StateInput = z.infer<typeof stateInputSchema>;
+
+export function parseStateInput(event: unknown): StateInput {
+  return stateInputSchema.parse(event);
+}

@@ -1,0 +1,84 @@
+/**
+ * One Lambda handler of functions/, bundled at synth by the local esbuild (no docker, no network):
+ * ESM for nodejs22.x, the AWS SDK bundled in (the versions the tests ran, not the runtime's),
+ * X-Ray tracing on, its own log group with a retention.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { existsSync } from 'node:fs';
+import { REPO_ROOT, repoPath } from './paths.ts';
+
+export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;
+
+export interface MizanFunctionProps {
+  /** Handler name under functions/: `functions/NAME.ts`, `functions/NAME/index.ts` or `functions/NAME/handler.ts`. */
+  handler: string;
+  description: string;
+  environment: Record<string, string>;
+  timeout: Duration;
+  memorySize?: number;
+  logRetentionDays: number;
+  /** Copy data/sample into the bundle (functions that plan runs on the bundled sample read it). */
+  withSampleData?: boolean;
+}
+
+/** Where the bundled sample lands inside the function: set as MIZAN_SAMPLE_DIR. */
+export const LAMBDA_SAMPLE_DIR = '/var/task/data/sample';
+
+export class MizanFunction extends Construct {
+  readonly fn: nodejs.NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: MizanFunctionProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.fn = new nodejs.NodejsFunction(this, 'Function', {
+      entry: handlerEntry(props.handler),
+      handler: 'handler',
+      runtime: LAMBDA_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      description: props.description,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: repoPath('package-lock.json'),
+      environment: {
+        ...props.environment,
+        ...(props.withSampleData ? { MIZAN_SAMPLE_DIR: LAMBDA_SAMPLE_DIR } : {}),
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: nodejs.OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        externalModules: [],
+        mainFields: ['module', 'main'],
+        // CommonJS dependencies inside an ESM bundle still call require().
+        banner: "import { createRequire as __mizanCreateRequire } from 'node:module'; const require = __mizanCreateRequire(import.meta.url);",
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) =>
+            props.withSampleData ? [`mkdir -p "${outputDir}/data"`, `cp -R "${inputDir}/data/sample" "${outputDir}/data/sample"`] : [],
+        },
+      },
+    });
+  }
+}
+
+/** The entry file of a handler; fails the synth naming the paths tried. */
+export function handlerEntry(name: string): string {
+  const candidates = [`functions/${name}.ts`, `functions/${name}/index.ts`, `functions/${name}/handler.ts`];
+  const found = candidates.find((candidate) => existsSync(repoPath(candidate)));
+  if (!found) throw new Error(`no Lambda handler "${name}": expected one of ${candidates.join(', ')}`);
+  return repoPath(found);
+}

@@ -1,0 +1,109 @@
+/**
+ * Executions on disk: `{dataDir}/executions/{executionId}.json`, rewritten atomically (temp file +
+ * rename) as the run progresses, so a reader never sees a torn file and a crash leaves the last state.
+ */
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ExecutionDescription, StateTiming } from '../../src/ports/workflow.ts';
+
+/** One entry of the event history (inputs and outputs left out: the state carries the whole plan). */
+export interface HistoryEvent {
+  type: string;
+  timestamp: string;
+  state?: string;
+  /** The Map iteration, for events inside "Backfill snapshots". */
+  index?: number;
+  /** What the Map iteration works on (the snapshot year end), when known. */
+  item?: string;
+  error?: string;
+  cause?: string;
+}
+
+export interface ExecutionRecord extends ExecutionDescription {
+  events: HistoryEvent[];
+}
+
+/** Execution ids are file names: letters, digits, dot, dash, underscore; never a path. */
+const EXECUTION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export function isSafeExecutionId(id: string): boolean {
+  return EXECUTION_ID.test(id) && !id.includes('..');
+}
+
+let tempCounter = 0;
+
+export class ExecutionStore {
+  readonly dir: string;
+  /** Writes of one execution are chained so that they land in order. */
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(dataDir: string) {
+    this.dir = join(dataDir, 'executions');
+  }
+
+  logFile(executionId: string): string {
+    return join(this.dir, `${executionId}.log`);
+  }
+
+  async read(executionId: string): Promise<ExecutionRecord | undefined> {
+    if (!isSafeExecutionId(executionId)) return undefined;
+    try {
+      return JSON.parse(await readFile(join(this.dir, `${executionId}.json`), 'utf8')) as ExecutionRecord;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  /** Queues a write of the record as it is now; resolves when it is on disk. */
+  write(record: ExecutionRecord): Promise<void> {
+    if (!isSafeExecutionId(record.executionId)) throw new Error(`unsafe execution id ${JSON.stringify(record.executionId)}`);
+    const text = JSON.stringify(record, null, 2) + '\n';
+    const previous = this.chains.get(record.executionId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      await mkdir(this.dir, { recursive: true });
+      const path = join(this.dir, `${record.executionId}.json`);
+      const temp = `${path}.tmp-${process.pid}-${++tempCounter}`;
+      await writeFile(temp, text);
+      await rename(temp, path);
+    });
+    this.chains.set(record.executionId, next.catch(() => undefined));
+    return next;
+  }
+
+  async list(): Promise<ExecutionRecord[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const ids = names.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -'.json'.length));
+    const records = await Promise.all(ids.map((id) => this.read(id).catch(() => undefined)));
+    return records.filter((r): r is ExecutionRecord => r !== undefined);
+  }
+}
+
+/** Per-state timings from the event history, in the order the states were entered. */
+export function timingsFromEvents(events: HistoryEvent[]): StateTiming[] {
+  const timings: StateTiming[] = [];
+  const open = new Map<string, StateTiming>();
+  const sorted = [...events].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+  for (const event of sorted) {
+    if (!event.state) continue;
+    const key = event.index === undefined ? event.state : `${event.state} [${event.item ?? event.index}]`;
+    if (event.type === 'StateEntered') {
+      const timing: StateTiming = { name: key, startedAt: event.timestamp, status: 'RUNNING' };
+      timings.push(timing);
+      open.set(key, timing);
+    } else if (event.type === 'StateExited' || event.type === 'StateFailed') {
+      const timing = open.get(key);
+      if (!timing) continue;
+      timing.endedAt = event.timestamp;
+      timing.status = event.type === 'StateExited' ? 'SUCCEEDED' : 'FAILED';
+      open.delete(key);
+    }
+  }
+  return timings;
+}

@@ -1,0 +1,264 @@
+/**
+ * The Workflow port on one machine: the TrainModel definition (rendered from the same CDK chain
+ * that is deployed) run in-process by aws-local-stepfunctions. Tasks are overridden by state name:
+ * Batch tasks become trainer child processes, Lambda tasks call the handlers of functions/ in-process.
+ * Executions are persisted with their event history; one left RUNNING by a dead server is marked
+ * FAILED (interrupted) at the next start and its version claim is freed.
+ */
+import './promise-with-resolvers.ts';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { ModelRegistry } from '../../src/ports/model-registry.ts';
+import type { ExecutionDescription, Workflow } from '../../src/ports/workflow.ts';
+import { STATE } from '../state-machine/train-model-definition.ts';
+import { ExecutionStore, isSafeExecutionId, timingsFromEvents, type ExecutionRecord, type HistoryEvent } from './execution-store.ts';
+import { localTrainModelDefinition } from './local-definition.ts';
+import { defaultTrainerCommand, TrainerProcesses, type SubmitJobRequest, type TrainerCommand } from './trainer-processes.ts';
+
+type StepFn = (input: unknown) => Promise<unknown>;
+
+/** The Lambda steps, called in-process (see local-steps.ts for the wiring to functions/). */
+export interface StepHandlers {
+  decidePromotion: StepFn;
+  publish: StepFn;
+  recordResult: StepFn;
+  recordFailure: StepFn;
+}
+
+export interface LocalWorkflowOptions {
+  dataDir: string;
+  steps: StepHandlers;
+  /** Used to free the claim of an interrupted or otherwise unrecorded failed run. */
+  registry: ModelRegistry;
+  trainer?: TrainerCommand;
+  /** Extra environment for every trainer process (tests: MIZAN_TRAINER_FAULT). */
+  trainerEnv?: Record<string, string>;
+  /** Trainer processes at once across all executions (default: the number of cores). */
+  maxParallelJobs?: number;
+  snapshotConcurrency?: number;
+  log?: (line: string) => void;
+}
+
+export const INTERRUPTED_CAUSE = 'interrupted: the server stopped while this run was in progress';
+
+export class LocalWorkflow implements Workflow {
+  readonly executions: ExecutionStore;
+  readonly trainers: TrainerProcesses;
+  private readonly definition: StateMachineDefinition;
+  private readonly running = new Map<string, Promise<ExecutionRecord>>();
+  private readonly starting = new Map<string, Promise<{ executionId: string }>>();
+  private readonly log: (line: string) => void;
+
+  private constructor(private readonly options: LocalWorkflowOptions) {
+    const dataDir = resolve(options.dataDir);
+    this.executions = new ExecutionStore(dataDir);
+    this.trainers = new TrainerProcesses({
+      command: options.trainer ?? defaultTrainerCommand(),
+      dataDir,
+      maxParallel: options.maxParallelJobs ?? availableParallelism(),
+      env: options.trainerEnv,
+    });
+    this.definition = localTrainModelDefinition({ snapshotConcurrency: options.snapshotConcurrency }) as unknown as StateMachineDefinition;
+    this.log = options.log ?? (() => undefined);
+  }
+
+  /** Creates the runner and recovers executions a previous server left RUNNING. */
+  static async open(options: LocalWorkflowOptions): Promise<LocalWorkflow> {
+    const workflow = new LocalWorkflow(options);
+    await workflow.recoverInterrupted();
+    return workflow;
+  }
+
+  async start(name: string, input: unknown): Promise<{ executionId: string }> {
+    if (!isSafeExecutionId(name)) throw new Error(`invalid execution name ${JSON.stringify(name)}`);
+    // One start per name at a time, so two racing starts cannot both create the execution.
+    const pending = this.starting.get(name);
+    if (pending) {
+      await pending.catch(() => undefined);
+      return this.start(name, input);
+    }
+    const attempt = this.startOnce(name, input);
+    this.starting.set(name, attempt);
+    try {
+      return await attempt;
+    } finally {
+      this.starting.delete(name);
+    }
+  }
+
+  async describe(executionId: string): Promise<ExecutionDescription | undefined> {
+    const record = await this.executions.read(executionId);
+    if (!record) return undefined;
+    const { events: _events, ...description } = record;
+    return description;
+  }
+
+  /** The full record with its event history. */
+  history(executionId: string): Promise<ExecutionRecord | undefined> {
+    return this.executions.read(executionId);
+  }
+
+  /** Resolves when the execution has ended (at once if it already has). */
+  async waitFor(executionId: string): Promise<ExecutionDescription> {
+    await this.running.get(executionId);
+    const description = await this.describe(executionId);
+    if (!description) throw new Error(`no execution ${executionId}`);
+    return description;
+  }
+
+  /** Kills running trainers and waits for their executions to be recorded FAILED. */
+  async close(): Promise<void> {
+    this.trainers.killAll();
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  private async startOnce(name: string, input: unknown): Promise<{ executionId: string }> {
+    const existing = await this.executions.read(name);
+    if (existing) {
+      // Step Functions semantics: the same name and input is the same execution; another input is an error.
+      if (JSON.stringify(existing.input) === JSON.stringify(input)) return { executionId: existing.executionId };
+      const error = new Error(`execution ${name} already exists with another input`);
+      error.name = 'ExecutionAlreadyExists';
+      throw error;
+    }
+    const record: ExecutionRecord = {
+      executionId: name,
+      name,
+      status: 'RUNNING',
+      startedAt: new Date().toISOString(),
+      input,
+      states: [],
+      events: [],
+    };
+    await this.executions.write(record);
+    const run = this.run(record);
+    this.running.set(name, run);
+    void run.finally(() => this.running.delete(name));
+    return { executionId: name };
+  }
+
+  private async run(record: ExecutionRecord): Promise<ExecutionRecord> {
+    const id = record.executionId;
+    const logFile = this.executions.logFile(id);
+    const batch = (label: (input: SubmitJobRequest) => string) => async (input: unknown) => {
+      const request = input as SubmitJobRequest;
+      try {
+        return (await this.trainers.run(id, request, logFile, label(request))) as never;
+      } catch (error) {
+        // A failed job fails its Map: stop its sibling iterations' trainers now.
+        this.trainers.killExecution(id);
+        throw error;
+      }
+    };
+    const lambda = (fn: StepFn) => async (input: unknown) => (await fn(input)) as never;
+    const machine = new StateMachine(this.definition, { validationOptions: { checkArn: true, checkPaths: true } });
+    const execution = machine.run(record.input as never, {
+      overrides: {
+        taskResourceLocalHandlers: {
+          [STATE.train]: batch(() => 'Train'),
+          [STATE.trainSnapshot]: batch((request) => `snapshot ${envValue(request, 'MIZAN_SNAPSHOT_YEAR_END') ?? ''}`.trim()),
+          [STATE.decidePromotion]: lambda(this.options.steps.decidePromotion),
+          [STATE.publish]: lambda(this.options.steps.publish),
+          [STATE.recordResult]: lambda(this.options.steps.recordResult),
+          [STATE.recordFailure]: lambda(this.options.steps.recordFailure),
+        },
+      },
+      context: { Execution: { Id: id, Name: record.name, Input: record.input as never, StartTime: record.startedAt } },
+    });
+
+    const consumeEvents = (async () => {
+      for await (const event of execution.eventLogs) {
+        const entry = toHistoryEvent(event as unknown as RawEvent);
+        record.events.push(entry);
+        if (entry.type === 'ExecutionFailed') {
+          record.error = entry.error;
+          record.cause = entry.cause;
+        }
+        if (entry.state) {
+          record.states = timingsFromEvents(record.events);
+          void this.executions.write(record).catch(() => undefined);
+        }
+      }
+    })();
+
+    try {
+      record.output = await execution.result;
+      record.status = 'SUCCEEDED';
+    } catch (error) {
+      record.status = 'FAILED';
+      await consumeEvents.catch(() => undefined);
+      record.error ??= (error as Error).name;
+      record.cause ??= (error as Error).message;
+    } finally {
+      this.trainers.killExecution(id);
+      this.trainers.forget(id);
+    }
+    await consumeEvents.catch(() => undefined);
+    record.stoppedAt = new Date().toISOString();
+    record.states = timingsFromEvents(record.events);
+    if (record.status === 'FAILED') await this.freeClaim(record, { error: record.error ?? 'States.Runtime', cause: record.cause ?? 'unknown cause' });
+    await this.executions.write(record);
+    this.log(`execution ${id} ${record.status}${record.status === 'FAILED' ? `: ${record.error}` : ''}`);
+    return record;
+  }
+
+  /** "Record failure" normally does this; if it could not run (or the server died), the runner does. */
+  private async freeClaim(record: ExecutionRecord, error: { error: string; cause: string }): Promise<void> {
+    const plan = (record.input as { plan?: { kind?: string; version?: string } } | undefined)?.plan;
+    if (!plan?.kind || !plan.version) return;
+    try {
+      const kind = plan.kind as Parameters<ModelRegistry['get']>[0];
+      const current = await this.options.registry.get(kind, plan.version);
+      if (current?.status === 'RUNNING' && current.executionId === record.executionId) {
+        await this.options.registry.fail(kind, plan.version, error);
+      }
+    } catch (failure) {
+      this.log(`could not free the claim of ${record.executionId}: ${(failure as Error).message}`);
+    }
+  }
+
+  private async recoverInterrupted(): Promise<void> {
+    for (const record of await this.executions.list()) {
+      if (record.status !== 'RUNNING' || this.running.has(record.executionId)) continue;
+      const now = new Date().toISOString();
+      record.status = 'FAILED';
+      record.error = 'Interrupted';
+      record.cause = INTERRUPTED_CAUSE;
+      record.stoppedAt = now;
+      record.events.push({ type: 'ExecutionFailed', timestamp: now, error: record.error, cause: record.cause });
+      for (const timing of record.states) {
+        if (timing.status === 'RUNNING') Object.assign(timing, { status: 'FAILED', endedAt: now });
+      }
+      await this.freeClaim(record, { error: 'Interrupted', cause: INTERRUPTED_CAUSE });
+      await this.executions.write(record);
+      this.log(`execution ${record.executionId} was interrupted: marked FAILED, claim freed`);
+    }
+  }
+}
+
+interface RawEvent {
+  type: string;
+  timestamp: number;
+  state?: { name: string; input?: unknown };
+  index?: number;
+  Error?: string;
+  Cause?: unknown;
+}
+
+function toHistoryEvent(event: RawEvent): HistoryEvent {
+  const entry: HistoryEvent = { type: event.type, timestamp: new Date(event.timestamp).toISOString() };
+  if (event.state) entry.state = event.state.name;
+  if (event.index !== undefined) {
+    entry.index = event.index;
+    const year = (event.state?.input as { snapshotYearEnd?: unknown } | undefined)?.snapshotYearEnd;
+    if (typeof year === 'string') entry.item = year;
+  }
+  if (event.Error !== undefined) entry.error = event.Error;
+  if (event.Cause !== undefined) entry.cause = typeof event.Cause === 'string' ? event.Cause : JSON.stringify(event.Cause);
+  return entry;
+}
+
+function envValue(request: SubmitJobRequest, name: string): string | undefined {
+  return request.ContainerOverrides?.Environment?.find((e) => e.Name === name)?.Value;
+}

@@ -1,0 +1,151 @@
+/**
+ * The `Mizan` stack: HTTP API (IAM auth) → API Lambda → Step Functions `TrainModel` → AWS Batch
+ * trainer jobs (GPU spot/on-demand, Fargate CPU), artifacts in S3, versions and `current` in DynamoDB,
+ * weekly EventBridge schedules, the Hugging Face token in Secrets Manager (only when publishing).
+ */
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { AWS_ENV } from '../src/runtime/aws-deps.ts';
+import type { MizanConfig } from './config.ts';
+import { acknowledgeNagFindings } from './constructs/nag-acknowledgements.ts';
+import { MizanHttpApi } from './constructs/http-api.ts';
+import { MizanFunction } from './constructs/mizan-function.ts';
+import { TrainingSchedules } from './constructs/schedules.ts';
+import { MizanStorage } from './constructs/storage.ts';
+import { TrainingBatch } from './constructs/training-batch.ts';
+import { TrainWorkflow } from './constructs/train-workflow.ts';
+
+/** The API answers within API Gateway's 30 s integration limit: `?wait=` is capped below it. */
+export const API_WAIT_CAP_SECONDS = 25;
+
+export interface MizanStackProps extends StackProps {
+  config: MizanConfig;
+}
+
+export class MizanStack extends Stack {
+  readonly storage: MizanStorage;
+  readonly batch: TrainingBatch;
+  readonly workflow: TrainWorkflow;
+  readonly httpApi: MizanHttpApi;
+  readonly functions: Record<'api' | 'decidePromotion' | 'publish' | 'recordResult' | 'recordFailure', MizanFunction>;
+  readonly hfSecret: secretsmanager.ISecret | undefined;
+  readonly schedules: TrainingSchedules | undefined;
+
+  constructor(scope: Construct, id: string, props: MizanStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.storage = new MizanStorage(this, 'Storage');
+    const { bucket, table } = this.storage;
+
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: config.natGateways,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        { name: 'jobs', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+      ],
+      // S3 traffic of the trainers skips the NAT (cheaper, and it stays on the AWS network).
+      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 }, DynamoDB: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB } },
+      flowLogs: { rejected: { trafficType: ec2.FlowLogTrafficType.REJECT } },
+    });
+
+    const common: Record<string, string> = {
+      [AWS_ENV.bucket]: bucket.bucketName,
+      [AWS_ENV.table]: table.tableName,
+      [AWS_ENV.dataSource]: config.dataSource,
+      MIZAN_PROFILE: config.profile,
+    };
+
+    this.hfSecret = config.hfRepo === undefined ? undefined : this.hfTokenSecret(config);
+    const hfEnv: Record<string, string> =
+      config.hfRepo && this.hfSecret ? { [AWS_ENV.hfRepo]: config.hfRepo, [AWS_ENV.hfSecretArn]: this.hfSecret.secretArn } : {};
+
+    const trainerLogs = new logs.LogGroup(this, 'TrainerLogs', { retention: config.logRetentionDays as logs.RetentionDays });
+    this.batch = new TrainingBatch(this, 'Batch', { config, vpc, environment: common, logGroup: trainerLogs });
+    bucket.grantReadWrite(this.batch.jobRole);
+    table.grantReadData(this.batch.jobRole);
+
+    const fn = (id: string, handler: string, description: string, extra: Partial<ConstructorParameters<typeof MizanFunction>[2]> = {}) =>
+      new MizanFunction(this, id, {
+        handler,
+        description,
+        environment: { ...common, ...hfEnv, ...extra.environment },
+        timeout: extra.timeout ?? Duration.minutes(1),
+        logRetentionDays: config.logRetentionDays,
+        memorySize: extra.memorySize,
+        withSampleData: extra.withSampleData,
+      });
+    this.functions = {
+      decidePromotion: fn('DecidePromotion', 'decide-promotion', 'TrainModel: compare with the current model and move `current` (compare-and-swap)'),
+      publish: fn('Publish', 'publish', 'TrainModel: publish a promoted model to Hugging Face', { timeout: Duration.minutes(10) }),
+      recordResult: fn('RecordResult', 'record-result', 'TrainModel: store the response of a finished run'),
+      recordFailure: fn('RecordFailure', 'record-failure', 'TrainModel: mark a failed run and free its claim'),
+      // Its state machine ARN is added below: the state machine needs the other four functions first.
+      api: fn('Api', 'api', 'mizan HTTP API: plan, version, start and describe training runs', {
+        timeout: Duration.seconds(29),
+        memorySize: 1024,
+        withSampleData: config.dataSource === 'sample',
+        environment: { MIZAN_WAIT_CAP_SECONDS: String(API_WAIT_CAP_SECONDS) },
+      }),
+    };
+    const { api, decidePromotion, publish, recordResult, recordFailure } = this.functions;
+
+    this.workflow = new TrainWorkflow(this, 'TrainModel', {
+      stateMachineName: `${this.stackName}-TrainModel`,
+      logRetentionDays: config.logRetentionDays,
+      refs: {
+        trainJob: { jobQueueArn: this.batch.gpuQueue.jobQueueArn, jobDefinitionArn: this.batch.gpuJob.jobDefinitionArn },
+        snapshotJob: { jobQueueArn: this.batch.gpuQueue.jobQueueArn, jobDefinitionArn: this.batch.gpuJob.jobDefinitionArn },
+        functions: { decidePromotion: decidePromotion.fn, publish: publish.fn, recordResult: recordResult.fn, recordFailure: recordFailure.fn },
+      },
+    });
+    const { stateMachine } = this.workflow;
+    api.fn.addEnvironment(AWS_ENV.stateMachineArn, stateMachine.stateMachineArn);
+
+    // Least privilege, per function.
+    bucket.grantReadWrite(api.fn); // plans read data, the yahoo source caches price windows
+    table.grantReadWriteData(api.fn);
+    stateMachine.grantStartExecution(api.fn);
+    stateMachine.grantExecution(api.fn, 'states:DescribeExecution', 'states:GetExecutionHistory');
+    bucket.grantRead(decidePromotion.fn);
+    table.grantReadWriteData(decidePromotion.fn);
+    bucket.grantRead(publish.fn);
+    table.grantReadData(publish.fn);
+    this.hfSecret?.grantRead(publish.fn);
+    bucket.grantReadWrite(recordResult.fn);
+    table.grantReadWriteData(recordResult.fn);
+    table.grantReadWriteData(recordFailure.fn);
+
+    this.httpApi = new MizanHttpApi(this, 'Http', { handler: api.fn, logRetentionDays: config.logRetentionDays });
+
+    this.schedules = config.schedules
+      ? new TrainingSchedules(this, 'Schedules', {
+          apiHandler: api.fn,
+          forecasterSchedule: config.forecasterSchedule,
+          forecasterKinds: config.forecasterKinds,
+          finetuneSchedule: config.finetuneSchedule,
+          finetuneKinds: config.finetuneKinds,
+        })
+      : undefined;
+
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the IAM-authorised HTTP API' });
+    new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
+    new CfnOutput(this, 'ArtifactBucket', { value: bucket.bucketName });
+    new CfnOutput(this, 'RegistryTable', { value: table.tableName });
+    if (this.hfSecret) new CfnOutput(this, 'HfTokenSecretArn', { value: this.hfSecret.secretArn, description: 'Put the Hugging Face token here' });
+
+    acknowledgeNagFindings(this);
+  }
+
+  /** The Hugging Face token: an existing secret by name, or a new one whose value the operator replaces. */
+  private hfTokenSecret(config: MizanConfig): secretsmanager.ISecret {
+    if (config.hfSecretName) return secretsmanager.Secret.fromSecretNameV2(this, 'HfToken', config.hfSecretName);
+    return new secretsmanager.Secret(this, 'HfToken', {
+      description: 'mizan: Hugging Face write token (replace the generated placeholder: aws secretsmanager put-secret-value)',
+    });
+  }
+}

@@ -1,0 +1,53 @@
+/** Prediction and MSE for a forecaster, batched and tidy (no tensor outlives a call). */
+import { CHANNELS, type WeeklySample } from '../features/weekly-dataset.ts';
+import { tf } from '../ml/backend.ts';
+import type { StandardScaler } from '../ml/scaler.ts';
+import type { LoadedForecaster } from './forecaster-types.ts';
+
+const PREDICT_BATCH = 512;
+
+/** Predicted weekly returns, one per sample (or raw unscaled feature window), in input order. */
+export function predict(forecaster: LoadedForecaster, inputs: readonly WeeklySample[] | readonly Float32Array[]): Float32Array {
+  const windows = inputs.map((input) => (input instanceof Float32Array ? input : input.features));
+  const scaled = scaleWindows(forecaster.scaler, windows, forecaster.config.lookbackDays);
+  return predictScaled(forecaster.model, scaled, windows.length, forecaster.config.lookbackDays);
+}
+
+/** Mean squared error of the predictions against the samples' targets. */
+export function evaluateMse(forecaster: LoadedForecaster, samples: readonly WeeklySample[]): number {
+  return meanSquaredError(predict(forecaster, samples), samples.map((s) => s.target));
+}
+
+/** Concatenates scaled windows into one row-major buffer [n, lookbackDays, CHANNELS]. */
+export function scaleWindows(scaler: StandardScaler, windows: readonly Float32Array[], lookbackDays: number): Float32Array {
+  const width = lookbackDays * CHANNELS;
+  const out = new Float32Array(windows.length * width);
+  windows.forEach((w, i) => {
+    if (w.length !== width) throw new Error(`feature window ${i} has ${w.length} values, expected ${lookbackDays} days × ${CHANNELS} channels = ${width}`);
+    scaler.transformInto(w, out, i * width);
+  });
+  return out;
+}
+
+/** Eval-mode predictions (dropout off) for n already-scaled windows. */
+export function predictScaled(model: tf.LayersModel, scaled: Float32Array, n: number, lookbackDays: number): Float32Array {
+  const width = lookbackDays * CHANNELS;
+  const out = new Float32Array(n);
+  for (let from = 0; from < n; from += PREDICT_BATCH) {
+    const size = Math.min(PREDICT_BATCH, n - from);
+    const batch = tf.tidy(() => {
+      const x = tf.tensor3d(scaled.subarray(from * width, (from + size) * width), [size, lookbackDays, CHANNELS]);
+      return (model.predict(x) as tf.Tensor).dataSync() as Float32Array;
+    });
+    out.set(batch, from);
+  }
+  return out;
+}
+
+export function meanSquaredError(predictions: ArrayLike<number>, targets: ArrayLike<number>): number {
+  if (predictions.length !== targets.length) throw new Error(`${predictions.length} predictions for ${targets.length} targets`);
+  if (targets.length === 0) throw new Error('mean squared error of no samples');
+  let sum = 0;
+  for (let i = 0; i < targets.length; i++) sum += (predictions[i] - targets[i]) ** 2;
+  return sum / targets.length;
+}

@@ -1,0 +1,38 @@
+/**
+ * The LSTM weekly-return forecaster (issue 2): `layers` stacked LSTMs of `hiddenUnits`, each followed
+ * by dropout, then dense(1). Adam(learningRate), MSE. Every initialiser and dropout mask is seeded
+ * from `config.seed`, so the same seed and data give the same weights.
+ */
+import type { ForecasterConfig } from '../config/profiles.ts';
+import { CHANNELS } from '../features/weekly-dataset.ts';
+import { tf } from '../ml/backend.ts';
+import { mulberry32, nextSeed } from '../ml/random.ts';
+import { SeededDropout } from '../ml/seeded-dropout.ts';
+
+export function buildLstmModel(config: ForecasterConfig): tf.Sequential {
+  if (!Number.isInteger(config.layers) || config.layers < 1) throw new Error(`layers must be a positive integer, got ${config.layers}`);
+  if (!Number.isInteger(config.hiddenUnits) || config.hiddenUnits < 1) throw new Error(`hiddenUnits must be a positive integer, got ${config.hiddenUnits}`);
+  const rng = mulberry32(config.seed);
+  const model = tf.sequential({ name: 'lstm_forecaster' });
+  for (let layer = 0; layer < config.layers; layer++) {
+    model.add(
+      tf.layers.lstm({
+        name: `lstm_${layer + 1}`,
+        units: config.hiddenUnits,
+        returnSequences: layer < config.layers - 1,
+        ...(layer === 0 ? { inputShape: [config.lookbackDays, CHANNELS] } : {}),
+        kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed(rng) }),
+        recurrentInitializer: tf.initializers.orthogonal({ seed: nextSeed(rng), gain: 1 }),
+      }),
+    );
+    model.add(new SeededDropout({ name: `dropout_${layer + 1}`, rate: config.dropout, seed: nextSeed(rng) }));
+  }
+  model.add(tf.layers.dense({ name: 'weekly_return', units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed(rng) }) }));
+  compileForecaster(model, config);
+  return model;
+}
+
+/** Adam + MSE; also used on a loaded model before it is trained further. */
+export function compileForecaster(model: tf.LayersModel, config: ForecasterConfig): void {
+  model.compile({ optimizer: tf.train.adam(config.learningRate), loss: 'meanSquaredError' });
+}

@@ -1,0 +1,82 @@
+/**
+ * Per-channel standard scaler for [time × channel] feature windows. Fit on the training samples only
+ * (DESIGN.md): its statistics come from every day row of every training window. The target is left
+ * raw: weekly returns are already ~0.0x, so losses stay comparable with the predict-zero baseline.
+ */
+
+export interface ScalerJson {
+  kind: 'standard';
+  channels: number;
+  mean: number[];
+  std: number[];
+}
+
+export class StandardScaler {
+  private constructor(
+    readonly mean: readonly number[],
+    readonly std: readonly number[],
+  ) {}
+
+  get channels(): number {
+    return this.mean.length;
+  }
+
+  /** Fits on row-major windows (rows × channels each). A constant channel gets std 1 (no division by 0). */
+  static fit(windows: readonly Float32Array[], channels: number): StandardScaler {
+    if (windows.length === 0) throw new Error('cannot fit a scaler on no training samples');
+    const sum = new Float64Array(channels);
+    const sumSq = new Float64Array(channels);
+    let rows = 0;
+    for (const w of windows) {
+      if (w.length % channels !== 0) throw new Error(`feature window of length ${w.length} is not a multiple of ${channels} channels`);
+      for (let i = 0; i < w.length; i += channels) {
+        for (let c = 0; c < channels; c++) {
+          sum[c] += w[i + c];
+          sumSq[c] += w[i + c] * w[i + c];
+        }
+      }
+      rows += w.length / channels;
+    }
+    const mean = [...sum].map((s) => s / rows);
+    const std = [...sumSq].map((s, c) => {
+      const variance = Math.max(0, s / rows - mean[c] * mean[c]);
+      const sd = Math.sqrt(variance);
+      return sd > 1e-12 ? sd : 1;
+    });
+    return new StandardScaler(mean, std);
+  }
+
+  /** A scaled copy of a window. */
+  transform(window: Float32Array): Float32Array {
+    const out = new Float32Array(window.length);
+    this.transformInto(window, out, 0);
+    return out;
+  }
+
+  /** Writes the scaled window into `out` at `offset` (used to fill batch buffers without copies). */
+  transformInto(window: Float32Array, out: Float32Array, offset: number): void {
+    const channels = this.mean.length;
+    if (window.length % channels !== 0) throw new Error(`feature window of length ${window.length} is not a multiple of ${channels} channels`);
+    for (let i = 0; i < window.length; i += channels) {
+      for (let c = 0; c < channels; c++) out[offset + i + c] = (window[i + c] - this.mean[c]) / this.std[c];
+    }
+  }
+
+  toJSON(): ScalerJson {
+    return { kind: 'standard', channels: this.channels, mean: [...this.mean], std: [...this.std] };
+  }
+
+  static fromJSON(json: unknown): StandardScaler {
+    const j = json as Partial<ScalerJson> | null;
+    const ok =
+      j?.kind === 'standard' &&
+      Array.isArray(j.mean) &&
+      Array.isArray(j.std) &&
+      j.mean.length === j.channels &&
+      j.std.length === j.channels &&
+      [...j.mean, ...j.std].every((v) => typeof v === 'number' && Number.isFinite(v)) &&
+      j.std.every((v) => v > 0);
+    if (!ok) throw new Error('scaler.json is not a valid standard scaler (kind, channels, mean[], std[] > 0)');
+    return new StandardScaler([...j.mean!], [...j.std!]);
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The adapters of the AWS deployment, built from the environment the CDK stack sets on every Lambda
+ * and trainer job:
+ *   MIZAN_BUCKET (required)      artifact bucket; MIZAN_BUCKET_PREFIX optional key prefix
+ *   MIZAN_TABLE (required)       registry table (pk/sk strings)
+ *   MIZAN_STATE_MACHINE_ARN      TrainModel state machine (the API needs it; the trainer does not)
+ *   MIZAN_DATA_SOURCE            sample (default) | yahoo; MIZAN_SAMPLE_DIR where the bundled sample is
+ *   MIZAN_HF_REPO + MIZAN_HF_SECRET_ARN   publish promoted models to Hugging Face (both or neither)
+ * SDK clients are injected (tests point them at local servers) or default to the Lambda/Batch role.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoModelRegistry } from '../adapters/aws/dynamo-model-registry.ts';
+import { S3ArtifactStore } from '../adapters/aws/s3-artifact-store.ts';
+import { StepFunctionsWorkflow } from '../adapters/aws/step-functions-workflow.ts';
+import { HuggingFacePublisher } from '../adapters/hf/hugging-face-publisher.ts';
+import { secretsManagerToken } from '../adapters/hf/secrets-manager-token.ts';
+import { DEFAULT_SAMPLE_DIR, SampleMarketData } from '../data/sample-market-data.ts';
+import { YahooMarketData, type YahooChartClient } from '../data/yahoo-market-data.ts';
+import type { ArtifactStore } from '../ports/artifact-store.ts';
+import type { MarketData } from '../ports/market-data.ts';
+import type { ModelRegistry } from '../ports/model-registry.ts';
+import { noPublisher, type Publisher } from '../ports/publisher.ts';
+import type { UniverseProvider } from '../ports/universe.ts';
+import type { ExecutionDescription, Workflow } from '../ports/workflow.ts';
+import { loadSampleFundamentals } from '../universe/fundamentals.ts';
+import { SampleUniverse } from '../universe/sample-universe.ts';
+
+/** The names of the environment variables, shared with the CDK stack that sets them. */
+export const AWS_ENV = {
+  bucket: 'MIZAN_BUCKET',
+  bucketPrefix: 'MIZAN_BUCKET_PREFIX',
+  table: 'MIZAN_TABLE',
+  stateMachineArn: 'MIZAN_STATE_MACHINE_ARN',
+  dataSource: 'MIZAN_DATA_SOURCE',
+  sampleDir: 'MIZAN_SAMPLE_DIR',
+  hfRepo: 'MIZAN_HF_REPO',
+  hfSecretArn: 'MIZAN_HF_SECRET_ARN',
+} as const;
+
+export interface AwsClients {
+  s3?: S3Client;
+  dynamodb?: DynamoDBClient;
+  sfn?: SFNClient;
+  secretsManager?: SecretsManagerClient;
+  /** yahoo-finance2 instance (only for MIZAN_DATA_SOURCE=yahoo). */
+  yahoo?: YahooChartClient;
+}
+
+export interface AwsDeps {
+  store: ArtifactStore;
+  registry: ModelRegistry;
+  /** Starting runs needs MIZAN_STATE_MACHINE_ARN: without it, using the workflow fails naming the variable. */
+  workflow: Workflow;
+  marketData: MarketData;
+  universe: UniverseProvider;
+  publisher: Publisher;
+}
+
+export class MissingEnvError extends Error {
+  override readonly name = 'MissingEnvError';
+}
+
+export async function awsDeps(env: NodeJS.ProcessEnv = process.env, clients: AwsClients = {}): Promise<AwsDeps> {
+  const required = (name: string): string => {
+    const value = env[name]?.trim();
+    if (!value) throw new MissingEnvError(`${name} is not set: the AWS runtime needs it (the CDK stack sets it on every function and job)`);
+    return value;
+  };
+  const bucket = required(AWS_ENV.bucket);
+  const table = required(AWS_ENV.table);
+  const store = new S3ArtifactStore(clients.s3 ?? new S3Client({}), bucket, env[AWS_ENV.bucketPrefix] || undefined);
+  const registry = new DynamoModelRegistry(clients.dynamodb ?? new DynamoDBClient({}), table);
+
+  const stateMachineArn = env[AWS_ENV.stateMachineArn]?.trim();
+  const workflow: Workflow = stateMachineArn
+    ? new StepFunctionsWorkflow(clients.sfn ?? new SFNClient({}), stateMachineArn)
+    : unavailableWorkflow(`${AWS_ENV.stateMachineArn} is not set: this process cannot start or describe runs`);
+
+  const sampleDir = env[AWS_ENV.sampleDir] || DEFAULT_SAMPLE_DIR;
+  const marketData = await marketDataFor(env[AWS_ENV.dataSource] || 'sample', { sampleDir, store, yahoo: clients.yahoo });
+  const universe = lazySampleUniverse(sampleDir, marketData);
+
+  const hfRepo = env[AWS_ENV.hfRepo]?.trim();
+  const hfSecret = env[AWS_ENV.hfSecretArn]?.trim();
+  if (Boolean(hfRepo) !== Boolean(hfSecret)) {
+    throw new MissingEnvError(`${AWS_ENV.hfRepo} and ${AWS_ENV.hfSecretArn} go together: set both to publish to Hugging Face, or neither`);
+  }
+  const publisher: Publisher =
+    hfRepo && hfSecret
+      ? new HuggingFacePublisher({ repo: hfRepo, token: secretsManagerToken(clients.secretsManager ?? new SecretsManagerClient({}), hfSecret) })
+      : noPublisher;
+
+  return { store, registry, workflow, marketData, universe, publisher };
+}
+
+async function marketDataFor(
+  source: string,
+  opts: { sampleDir: string; store: ArtifactStore; yahoo: YahooChartClient | undefined },
+): Promise<MarketData> {
+  if (source === 'sample') return new SampleMarketData(opts.sampleDir);
+  if (source === 'yahoo') {
+    // Loaded only when asked for: most functions never fetch prices.
+    const client = opts.yahoo ?? new (await import('yahoo-finance2')).default({ suppressNotices: ['yahooSurvey'] });
+    return new YahooMarketData({ client, store: opts.store });
+  }
+  throw new MissingEnvError(`${AWS_ENV.dataSource}=${source}: expected sample or yahoo`);
+}
+
+/** The Shariah screen's fundamentals are read on first use: functions that never plan a run never read them. */
+function lazySampleUniverse(sampleDir: string, marketData: MarketData): UniverseProvider {
+  let universe: Promise<SampleUniverse> | undefined;
+  return {
+    source: 'sample',
+    halalSymbols(asOf: string) {
+      universe ??= loadSampleFundamentals(sampleDir).then((fundamentals) => new SampleUniverse(fundamentals, marketData));
+      return universe.then((u) => u.halalSymbols(asOf));
+    },
+  };
+}
+
+function unavailableWorkflow(reason: string): Workflow {
+  const fail = (): never => {
+    throw new MissingEnvError(reason);
+  };
+  return {
+    start: async () => fail(),
+    describe: async (): Promise<ExecutionDescription | undefined> => fail(),
+  };
+}

@@ -1,0 +1,192 @@
+import type { ForecasterKind } from '../config/model-kinds.ts';
+import type { ForecasterConfig } from '../config/profiles.ts';
+import { assertIsoDate } from '../data/dates.ts';
+import { loadBars } from '../data/load-bars.ts';
+import { addDays, isoWeekMonday } from '../features/iso-week.ts';
+import { buildWeeklySamples, type WeeklySample } from '../features/weekly-dataset.ts';
+import { deserializeForecaster } from '../forecasters/forecaster-artifacts.ts';
+import { predict } from '../forecasters/forecaster-inference.ts';
+import { initBackend } from '../ml/backend.ts';
+import type { ArtifactStore } from '../ports/artifact-store.ts';
+import type { MarketData } from '../ports/market-data.ts';
+import type { ModelRegistry } from '../ports/model-registry.ts';
+import { UserInputError } from '../pipeline/errors.ts';
+import { dataRange } from '../pipeline/resolve-plan.ts';
+import { readModelFiles, versionPrefix } from '../pipeline/write-model-files.ts';
+import { readAllSnapshotMetadata } from './list-snapshots.ts';
+import { snapshotForWeek } from './snapshot-for-week.ts';
+import { assertForecasterKind, snapshotPrefix } from './snapshot-paths.ts';
+
+export { snapshotForWeek } from './snapshot-for-week.ts';
+
+export interface WalkForwardRow {
+  symbol: string;
+  weekStart: string;
+  weekEnd: string;
+  /** The forecast weekly return. */
+  forecast: number;
+  /** Year end of the snapshot that made the forecast; null when the final model made it. */
+  snapshot: string | null;
+  walk_forward: 'snapshot' | 'final_model';
+  /** The week's actual return (the sample's target), null when not known yet. */
+  realised: number | null;
+}
+
+export interface WalkForwardInput {
+  kind: ForecasterKind;
+  /** Default: the symbols of the newest snapshot usable in the range. */
+  symbols?: string[];
+  /** The weeks whose Monday lies in [from, to] (`--to 2020-12-28` includes the week starting that Monday). */
+  from: string;
+  to: string;
+  /** Where no snapshot is old enough, use the current model (and mark those rows) instead of failing. */
+  allowFinalModel: boolean;
+}
+
+export interface WalkForwardDeps {
+  store: ArtifactStore;
+  registry: ModelRegistry;
+  marketData: MarketData;
+}
+
+/** A model that can make forecasts: a snapshot (by year end) or the current version. */
+interface ForecastSource {
+  snapshot: string | null;
+  label: string;
+  prefix: string;
+  symbols: string[];
+  config: ForecasterConfig;
+}
+
+/**
+ * Forecasts for each (symbol, week) made only with what was known before the week began: the
+ * snapshot of the latest year end strictly before the week's first day. Weeks no snapshot
+ * covers fail with their list, unless the caller allows the final model (rows marked so).
+ */
+export async function walkForwardForecasts(input: WalkForwardInput, deps: WalkForwardDeps): Promise<WalkForwardRow[]> {
+  const { kind, from, to } = input;
+  assertForecasterKind(kind);
+  for (const [name, value] of [['from', from], ['to', to]] as const) {
+    try {
+      assertIsoDate(value, name);
+    } catch (error) {
+      throw new UserInputError((error as Error).message, [name]);
+    }
+  }
+  if (from > to) throw new UserInputError(`from ${from} is after to ${to}`, ['from']);
+
+  const snapshots: ForecastSource[] = (await readAllSnapshotMetadata(deps.store, kind)).map((meta) => ({
+    snapshot: meta.year_end,
+    label: `snapshot ${meta.year_end}`,
+    prefix: snapshotPrefix(kind, meta.year_end),
+    symbols: meta.symbols,
+    config: meta.config as unknown as ForecasterConfig,
+  }));
+  const yearEnds = snapshots.map((s) => s.snapshot as string);
+  const finalModel = input.allowFinalModel ? await currentModelSource(kind, deps) : undefined;
+
+  // The snapshots weeks in [from, to] can use: from the one covering `from` to the newest before `to`.
+  const oldest = snapshotForWeek(yearEnds, from) ?? '';
+  const relevant = snapshots.filter((s) => (s.snapshot as string) < to && (s.snapshot as string) >= oldest);
+  const symbols = input.symbols ?? (relevant.at(-1) ?? finalModel)?.symbols;
+  if (!symbols || symbols.length === 0) {
+    const fallback = input.allowFinalModel ? `and there is no current ${kind} model` : 'and the final model is not allowed';
+    throw new UserInputError(`no ${kind} snapshot is older than ${to} ${fallback}: backfill snapshots first`);
+  }
+  for (const source of relevant) assertKnowsSymbols(kind, source, symbols);
+
+  // Each source builds its samples with its own lookback; the bars cover the longest one. The
+  // window runs to the Sunday of `to`'s week so that week can be complete; later weeks are dropped.
+  const window = { start: from, end: addDays(isoWeekMonday(to), 6) };
+  const lookbacks = [...relevant, ...(finalModel ? [finalModel] : [])].map((s) => s.config.lookbackDays);
+  const probeLookback = lookbacks[0] ?? 60;
+  const bars = await loadBars(deps.marketData, symbols, dataRange(window, Math.max(probeLookback, ...lookbacks)));
+  const samplesByLookback = new Map<number, WeeklySample[]>();
+  const samplesFor = (lookback: number) => {
+    let samples = samplesByLookback.get(lookback);
+    if (!samples) {
+      samples = buildWeeklySamples(bars, window, lookback).filter((s) => s.week >= from && s.week <= to);
+      samplesByLookback.set(lookback, samples);
+    }
+    return samples;
+  };
+
+  // Assign each week to its source by its first day.
+  const weeks = uniqueWeeks(samplesFor(probeLookback));
+  const weekSource = new Map<string, string | null>(); // weekStart -> year end, or null for the final model
+  const uncovered: string[] = [];
+  for (const week of weeks) {
+    const yearEnd = snapshotForWeek(yearEnds, week.weekStart);
+    if (yearEnd === undefined) uncovered.push(week.weekStart);
+    weekSource.set(week.weekStart, yearEnd ?? null);
+  }
+  if (uncovered.length > 0 && !finalModel) {
+    throw new UserInputError(
+      `no ${kind} snapshot covers ${uncovered.length} week(s) (${describeWeeks(uncovered)}): ` +
+        `a week needs a snapshot of a year end before its first day (existing: ${yearEnds.join(', ') || 'none'}); ` +
+        (input.allowFinalModel ? `and there is no current ${kind} model to fall back on` : 'backfill snapshots or allow the final model'),
+    );
+  }
+
+  const rows: WalkForwardRow[] = [];
+  const used = new Set(weekSource.values());
+  const sources = [...snapshots.filter((s) => used.has(s.snapshot)), ...(finalModel && used.has(null) ? [finalModel] : [])];
+  for (const source of sources) {
+    assertKnowsSymbols(kind, source, symbols);
+    const samples = samplesFor(source.config.lookbackDays).filter((s) => weekSource.get(s.weekStart) === source.snapshot);
+    if (samples.length === 0) continue;
+    rows.push(...(await forecastWith(source, samples)));
+  }
+  return rows.sort((a, b) => a.weekStart.localeCompare(b.weekStart) || a.symbol.localeCompare(b.symbol));
+
+  async function forecastWith(source: ForecastSource, samples: WeeklySample[]): Promise<WalkForwardRow[]> {
+    await initBackend();
+    const stored = await readModelFiles(deps.store, source.prefix);
+    if (!stored) throw new Error(`${kind} ${source.label} disappeared while reading it (${source.prefix})`);
+    const forecaster = await deserializeForecaster(stored.files);
+    try {
+      const forecasts = Array.from(predict(forecaster, samples));
+      return samples.map((sample, i) => ({
+        symbol: sample.symbol,
+        weekStart: sample.weekStart,
+        weekEnd: sample.weekEnd,
+        forecast: forecasts[i],
+        snapshot: source.snapshot,
+        walk_forward: source.snapshot === null ? 'final_model' : 'snapshot',
+        realised: Number.isFinite(sample.target) ? sample.target : null,
+      }));
+    } finally {
+      forecaster.model.dispose();
+    }
+  }
+}
+
+function assertKnowsSymbols(kind: ForecasterKind, source: ForecastSource, symbols: string[]): void {
+  const missing = symbols.filter((s) => !source.symbols.includes(s));
+  if (missing.length > 0) {
+    throw new UserInputError(`${kind} ${source.label} was not trained on ${missing.join(', ')} (it knows ${source.symbols.join(', ')})`, ['symbols']);
+  }
+}
+
+/** The current model as a fallback source; undefined when there is none yet. */
+async function currentModelSource(kind: ForecasterKind, deps: WalkForwardDeps): Promise<ForecastSource | undefined> {
+  const version = await deps.registry.current(kind);
+  if (!version) return undefined;
+  const prefix = versionPrefix(kind, version);
+  const stored = await readModelFiles(deps.store, prefix);
+  if (!stored) throw new Error(`the current ${kind} model ${version} has no metadata.json at ${prefix}`);
+  const meta = stored.metadata as { symbols?: string[]; config?: ForecasterConfig };
+  if (!meta.symbols || !meta.config) throw new Error(`${prefix}/metadata.json lacks symbols or config`);
+  return { snapshot: null, label: `final model ${version}`, prefix, symbols: meta.symbols, config: meta.config };
+}
+
+function uniqueWeeks(samples: WeeklySample[]): { weekStart: string; weekEnd: string }[] {
+  const byStart = new Map<string, string>();
+  for (const s of samples) byStart.set(s.weekStart, s.weekEnd);
+  return [...byStart].sort(([a], [b]) => a.localeCompare(b)).map(([weekStart, weekEnd]) => ({ weekStart, weekEnd }));
+}
+
+function describeWeeks(weekStarts: string[]): string {
+  if (weekStarts.length <= 4) return `weeks starting ${weekStarts.join(', ')}`;
+  return `weeks starting ${weekStarts[0]} to ${weekStarts.at(-1)}`;
+}

@@ -1,0 +1,35 @@
+import type { DateRange, MarketData } from '../ports/market-data.ts';
+import type { UniverseProvider } from '../ports/universe.ts';
+import { addDays, assertIsoDate } from '../data/dates.ts';
+import { loadBars } from '../data/load-bars.ts';
+import type { Fundamentals } from './fundamentals.ts';
+import { closeLookupFromBars } from './market-cap.ts';
+import { rankPassing, screenUniverse, type ScreenResult } from './shariah-screen.ts';
+
+/**
+ * The offline halal universe: the symbols of the fundamentals that pass the Shariah screen as of
+ * a date, ranked by market cap. Prices (from `marketData`) move market-cap snapshots to that date.
+ */
+export class SampleUniverse implements UniverseProvider {
+  readonly source = 'sample' as const;
+
+  constructor(
+    private readonly fundamentals: Fundamentals,
+    private readonly marketData: MarketData,
+  ) {}
+
+  async screen(asOf: string): Promise<ScreenResult[]> {
+    assertIsoDate(asOf, 'screen date');
+    const symbols = [...new Set(this.fundamentals.companies.map((c) => c.symbol))].sort();
+    const firstSnapshot = this.fundamentals.marketCaps.reduce((min, s) => (s.date < min ? s.date : min), asOf);
+    // From a week before the first snapshot: a snapshot dated on a weekend still finds its close.
+    const range: DateRange = { start: addDays(firstSnapshot, -7), end: asOf };
+    const bars = await loadBars(this.marketData, symbols, range);
+    return screenUniverse(asOf, this.fundamentals, { symbols, closeOnOrBefore: closeLookupFromBars(bars) });
+  }
+
+  async halalSymbols(asOf: string): Promise<string[]> {
+    return rankPassing(await this.screen(asOf));
+  }
+}
+

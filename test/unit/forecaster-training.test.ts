@@ -1,0 +1,121 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildWeeklySamples, CHANNELS, splitByDate } from '../../src/features/weekly-dataset.ts';
+import { serializeForecaster } from '../../src/forecasters/forecaster-artifacts.ts';
+import { evaluateMse, predict } from '../../src/forecasters/forecaster-inference.ts';
+import { disposeForecaster, trainForecaster } from '../../src/forecasters/train-forecaster.ts';
+import { initBackend, tf } from '../../src/ml/backend.ts';
+import { StandardScaler } from '../../src/ml/scaler.ts';
+import { syntheticBars, tinyConfig } from './forecaster-fixtures.ts';
+
+const bars = {
+  AAA: syntheticBars({ start: '2019-01-01', days: 560, seed: 1 }),
+  BBB: syntheticBars({ start: '2019-01-01', days: 560, seed: 2, startPrice: 40 }),
+  CCC: syntheticBars({ start: '2019-01-01', days: 560, seed: 3, startPrice: 250 }),
+};
+const samples = buildWeeklySamples(bars, { start: '2019-02-01', end: '2021-02-26' }, 10);
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+describe('trainForecaster on the wasm backend', () => {
+  it('learns a learnable weekly signal: loss falls and validation beats the predict-zero baseline', async () => {
+    // Prepare
+    const config = tinyConfig({ maxEpochs: 6, patience: 6 });
+    // Act
+    const trained = await trainForecaster({ samples, config });
+    // Assess
+    expect(tf.getBackend()).toBe('wasm');
+    const { history, metrics } = trained;
+    expect(history.at(-1)!.trainLoss).toBeLessThan(history[0].trainLoss);
+    expect(metrics.val_loss).toBeLessThan(0.5 * metrics.baseline_loss);
+    expect(metrics.val_loss).toBe(history[trained.bestEpoch - 1].valLoss);
+    expect(metrics.val_loss).toBe(Math.min(...history.map((h) => h.valLoss)));
+    expect(metrics.val_loss).toBeCloseTo(evaluateMse(trained, samples.filter((s) => s.week >= trained.split.valFirstWeek)), 10);
+    disposeForecaster(trained);
+  });
+
+  it('fits the scaler on the training rows only and reports the date split', async () => {
+    // Prepare: the independent fit on the training part, and the one a leaky fit would give.
+    const config = tinyConfig({ maxEpochs: 1 });
+    const split = splitByDate(samples, config.trainFraction, config.gapWeeks);
+    const trainOnly = StandardScaler.fit(split.train.map((s) => s.features), CHANNELS);
+    const everything = StandardScaler.fit(samples.map((s) => s.features), CHANNELS);
+    // Act
+    const trained = await trainForecaster({ samples, config });
+    // Assess
+    expect(trained.scaler.mean).toEqual(trainOnly.mean);
+    expect(trained.scaler.std).toEqual(trainOnly.std);
+    expect(trained.scaler.mean).not.toEqual(everything.mean);
+    expect(trained.split).toEqual({
+      trainWeeks: split.trainWeeks,
+      valWeeks: split.valWeeks,
+      trainLastWeek: split.trainLastWeek,
+      valFirstWeek: split.valFirstWeek,
+      gapWeeks: 1,
+      nTrain: split.train.length,
+      nVal: split.val.length,
+    });
+    expect(trained.metrics.baseline_loss).toBeCloseTo(split.val.reduce((s, v) => s + v.target ** 2, 0) / split.val.length, 12);
+    disposeForecaster(trained);
+  });
+
+  it('gives identical weights and metrics for the same seed and different ones for another seed', async () => {
+    // Prepare
+    const config = tinyConfig({ maxEpochs: 2 });
+    // Act
+    const a = await trainForecaster({ samples, config });
+    const b = await trainForecaster({ samples, config });
+    const c = await trainForecaster({ samples, config: { ...config, seed: 8 } });
+    const [wa, wb, wc] = await Promise.all([a, b, c].map(async (f) => (await serializeForecaster(f))['weights.bin']));
+    // Assess
+    expect(Buffer.from(wa).equals(Buffer.from(wb))).toBe(true);
+    expect(a.metrics).toEqual(b.metrics);
+    expect(a.history.map((h) => [h.trainLoss, h.valLoss])).toEqual(b.history.map((h) => [h.trainLoss, h.valLoss]));
+    expect(Buffer.from(wa).equals(Buffer.from(wc))).toBe(false);
+    [a, b, c].forEach(disposeForecaster);
+  });
+
+  it('leaks no tensors across training steps, epochs, prediction and disposal', async () => {
+    // Prepare
+    const before = tf.memory().numTensors;
+    const perEpoch: number[] = [];
+    const perBatch: number[] = [];
+    // Act
+    const trained = await trainForecaster({
+      samples,
+      config: tinyConfig({ maxEpochs: 4, patience: 4 }),
+      onEpoch: () => perEpoch.push(tf.memory().numTensors),
+      onBatch: ({ batch }) => batch > 1 && perBatch.push(tf.memory().numTensors),
+    });
+    const afterTraining = tf.memory().numTensors;
+    predict(trained, samples.slice(0, 40));
+    const afterPredict = tf.memory().numTensors;
+    disposeForecaster(trained);
+    // Assess
+    expect(perEpoch).toHaveLength(4);
+    expect(new Set(perEpoch).size).toBe(1);
+    expect(new Set(perBatch).size).toBe(1);
+    expect(afterPredict).toBe(afterTraining);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('reports per-epoch progress with losses, time and an ETA, and stops early on a stalled validation loss', async () => {
+    // Prepare: a learning rate too small to move the validation loss meaningfully, patience 1.
+    const reports: { epoch: number; etaSeconds: number; seconds: number; valLoss: number; improved: boolean }[] = [];
+    // Act
+    const trained = await trainForecaster({
+      samples,
+      config: tinyConfig({ maxEpochs: 8, patience: 1, learningRate: 1 }),
+      onEpoch: (r) => reports.push(r),
+    });
+    // Assess
+    expect(reports.length).toBeLessThan(8);
+    expect(reports.at(-1)!.improved).toBe(false);
+    expect(reports.at(-1)!.etaSeconds).toBe(0);
+    expect(reports.every((r) => r.seconds > 0 && Number.isFinite(r.valLoss))).toBe(true);
+    expect(reports.slice(0, -1).every((r) => r.etaSeconds > 0)).toBe(true);
+    expect(trained.bestEpoch).toBe(reports.length - 1);
+    disposeForecaster(trained);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { PROFILES } from '../../src/config/profiles.ts';
+import { computeSnapshotKey, configHash, type SnapshotKeyInputs } from '../../src/snapshots/snapshot-key.ts';
+
+const base: SnapshotKeyInputs = {
+  kind: 'lstm',
+  config: PROFILES.smoke.forecaster,
+  symbols: ['AAPL', 'MSFT'],
+  windowStart: '2016-01-04',
+  yearEnd: '2020-12-31',
+  dataFingerprint: 'a'.repeat(64),
+  codeVersion: '1',
+};
+
+describe('computeSnapshotKey', () => {
+  it('is the same for the same inputs, whatever the order of config keys', () => {
+    // Prepare
+    const reordered = { ...base, config: Object.fromEntries(Object.entries(PROFILES.smoke.forecaster).reverse()) };
+    // Act / Assess
+    expect(computeSnapshotKey(reordered)).toBe(computeSnapshotKey(base));
+    expect(computeSnapshotKey(base)).toMatch(/^s20201231-[0-9a-f]{16}$/);
+  });
+
+  it('changes with each input that determines the snapshot', () => {
+    const key = computeSnapshotKey(base);
+    const variants: SnapshotKeyInputs[] = [
+      { ...base, kind: 'patchtst' },
+      { ...base, config: { ...PROFILES.smoke.forecaster, hiddenUnits: 16 } },
+      { ...base, symbols: ['AAPL'] },
+      { ...base, windowStart: '2016-01-11' },
+      { ...base, yearEnd: '2021-12-31' },
+      { ...base, dataFingerprint: 'b'.repeat(64) },
+      { ...base, codeVersion: '2' },
+    ];
+    for (const variant of variants) expect(computeSnapshotKey(variant)).not.toBe(key);
+  });
+
+  it('gives a config hash that ignores key order and sees every value', () => {
+    expect(configHash({ a: 1, b: 2 })).toBe(configHash({ b: 2, a: 1 }));
+    expect(configHash({ a: 1, b: 2 })).not.toBe(configHash({ a: 1, b: 3 }));
+  });
+});

@@ -17,9 +17,7 @@
 import { z } from 'zod';
 import { MODEL_KINDS } from '../../src/config/model-kinds.ts';
 import type { TrainJobSpec, TrainingPlan } from '../../src/pipeline/plan.ts';
-import { runTrainJob, type TrainJobDeps } from '../../src/pipeline/train-job.ts';
-import { versionPrefix } from '../../src/pipeline/write-model-files.ts';
-import { localDeps } from '../../src/runtime/local-deps.ts';
+import type { TrainJobDeps } from '../../src/pipeline/train-job.ts';
 
 const FAILURE_PREFIX = 'mizan-trainer: failed: ';
 
@@ -46,7 +44,10 @@ export function readJobSpec(env: NodeJS.ProcessEnv): TrainJobSpec {
 }
 
 async function buildDeps(env: NodeJS.ProcessEnv): Promise<Omit<TrainJobDeps, 'log'>> {
-  if (env.MIZAN_DATA_DIR) return localDeps({ dataDir: env.MIZAN_DATA_DIR });
+  if (env.MIZAN_DATA_DIR) {
+    const { localDeps } = await import('../../src/runtime/local-deps.ts');
+    return localDeps({ dataDir: env.MIZAN_DATA_DIR });
+  }
   // On AWS: the S3/DynamoDB adapters (issue 5). A variable specifier: the module is optional here.
   const specifier = '../../src/runtime/deps-from-env.ts';
   const module = (await import(specifier)) as { depsFromEnv: (env: NodeJS.ProcessEnv) => Promise<Omit<TrainJobDeps, 'log'>> };
@@ -56,6 +57,7 @@ async function buildDeps(env: NodeJS.ProcessEnv): Promise<Omit<TrainJobDeps, 'lo
 async function injectFault(fault: string | undefined, spec: TrainJobSpec, deps: Omit<TrainJobDeps, 'log'>): Promise<void> {
   if (fault === 'crash') {
     // Part of the artifacts, no metadata.json (the commit marker): then the process dies.
+    const { versionPrefix } = await import('../../src/pipeline/write-model-files.ts');
     await deps.store.put(`${versionPrefix(spec.plan.kind, spec.plan.version)}/model.json`, '{"modelTopology": {"trunc');
     throw new Error('injected fault: the trainer crashed mid-write (MIZAN_TRAINER_FAULT=crash)');
   }
@@ -76,6 +78,8 @@ async function main(): Promise<number> {
     log(`mizan-trainer: ${spec.task} ${spec.plan.kind} ${spec.plan.version}${spec.snapshotYearEnd ? ` snapshot ${spec.snapshotYearEnd}` : ''} (pid ${process.pid})`);
     const deps = await buildDeps(process.env);
     await injectFault(process.env.MIZAN_TRAINER_FAULT, spec, deps);
+    // Loaded here, inside the try: a broken import is reported like any other failure.
+    const { runTrainJob } = await import('../../src/pipeline/train-job.ts');
     const result = await runTrainJob(spec, { ...deps, log });
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;

@@ -1,9 +1,11 @@
 /**
  * One Lambda handler of functions/, bundled at synth by the local esbuild (no docker, no network):
  * ESM for nodejs22.x, the AWS SDK bundled in (the versions the tests ran, not the runtime's),
- * X-Ray tracing on, its own log group with a retention.
+ * X-Ray tracing on, its own log group with a retention, and a role that may write to that log group
+ * only (instead of the AWSLambdaBasicExecutionRole managed policy, which allows any log group).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -30,6 +32,7 @@ export const LAMBDA_SAMPLE_DIR = '/var/task/data/sample';
 
 export class MizanFunction extends Construct {
   readonly fn: nodejs.NodejsFunction;
+  readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: MizanFunctionProps) {
     super(scope, id);
@@ -37,7 +40,13 @@ export class MizanFunction extends Construct {
       retention: props.logRetentionDays as logs.RetentionDays,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `mizan ${props.handler} function`,
+    });
+    logGroup.grantWrite(this.role);
     this.fn = new nodejs.NodejsFunction(this, 'Function', {
+      role: this.role,
       entry: handlerEntry(props.handler),
       handler: 'handler',
       runtime: LAMBDA_RUNTIME,

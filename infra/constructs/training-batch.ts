@@ -38,6 +38,7 @@ export class TrainingBatch extends Construct {
   readonly gpuJob: batch.EcsJobDefinition;
   readonly cpuJob: batch.EcsJobDefinition;
   readonly computeSecurityGroup: ec2.SecurityGroup;
+  readonly gpuComputeEnvironments: batch.ManagedEc2EcsComputeEnvironment[] = [];
 
   constructor(scope: Construct, id: string, props: TrainingBatchProps) {
     super(scope, id);
@@ -62,8 +63,8 @@ export class TrainingBatch extends Construct {
 
     const gpuImages = [{ imageType: batch.EcsMachineImageType.ECS_AL2_NVIDIA }];
     const instanceTypes = config.gpuInstanceTypes.map((type) => new ec2.InstanceType(type));
-    const gpuEnvironment = (name: string, spot: boolean): batch.ManagedEc2EcsComputeEnvironment =>
-      new batch.ManagedEc2EcsComputeEnvironment(this, name, {
+    const gpuEnvironment = (name: string, spot: boolean): batch.ManagedEc2EcsComputeEnvironment => {
+      const environment = new batch.ManagedEc2EcsComputeEnvironment(this, name, {
         vpc,
         vpcSubnets: privateSubnets,
         securityGroups: [this.computeSecurityGroup],
@@ -78,6 +79,9 @@ export class TrainingBatch extends Construct {
         maxvCpus: config.gpuMaxVcpus,
         updateToLatestImageVersion: true,
       });
+      this.gpuComputeEnvironments.push(environment);
+      return environment;
+    };
 
     const gpuOnDemand = gpuEnvironment('GpuOnDemand', false);
     this.gpuQueue = new batch.JobQueue(this, 'GpuQueue', {
@@ -125,7 +129,7 @@ export class TrainingBatch extends Construct {
       retryAttempts: 3,
       retryStrategies: [
         batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.SPOT_INSTANCE_RECLAIMED),
-        batch.RetryStrategy.of(batch.Action.EXIT, batch.Reason.custom({ onReason: '*' })),
+        batch.RetryStrategy.of(batch.Action.EXIT, batch.Reason.custom({ onStatusReason: '*' })),
       ],
       timeout,
       propagateTags: true,

@@ -121,6 +121,7 @@ export class TrainerProcesses {
     this.children.set(executionId, set);
 
     let lastLine = '';
+    let errorLine = '';
     let failureLine = '';
     let logChain = appendFile(logFile, `[${label}] started pid ${child.pid ?? '?'}\n`);
     const onStderr = (chunk: Buffer) => {
@@ -129,6 +130,7 @@ export class TrainerProcesses {
         const trimmed = line.trim();
         if (!trimmed) continue;
         lastLine = trimmed;
+        if (/^[\w.]*(Error|Exception)\b.*:/.test(trimmed)) errorLine = trimmed;
         if (trimmed.startsWith(TRAINER_FAILURE_PREFIX)) failureLine = trimmed.slice(TRAINER_FAILURE_PREFIX.length);
       }
       const prefixed = text.replace(/^(?=.)/gm, `[${label}] `);
@@ -149,7 +151,7 @@ export class TrainerProcesses {
     await logChain.catch(() => undefined);
     const stoppedAt = Date.now();
     if (code === 0) return this.describe(request, executionId, createdAt, startedAt, 0, 'Essential container in task exited', stoppedAt);
-    const reason = signal ? `trainer killed by ${signal}` : failureLine || lastLine || `trainer exited with code ${code}`;
+    const reason = signal ? `trainer killed by ${signal}` : failureLine || errorLine || lastLine || `trainer exited with code ${code}`;
     await appendFile(logFile, `[${label}] failed: ${reason}\n`).catch(() => undefined);
     throw new BatchJobFailedError(this.describe(request, executionId, createdAt, startedAt, code, reason, stoppedAt));
   }

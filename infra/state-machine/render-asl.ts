@@ -49,7 +49,8 @@ export function renderTrainModelAsl(options: RenderOptions = {}): { [key: string
   };
   const chain = buildTrainModelDefinition(stack, refs);
   const graph = new sfn.StateGraph(chain.startState, 'TrainModel');
-  const resolved = stack.resolve(graph.toGraphJson(sfn.QueryLanguage.JSON_PATH)) as Json;
+  // StateMachine adds the query language at the top: so does this rendering.
+  const resolved = stack.resolve({ ...graph.toGraphJson(sfn.QueryLanguage.JSON_PATH), QueryLanguage: sfn.QueryLanguage.JSON_PATH }) as Json;
   return resolveIntrinsics(resolved, (ref) => {
     throw new Error(`unexpected CloudFormation reference in the local definition: ${ref}`);
   }) as { [key: string]: Json };

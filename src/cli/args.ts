@@ -10,7 +10,9 @@ export function parseFlags<O extends Options>(_command: string, argv: string[], 
     return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
   } catch (err) {
     const valid = Object.keys(options).map((o) => `--${o}`).join(', ');
-    throw new CliUsageError(`${(err as Error).message.split('\n')[0]} (valid flags: ${valid})`);
+    const message = (err as Error).message;
+    const unknown = /Unknown option '([^']+)'/.exec(message);
+    throw new CliUsageError(`${unknown ? `unknown flag ${unknown[1]}` : message.split('\n')[0]} (valid flags: ${valid})`);
   }
 }
 

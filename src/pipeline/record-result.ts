@@ -1,4 +1,4 @@
-import { isAgentKind } from '../config/model-kinds.ts';
+import { isAgentKind, isForecasterKind } from '../config/model-kinds.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import { getJson } from '../ports/artifact-store.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
@@ -36,7 +36,7 @@ export async function recordResult(input: RecordResultInput, deps: { store: Arti
     profile: plan.profile,
     promotion: { reason: promotion.reason, compared_on: promotion.compared_on },
   };
-  if (plan.snapshotYearEnds.length > 0) {
+  if (isForecasterKind(plan.kind) && plan.snapshotYearEnds.length > 0) {
     const outcomes = await readSnapshotOutcomes(deps.store, plan.kind, plan.version);
     if (outcomes.length > 0) response.snapshots = outcomes.map((o) => ({ year_end: o.yearEnd, outcome: o.outcome }));
   }

@@ -3,7 +3,9 @@ import type { ForecasterConfig } from '../config/profiles.ts';
 import { loadBars } from '../data/load-bars.ts';
 import { buildWeeklySamples, splitByDate, type WeeklySample } from '../features/weekly-dataset.ts';
 import { deserializeForecaster, serializeForecaster } from '../forecasters/forecaster-artifacts.ts';
-import { evaluateMse, trainForecaster } from '../forecasters/train-forecaster.ts';
+import { evaluateMse } from '../forecasters/forecaster-inference.ts';
+import { trainForecaster } from '../forecasters/train-forecaster.ts';
+import type { ForecasterMetrics } from '../forecasters/forecaster-types.ts';
 import { initBackend } from '../ml/backend.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { MarketData } from '../ports/market-data.ts';
@@ -31,7 +33,7 @@ export interface Comparison {
 }
 
 export type TrainJobResult =
-  | { task: 'train'; version: string; metrics: Record<string, number>; comparison: Comparison | null; seconds: number }
+  | { task: 'train'; version: string; metrics: ForecasterMetrics; comparison: Comparison | null; seconds: number }
   | { task: 'snapshot'; version: string; snapshot: SnapshotOutcome; seconds: number };
 
 /** The trainer's job (a Batch job on AWS, a child process locally). */

@@ -31,6 +31,30 @@ describe('backend', () => {
     expect(abT.arraySync()).toEqual([[1, 0, 1], [0, 1, 1], [1, 1, 2]]);
     tf.dispose([a, b, aTb, abT]);
   });
+
+  it('slices, unstacks and splits correctly with the in-place wasm slice kernels', async () => {
+    // Prepare: a 2×3×4 tensor of 0..23 and the same data as nested arrays.
+    await initBackend();
+    const values = [...Array(24).keys()];
+    const x = tf.tensor3d(values, [2, 3, 4]);
+    const at = (i: number, j: number, k: number) => i * 12 + j * 4 + k;
+    const before = tf.memory().numTensors;
+    // Act
+    const sliced = tf.slice(x, [1, 1, 1], [1, 2, 2]).arraySync();
+    const contiguous = tf.slice(x, [1, 0, 0], [1, 3, 4]).arraySync();
+    const unstacked = tf.unstack(x, 1).map((t) => t.arraySync());
+    const split = tf.split(x, [1, 3], 2).map((t) => t.arraySync());
+    const ints = tf.unstack(tf.tensor2d([[1, 2], [3, 4]], undefined, 'int32'), 1).map((t) => t.arraySync());
+    // Assess
+    expect(sliced).toEqual([[[at(1, 1, 1), at(1, 1, 2)], [at(1, 2, 1), at(1, 2, 2)]]]);
+    expect(contiguous).toEqual([[0, 1, 2].map((j) => [0, 1, 2, 3].map((k) => at(1, j, k)))]);
+    expect(unstacked).toEqual([0, 1, 2].map((j) => [0, 1].map((i) => [0, 1, 2, 3].map((k) => at(i, j, k)))));
+    expect(split[0]).toEqual([0, 1].map((i) => [0, 1, 2].map((j) => [at(i, j, 0)])));
+    expect(split[1]).toEqual([0, 1].map((i) => [0, 1, 2].map((j) => [1, 2, 3].map((k) => at(i, j, k)))));
+    expect(ints).toEqual([[1, 3], [2, 4]]);
+    expect(tf.memory().numTensors).toBe(before + 2 + 3 + 2 + 1 + 2); // the results (and the int input) only
+    x.dispose();
+  });
 });
 
 describe('seeded random', () => {

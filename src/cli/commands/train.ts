@@ -4,7 +4,8 @@ import { resolveTrainingPlan } from '../../pipeline/resolve-plan.ts';
 import { startTraining } from '../../pipeline/start-training.ts';
 import { isoDate, oneOf, parseFlags } from '../args.ts';
 import { CliUsageError, EXIT } from '../cli-error.ts';
-import { openLocalSystem, type SystemOptions } from '../local-system.ts';
+import { localDeps } from '../../runtime/local-deps.ts';
+import { withWorkflow, type SystemOptions } from '../local-system.ts';
 import { commonOptions, readCommonOptions, type Io } from './common.ts';
 
 export const TRAIN_USAGE = `mizan train KIND [--mode full|finetune] [--skip-snapshot] [--profile smoke|local|full] [--end YYYY-MM-DD] [--data-dir DIR] [--source sample|yahoo]
@@ -29,9 +30,11 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
   const windowEnd = isoDate('--end', values.end as string | undefined);
   oneOf('profile', options.profile, PROFILE_NAMES);
 
-  const system = await openLocalSystem(options, io);
+  // The plan is resolved (and the request validated) before anything is created in the data dir.
+  const deps = await localDeps({ dataDir: options.dataDir, source: options.source });
+  const plan = await resolveTrainingPlan({ kind, mode, profile: options.profile, windowEnd }, deps);
+  const system = await withWorkflow(deps, {}, io);
   try {
-    const plan = await resolveTrainingPlan({ kind, mode, profile: options.profile, windowEnd }, system);
     const outcome = await startTraining(plan, { skipSnapshot: Boolean(values['skip-snapshot']) }, system);
     if (outcome.status === 'SUCCEEDED') {
       io.stderr(`${kind} ${plan.version} already trained with these inputs: returning the stored result, no training`);

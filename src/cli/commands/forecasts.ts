@@ -1,0 +1,43 @@
+import { FORECASTER_KINDS, type ForecasterKind } from '../../config/model-kinds.ts';
+import { formatForecastsCsv, formatForecastsTable } from '../../snapshots/format-forecasts.ts';
+import { walkForwardForecasts } from '../../snapshots/walk-forward.ts';
+import { isoDate, oneOf, parseFlags } from '../args.ts';
+import { CliUsageError, EXIT } from '../cli-error.ts';
+import { openLocalSystem } from '../local-system.ts';
+import { commonOptions, readCommonOptions, type Io } from './common.ts';
+
+export const FORECASTS_USAGE =
+  'mizan forecasts KIND --from YYYY-MM-DD --to YYYY-MM-DD [--symbols AAPL,MSFT] [--csv] [--allow-final-model] [--data-dir DIR]';
+
+/**
+ * `mizan forecasts lstm --from ... --to ...`: walk-forward forecasts, each made by the snapshot
+ * of the latest year end before its week (and which one), with the realised return.
+ */
+export async function forecastsCommand(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseFlags('forecasts', argv, {
+    'data-dir': commonOptions['data-dir'],
+    from: { type: 'string' },
+    to: { type: 'string' },
+    symbols: { type: 'string' },
+    csv: { type: 'boolean' },
+    'allow-final-model': { type: 'boolean' },
+  });
+  if (positionals.length !== 1) throw new CliUsageError(`usage: ${FORECASTS_USAGE}`);
+  const kind = oneOf<ForecasterKind>('forecaster kind', positionals[0], FORECASTER_KINDS);
+  const from = isoDate('--from', values.from as string | undefined);
+  const to = isoDate('--to', values.to as string | undefined);
+  if (!from || !to) throw new CliUsageError('--from and --to are required (YYYY-MM-DD)');
+  if (from > to) throw new CliUsageError(`--from ${from} is after --to ${to}`);
+  const symbolsFlag = values.symbols as string | undefined;
+  const symbols = symbolsFlag === undefined ? undefined : symbolsFlag.split(',').map((s) => s.trim().toUpperCase());
+  if (symbols?.some((s) => !/^[A-Z][A-Z0-9.-]{0,9}$/.test(s))) throw new CliUsageError(`--symbols "${symbolsFlag}" is not a comma-separated list of tickers`);
+
+  const system = await openLocalSystem({ ...readCommonOptions(values, io.env), readOnly: true }, io);
+  try {
+    const rows = await walkForwardForecasts({ kind, symbols, from, to, allowFinalModel: Boolean(values['allow-final-model']) }, system);
+    io.stdout((values.csv ? formatForecastsCsv(rows) : formatForecastsTable(rows)).trimEnd());
+    return EXIT.ok;
+  } finally {
+    await system.close();
+  }
+}

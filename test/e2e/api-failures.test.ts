@@ -1,0 +1,90 @@
+/** A trainer that crashes, and a server killed mid-run: FAILED with the cause, nothing half-written visible, retries work. */
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startLocalServer } from '../../infra/local/server.ts';
+import { call, committedVersions, spawnServer, tempDataDir, until } from './support.ts';
+
+describe('a crashing trainer', () => {
+  it('fails the run with its cause, leaves current and the version invisible, and the next identical POST retries', async () => {
+    // Prepare
+    const dataDir = await tempDataDir();
+    const crashing = await startLocalServer({ port: 0, dataDir, profile: 'smoke', trainerEnv: { MIZAN_TRAINER_FAULT: 'crash' }, log: () => undefined });
+    try {
+      // Act
+      const answer = await call(crashing.url, 'POST', '/train/lstm?wait=120', '{"skip_snapshot":true}');
+      // Assess
+      expect(answer.status).toBe(500);
+      expect(answer.body).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed' });
+      expect(String(answer.body.cause)).toContain('injected fault');
+      const version = String(answer.body.version);
+      // The crash left a partial file, but no commit marker: the version does not exist for anyone.
+      expect((await stat(join(dataDir, 'models', 'lstm', version, 'model.json'))).size).toBeGreaterThan(0);
+      expect(await committedVersions(dataDir, 'lstm')).toEqual([]);
+      const models = await call(crashing.url, 'GET', '/models/lstm');
+      expect(models.body).toMatchObject({ current: null, versions: [expect.objectContaining({ version, status: 'FAILED' })] });
+      const execution = await call(crashing.url, 'GET', String(answer.body.status_url));
+      expect(execution.body).toMatchObject({ status: 'FAILED' });
+      expect((execution.body.states as { name: string }[]).map((s) => s.name)).toEqual(['Train', 'Record failure', 'Training failed']);
+    } finally {
+      await crashing.close();
+    }
+
+    const healthy = await startLocalServer({ port: 0, dataDir, profile: 'smoke', trainerEnv: { MIZAN_TRAINER_FAULT: 'hang' }, log: () => undefined });
+    try {
+      const retry = await call(healthy.url, 'POST', '/train/lstm', '{"skip_snapshot":true}');
+      expect(retry.status).toBe(202);
+      expect(retry.body.execution_id).toMatch(/-retry2$/);
+      expect(healthy.workflow.trainers.spawned).toBe(1);
+    } finally {
+      await healthy.close();
+    }
+  });
+});
+
+describe('a server killed mid-run', () => {
+  it('shows the run FAILED (interrupted) after a restart, and a new POST retrains', async () => {
+    // Prepare: a run whose trainer never ends.
+    const dataDir = await tempDataDir();
+    const first = await spawnServer(dataDir, { MIZAN_TRAINER_FAULT: 'hang' });
+    const started = await call(first.url, 'POST', '/train/lstm', '{"skip_snapshot":true}');
+    expect(started.status).toBe(202);
+    const executionId = String(started.body.execution_id);
+    const logFile = join(dataDir, 'executions', `${executionId}.log`);
+    const trainerPid = await until('the trainer to start', async () => {
+      const match = /started pid (\d+)/.exec(await readFile(logFile, 'utf8').catch(() => ''));
+      return match ? Number(match[1]) : undefined;
+    });
+
+    // Act: the server dies without any chance to clean up.
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    const second = await startLocalServer({ port: 0, dataDir, profile: 'smoke', trainerEnv: { MIZAN_TRAINER_FAULT: 'hang' }, log: () => undefined });
+    try {
+      // Assess
+      const execution = await call(second.url, 'GET', `/train/executions/${executionId}`);
+      expect(execution.body).toMatchObject({ status: 'FAILED', error: 'Interrupted' });
+      expect(String(execution.body.cause)).toContain('interrupted');
+      const models = await call(second.url, 'GET', '/models/lstm');
+      expect(models.body).toMatchObject({ current: null, versions: [expect.objectContaining({ status: 'FAILED' })] });
+      // The orphaned trainer noticed its parent's death and exited.
+      await until('the orphaned trainer to exit', async () => (isAlive(trainerPid) ? undefined : true), 10_000);
+
+      const retry = await call(second.url, 'POST', '/train/lstm', '{"skip_snapshot":true}');
+      expect(retry.status).toBe(202);
+      expect(retry.body.execution_id).not.toBe(executionId);
+      expect(second.workflow.trainers.spawned).toBe(1);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,84 @@
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import aslValidator from 'asl-validator';
+import { describe, expect, it } from 'vitest';
+import { localTrainModelDefinition } from '../../infra/local/local-definition.ts';
+import { PLACEHOLDER_ARNS, renderTrainModelAsl, resolveIntrinsics, type Json } from '../../infra/state-machine/render-asl.ts';
+import { buildTrainModelDefinition, DEFAULT_SNAPSHOT_CONCURRENCY, STATE } from '../../infra/state-machine/train-model-definition.ts';
+
+type JsonObject = { [key: string]: Json };
+
+/** Synthesises a stack that deploys TrainModel the way the CDK app does, and returns its definition. */
+function deployedDefinition(): JsonObject {
+  const app = new App({ builtinCloudFormationValidation: false });
+  const stack = new Stack(app, 'Deployed');
+  const param = (id: string) => new CfnParameter(stack, id).valueAsString;
+  const fn = (id: string) => new lambda.Function(stack, id, { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})') });
+  const chain = buildTrainModelDefinition(stack, {
+    trainJob: { jobQueueArn: param('GpuQueue'), jobDefinitionArn: param('TrainerJob') },
+    snapshotJob: { jobQueueArn: param('SnapshotQueue'), jobDefinitionArn: param('SnapshotJob') },
+    functions: { decidePromotion: fn('Decide'), publish: fn('Publish'), recordResult: fn('RecordResult'), recordFailure: fn('RecordFailure') },
+    snapshotConcurrency: DEFAULT_SNAPSHOT_CONCURRENCY,
+  });
+  new sfn.StateMachine(stack, 'TrainModel', { definitionBody: sfn.DefinitionBody.fromChainable(chain), queryLanguage: sfn.QueryLanguage.JSON_PATH });
+  const template = app.synth().getStackByName('Deployed').template as { Resources: Record<string, { Type: string; Properties: JsonObject }> };
+  const machine = Object.values(template.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+  const text = resolveIntrinsics(machine!.Properties.DefinitionString, () => '<ARN>') as string;
+  return JSON.parse(text) as JsonObject;
+}
+
+/** Every placeholder ARN of the local render replaced by the marker the deployed side uses. */
+function arnsAside(value: Json): Json {
+  const placeholders = new Set<string>(Object.values(PLACEHOLDER_ARNS));
+  const walk = (v: Json): Json => {
+    if (typeof v === 'string') return placeholders.has(v) ? '<ARN>' : v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value);
+}
+
+describe('the TrainModel state machine', () => {
+  it('runs locally exactly the definition that is deployed, ARNs aside', () => {
+    // Prepare
+    const deployed = deployedDefinition();
+    // Act
+    const local = renderTrainModelAsl();
+    // Assess
+    expect(arnsAside(local)).toEqual(deployed);
+  });
+
+  it('is accepted by asl-validator, both as rendered and as the local runner runs it', () => {
+    for (const definition of [renderTrainModelAsl(), localTrainModelDefinition()]) {
+      const { isValid, errorsText } = aslValidator(structuredClone(definition)); // it mutates its argument
+      expect(isValid, errorsText()).toBe(true);
+    }
+  });
+
+  it('reads as a person expects: named states, transient-only retries, every failure to Record failure', () => {
+    const asl = renderTrainModelAsl() as { StartAt: string; States: Record<string, JsonObject> };
+    expect(asl.StartAt).toBe(STATE.train);
+    expect(Object.keys(asl.States).sort()).toEqual(
+      [STATE.train, STATE.decidePromotion, STATE.shouldPublish, STATE.publish, STATE.shouldBackfill, STATE.backfill, STATE.recordResult, STATE.recordFailure, STATE.failed].sort(),
+    );
+    for (const name of [STATE.train, STATE.decidePromotion, STATE.publish, STATE.backfill, STATE.recordResult]) {
+      expect((asl.States[name].Catch as JsonObject[])[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: STATE.recordFailure });
+    }
+    const retried = Object.values(asl.States).flatMap((s) => ((s.Retry as JsonObject[] | undefined) ?? []).flatMap((r) => r.ErrorEquals as string[]));
+    expect(retried.length).toBeGreaterThan(0);
+    expect(retried).not.toContain('States.ALL');
+    expect(retried).not.toContain('States.TaskFailed');
+    expect(asl.States[STATE.backfill]).toMatchObject({ ItemsPath: '$.plan.snapshotYearEnds', MaxConcurrency: DEFAULT_SNAPSHOT_CONCURRENCY });
+    expect(asl.States[STATE.train].Resource).toBe('arn:aws:states:::batch:submitJob.sync');
+  });
+
+  it('gives every Task of the local copy an explicit timeout (aws-local-stepfunctions would stop it after 60 s)', () => {
+    const local = localTrainModelDefinition() as { States: Record<string, JsonObject> };
+    const snapshotTask = ((local.States[STATE.backfill].ItemProcessor as JsonObject).States as Record<string, JsonObject>)[STATE.trainSnapshot];
+    for (const task of [local.States[STATE.train], snapshotTask, local.States[STATE.decidePromotion]]) {
+      expect(task.TimeoutSeconds).toBeGreaterThanOrEqual(900);
+    }
+  });
+});

@@ -68,6 +68,7 @@ export class MizanFunction extends Construct {
         format: nodejs.OutputFormat.ESM,
         target: 'node22',
         minify: true,
+        logLevel: nodejs.LogLevel.ERROR, // the size notes of esbuild are noise at every synth
         sourceMap: true,
         externalModules: [],
         mainFields: ['module', 'main'],

@@ -73,6 +73,7 @@ export class TrainerProcesses {
   private readonly children = new Map<string, Set<ChildProcess>>();
   private readonly killed = new Set<string>();
   private jobCounter = 0;
+  private closed = false;
 
   constructor(private readonly options: TrainerProcessesOptions) {}
 
@@ -81,9 +82,6 @@ export class TrainerProcesses {
     const createdAt = Date.now();
     await this.acquire();
     try {
-      if (this.killed.has(executionId)) {
-        throw new BatchJobFailedError(this.describe(request, executionId, createdAt, createdAt, null, 'cancelled: the execution failed'));
-      }
       return await this.spawnJob(executionId, request, logFile, label, createdAt);
     } finally {
       this.release();
@@ -96,8 +94,9 @@ export class TrainerProcesses {
     for (const child of this.children.get(executionId) ?? []) child.kill('SIGKILL');
   }
 
-  /** Kills everything (server shutdown). */
+  /** Kills everything and refuses new jobs (server shutdown). */
   killAll(): void {
+    this.closed = true;
     for (const executionId of this.children.keys()) this.killExecution(executionId);
   }
 
@@ -109,6 +108,10 @@ export class TrainerProcesses {
   private async spawnJob(executionId: string, request: SubmitJobRequest, logFile: string, label: string, createdAt: number): Promise<DescribedJob> {
     const jobEnv = Object.fromEntries((request.ContainerOverrides?.Environment ?? []).map((e) => [e.Name, e.Value]));
     await mkdir(dirname(logFile), { recursive: true });
+    // Checked right before spawning: a kill may have come while this job waited for a slot.
+    if (this.closed || this.killed.has(executionId)) {
+      throw new BatchJobFailedError(this.describe(request, executionId, createdAt, createdAt, null, 'cancelled: the execution failed or the server is stopping'));
+    }
     const startedAt = Date.now();
     const child = spawn(this.options.command.command, this.options.command.args, {
       env: { ...process.env, ...this.options.env, ...jobEnv, MIZAN_DATA_DIR: this.options.dataDir, MIZAN_EXIT_WITH_PARENT: '1' },

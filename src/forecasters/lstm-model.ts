@@ -20,6 +20,8 @@ export function buildLstmModel(config: ForecasterConfig): tf.Sequential {
         name: `lstm_${layer + 1}`,
         units: config.hiddenUnits,
         returnSequences: layer < config.layers - 1,
+        // The standard LSTM gate (PyTorch's, Keras 2's); tfjs defaults to hardSigmoid.
+        recurrentActivation: 'sigmoid',
         ...(layer === 0 ? { inputShape: [config.lookbackDays, CHANNELS] } : {}),
         kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed(rng) }),
         recurrentInitializer: tf.initializers.orthogonal({ seed: nextSeed(rng), gain: 1 }),
@@ -32,7 +34,11 @@ export function buildLstmModel(config: ForecasterConfig): tf.Sequential {
   return model;
 }
 
-/** Adam + MSE; also used on a loaded model before it is trained further. */
+/**
+ * Adam + MSE; also used on a loaded model before it is trained further. The model owns its optimizer,
+ * so `model.dispose()` frees the Adam moments too (tfjs only does that for optimizers given by name).
+ */
 export function compileForecaster(model: tf.LayersModel, config: ForecasterConfig): void {
   model.compile({ optimizer: tf.train.adam(config.learningRate), loss: 'meanSquaredError' });
+  (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
 }

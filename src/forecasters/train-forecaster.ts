@@ -155,9 +155,7 @@ function validateConfig(c: ForecasterConfig): void {
   if (!Number.isInteger(c.seed)) throw new Error(`forecaster config seed must be an integer, got ${c.seed}`);
 }
 
-/** Frees a forecaster's tensors: the model's weights and its optimizer's state (compile() does not hand the optimizer to the model). */
+/** Frees a forecaster's tensors: its weights and, for a trained one, its optimizer's state. Same as `model.dispose()`. */
 export function disposeForecaster(forecaster: { model: tf.LayersModel }): void {
-  const optimizer = forecaster.model.optimizer as tf.Optimizer | undefined;
   forecaster.model.dispose();
-  optimizer?.dispose();
 }

@@ -35,7 +35,7 @@ describe('a crashing trainer', () => {
       const retry = await call(healthy.url, 'POST', '/train/lstm', '{"skip_snapshot":true}');
       expect(retry.status).toBe(202);
       expect(retry.body.execution_id).toMatch(/-retry2$/);
-      expect(healthy.workflow.trainers.spawned).toBe(1);
+      await until('the retry to spawn its trainer', async () => (healthy.workflow.trainers.spawned === 1 ? true : undefined));
     } finally {
       await healthy.close();
     }
@@ -73,7 +73,7 @@ describe('a server killed mid-run', () => {
       const retry = await call(second.url, 'POST', '/train/lstm', '{"skip_snapshot":true}');
       expect(retry.status).toBe(202);
       expect(retry.body.execution_id).not.toBe(executionId);
-      expect(second.workflow.trainers.spawned).toBe(1);
+      await until('the retry to spawn its trainer', async () => (second.workflow.trainers.spawned === 1 ? true : undefined));
     } finally {
       await second.close();
     }

@@ -40,7 +40,7 @@ describe('AWS runtime wiring from the environment', () => {
     expect(deps.store.location).toBe('s3://mizan-artifacts');
     expect(await getText(deps.store, 'models/lstm/v2026.08.14-abc123/metadata.json')).toBe('{"ok":true}');
     expect(claim.claimed).toBe(true);
-    expect(started?.executionId).toMatch(/:execution:TrainModel:v2026\.08\.14-abc123$/);
+    expect(started?.executionId).toBe('v2026.08.14-abc123');
     expect(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input).toMatchObject({ stateMachineArn: STATE_MACHINE, name: 'v2026.08.14-abc123' });
     expect(deps.marketData.source).toBe('sample');
     expect(deps.publisher.enabled).toBe(false);

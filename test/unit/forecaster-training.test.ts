@@ -100,15 +100,14 @@ describe('trainForecaster on the wasm backend', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('reports per-epoch progress with losses, time and an ETA, and stops early on a stalled validation loss', async () => {
-    // Prepare: a learning rate too small to move the validation loss meaningfully, patience 1.
+  it('reports per-epoch progress with losses, time and an ETA, and stops early when validation gets worse', async () => {
+    // Prepare: validation targets flipped against the learnable signal, so learning more hurts validation.
+    const config = tinyConfig({ maxEpochs: 8, patience: 1 });
+    const { valFirstWeek } = splitByDate(samples, config.trainFraction, config.gapWeeks);
+    const adversarial = samples.map((s) => (s.week >= valFirstWeek ? { ...s, target: -s.target } : s));
     const reports: { epoch: number; etaSeconds: number; seconds: number; valLoss: number; improved: boolean }[] = [];
     // Act
-    const trained = await trainForecaster({
-      samples,
-      config: tinyConfig({ maxEpochs: 8, patience: 1, learningRate: 1 }),
-      onEpoch: (r) => reports.push(r),
-    });
+    const trained = await trainForecaster({ samples: adversarial, config, onEpoch: (r) => reports.push(r) });
     // Assess
     expect(reports.length).toBeLessThan(8);
     expect(reports.at(-1)!.improved).toBe(false);

@@ -1,13 +1,16 @@
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import aslValidator from 'asl-validator';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { localTrainModelDefinition } from '../../infra/local/local-definition.ts';
 import { PLACEHOLDER_ARNS, renderTrainModelAsl, resolveIntrinsics, type Json } from '../../infra/state-machine/render-asl.ts';
 import { buildTrainModelDefinition, DEFAULT_SNAPSHOT_CONCURRENCY, STATE } from '../../infra/state-machine/train-model-definition.ts';
 
 type JsonObject = { [key: string]: Json };
+
+// asl-validator ships no type declarations.
+const aslValidator = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => { isValid: boolean; errorsText: () => string };
 
 /** Synthesises a stack that deploys TrainModel the way the CDK app does, and returns its definition. */
 function deployedDefinition(): JsonObject {

@@ -1,0 +1,59 @@
+/** The local TrainModel runner on its own: Step Functions start semantics, history on disk, claims freed. */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LocalWorkflow } from '../../infra/local/local-workflow.ts';
+import { localStepHandlers } from '../../infra/local/local-steps.ts';
+import { resolveTrainingPlan } from '../../src/pipeline/resolve-plan.ts';
+import { startTraining, type WorkflowInput } from '../../src/pipeline/start-training.ts';
+import { localDeps } from '../../src/runtime/local-deps.ts';
+import { tempDataDir } from '../e2e/support.ts';
+
+async function setup() {
+  const deps = await localDeps({ dataDir: await tempDataDir() });
+  const workflow = await LocalWorkflow.open({ dataDir: deps.dataDir, steps: localStepHandlers(deps), registry: deps.registry, trainerEnv: { MIZAN_TRAINER_FAULT: 'crash' } });
+  const plan = await resolveTrainingPlan({ kind: 'lstm', mode: 'full', profile: 'smoke' }, deps);
+  return { deps, workflow, plan };
+}
+
+describe('the local workflow runner', () => {
+  it('treats a repeated start of a name as the same execution, and another input under that name as an error', async () => {
+    // Prepare
+    const { deps, workflow, plan } = await setup();
+    const claim = await deps.registry.claim(plan.kind, plan.version, plan.version);
+    expect(claim.claimed).toBe(true);
+    const input: WorkflowInput = { plan, skipSnapshot: true, publish: false, executionName: plan.version };
+    // Act
+    const [a, b] = await Promise.all([workflow.start(plan.version, input), workflow.start(plan.version, input)]);
+    // Assess
+    expect(a).toEqual(b);
+    await expect(workflow.start(plan.version, { ...input, skipSnapshot: false })).rejects.toThrow(/already exists/);
+    await workflow.waitFor(a.executionId);
+    expect(workflow.trainers.spawned).toBe(1);
+    await workflow.close();
+  });
+
+  it('records a failed run with its event history and per-state timings, and frees the version for a retry', async () => {
+    // Prepare
+    const { deps, workflow, plan } = await setup();
+    // Act
+    const outcome = await startTraining(plan, { skipSnapshot: true }, { registry: deps.registry, workflow, publisherEnabled: false });
+    if (outcome.status !== 'RUNNING') throw new Error('expected a new run');
+    const finished = await workflow.waitFor(outcome.executionId);
+    // Assess
+    expect(finished).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed' });
+    expect(finished.states.map((s) => `${s.name}:${s.status}`)).toEqual(['Train:FAILED', 'Record failure:SUCCEEDED', 'Training failed:FAILED']);
+    for (const s of finished.states) expect(Date.parse(s.endedAt!)).toBeGreaterThanOrEqual(Date.parse(s.startedAt));
+    const onDisk = JSON.parse(await readFile(join(deps.dataDir, 'executions', `${outcome.executionId}.json`), 'utf8')) as { events: { type: string }[] };
+    expect(onDisk.events.map((e) => e.type)).toEqual(expect.arrayContaining(['ExecutionStarted', 'StateEntered', 'StateFailed', 'ExecutionFailed']));
+    const record = await deps.registry.get(plan.kind, plan.version);
+    expect(record).toMatchObject({ status: 'FAILED', error: { error: 'States.TaskFailed' } });
+    expect(record?.error?.cause).toContain('injected fault');
+    expect(await deps.registry.current(plan.kind)).toBeUndefined();
+
+    const retry = await startTraining(plan, { skipSnapshot: true }, { registry: deps.registry, workflow, publisherEnabled: false });
+    expect(retry).toMatchObject({ status: 'RUNNING', started: true, executionId: `${plan.version}-retry2` });
+    await workflow.waitFor(`${plan.version}-retry2`);
+    await workflow.close();
+  });
+});

@@ -43,15 +43,14 @@ export function readJobSpec(env: NodeJS.ProcessEnv): TrainJobSpec {
   return { task: parsed.MIZAN_TASK, plan, ...(parsed.MIZAN_SNAPSHOT_YEAR_END ? { snapshotYearEnd: parsed.MIZAN_SNAPSHOT_YEAR_END } : {}) };
 }
 
-async function buildDeps(env: NodeJS.ProcessEnv): Promise<Omit<TrainJobDeps, 'log'>> {
+async function buildDeps(env: NodeJS.ProcessEnv, spec: TrainJobSpec): Promise<Omit<TrainJobDeps, 'log'>> {
+  // The plan says where its prices came from: the trainer reads the same source.
   if (env.MIZAN_DATA_DIR) {
     const { localDeps } = await import('../../src/runtime/local-deps.ts');
-    return localDeps({ dataDir: env.MIZAN_DATA_DIR });
+    return localDeps({ dataDir: env.MIZAN_DATA_DIR, source: spec.plan.source });
   }
-  // On AWS: the S3/DynamoDB adapters (issue 5). A variable specifier: the module is optional here.
-  const specifier = '../../src/runtime/deps-from-env.ts';
-  const module = (await import(specifier)) as { depsFromEnv: (env: NodeJS.ProcessEnv) => Promise<Omit<TrainJobDeps, 'log'>> };
-  return module.depsFromEnv(env);
+  const { depsFromEnv } = await import('../../src/runtime/deps-from-env.ts');
+  return depsFromEnv({ ...env, MIZAN_DATA_SOURCE: spec.plan.source });
 }
 
 async function injectFault(fault: string | undefined, spec: TrainJobSpec, deps: Omit<TrainJobDeps, 'log'>): Promise<void> {
@@ -76,7 +75,7 @@ async function main(): Promise<number> {
   try {
     const spec = readJobSpec(process.env);
     log(`mizan-trainer: ${spec.task} ${spec.plan.kind} ${spec.plan.version}${spec.snapshotYearEnd ? ` snapshot ${spec.snapshotYearEnd}` : ''} (pid ${process.pid})`);
-    const deps = await buildDeps(process.env);
+    const deps = await buildDeps(process.env, spec);
     await injectFault(process.env.MIZAN_TRAINER_FAULT, spec, deps);
     // Loaded here, inside the try: a broken import is reported like any other failure.
     const { runTrainJob } = await import('../../src/pipeline/train-job.ts');

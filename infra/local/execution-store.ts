@@ -21,6 +21,8 @@ export interface HistoryEvent {
 
 export interface ExecutionRecord extends ExecutionDescription {
   events: HistoryEvent[];
+  /** The process running it (a server or a CLI): recovery leaves runs of a live owner alone. */
+  ownerPid?: number;
 }
 
 /** Execution ids are file names: letters, digits, dot, dash, underscore; never a path. */

@@ -38,6 +38,8 @@ export interface LocalWorkflowOptions {
   maxParallelJobs?: number;
   snapshotConcurrency?: number;
   log?: (line: string) => void;
+  /** Each line a trainer prints (progress: epochs, snapshot years), prefixed with its job. */
+  trainerOutput?: (line: string) => void;
 }
 
 export const INTERRUPTED_CAUSE = 'interrupted: the server stopped while this run was in progress';
@@ -58,6 +60,7 @@ export class LocalWorkflow implements Workflow {
       dataDir,
       maxParallel: options.maxParallelJobs ?? availableParallelism(),
       env: options.trainerEnv,
+      onOutput: options.trainerOutput,
     });
     this.definition = localTrainModelDefinition({ snapshotConcurrency: options.snapshotConcurrency }) as unknown as StateMachineDefinition;
     this.log = options.log ?? (() => undefined);
@@ -130,6 +133,7 @@ export class LocalWorkflow implements Workflow {
       input,
       states: [],
       events: [],
+      ownerPid: process.pid,
     };
     await this.executions.write(record);
     const run = this.run(record);
@@ -221,6 +225,8 @@ export class LocalWorkflow implements Workflow {
   private async recoverInterrupted(): Promise<void> {
     for (const record of await this.executions.list()) {
       if (record.status !== 'RUNNING' || this.running.has(record.executionId)) continue;
+      // Another live process (a server while the CLI trains, or the reverse) still runs it.
+      if (record.ownerPid !== undefined && record.ownerPid !== process.pid && isAlive(record.ownerPid)) continue;
       const now = new Date().toISOString();
       record.status = 'FAILED';
       record.error = 'Interrupted';
@@ -234,6 +240,16 @@ export class LocalWorkflow implements Workflow {
       await this.executions.write(record);
       this.log(`execution ${record.executionId} was interrupted: marked FAILED, claim freed`);
     }
+  }
+}
+
+/** Whether a process exists (signal 0 only checks). A pid reused since is a rare false positive: the run then stays RUNNING until that process ends. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

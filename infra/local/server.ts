@@ -26,6 +26,8 @@ export interface LocalServerOptions {
   trainer?: TrainerCommand;
   maxParallelJobs?: number;
   log?: (line: string) => void;
+  /** Trainer progress lines (epochs, snapshot years); `mizan serve` prints them. */
+  trainerOutput?: (line: string) => void;
 }
 
 export interface LocalServer {
@@ -47,6 +49,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     trainerEnv: options.trainerEnv,
     maxParallelJobs: options.maxParallelJobs,
     log,
+    trainerOutput: options.trainerOutput,
   });
   const handler = makeApiHandler({
     ...deps,

@@ -63,6 +63,8 @@ export interface TrainerProcessesOptions {
   maxParallel: number;
   /** Extra environment for every job (e.g. MIZAN_TRAINER_FAULT in tests). */
   env?: Record<string, string>;
+  /** Each line a trainer prints on stderr, prefixed with its job label. */
+  onOutput?: (line: string) => void;
 }
 
 export class TrainerProcesses {
@@ -135,6 +137,7 @@ export class TrainerProcesses {
         lastLine = trimmed;
         if (/^[\w.]*(Error|Exception)\b.*:/.test(trimmed)) errorLine = trimmed;
         if (trimmed.startsWith(TRAINER_FAILURE_PREFIX)) failureLine = trimmed.slice(TRAINER_FAILURE_PREFIX.length);
+        this.options.onOutput?.(`[${label}] ${trimmed}`);
       }
       const prefixed = text.replace(/^(?=.)/gm, `[${label}] `);
       logChain = logChain.then(() => appendFile(logFile, prefixed.endsWith('\n') ? prefixed : `${prefixed}\n`));

@@ -44,6 +44,7 @@ export async function withWorkflow(deps: LocalDeps, options: Pick<SystemOptions,
     steps: localStepHandlers(deps),
     registry: deps.registry,
     log: io.stderr,
+    trainerOutput: io.stderr,
   });
   return {
     ...deps,

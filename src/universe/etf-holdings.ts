@@ -1,9 +1,12 @@
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import { getJson, putJson } from '../ports/artifact-store.ts';
 import type { UniverseProvider } from '../ports/universe.ts';
-import { assertIsoDate } from '../data/dates.ts';
+import { addDays, assertIsoDate } from '../data/dates.ts';
 
 /** Shariah-screened US equity ETFs whose holdings define the live halal universe. */
+/** How far before today a live universe may be asked for (a weekend plus holidays). */
+export const LIVE_GRACE_DAYS = 5;
+
 export const SHARIAH_ETFS = ['SPUS', 'HLAL', 'SPTE'] as const;
 
 /** What this needs of a yahoo-finance2 3.x instance. */
@@ -81,7 +84,9 @@ export class EtfHoldingsUniverse implements UniverseProvider {
   async halalSymbols(asOf: string): Promise<string[]> {
     assertIsoDate(asOf, 'universe date');
     const today = this.now().toISOString().slice(0, 10);
-    if (asOf < today) {
+    // A live run's window ends on the last trading day, up to a long weekend before today: those
+    // few days cannot matter. Any earlier date would screen the past with today's holdings.
+    if (asOf < addDays(today, -LIVE_GRACE_DAYS)) {
       throw new EtfHoldingsError(`ETF holdings are only known for today (${today}); a universe as of ${asOf} would use later information`);
     }
     return (await this.holdings()).map((h) => h.symbol);

@@ -21,6 +21,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     dataDir: options.dataDir,
     profile: options.profile,
     log: io.stderr,
+    trainerOutput: io.stderr,
   });
   io.stdout(`listening ${server.url}`);
   await new Promise<void>((resolve) => {

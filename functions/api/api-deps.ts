@@ -1,4 +1,5 @@
 import type { ProfileName } from '../../src/config/profiles.ts';
+import type { ArtifactStore } from '../../src/ports/artifact-store.ts';
 import type { MarketData } from '../../src/ports/market-data.ts';
 import type { ModelRegistry } from '../../src/ports/model-registry.ts';
 import type { UniverseProvider } from '../../src/ports/universe.ts';
@@ -10,6 +11,8 @@ export interface ApiDeps {
   marketData: MarketData;
   universe: UniverseProvider;
   registry: ModelRegistry;
+  /** Read by GET /models/{kind} (the snapshots); the API never writes artifacts. */
+  store: ArtifactStore;
   workflow: Workflow;
   publisherEnabled: boolean;
   /** Cap of `?wait=`: Infinity locally; on AWS ~25 s (API Gateway ends a request at 30 s). */

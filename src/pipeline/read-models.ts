@@ -1,5 +1,7 @@
-import type { ModelKind } from '../config/model-kinds.ts';
+import { isForecasterKind, type ModelKind } from '../config/model-kinds.ts';
+import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
+import { listSnapshots } from '../snapshots/list-snapshots.ts';
 
 export interface ModelsView {
   kind: ModelKind;
@@ -13,14 +15,18 @@ export interface ModelsView {
     finished_at: string | null;
     metrics: unknown;
     promoted: boolean | null;
+    /** For forecasters: which snapshot years this run trained, skipped or replaced. */
+    snapshots: unknown;
     error: { error: string; cause: string } | null;
   }[];
+  /** Forecasters only: the yearly snapshots the walk-forward forecasts use. */
+  snapshots?: { year_end: string; training_data_end: string; snapshot_key: string; metrics: unknown; created_at: string }[];
 }
 
-/** GET /models/{kind} and `mizan models KIND`: the current version and every version with its metrics. */
-export async function readModels(kind: ModelKind, deps: { registry: ModelRegistry }): Promise<ModelsView> {
+/** GET /models/{kind} and `mizan models KIND`: the current version, every version with its metrics, and the snapshots. */
+export async function readModels(kind: ModelKind, deps: { registry: ModelRegistry; store: ArtifactStore }): Promise<ModelsView> {
   const [current, records] = await Promise.all([deps.registry.current(kind), deps.registry.list(kind)]);
-  return {
+  const view: ModelsView = {
     kind,
     current: current ?? null,
     versions: records.map((r) => ({
@@ -32,7 +38,18 @@ export async function readModels(kind: ModelKind, deps: { registry: ModelRegistr
       finished_at: r.finishedAt ?? null,
       metrics: r.response?.metrics ?? null,
       promoted: typeof r.response?.promoted === 'boolean' ? r.response.promoted : null,
+      snapshots: r.response?.snapshots ?? null,
       error: r.error ?? null,
     })),
   };
+  if (isForecasterKind(kind)) {
+    view.snapshots = (await listSnapshots(deps.store, kind)).map((s) => ({
+      year_end: s.yearEnd,
+      training_data_end: s.trainingDataEnd,
+      snapshot_key: s.key,
+      metrics: s.metrics,
+      created_at: s.createdAt,
+    }));
+  }
+  return view;
 }

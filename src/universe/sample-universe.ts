@@ -28,8 +28,24 @@ export class SampleUniverse implements UniverseProvider {
     return screenUniverse(asOf, this.fundamentals, { symbols, closeOnOrBefore: closeLookupFromBars(bars) });
   }
 
+  /**
+   * Passing symbols, largest first, one share class per company (GOOGL and GOOG are one
+   * Alphabet: holding both would double one company's weight in an agent's portfolio).
+   */
   async halalSymbols(asOf: string): Promise<string[]> {
-    return rankPassing(await this.screen(asOf));
+    const seen = new Set<string>();
+    return rankPassing(await this.screen(asOf)).filter((symbol) => {
+      const company = companyOf(this.fundamentals, symbol);
+      if (seen.has(company)) return false;
+      seen.add(company);
+      return true;
+    });
   }
 }
 
+
+/** The company behind a symbol: its name without the share-class suffix ("Alphabet Inc. (Class C)" → "Alphabet Inc."). */
+function companyOf(fundamentals: Fundamentals, symbol: string): string {
+  const name = fundamentals.companies.find((c) => c.symbol === symbol)?.name ?? symbol;
+  return name.replace(/\s*\(Class [A-Z]\)\s*$/i, '').trim();
+}

@@ -99,6 +99,8 @@ export class MizanStack extends Stack {
       logRetentionDays: config.logRetentionDays,
       refs: {
         trainJob: { jobQueueArn: this.batch.gpuQueue.jobQueueArn, jobDefinitionArn: this.batch.gpuJob.jobDefinitionArn },
+        // Agent fine-tunes are a few epochs on 26 weeks: a Fargate CPU job, no GPU instance to start.
+        fineTuneJob: { jobQueueArn: this.batch.cpuQueue.jobQueueArn, jobDefinitionArn: this.batch.cpuJob.jobDefinitionArn },
         snapshotJob: { jobQueueArn: this.batch.gpuQueue.jobQueueArn, jobDefinitionArn: this.batch.gpuJob.jobDefinitionArn },
         functions: { decidePromotion: decidePromotion.fn, publish: publish.fn, recordResult: recordResult.fn, recordFailure: recordFailure.fn },
       },

@@ -16,6 +16,8 @@ export const PLACEHOLDER_REGION = 'us-east-1';
 export const PLACEHOLDER_ARNS = {
   trainQueue: `arn:aws:batch:${PLACEHOLDER_REGION}:${PLACEHOLDER_ACCOUNT}:job-queue/mizan-gpu`,
   trainJobDefinition: `arn:aws:batch:${PLACEHOLDER_REGION}:${PLACEHOLDER_ACCOUNT}:job-definition/mizan-trainer`,
+  fineTuneQueue: `arn:aws:batch:${PLACEHOLDER_REGION}:${PLACEHOLDER_ACCOUNT}:job-queue/mizan-cpu`,
+  fineTuneJobDefinition: `arn:aws:batch:${PLACEHOLDER_REGION}:${PLACEHOLDER_ACCOUNT}:job-definition/mizan-trainer-cpu`,
   snapshotQueue: `arn:aws:batch:${PLACEHOLDER_REGION}:${PLACEHOLDER_ACCOUNT}:job-queue/mizan-snapshot`,
   snapshotJobDefinition: `arn:aws:batch:${PLACEHOLDER_REGION}:${PLACEHOLDER_ACCOUNT}:job-definition/mizan-trainer-snapshot`,
   decidePromotion: lambdaArn('mizan-decide-promotion'),
@@ -38,6 +40,7 @@ export function renderTrainModelAsl(options: RenderOptions = {}): { [key: string
   const fn = (id: string, arn: string) => lambda.Function.fromFunctionArn(stack, id, arn);
   const refs: TrainModelRefs = {
     trainJob: { jobQueueArn: PLACEHOLDER_ARNS.trainQueue, jobDefinitionArn: PLACEHOLDER_ARNS.trainJobDefinition },
+    fineTuneJob: { jobQueueArn: PLACEHOLDER_ARNS.fineTuneQueue, jobDefinitionArn: PLACEHOLDER_ARNS.fineTuneJobDefinition },
     snapshotJob: { jobQueueArn: PLACEHOLDER_ARNS.snapshotQueue, jobDefinitionArn: PLACEHOLDER_ARNS.snapshotJobDefinition },
     functions: {
       decidePromotion: fn('DecidePromotionFn', PLACEHOLDER_ARNS.decidePromotion),

@@ -3,6 +3,9 @@
  * Step Functions, and the local runner renders the same chain to ASL and runs it in-process.
  * JSONPath only (aws-local-stepfunctions runs neither JSONata nor `Assign`).
  *
+ * Full trainings (and snapshots) run on the GPU queue; agent fine-tunes (`plan.mode == 'finetune'`), a few
+ * epochs over the last 26 weeks, run on the Fargate CPU queue ("Full or fine-tune?").
+ *
  * Execution input (WorkflowInput, src/pipeline/start-training.ts):
  *   { plan: TrainingPlan, skipSnapshot: boolean, publish: boolean, executionName: string }
  * Execution output: the seed response stored by "Record result".
@@ -15,7 +18,9 @@ import type { Construct } from 'constructs';
 
 /** The state names a person reads in the console; the local runner overrides Tasks by these names. */
 export const STATE = {
+  fullOrFineTune: 'Full or fine-tune?',
   train: 'Train',
+  fineTune: 'Fine-tune',
   decidePromotion: 'Decide promotion',
   shouldPublish: 'Publish?',
   publish: 'Publish to Hugging Face',
@@ -47,8 +52,10 @@ export interface BatchJobRef {
 }
 
 export interface TrainModelRefs {
-  /** The GPU queue and trainer job definition for the main training job. */
+  /** The GPU queue and trainer job definition for a full training. */
   trainJob: BatchJobRef;
+  /** The CPU queue and trainer job definition for an agent fine-tune. */
+  fineTuneJob: BatchJobRef;
   /** Where snapshot years train (may be the same queue and definition). */
   snapshotJob: BatchJobRef;
   functions: {
@@ -78,13 +85,13 @@ function retryTransient(state: sfn.TaskStateBase | sfn.Map, errors: string[]): v
 function trainerJob(
   scope: Construct,
   id: string,
-  job: BatchJobRef,
+  job: BatchJobRef & { jobName: string },
   env: Record<string, string>,
   paths: { resultPath: string; outputPath?: string },
 ): tasks.BatchSubmitJob {
   // Batch job names allow no dots (versions have them): the version travels in MIZAN_PLAN.
   return tasks.BatchSubmitJob.jsonPath(scope, id, {
-    jobName: id === STATE.train ? 'mizan-train' : 'mizan-train-snapshot',
+    jobName: job.jobName,
     jobQueueArn: job.jobQueueArn,
     jobDefinitionArn: job.jobDefinitionArn,
     containerOverrides: { environment: env },
@@ -108,14 +115,16 @@ function lambdaStep(scope: Construct, id: string, fn: lambda.IFunction, resultPa
 
 /** Builds the TrainModel chain inside `scope`. Pass `startState` of the result to `DefinitionBody.fromChainable`. */
 export function buildTrainModelDefinition(scope: Construct, refs: TrainModelRefs): sfn.Chain {
-  const train = trainerJob(scope, STATE.train, refs.trainJob, {
-    [TRAINER_ENV.task]: 'train',
+  const trainEnv = {
+    [TRAINER_ENV.task]: 'train', // the trainer reads full or fine-tune from plan.mode
     [TRAINER_ENV.plan]: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.plan')),
-  }, { resultPath: '$.train' });
+  };
+  const train = trainerJob(scope, STATE.train, { ...refs.trainJob, jobName: 'mizan-train' }, trainEnv, { resultPath: '$.train' });
+  const fineTune = trainerJob(scope, STATE.fineTune, { ...refs.fineTuneJob, jobName: 'mizan-finetune' }, trainEnv, { resultPath: '$.train' });
   const decide = lambdaStep(scope, STATE.decidePromotion, refs.functions.decidePromotion, '$.promotion');
   const publish = lambdaStep(scope, STATE.publish, refs.functions.publish, '$.published');
 
-  const trainSnapshot = trainerJob(scope, STATE.trainSnapshot, refs.snapshotJob, {
+  const trainSnapshot = trainerJob(scope, STATE.trainSnapshot, { ...refs.snapshotJob, jobName: 'mizan-train-snapshot' }, {
     [TRAINER_ENV.task]: 'snapshot',
     [TRAINER_ENV.plan]: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.plan')),
     [TRAINER_ENV.snapshotYearEnd]: sfn.JsonPath.stringAt('$.snapshotYearEnd'),
@@ -142,9 +151,9 @@ export function buildTrainModelDefinition(scope: Construct, refs: TrainModelRefs
   const failed = sfn.Fail.jsonPath(scope, STATE.failed, { errorPath: '$.error.Error', causePath: '$.error.Cause' });
   recordFailure.next(failed);
 
-  for (const state of [train]) retryTransient(state, BATCH_TRANSIENT);
+  for (const state of [train, fineTune]) retryTransient(state, BATCH_TRANSIENT);
   for (const state of [decide, publish, recordResult, recordFailure]) retryTransient(state, LAMBDA_TRANSIENT);
-  for (const state of [train, decide, publish, backfill, recordResult]) {
+  for (const state of [train, fineTune, decide, publish, backfill, recordResult]) {
     state.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
   }
 
@@ -157,9 +166,26 @@ export function buildTrainModelDefinition(scope: Construct, refs: TrainModelRefs
       backfill.next(recordResult),
     )
     .otherwise(recordResult);
-  const shouldPublish = sfn.Choice.jsonPath(scope, STATE.shouldPublish)
-    .when(sfn.Condition.booleanEquals('$.publish', true), publish.next(shouldBackfill))
+  // The condition is in the definition (not only in the publish function) so the console shows why
+  // Publish was skipped: no publisher configured, or this run did not replace the current model.
+  const shouldPublish = sfn.Choice.jsonPath(scope, STATE.shouldPublish, {
+    comment: 'Only a promoted model is published, and only when a publisher is configured',
+  })
+    .when(
+      sfn.Condition.and(
+        sfn.Condition.booleanEquals('$.publish', true),
+        sfn.Condition.booleanEquals('$.promotion.promoted', true),
+      ),
+      publish.next(shouldBackfill),
+    )
     .otherwise(shouldBackfill);
+  decide.next(shouldPublish);
 
-  return sfn.Chain.start(train).next(decide).next(shouldPublish);
+  const fullOrFineTune = sfn.Choice.jsonPath(scope, STATE.fullOrFineTune, {
+    comment: 'Full trainings run on the GPU queue; agent fine-tunes (few epochs, last 26 weeks) on the CPU queue',
+  })
+    .when(sfn.Condition.stringEquals('$.plan.mode', 'finetune'), fineTune.next(decide))
+    .otherwise(train.next(decide));
+
+  return sfn.Chain.start(fullOrFineTune);
 }

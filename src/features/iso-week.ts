@@ -18,8 +18,3 @@ export function isoWeekMonday(date: string): string {
   const daysSinceMonday = (new Date(ms).getUTCDay() + 6) % 7;
   return fromUtcMs(ms - daysSinceMonday * DAY_MS);
 }
-
-/** `date` plus `days` calendar days. */
-export function addDays(date: string, days: number): string {
-  return fromUtcMs(toUtcMs(date) + days * DAY_MS);
-}

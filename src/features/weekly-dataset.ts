@@ -15,7 +15,8 @@
  *   lookback day's previous close). Callers pass bars starting well before `start` for that.
  */
 import type { DailyBar, DateRange } from '../ports/market-data.ts';
-import { addDays, isoWeekMonday } from './iso-week.ts';
+import { addDays } from '../data/dates.ts';
+import { isoWeekMonday } from './iso-week.ts';
 
 export const FEATURE_CHANNELS = ['open', 'high', 'low', 'close', 'volume'] as const;
 export const CHANNELS = FEATURE_CHANNELS.length;

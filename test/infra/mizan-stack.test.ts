@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
 import { API_ROUTES } from '../../infra/constructs/routes.ts';
 import type { MizanStack } from '../../infra/mizan-stack.ts';
-import { asArray, policyStatements, stateMachineDefinition } from './synth-helpers.ts';
+import { asArray, logicalIdOfToken, policyStatements, stateMachineDefinition } from './synth-helpers.ts';
 
 type Json = Record<string, unknown>;
 
@@ -75,15 +75,19 @@ describe('TrainModel state machine', () => {
   it('runs Train on Batch (.sync), backfills snapshots in a Map, retries transient errors and catches every failure', () => {
     // Prepare
     const asl = stateMachineDefinition(template);
-    const train = asl.States.Train as Json;
     const backfill = asl.States['Backfill snapshots'] as Json;
     const processor = backfill.ItemProcessor as { StartAt: string; States: Record<string, Json> };
 
     // Assess
-    expect(asl.StartAt).toBe('Train');
-    expect(train.Resource).toBe('arn:TOKEN:states:::batch:submitJob.sync');
-    expect(JSON.stringify(train.Retry)).toContain('Batch.');
-    expect(train.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'Record failure' })]);
+    expect(asl.StartAt).toBe('Full or fine-tune?');
+    for (const name of ['Train', 'Fine-tune']) {
+      const job = asl.States[name] as Json;
+      expect(job.Resource, name).toBe('arn:TOKEN:states:::batch:submitJob.sync');
+      expect(JSON.stringify(job.Retry), name).toContain('Batch.');
+      expect(JSON.stringify(job.Retry), name).not.toContain('States.');
+      expect(job.Catch, name).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'Record failure' })]);
+      expect(job.Next, name).toBe('Decide promotion');
+    }
     expect(backfill.Type).toBe('Map');
     expect(processor.States[processor.StartAt]!.Resource).toBe('arn:TOKEN:states:::batch:submitJob.sync');
     expect(backfill.Catch).toEqual([expect.objectContaining({ Next: 'Record failure' })]);
@@ -92,6 +96,34 @@ describe('TrainModel state machine', () => {
     }
     expect((asl.States['Record failure'] as Json).Next).toBe('Training failed');
     expect((asl.States['Training failed'] as Json).Type).toBe('Fail');
+  });
+
+  it('trains full runs and snapshots on the GPU queue and agent fine-tunes on the Fargate CPU queue', () => {
+    // Prepare: tokens rendered as the logical id they point at.
+    const asl = stateMachineDefinition(template, logicalIdOfToken);
+    const target = (state: Json) => {
+      const parameters = state.Parameters as Json;
+      return { queue: parameters.JobQueue, definition: parameters.JobDefinition };
+    };
+    const processor = (asl.States['Backfill snapshots'] as Json).ItemProcessor as { StartAt: string; States: Record<string, Json> };
+    const gpu = { queue: logicalId(stack.batch.gpuQueue), definition: logicalId(stack.batch.gpuJob) };
+
+    // Assess
+    expect(asl.States['Full or fine-tune?']).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.plan.mode', StringEquals: 'finetune', Next: 'Fine-tune' }],
+      Default: 'Train',
+    });
+    expect(target(asl.States.Train as Json)).toEqual(gpu);
+    expect(target(processor.States[processor.StartAt]!)).toEqual(gpu);
+    expect(target(asl.States['Fine-tune'] as Json)).toEqual({ queue: logicalId(stack.batch.cpuQueue), definition: logicalId(stack.batch.cpuJob) });
+  });
+
+  it('publishes to Hugging Face only a promoted model', () => {
+    // Assess
+    const publish = stateMachineDefinition(template).States['Publish?'] as Json;
+    expect(JSON.stringify(publish.Choices)).toContain('$.promotion.promoted');
+    expect(publish.Default).toBe('Backfill snapshots?');
   });
 
   it('logs every event to CloudWatch with X-Ray on, and alarms on failed, timed-out and throttled executions', () => {

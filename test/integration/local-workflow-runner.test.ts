@@ -42,7 +42,7 @@ describe('the local workflow runner', () => {
     const finished = await workflow.waitFor(outcome.executionId);
     // Assess
     expect(finished).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed' });
-    expect(finished.states.map((s) => `${s.name}:${s.status}`)).toEqual(['Train:FAILED', 'Record failure:SUCCEEDED', 'Training failed:FAILED']);
+    expect(finished.states.map((s) => `${s.name}:${s.status}`)).toEqual(['Full or fine-tune?:SUCCEEDED', 'Train:FAILED', 'Record failure:SUCCEEDED', 'Training failed:FAILED']);
     for (const s of finished.states) expect(Date.parse(s.endedAt!)).toBeGreaterThanOrEqual(Date.parse(s.startedAt));
     const onDisk = JSON.parse(await readFile(join(deps.dataDir, 'executions', `${outcome.executionId}.json`), 'utf8')) as { events: { type: string }[] };
     expect(onDisk.events.map((e) => e.type)).toEqual(expect.arrayContaining(['ExecutionStarted', 'StateEntered', 'StateFailed', 'ExecutionFailed']));
@@ -54,6 +54,28 @@ describe('the local workflow runner', () => {
     const retry = await startTraining(plan, { skipSnapshot: true }, { registry: deps.registry, workflow, publisherEnabled: false });
     expect(retry).toMatchObject({ status: 'RUNNING', started: true, executionId: `${plan.version}-retry2` });
     await workflow.waitFor(`${plan.version}-retry2`);
+    await workflow.close();
+  });
+
+  it('runs a fine-tune\'s "Fine-tune" state as a trainer child process, as it does "Train"', async () => {
+    // Prepare: an agent plan in fine-tune mode (the runner routes by plan.mode; the API checks the prior model).
+    const { deps, workflow } = await setup();
+    const full = await resolveTrainingPlan({ kind: 'ppo_lstm', mode: 'full', profile: 'smoke' }, deps);
+    const plan = { ...full, mode: 'finetune' as const };
+    await deps.registry.claim(plan.kind, plan.version, plan.version);
+    // Act
+    const { executionId } = await workflow.start(plan.version, { plan, skipSnapshot: true, publish: false, executionName: plan.version } satisfies WorkflowInput);
+    const finished = await workflow.waitFor(executionId);
+    // Assess
+    expect(finished.states.map((s) => `${s.name}:${s.status}`)).toEqual([
+      'Full or fine-tune?:SUCCEEDED',
+      'Fine-tune:FAILED',
+      'Record failure:SUCCEEDED',
+      'Training failed:FAILED',
+    ]);
+    expect(workflow.trainers.spawned).toBe(1);
+    expect(finished.cause).toContain('injected fault'); // what the trainer process printed as it failed
+    expect(await deps.registry.get(plan.kind, plan.version)).toMatchObject({ status: 'FAILED' });
     await workflow.close();
   });
 });

@@ -20,6 +20,7 @@ function deployedDefinition(): JsonObject {
   const fn = (id: string) => new lambda.Function(stack, id, { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => ({})') });
   const chain = buildTrainModelDefinition(stack, {
     trainJob: { jobQueueArn: param('GpuQueue'), jobDefinitionArn: param('TrainerJob') },
+    fineTuneJob: { jobQueueArn: param('CpuQueue'), jobDefinitionArn: param('FineTuneJob') },
     snapshotJob: { jobQueueArn: param('SnapshotQueue'), jobDefinitionArn: param('SnapshotJob') },
     functions: { decidePromotion: fn('Decide'), publish: fn('Publish'), recordResult: fn('RecordResult'), recordFailure: fn('RecordFailure') },
     snapshotConcurrency: DEFAULT_SNAPSHOT_CONCURRENCY,
@@ -62,11 +63,11 @@ describe('the TrainModel state machine', () => {
 
   it('reads as a person expects: named states, transient-only retries, every failure to Record failure', () => {
     const asl = renderTrainModelAsl() as { StartAt: string; States: Record<string, JsonObject> };
-    expect(asl.StartAt).toBe(STATE.train);
+    expect(asl.StartAt).toBe(STATE.fullOrFineTune);
     expect(Object.keys(asl.States).sort()).toEqual(
-      [STATE.train, STATE.decidePromotion, STATE.shouldPublish, STATE.publish, STATE.shouldBackfill, STATE.backfill, STATE.recordResult, STATE.recordFailure, STATE.failed].sort(),
+      [STATE.fullOrFineTune, STATE.train, STATE.fineTune, STATE.decidePromotion, STATE.shouldPublish, STATE.publish, STATE.shouldBackfill, STATE.backfill, STATE.recordResult, STATE.recordFailure, STATE.failed].sort(),
     );
-    for (const name of [STATE.train, STATE.decidePromotion, STATE.publish, STATE.backfill, STATE.recordResult]) {
+    for (const name of [STATE.train, STATE.fineTune, STATE.decidePromotion, STATE.publish, STATE.backfill, STATE.recordResult]) {
       expect((asl.States[name].Catch as JsonObject[])[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: STATE.recordFailure });
     }
     const retried = Object.values(asl.States).flatMap((s) => ((s.Retry as JsonObject[] | undefined) ?? []).flatMap((r) => r.ErrorEquals as string[]));
@@ -75,12 +76,49 @@ describe('the TrainModel state machine', () => {
     expect(retried).not.toContain('States.TaskFailed');
     expect(asl.States[STATE.backfill]).toMatchObject({ ItemsPath: '$.plan.snapshotYearEnds', MaxConcurrency: DEFAULT_SNAPSHOT_CONCURRENCY });
     expect(asl.States[STATE.train].Resource).toBe('arn:aws:states:::batch:submitJob.sync');
+    expect(asl.States[STATE.fineTune].Resource).toBe('arn:aws:states:::batch:submitJob.sync');
+    expect((asl.States[STATE.fineTune].Retry as JsonObject[])[0]!.ErrorEquals).toEqual((asl.States[STATE.train].Retry as JsonObject[])[0]!.ErrorEquals);
+  });
+
+  it('sends full trainings to the GPU queue and fine-tunes to the CPU queue, both then to Decide promotion', () => {
+    // Act
+    const asl = renderTrainModelAsl() as { States: Record<string, JsonObject> };
+    const choice = asl.States[STATE.fullOrFineTune]!;
+    const parameters = (name: string) => asl.States[name]!.Parameters as JsonObject;
+    // Assess
+    expect(choice).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.plan.mode', StringEquals: 'finetune', Next: STATE.fineTune }],
+      Default: STATE.train,
+    });
+    expect(parameters(STATE.train)).toMatchObject({ JobQueue: PLACEHOLDER_ARNS.trainQueue, JobDefinition: PLACEHOLDER_ARNS.trainJobDefinition });
+    expect(parameters(STATE.fineTune)).toMatchObject({ JobQueue: PLACEHOLDER_ARNS.fineTuneQueue, JobDefinition: PLACEHOLDER_ARNS.fineTuneJobDefinition });
+    expect(asl.States[STATE.train]!.Next).toBe(STATE.decidePromotion);
+    expect(asl.States[STATE.fineTune]!.Next).toBe(STATE.decidePromotion);
+  });
+
+  it('publishes only a promoted model, with the reason in the definition a person reads', () => {
+    // Act
+    const asl = renderTrainModelAsl() as { States: Record<string, JsonObject> };
+    const choice = asl.States[STATE.shouldPublish]!;
+    // Assess
+    expect(choice.Choices).toEqual([
+      {
+        And: [
+          { Variable: '$.publish', BooleanEquals: true },
+          { Variable: '$.promotion.promoted', BooleanEquals: true },
+        ],
+        Next: STATE.publish,
+      },
+    ]);
+    expect(choice.Default).toBe(STATE.shouldBackfill);
+    expect(choice.Comment).toMatch(/promoted/);
   });
 
   it('gives every Task of the local copy an explicit timeout (aws-local-stepfunctions would stop it after 60 s)', () => {
     const local = localTrainModelDefinition() as { States: Record<string, JsonObject> };
     const snapshotTask = ((local.States[STATE.backfill].ItemProcessor as JsonObject).States as Record<string, JsonObject>)[STATE.trainSnapshot];
-    for (const task of [local.States[STATE.train], snapshotTask, local.States[STATE.decidePromotion]]) {
+    for (const task of [local.States[STATE.train], local.States[STATE.fineTune], snapshotTask, local.States[STATE.decidePromotion]]) {
       expect(task.TimeoutSeconds).toBeGreaterThanOrEqual(900);
     }
   });

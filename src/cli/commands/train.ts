@@ -1,6 +1,8 @@
 import { MODEL_KINDS, isAgentKind, type ModelKind, type TrainMode } from '../../config/model-kinds.ts';
 import { PROFILE_NAMES } from '../../config/profiles.ts';
-import { resolveTrainingPlan } from '../../pipeline/resolve-plan.ts';
+import { PriorModelRequiredError } from '../../pipeline/errors.ts';
+import { resolveTrainingPlan, type PlanDeps, type PlanRequest } from '../../pipeline/resolve-plan.ts';
+import type { TrainingPlan } from '../../pipeline/plan.ts';
 import { startTraining } from '../../pipeline/start-training.ts';
 import { isoDate, oneOf, parseFlags } from '../args.ts';
 import { CliUsageError, EXIT } from '../cli-error.ts';
@@ -32,7 +34,7 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
 
   // The plan is resolved (and the request validated) before anything is created in the data dir.
   const deps = await localDeps({ dataDir: options.dataDir, source: options.source });
-  const plan = await resolveTrainingPlan({ kind, mode, profile: options.profile, windowEnd }, deps);
+  const plan = await resolvePlanForCli({ kind, mode, profile: options.profile, windowEnd }, deps);
   const system = await withWorkflow(deps, {}, io);
   try {
     const outcome = await startTraining(plan, { skipSnapshot: Boolean(values['skip-snapshot']) }, system);
@@ -48,9 +50,26 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
       io.stdout(JSON.stringify(record.response, null, 2));
       return EXIT.ok;
     }
-    io.stderr(`training failed: ${finished.error ?? record?.error?.error ?? 'Error'}: ${finished.cause ?? record?.error?.cause ?? 'unknown cause'}`);
+    // The record's error was written by Record failure with a readable cause; the execution's
+    // cause can be the raw DescribeJobs JSON of a failed Batch job.
+    const failure = record?.status === 'FAILED' && record.error ? record.error : { error: finished.error ?? 'Error', cause: finished.cause ?? 'unknown cause' };
+    io.stderr(`training failed: ${failure.error}: ${failure.cause}`);
     return EXIT.failed;
   } finally {
     await system.close();
+  }
+}
+
+/** As resolveTrainingPlan, but a fine-tune without a prior model names the CLI command to run first (the API names its route). */
+async function resolvePlanForCli(req: PlanRequest, deps: PlanDeps): Promise<TrainingPlan> {
+  try {
+    return await resolveTrainingPlan(req, deps);
+  } catch (err) {
+    if (err instanceof PriorModelRequiredError) {
+      throw new CliUsageError(
+        `${err.kind} has no trained model to fine-tune yet: train one first with \`mizan train ${err.kind} --mode full\` (HTTP: POST ${err.fullEndpoint})`,
+      );
+    }
+    throw err;
   }
 }

@@ -1,0 +1,179 @@
+/**
+ * Issue 2's acceptance, as a user checks it from a shell: `mizan train lstm --profile smoke` run as
+ * its own process from an unrelated directory, its stdout/stderr/exit code, and what it leaves on
+ * disk. One trained data dir is shared by the cases (each real run costs ~10 s on two cores).
+ */
+import { createHash } from 'node:crypto';
+import { lstat, mkdtemp, readFile, readlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PROFILES } from '../../src/config/profiles.ts';
+import { loadBars } from '../../src/data/load-bars.ts';
+import { SampleMarketData } from '../../src/data/sample-market-data.ts';
+import { buildWeeklySamples, splitByDate } from '../../src/features/weekly-dataset.ts';
+import { deserializeForecaster } from '../../src/forecasters/forecaster-artifacts.ts';
+import { evaluateMse } from '../../src/forecasters/forecaster-inference.ts';
+import { initBackend } from '../../src/ml/backend.ts';
+import { dataRange } from '../../src/pipeline/resolve-plan.ts';
+import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts';
+import { readModelFiles, versionPrefix } from '../../src/pipeline/write-model-files.ts';
+import { listTree, runCli, type CliRun } from './cli-support.ts';
+
+const SEED_FIELDS = ['version', 'data_window_start', 'data_window_end', 'metrics', 'promoted', 'prior_version', 'hf_repo', 'hf_url'];
+const MODEL_FILES = ['model.json', 'weights.bin', 'scaler.json', 'config.json'];
+
+interface ForecasterResponse {
+  version: string;
+  data_window_start: string;
+  data_window_end: string;
+  metrics: { train_loss: number; val_loss: number; baseline_loss: number };
+  promoted: boolean;
+  prior_version: string | null;
+  hf_repo: string | null;
+  hf_url: string | null;
+}
+
+interface Metadata {
+  version: string;
+  window: { start: string; end: string };
+  symbols: string[];
+  seed: number;
+  data_fingerprint: string;
+  metrics: Record<string, number>;
+  config: { lookbackDays: number; trainFraction: number; gapWeeks: number };
+  files: Record<string, string>;
+  comparison: { against: string; compared_on: string; current_val_loss?: number } | null;
+}
+
+const readJson = async <T>(path: string): Promise<T> => JSON.parse(await readFile(path, 'utf8')) as T;
+
+describe('mizan train lstm --profile smoke, run as a process from any directory', () => {
+  let cwd: string;
+  let dataDir: string;
+  let first: CliRun;
+  let response: ForecasterResponse;
+
+  beforeAll(async () => {
+    cwd = await mkdtemp(join(tmpdir(), 'mizan-cli-cwd-'));
+    dataDir = join(await mkdtemp(join(tmpdir(), 'mizan-cli-')), 'data'); // does not exist yet: the run creates it
+    first = await runCli(['train', 'lstm', '--profile', 'smoke', '--skip-snapshot', '--data-dir', dataDir], cwd);
+    response = JSON.parse(first.stdout) as ForecasterResponse;
+  });
+
+  it('exits 0 with exactly the seed forecaster JSON on stdout and per-epoch progress on stderr, well under a minute', () => {
+    // Assess
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.seconds).toBeLessThan(60);
+    expect(Object.keys(response)).toEqual(expect.arrayContaining(SEED_FIELDS));
+    expect(response.version).toMatch(/^v2022\.12\.30-[0-9a-f]{12}$/);
+    expect(response).toMatchObject({
+      data_window_start: PROFILES.smoke.windowStart,
+      data_window_end: PROFILES.smoke.windowEnd,
+      promoted: true,
+      prior_version: null,
+      hf_repo: null,
+      hf_url: null,
+    });
+    expect(Object.keys(response.metrics).sort()).toEqual(['baseline_loss', 'train_loss', 'val_loss']);
+    for (const value of Object.values(response.metrics)) expect(value).toBeGreaterThan(0);
+    // stdout is the JSON and nothing else (JSON.parse above took all of it); progress went to stderr.
+    expect(first.stderr).toMatch(/epoch 1\/\d+ train_loss=\S+ val_loss=\S+ .*eta/);
+    expect(first.stdout).not.toMatch(/epoch/);
+  });
+
+  it('leaves the version directory, its metadata with hashes that match the files, and `current` as a symlink to it', async () => {
+    // Prepare
+    const kindDir = join(dataDir, 'models', 'lstm');
+    const versionDir = join(kindDir, response.version);
+    // Act
+    const metadata = await readJson<Metadata>(join(versionDir, 'metadata.json'));
+    const pointer = await lstat(join(kindDir, 'current'));
+    // Assess
+    expect(pointer.isSymbolicLink()).toBe(true);
+    expect(await readlink(join(kindDir, 'current'))).toBe(response.version);
+    expect(Object.keys(metadata.files).sort()).toEqual([...MODEL_FILES].sort());
+    for (const file of MODEL_FILES) {
+      const bytes = await readFile(join(versionDir, file));
+      expect(bytes.length, file).toBeGreaterThan(0);
+      expect(createHash('sha256').update(bytes).digest('hex'), `sha256 of ${file}`).toBe(metadata.files[file]);
+    }
+    expect(metadata.version).toBe(response.version);
+    expect(metadata.window).toEqual({ start: response.data_window_start, end: response.data_window_end });
+    expect(metadata.metrics).toMatchObject(response.metrics);
+    expect(metadata.symbols.length).toBeGreaterThan(0);
+    expect(metadata.symbols).toEqual([...metadata.symbols].sort());
+    expect(metadata.seed).toBe(PROFILES.smoke.forecaster.seed);
+    expect(metadata.data_fingerprint).toMatch(/^[0-9a-f]{16,}$/);
+  });
+
+  it('answers a repeated identical request with the same JSON, says so, and trains nothing (the data dir is unchanged)', async () => {
+    // Prepare
+    const before = await listTree(dataDir);
+    // Act
+    const again = await runCli(['train', 'lstm', '--profile', 'smoke', '--skip-snapshot', '--data-dir', dataDir], cwd);
+    // Assess
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual(response);
+    expect(again.stderr).toMatch(new RegExp(`${response.version} already trained`));
+    expect(again.stderr).not.toMatch(/epoch|\[Train\]|started/);
+    // No trainer ran: no new execution file, no artifact rewritten (mtimes), `current` not re-pointed.
+    expect(await listTree(dataDir)).toEqual(before);
+  });
+
+  it('lists the version as current with its metrics (mizan models lstm)', async () => {
+    // Act
+    const models = await runCli(['models', 'lstm', '--data-dir', dataDir], cwd);
+    // Assess
+    expect(models.code, models.stderr).toBe(0);
+    const view = JSON.parse(models.stdout) as { current: string; versions: { version: string; status: string; current: boolean; metrics: unknown }[] };
+    expect(view.current).toBe(response.version);
+    expect(view.versions).toEqual([expect.objectContaining({ version: response.version, status: 'SUCCEEDED', current: true, metrics: response.metrics })]);
+  });
+
+  it('exits 1 with the cause on stderr when the run fails (the PPO trainer does not exist yet), and moves no `current`', async () => {
+    // Act
+    const failed = await runCli(['train', 'ppo_lstm', '--profile', 'smoke', '--data-dir', dataDir], cwd);
+    // Assess
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toBe('');
+    expect(failed.stderr).toMatch(/training failed: .*the ppo_lstm trainer is not implemented yet/);
+    // The cause is readable, not the raw Batch job JSON.
+    expect(failed.stderr).not.toMatch(/training failed: .*"JobId"/);
+    await expect(lstat(join(dataDir, 'models', 'ppo_lstm', 'current'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await readlink(join(dataDir, 'models', 'lstm', 'current'))).toBe(response.version);
+    const models = JSON.parse((await runCli(['models', 'ppo_lstm', '--data-dir', dataDir], cwd)).stdout) as { current: null; versions: { status: string }[] };
+    expect(models.current).toBeNull();
+    expect(models.versions).toEqual([expect.objectContaining({ status: 'FAILED' })]);
+  });
+
+  it('promotes a second real run (another window end) iff it beats the first model on its own held-out weeks', async () => {
+    // Act: --end changes the window, hence the version; the first model is current.
+    const second = await runCli(['train', 'lstm', '--profile', 'smoke', '--skip-snapshot', '--end', '2022-09-30', '--data-dir', dataDir], cwd);
+    // Assess
+    expect(second.code, second.stderr).toBe(0);
+    const next = JSON.parse(second.stdout) as ForecasterResponse & { promotion: { compared_on: string } };
+    expect(next.version).toMatch(/^v2022\.09\.30-/);
+    expect(next.version).not.toBe(response.version);
+    const metadata = await readJson<Metadata>(join(dataDir, 'models', 'lstm', next.version, 'metadata.json'));
+    expect(metadata.comparison).toMatchObject({ against: response.version, compared_on: 'same_holdout' });
+    const currentValLoss = metadata.comparison?.current_val_loss as number;
+
+    // Recompute the first model's loss on the second run's held-out weeks, independently of the trainer.
+    await initBackend();
+    const stored = await readModelFiles(new DirArtifactStore(dataDir), versionPrefix('lstm', response.version));
+    const firstModel = await deserializeForecaster(stored!.files);
+    const bars = await loadBars(new SampleMarketData(), metadata.symbols, dataRange(metadata.window, metadata.config.lookbackDays));
+    const { val } = splitByDate(buildWeeklySamples(bars, metadata.window, metadata.config.lookbackDays), metadata.config.trainFraction, metadata.config.gapWeeks);
+    const recomputed = evaluateMse(firstModel, val);
+    firstModel.model.dispose();
+    expect(recomputed).toBeCloseTo(currentValLoss, 8);
+
+    const shouldPromote = next.metrics.val_loss < currentValLoss;
+    expect(next).toMatchObject({ promoted: shouldPromote, prior_version: response.version, promotion: { compared_on: 'same_holdout' } });
+    expect(await readlink(join(dataDir, 'models', 'lstm', 'current'))).toBe(shouldPromote ? next.version : response.version);
+    const view = JSON.parse((await runCli(['models', 'lstm', '--data-dir', dataDir], cwd)).stdout) as { current: string; versions: unknown[] };
+    expect(view.current).toBe(shouldPromote ? next.version : response.version);
+    expect(view.versions).toHaveLength(2);
+  });
+});

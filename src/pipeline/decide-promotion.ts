@@ -38,11 +38,13 @@ export async function decidePromotion(input: { plan: TrainingPlan }, deps: { sto
     decision = decide({ kind, candidate: candidate.metrics });
     comparedOn = 'first_model';
   } else if (candidate.comparison?.against === current && candidate.comparison.compared_on === 'same_holdout') {
-    // The trainer evaluated the current model on this run's held-out set: compare like with like.
+    // The trainer evaluated the current model on this run's held-out set: compare like with like
+    // (both on the same samples, when it had to leave out weeks the current model trained on).
     const metric = promotionMetric(kind).name;
+    const { candidate_val_loss: candidateOnSame } = candidate.comparison;
     decision = decide({
       kind,
-      candidate: candidate.metrics,
+      candidate: candidateOnSame === undefined ? candidate.metrics : { ...candidate.metrics, [metric]: candidateOnSame },
       current: { version: current, metrics: { [metric]: candidate.comparison.current_val_loss as number }, comparedOn: 'same_holdout' },
     });
     comparedOn = 'same_holdout';

@@ -1,11 +1,12 @@
 import { isForecasterKind } from '../config/model-kinds.ts';
 import type { ForecasterConfig } from '../config/profiles.ts';
+import { addDays } from '../data/dates.ts';
 import { loadBars } from '../data/load-bars.ts';
 import { buildWeeklySamples, splitByDate, type WeeklySample } from '../features/weekly-dataset.ts';
 import { deserializeForecaster, serializeForecaster } from '../forecasters/forecaster-artifacts.ts';
 import { evaluateMse } from '../forecasters/forecaster-inference.ts';
 import { trainForecaster } from '../forecasters/train-forecaster.ts';
-import type { ForecasterMetrics } from '../forecasters/forecaster-types.ts';
+import type { ForecasterMetrics, LoadedForecaster } from '../forecasters/forecaster-types.ts';
 import { initBackend } from '../ml/backend.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { MarketData } from '../ports/market-data.ts';
@@ -27,8 +28,15 @@ export interface TrainJobDeps {
 export interface Comparison {
   against: string;
   compared_on: 'same_holdout' | 'stored_metrics';
-  /** The current model's val_loss on this run's validation set (same_holdout only). */
+  /**
+   * same_holdout only: the current model's and this run's model's MSE on the held-out weeks of this
+   * run that the current model did not train on (all of them, unless its training reached into them).
+   */
   current_val_loss?: number;
+  candidate_val_loss?: number;
+  /** same_holdout only: how many held-out samples both were evaluated on, and from which week. */
+  samples?: number;
+  first_week?: string;
   reason: string;
 }
 
@@ -64,7 +72,7 @@ export async function runTrainJob(spec: TrainJobSpec, deps: TrainJobDeps): Promi
       ),
   });
   const { val } = splitByDate(samples, config.trainFraction, config.gapWeeks);
-  const comparison = await compareWithCurrent(plan, val, deps);
+  const comparison = await compareWithCurrent(plan, val, trained, deps);
 
   const files = await serializeForecaster(trained);
   trained.model.dispose();
@@ -96,22 +104,42 @@ export async function runTrainJob(spec: TrainJobSpec, deps: TrainJobDeps): Promi
 /**
  * Evaluates the current model on this run's held-out weeks, so promotion compares like with like.
  * Only when their inputs are compatible (same features and lookback, same code version);
- * otherwise promotion falls back to the stored metrics, and says so.
+ * otherwise promotion falls back to the stored metrics, and says so. Held-out weeks the current
+ * model trained on (its window can reach past this run's split, e.g. a run with an earlier --end)
+ * are left out, and both models are scored on the weeks that remain: otherwise the current model
+ * would be graded partly on its own training data.
  */
-async function compareWithCurrent(plan: TrainingPlan, val: WeeklySample[], deps: TrainJobDeps): Promise<Comparison | null> {
+async function compareWithCurrent(plan: TrainingPlan, val: WeeklySample[], candidate: LoadedForecaster, deps: TrainJobDeps): Promise<Comparison | null> {
   const current = await deps.registry.current(plan.kind);
   if (!current || current === plan.version) return null;
   const stored = await readModelFiles(deps.store, versionPrefix(plan.kind, current));
   if (!stored) return { against: current, compared_on: 'stored_metrics', reason: `current model ${current} has no readable artifacts` };
-  const meta = stored.metadata as { config?: ForecasterConfig; code_version?: string };
+  const meta = stored.metadata as { config?: ForecasterConfig; code_version?: string; split?: { trainLastWeek?: string; gapWeeks?: number } };
   const config = plan.config as ForecasterConfig;
   if (meta.code_version !== plan.codeVersion || meta.config?.lookbackDays !== config.lookbackDays) {
     return { against: current, compared_on: 'stored_metrics', reason: 'current model was built with other features (code version or lookback differ)' };
   }
+  const trainLastWeek = meta.split?.trainLastWeek;
+  if (!trainLastWeek) return { against: current, compared_on: 'stored_metrics', reason: `current model ${current} does not record which weeks it trained on` };
+  const seenUpTo = addDays(trainLastWeek, 7 * (meta.split?.gapWeeks ?? meta.config.gapWeeks));
+  const unseen = val.filter((s) => s.week > seenUpTo);
+  if (unseen.length === 0) {
+    return { against: current, compared_on: 'stored_metrics', reason: `current model trained on weeks up to ${trainLastWeek}, past all of this run's held-out weeks` };
+  }
   const model = await deserializeForecaster(stored.files);
   try {
-    const currentValLoss = evaluateMse(model, val);
-    return { against: current, compared_on: 'same_holdout', current_val_loss: currentValLoss, reason: `current model evaluated on this run's ${val.length} held-out samples` };
+    const left = val.length - unseen.length;
+    return {
+      against: current,
+      compared_on: 'same_holdout',
+      current_val_loss: evaluateMse(model, unseen),
+      candidate_val_loss: evaluateMse(candidate, unseen),
+      samples: unseen.length,
+      first_week: unseen.reduce((first, s) => (s.week < first ? s.week : first), unseen[0].week),
+      reason:
+        `both models evaluated on ${unseen.length} of this run's ${val.length} held-out samples` +
+        (left > 0 ? ` (${left} left out: the current model trained on weeks up to ${trainLastWeek})` : ''),
+    };
   } finally {
     model.model.dispose();
   }

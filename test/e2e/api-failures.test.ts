@@ -25,7 +25,7 @@ describe('a crashing trainer', () => {
       expect(models.body).toMatchObject({ current: null, versions: [expect.objectContaining({ version, status: 'FAILED' })] });
       const execution = await call(crashing.url, 'GET', String(answer.body.status_url));
       expect(execution.body).toMatchObject({ status: 'FAILED' });
-      expect((execution.body.states as { name: string }[]).map((s) => s.name)).toEqual(['Train', 'Record failure', 'Training failed']);
+      expect((execution.body.states as { name: string }[]).map((s) => s.name)).toEqual(['Full or fine-tune?', 'Train', 'Record failure', 'Training failed']);
     } finally {
       await crashing.close();
     }

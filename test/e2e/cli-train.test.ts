@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROFILES } from '../../src/config/profiles.ts';
+import { addDays } from '../../src/data/dates.ts';
 import { loadBars } from '../../src/data/load-bars.ts';
 import { SampleMarketData } from '../../src/data/sample-market-data.ts';
 import { buildWeeklySamples, splitByDate } from '../../src/features/weekly-dataset.ts';
@@ -147,29 +148,41 @@ describe('mizan train lstm --profile smoke, run as a process from any directory'
     expect(models.versions).toEqual([expect.objectContaining({ status: 'FAILED' })]);
   });
 
-  it('promotes a second real run (another window end) iff it beats the first model on its own held-out weeks', async () => {
+  it('promotes a second real run (another window end) iff it beats the first model on held-out weeks neither trained on', async () => {
     // Act: --end changes the window, hence the version; the first model is current.
     const second = await runCli(['train', 'lstm', '--profile', 'smoke', '--skip-snapshot', '--end', '2022-09-30', '--data-dir', dataDir], cwd);
     // Assess
     expect(second.code, second.stderr).toBe(0);
-    const next = JSON.parse(second.stdout) as ForecasterResponse & { promotion: { compared_on: string } };
+    const next = JSON.parse(second.stdout) as ForecasterResponse & { promotion: { compared_on: string; reason: string } };
     expect(next.version).toMatch(/^v2022\.09\.30-/);
     expect(next.version).not.toBe(response.version);
+    const store = new DirArtifactStore(dataDir);
     const metadata = await readJson<Metadata>(join(dataDir, 'models', 'lstm', next.version, 'metadata.json'));
+    const firstMetadata = await readJson<Metadata & { split: { trainLastWeek: string } }>(join(dataDir, 'models', 'lstm', response.version, 'metadata.json'));
     expect(metadata.comparison).toMatchObject({ against: response.version, compared_on: 'same_holdout' });
-    const currentValLoss = metadata.comparison?.current_val_loss as number;
+    const comparison = metadata.comparison as Required<NonNullable<Metadata['comparison']>> & { candidate_val_loss: number; samples: number; first_week: string };
 
-    // Recompute the first model's loss on the second run's held-out weeks, independently of the trainer.
+    // Recompute both losses independently of the trainer: the second run's held-out weeks, less those the
+    // first model trained on (its window ends later, so its training reaches into them), plus the gap.
     await initBackend();
-    const stored = await readModelFiles(new DirArtifactStore(dataDir), versionPrefix('lstm', response.version));
-    const firstModel = await deserializeForecaster(stored!.files);
     const bars = await loadBars(new SampleMarketData(), metadata.symbols, dataRange(metadata.window, metadata.config.lookbackDays));
     const { val } = splitByDate(buildWeeklySamples(bars, metadata.window, metadata.config.lookbackDays), metadata.config.trainFraction, metadata.config.gapWeeks);
-    const recomputed = evaluateMse(firstModel, val);
-    firstModel.model.dispose();
-    expect(recomputed).toBeCloseTo(currentValLoss, 8);
+    const unseen = val.filter((s) => s.week > addDays(firstMetadata.split.trainLastWeek, 7 * firstMetadata.config.gapWeeks));
+    expect(unseen.length).toBeGreaterThan(0);
+    expect(unseen.length).toBeLessThan(val.length);
+    expect(comparison).toMatchObject({ samples: unseen.length, first_week: unseen.map((s) => s.week).sort()[0] });
+    const lossOn = async (version: string) => {
+      const model = await deserializeForecaster((await readModelFiles(store, versionPrefix('lstm', version)))!.files);
+      try {
+        return evaluateMse(model, unseen);
+      } finally {
+        model.model.dispose();
+      }
+    };
+    expect(await lossOn(response.version)).toBeCloseTo(comparison.current_val_loss, 10);
+    expect(await lossOn(next.version)).toBeCloseTo(comparison.candidate_val_loss, 10);
 
-    const shouldPromote = next.metrics.val_loss < currentValLoss;
+    const shouldPromote = comparison.candidate_val_loss < comparison.current_val_loss;
     expect(next).toMatchObject({ promoted: shouldPromote, prior_version: response.version, promotion: { compared_on: 'same_holdout' } });
     expect(await readlink(join(dataDir, 'models', 'lstm', 'current'))).toBe(shouldPromote ? next.version : response.version);
     const view = JSON.parse((await runCli(['models', 'lstm', '--data-dir', dataDir], cwd)).stdout) as { current: string; versions: unknown[] };

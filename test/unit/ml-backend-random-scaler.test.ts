@@ -4,7 +4,7 @@ import { mulberry32, shuffledIndices } from '../../src/ml/random.ts';
 import { StandardScaler } from '../../src/ml/scaler.ts';
 
 describe('backend', () => {
-  it('picks wasm here (tfjs-node is not installed), logs it once, and never the cpu backend', async () => {
+  it('picks wasm here (tfjs-node-gpu and tfjs-node are not installed), logs why once, and never the cpu backend', async () => {
     // Prepare
     const lines: string[] = [];
     // Act
@@ -14,8 +14,9 @@ describe('backend', () => {
     expect(first).toBe('wasm');
     expect(second).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^backend: wasm .*simd=true/);
+    expect(lines).toHaveLength(3);
+    expect(lines.slice(0, 2)).toEqual(['backend: not @tensorflow/tfjs-node-gpu: not installed', 'backend: not @tensorflow/tfjs-node: not installed']);
+    expect(lines[2]).toMatch(/^backend: wasm .*simd=true/);
   });
 
   it('multiplies transposed matrices correctly with the patched wasm kernel', async () => {

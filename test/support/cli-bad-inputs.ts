@@ -1,0 +1,27 @@
+/** The bad CLI invocations of issue 2 (exit 2, one line naming the valid choices, nothing written) and the message each must give. */
+
+const KINDS = 'lstm, patchtst, ppo_lstm, ppo_patchtst, sac_lstm, sac_patchtst';
+
+export interface BadInput {
+  name: string;
+  args: string[];
+  message: RegExp;
+}
+
+export const BAD_INPUTS: BadInput[] = [
+  { name: 'unknown model kind', args: ['train', 'foo'], message: new RegExp(`unknown model kind "foo": choose one of ${KINDS}$`) },
+  { name: 'unknown flag', args: ['train', 'lstm', '--epochs', '3'], message: /unknown flag --epochs \(valid flags: --data-dir, --profile, --source, --mode, --skip-snapshot, --end\)$/ },
+  { name: 'bad profile', args: ['train', 'lstm', '--profile', 'huge'], message: /unknown profile "huge": choose one of smoke, local, full$/ },
+  { name: 'bad date', args: ['train', 'lstm', '--profile', 'smoke', '--end', '2024-02-30'], message: /--end "2024-02-30" is not a date: use YYYY-MM-DD$/ },
+  { name: 'unknown command', args: ['fly'], message: /unknown command "fly": choose one of train, models, universe, forecasts, serve, help$/ },
+  { name: 'unknown source', args: ['train', 'lstm', '--source', 'bloomberg'], message: /unknown source "bloomberg": choose one of sample, yahoo$/ },
+  { name: 'fine-tune of a forecaster', args: ['train', 'lstm', '--mode', 'finetune'], message: /lstm is a forecaster: --mode must be full$/ },
+  // Found only after the data is read (the window is resolved against it): still nothing written.
+  { name: 'window end before the profile start', args: ['train', 'lstm', '--profile', 'smoke', '--end', '2012-01-06'], message: /window end 2012-01-06 is not after the profile's window start 2016-01-04$/ },
+  // Issue 2 / DESIGN: a fine-tune with no prior model names the full training to run first.
+  {
+    name: 'agent fine-tune without a prior model',
+    args: ['train', 'ppo_lstm', '--mode', 'finetune', '--profile', 'smoke'],
+    message: /ppo_lstm has no trained model to fine-tune yet: train one first with `mizan train ppo_lstm --mode full` \(HTTP: POST \/train\/ppo_lstm\/full\)$/,
+  },
+];

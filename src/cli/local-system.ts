@@ -1,6 +1,4 @@
 import type { ProfileName } from '../config/profiles.ts';
-import { LocalWorkflow } from '../../infra/local/local-workflow.ts';
-import { localStepHandlers } from '../../infra/local/local-steps.ts';
 import { localDeps, type LocalDeps } from '../runtime/local-deps.ts';
 import type { ExecutionDescription, Workflow } from '../ports/workflow.ts';
 import type { Io } from './commands/common.ts';
@@ -39,6 +37,9 @@ export async function withWorkflow(deps: LocalDeps, options: Pick<SystemOptions,
     };
     return { ...deps, workflow: { start: refuse, describe: refuse }, publisherEnabled: false, waitForExecution: refuse, close: async () => undefined };
   }
+  // Loaded here, not at the top: the runner brings aws-local-stepfunctions and the CDK definition.
+  const { LocalWorkflow } = await import('../../infra/local/local-workflow.ts');
+  const { localStepHandlers } = await import('../../infra/local/local-steps.ts');
   const workflow = await LocalWorkflow.open({
     dataDir: deps.dataDir,
     steps: localStepHandlers(deps),

@@ -1,18 +1,17 @@
 import { UserInputError } from '../pipeline/errors.ts';
 import { CliUsageError, EXIT } from './cli-error.ts';
 import type { Io } from './commands/common.ts';
-import { forecastsCommand, FORECASTS_USAGE } from './commands/forecasts.ts';
-import { modelsCommand } from './commands/models.ts';
-import { serveCommand, SERVE_USAGE } from './commands/serve.ts';
-import { trainCommand, TRAIN_USAGE } from './commands/train.ts';
-import { universeCommand, UNIVERSE_USAGE } from './commands/universe.ts';
+import { FORECASTS_USAGE, SERVE_USAGE, TRAIN_USAGE, UNIVERSE_USAGE } from './usage.ts';
 
-const COMMANDS: Record<string, (argv: string[], io: Io) => Promise<number>> = {
-  train: trainCommand,
-  models: modelsCommand,
-  universe: universeCommand,
-  forecasts: forecastsCommand,
-  serve: serveCommand,
+type Command = (argv: string[], io: Io) => Promise<number>;
+
+/** Each command is loaded when called: `mizan help` or a usage error does not load tfjs, CDK or the server. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  train: async () => (await import('./commands/train.ts')).trainCommand,
+  models: async () => (await import('./commands/models.ts')).modelsCommand,
+  universe: async () => (await import('./commands/universe.ts')).universeCommand,
+  forecasts: async () => (await import('./commands/forecasts.ts')).forecastsCommand,
+  serve: async () => (await import('./commands/serve.ts')).serveCommand,
 };
 
 export const USAGE = `mizan: trains, versions and promotes the models of a halal-universe trading system
@@ -39,13 +38,13 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     io.stdout(USAGE);
     return command === undefined ? EXIT.usage : EXIT.ok;
   }
-  const run = COMMANDS[command];
-  if (!run) {
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!load) {
     io.stderr(`mizan: unknown command "${command}": choose one of ${Object.keys(COMMANDS).join(', ')}, help`);
     return EXIT.usage;
   }
   try {
-    return await run(rest, io);
+    return await (await load())(rest, io);
   } catch (err) {
     if (err instanceof CliUsageError || err instanceof UserInputError) {
       io.stderr(`mizan ${command}: ${err.message}`);

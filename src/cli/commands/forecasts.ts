@@ -5,9 +5,8 @@ import { isoDate, oneOf, parseFlags } from '../args.ts';
 import { CliUsageError, EXIT } from '../cli-error.ts';
 import { openLocalSystem } from '../local-system.ts';
 import { commonOptions, readCommonOptions, type Io } from './common.ts';
+import { FORECASTS_USAGE } from '../usage.ts';
 
-export const FORECASTS_USAGE =
-  'mizan forecasts KIND --from YYYY-MM-DD --to YYYY-MM-DD [--symbols AAPL,MSFT] [--csv] [--allow-final-model] [--data-dir DIR]';
 
 /**
  * `mizan forecasts lstm --from ... --to ...`: walk-forward forecasts, each made by the snapshot

@@ -2,8 +2,8 @@ import { startLocalServer } from '../../../infra/local/server.ts';
 import { parseFlags, port } from '../args.ts';
 import { CliUsageError } from '../cli-error.ts';
 import { commonOptions, readCommonOptions, type Io } from './common.ts';
+import { SERVE_USAGE } from '../usage.ts';
 
-export const SERVE_USAGE = 'mizan serve [--port 3000] [--host 127.0.0.1] [--data-dir DIR] [--profile smoke|local|full]';
 
 /** `mizan serve` (= `npm start`): the HTTP API on one machine, until SIGINT/SIGTERM. */
 export async function serveCommand(argv: string[], io: Io): Promise<number> {

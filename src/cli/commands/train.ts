@@ -9,9 +9,8 @@ import { CliUsageError, EXIT } from '../cli-error.ts';
 import { localDeps } from '../../runtime/local-deps.ts';
 import { withWorkflow, type SystemOptions } from '../local-system.ts';
 import { commonOptions, readCommonOptions, type Io } from './common.ts';
+import { TRAIN_USAGE } from '../usage.ts';
 
-export const TRAIN_USAGE = `mizan train KIND [--mode full|finetune] [--skip-snapshot] [--profile smoke|local|full] [--end YYYY-MM-DD] [--data-dir DIR] [--source sample|yahoo]
-  KIND: ${MODEL_KINDS.join(', ')}`;
 
 /**
  * `mizan train KIND`: runs the TrainModel state machine in-process (the same definition as on

@@ -5,8 +5,8 @@ import { SampleUniverse } from '../../universe/sample-universe.ts';
 import { isoDate, parseFlags } from '../args.ts';
 import { CliUsageError, EXIT } from '../cli-error.ts';
 import type { Io } from './common.ts';
+import { UNIVERSE_USAGE } from '../usage.ts';
 
-export const UNIVERSE_USAGE = 'mizan universe [--as-of YYYY-MM-DD] [--json]';
 
 /** `mizan universe`: every bundled symbol with PASS/FAIL of the Shariah screen and the reason. Reads only. */
 export async function universeCommand(argv: string[], io: Io): Promise<number> {

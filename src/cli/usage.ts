@@ -1,0 +1,16 @@
+/** Usage lines of every command: kept apart from the commands so `mizan help` loads nothing heavy. */
+import { MODEL_KINDS } from '../config/model-kinds.ts';
+
+export const FORECASTS_USAGE =
+  'mizan forecasts KIND --from YYYY-MM-DD --to YYYY-MM-DD [--symbols AAPL,MSFT] [--csv] [--allow-final-model] [--data-dir DIR]';
+
+export const SERVE_USAGE =
+  'mizan serve [--port 3000] [--host 127.0.0.1] [--data-dir DIR] [--profile smoke|local|full]';
+
+export const TRAIN_USAGE =
+  `mizan train KIND [--mode full|finetune] [--skip-snapshot] [--profile smoke|local|full] [--end YYYY-MM-DD] [--data-dir DIR] [--source sample|yahoo]
+  KIND: ${MODEL_KINDS.join(', ')}`;
+
+export const UNIVERSE_USAGE =
+  'mizan universe [--as-of YYYY-MM-DD] [--json]';
+

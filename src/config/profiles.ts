@@ -67,8 +67,10 @@ export const PROFILES: Record<ProfileName, Profile> = {
     windowStart: '2011-01-03',
     windowEnd: 'latest',
     // Sized on wasm (single-threaded in Node), 2 cores: ~65 s per epoch for 30 symbols × ~815 weeks
-    // (batch 256 is ~40% faster per sample than 128 there), so at most 3 epochs ≈ 4 min.
-    maxForecasterSymbols: 30,
+    // (batch 256 is ~40% faster per sample than 128 there). With 30 symbols a run with its 11
+    // snapshots took 20 min here; the agents' 15 symbols halve that and are the symbols whose
+    // forecasts the agents read.
+    maxForecasterSymbols: 15,
     maxAgentSymbols: 15,
     forecaster: { ...BASE_FORECASTER, maxEpochs: 3, patience: 1, batchSize: 256 },
     snapshotWarmupYears: 4,

@@ -50,7 +50,10 @@ function summary(rows: readonly WalkForwardRow[]): string[] {
   const known = rows.filter((r) => r.realised !== null && r.walk_forward === 'snapshot');
   if (known.length > 0) {
     const hits = known.filter((r) => Math.sign(r.forecast) === Math.sign(r.realised as number)).length;
-    lines.push(`direction right in ${hits} of ${known.length} walk-forward forecasts with a known outcome (${((100 * hits) / known.length).toFixed(1)}%)`);
+    // The baseline beside it: "always up" is right whenever the week rose.
+    const ups = known.filter((r) => (r.realised as number) > 0).length;
+    const pct = (n: number) => ((100 * n) / known.length).toFixed(1);
+    lines.push(`direction right in ${hits} of ${known.length} walk-forward forecasts with a known outcome (${pct(hits)}%; always-up baseline ${pct(ups)}%)`);
   }
   return lines;
 }

@@ -24,20 +24,22 @@ export interface StartDeps {
  * Idempotent start: a version that exists answers with its stored response; one that is
  * running answers with its execution; otherwise the version is claimed (conditional create,
  * so of N identical concurrent requests exactly one starts a run) and an execution named
- * after it is started.
+ * after it is started. A version that succeeded without its snapshots (skip_snapshot) is
+ * reopened by a request that wants them: the run reuses the committed model and backfills.
  */
 export async function startTraining(plan: TrainingPlan, opts: { skipSnapshot: boolean }, deps: StartDeps): Promise<StartOutcome> {
   const existing = await deps.registry.get(plan.kind, plan.version);
-  if (existing?.status === 'SUCCEEDED' && existing.response) {
+  const reopen = existing?.status === 'SUCCEEDED' && lacksWantedSnapshots(plan, opts, existing.response);
+  if (existing?.status === 'SUCCEEDED' && existing.response && !reopen) {
     return { status: 'SUCCEEDED', version: plan.version, response: existing.response };
   }
   if (existing?.status === 'RUNNING') {
     return { status: 'RUNNING', version: plan.version, executionId: existing.executionId, started: false };
   }
 
-  // Step Functions keeps an execution name for 90 days: a retry after a failure needs a new one.
+  // Step Functions keeps an execution name for 90 days: a retry or a reopen needs a new one.
   const executionName = existing ? nextAttemptName(plan.version, existing.executionId) : plan.version;
-  const claim = await deps.registry.claim(plan.kind, plan.version, executionName);
+  const claim = await deps.registry.claim(plan.kind, plan.version, executionName, { reopenSucceeded: reopen });
   if (!claim.claimed) {
     const other = claim.existing;
     if (other.status === 'SUCCEEDED' && other.response) return { status: 'SUCCEEDED', version: plan.version, response: other.response };
@@ -53,6 +55,11 @@ export async function startTraining(plan: TrainingPlan, opts: { skipSnapshot: bo
     await deps.registry.fail(plan.kind, plan.version, { error: 'StartExecutionFailed', cause: (err as Error).message });
     throw err;
   }
+}
+
+/** The request wants snapshots, the plan has years to backfill, and the stored run made none. */
+function lacksWantedSnapshots(plan: TrainingPlan, opts: { skipSnapshot: boolean }, response: Record<string, unknown> | undefined): boolean {
+  return !opts.skipSnapshot && plan.snapshotYearEnds.length > 0 && response !== undefined && response.snapshots === undefined;
 }
 
 /** `v2026.08.14-abc` → `v2026.08.14-abc-retry2`, then `-retry3`, ... */

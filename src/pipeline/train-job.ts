@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { isForecasterKind } from '../config/model-kinds.ts';
 import type { ForecasterConfig } from '../config/profiles.ts';
 import { addDays } from '../data/dates.ts';
@@ -58,6 +59,12 @@ export async function runTrainJob(spec: TrainJobSpec, deps: TrainJobDeps): Promi
     return { task: 'snapshot', version: plan.version, snapshot, seconds: (Date.now() - started) / 1000 };
   }
 
+  const committed = await readCommittedModel(plan, deps);
+  if (committed) {
+    deps.log(`already trained: reusing the committed model ${plan.kind} ${plan.version}`);
+    return { task: 'train', version: plan.version, ...committed, seconds: (Date.now() - started) / 1000 };
+  }
+
   const config = plan.config as ForecasterConfig;
   const bars = await loadBars(deps.marketData, plan.symbols, dataRange(plan.window, config.lookbackDays));
   const samples = buildWeeklySamples(bars, plan.window, config.lookbackDays);
@@ -99,6 +106,22 @@ export async function runTrainJob(spec: TrainJobSpec, deps: TrainJobDeps): Promi
   const seconds = (Date.now() - started) / 1000;
   deps.log(`trained ${plan.kind} ${plan.version} in ${seconds.toFixed(1)} s: val_loss=${trained.metrics.val_loss} baseline_loss=${trained.metrics.baseline_loss}`);
   return { task: 'train', version: plan.version, metrics: trained.metrics, comparison, seconds };
+}
+
+/**
+ * The model this plan would train, when it is already committed (e.g. a run reopened to backfill
+ * the snapshots that an earlier skip_snapshot run left out). The version is a hash of these
+ * inputs, so the check is a safeguard; readModelFiles verifies each file's sha256.
+ */
+async function readCommittedModel(plan: TrainingPlan, deps: TrainJobDeps): Promise<{ metrics: ForecasterMetrics; comparison: Comparison | null } | undefined> {
+  const stored = await readModelFiles(deps.store, versionPrefix(plan.kind, plan.version));
+  if (!stored) return undefined;
+  const meta = stored.metadata as Partial<{ data_fingerprint: string; code_version: string; config: unknown; metrics: ForecasterMetrics; comparison: Comparison | null }>;
+  const sameInputs =
+    meta.data_fingerprint === plan.dataFingerprint &&
+    meta.code_version === plan.codeVersion &&
+    isDeepStrictEqual(meta.config, JSON.parse(JSON.stringify(plan.config)));
+  return sameInputs && meta.metrics ? { metrics: meta.metrics, comparison: meta.comparison ?? null } : undefined;
 }
 
 /**

@@ -16,6 +16,10 @@ export interface VersionRecord {
   error?: { error: string; cause: string };
 }
 
+export interface ClaimOptions {
+  reopenSucceeded?: boolean;
+}
+
 export type ClaimResult = { claimed: true; record: VersionRecord } | { claimed: false; existing: VersionRecord };
 
 /**
@@ -27,8 +31,10 @@ export interface ModelRegistry {
   /**
    * Conditional create: succeeds when the version is absent or FAILED (a retry), and then
    * records it RUNNING under `executionId`. Otherwise returns the existing record untouched.
+   * With `reopenSucceeded` a SUCCEEDED version may be claimed too (its stored response is
+   * dropped): a later run that adds what an earlier one skipped, e.g. the snapshot backfill.
    */
-  claim(kind: ModelKind, version: string, executionId: string): Promise<ClaimResult>;
+  claim(kind: ModelKind, version: string, executionId: string, options?: ClaimOptions): Promise<ClaimResult>;
   /** RUNNING → SUCCEEDED with the response to answer repeated requests with. */
   complete(kind: ModelKind, version: string, response: Record<string, unknown>): Promise<void>;
   /** RUNNING → FAILED, freeing the claim so an identical request retries. */

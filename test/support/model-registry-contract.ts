@@ -67,6 +67,37 @@ export function describeModelRegistryContract(name: string, makeRegistry: () => 
       expect(stored?.error).toBeUndefined();
     });
 
+    it('reopens a SUCCEEDED version when asked: RUNNING under the new execution, the old response dropped', async () => {
+      // Prepare
+      const registry = await makeRegistry();
+      await registry.claim('lstm', V1, 'exec-1');
+      await registry.complete('lstm', V1, { version: V1, promoted: true });
+      // Act
+      const reopened = await registry.claim('lstm', V1, 'exec-1-retry2', { reopenSucceeded: true });
+      // Assess
+      expect(reopened.claimed).toBe(true);
+      const stored = await registry.get('lstm', V1);
+      expect(stored).toMatchObject({ status: 'RUNNING', executionId: 'exec-1-retry2' });
+      expect(stored?.response).toBeUndefined();
+      expect(stored?.finishedAt).toBeUndefined();
+    });
+
+    it('does not reopen a SUCCEEDED version without the option, nor a RUNNING one with it', async () => {
+      // Prepare
+      const registry = await makeRegistry();
+      await registry.claim('lstm', V1, 'exec-1');
+      await registry.complete('lstm', V1, { ok: 1 });
+      await registry.claim('lstm', V2, 'exec-2');
+      // Act
+      const plain = await registry.claim('lstm', V1, 'exec-3');
+      const onRunning = await registry.claim('lstm', V2, 'exec-4', { reopenSucceeded: true });
+      // Assess
+      expect(plain.claimed).toBe(false);
+      expect(onRunning.claimed).toBe(false);
+      expect(await registry.get('lstm', V1)).toMatchObject({ status: 'SUCCEEDED', executionId: 'exec-1', response: { ok: 1 } });
+      expect(await registry.get('lstm', V2)).toMatchObject({ status: 'RUNNING', executionId: 'exec-2' });
+    });
+
     it('refuses complete or fail of a version that is not RUNNING', async () => {
       const registry = await makeRegistry();
       await expect(registry.complete('lstm', V1, {})).rejects.toThrow(/ABSENT, not RUNNING/);
@@ -181,6 +212,21 @@ export function describeModelRegistryContract(name: string, makeRegistry: () => 
       expect(winners).toHaveLength(1);
       const winnerId = winners[0].claimed && winners[0].record.executionId;
       expect(await registry.get('patchtst', V1)).toMatchObject({ status: 'RUNNING', executionId: winnerId });
+    });
+
+    it('lets exactly one of 20 concurrent reopen claims of a SUCCEEDED version win', async () => {
+      // Prepare
+      const registry = await makeRegistry();
+      await registry.claim('lstm', V1, 'exec-first');
+      await registry.complete('lstm', V1, { ok: 1 });
+      // Act
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => registry.claim('lstm', V1, `reopen-${i}`, { reopenSucceeded: true })));
+      // Assess
+      const winners = results.filter((result) => result.claimed);
+      expect(winners).toHaveLength(1);
+      const winnerId = winners[0].claimed && winners[0].record.executionId;
+      for (const result of results) if (!result.claimed) expect(result.existing).toMatchObject({ status: 'RUNNING', executionId: winnerId });
+      expect(await registry.get('lstm', V1)).toMatchObject({ status: 'RUNNING', executionId: winnerId });
     });
   });
 }

@@ -7,7 +7,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { ModelKind } from '../../config/model-kinds.ts';
-import type { ClaimResult, ModelRegistry, VersionRecord, VersionStatus } from '../../ports/model-registry.ts';
+import type { ClaimOptions, ClaimResult, ModelRegistry, VersionRecord, VersionStatus } from '../../ports/model-registry.ts';
 import { assertExecutionId, assertModelKind, VersionStateError } from '../../registry/registry-errors.ts';
 import { assertVersion } from '../../registry/version.ts';
 
@@ -48,9 +48,11 @@ export class DynamoModelRegistry implements ModelRegistry {
     return result.Item ? toRecord(result.Item) : undefined;
   }
 
-  async claim(kind: ModelKind, version: string, executionId: string): Promise<ClaimResult> {
+  async claim(kind: ModelKind, version: string, executionId: string, options: ClaimOptions = {}): Promise<ClaimResult> {
     const key = versionKey(kind, version);
     assertExecutionId(executionId);
+    const reopen = options.reopenSucceeded === true;
+    const takeable = (status: VersionStatus) => status === 'FAILED' || (reopen && status === 'SUCCEEDED');
     for (let attempt = 1; ; attempt++) {
       const record: VersionRecord = { kind, version, status: 'RUNNING', executionId, claimedAt: this.clock().toISOString() };
       try {
@@ -58,9 +60,16 @@ export class DynamoModelRegistry implements ModelRegistry {
           new PutItemCommand({
             TableName: this.tableName,
             Item: { ...key, ...toItem(record) },
-            ConditionExpression: 'attribute_not_exists(pk) OR #status = :failed',
+            ...(reopen
+              ? {
+                  ConditionExpression: 'attribute_not_exists(pk) OR #status = :failed OR #status = :succeeded',
+                  ExpressionAttributeValues: { ':failed': { S: 'FAILED' }, ':succeeded': { S: 'SUCCEEDED' } },
+                }
+              : {
+                  ConditionExpression: 'attribute_not_exists(pk) OR #status = :failed',
+                  ExpressionAttributeValues: { ':failed': { S: 'FAILED' } },
+                }),
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':failed': { S: 'FAILED' } },
           }),
         );
         return { claimed: true, record };
@@ -68,8 +77,8 @@ export class DynamoModelRegistry implements ModelRegistry {
         if (!isConditionFailed(error)) throw error;
       }
       const existing = await this.get(kind, version);
-      // It was RUNNING or SUCCEEDED when our write was refused; if it has turned FAILED since, claim again.
-      if (existing && (existing.status !== 'FAILED' || attempt >= CLAIM_ATTEMPTS)) return { claimed: false, existing };
+      // It was not takeable when our write was refused; if it has turned takeable since, claim again.
+      if (existing && (!takeable(existing.status) || attempt >= CLAIM_ATTEMPTS)) return { claimed: false, existing };
       if (!existing && attempt >= CLAIM_ATTEMPTS) throw new Error(`claim of ${kind} ${version} refused but no record found (${attempt} attempts)`);
     }
   }

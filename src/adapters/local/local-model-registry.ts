@@ -1,7 +1,7 @@
 import { link, mkdir, open, readdir, readFile, readlink, rename, symlink, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ModelKind } from '../../config/model-kinds.ts';
-import type { ClaimResult, ModelRegistry, VersionRecord } from '../../ports/model-registry.ts';
+import type { ClaimOptions, ClaimResult, ModelRegistry, VersionRecord } from '../../ports/model-registry.ts';
 import { assertExecutionId, assertModelKind, VersionStateError } from '../../registry/registry-errors.ts';
 import { assertVersion, isVersion } from '../../registry/version.ts';
 import { withFileLock } from './file-lock.ts';
@@ -27,8 +27,8 @@ const tempSuffix = () => `.tmp-${process.pid}-${++tempCounter}`;
  * - claim of an absent version: the record is written to a temp file, then `link()`ed to its
  *   name. link fails with EEXIST when the name exists, so exactly one creator wins, and no
  *   reader ever sees a half-written record (a plain `open('wx')` + write would expose one).
- * - claim of a FAILED version, complete, fail: read-check-replace under the version's lock
- *   file; the replacement is a temp file renamed over the record (atomic).
+ * - claim of a FAILED (or, when reopening, SUCCEEDED) version, complete, fail: read-check-replace
+ *   under the version's lock file; the replacement is a temp file renamed over the record (atomic).
  * - promote: read-compare-replace of the symlink under the kind's `current` lock; the new link
  *   is created under a temp name and renamed over `current` (atomic: never absent, never torn).
  */
@@ -47,7 +47,7 @@ export class LocalModelRegistry implements ModelRegistry {
     return this.readRecord(this.recordPath(kind, version));
   }
 
-  async claim(kind: ModelKind, version: string, executionId: string): Promise<ClaimResult> {
+  async claim(kind: ModelKind, version: string, executionId: string, options: ClaimOptions = {}): Promise<ClaimResult> {
     const path = this.recordPath(kind, version);
     assertExecutionId(executionId);
     const record: VersionRecord = { kind, version, status: 'RUNNING', executionId, claimedAt: this.clock().toISOString() };
@@ -57,7 +57,8 @@ export class LocalModelRegistry implements ModelRegistry {
       async () => {
         const existing = await this.readRecord(path);
         if (existing === undefined) throw new Error(`record ${path} vanished while claiming`); // records are never deleted
-        if (existing.status !== 'FAILED') return { claimed: false, existing };
+        const takeable = existing.status === 'FAILED' || (options.reopenSucceeded === true && existing.status === 'SUCCEEDED');
+        if (!takeable) return { claimed: false, existing };
         await this.replaceRecord(path, record);
         return { claimed: true, record };
       },

@@ -1,23 +1,15 @@
 /** Every curl of issue 3 against the real server (smoke profile): statuses, bodies, artifacts on disk. */
 import { readFile, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalServer, type LocalServer } from '../../infra/local/server.ts';
-import { call, tempDataDir } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { call, smokeServerForFile } from './support.ts';
 
 describe('the local API, as a user drives it with curl', () => {
-  let dataDir: string;
-  let server: LocalServer;
-
-  beforeAll(async () => {
-    dataDir = await tempDataDir();
-    server = await startLocalServer({ port: 0, dataDir, profile: 'smoke', log: () => undefined });
-  });
-  afterAll(async () => server?.close());
+  const ctx = smokeServerForFile();
 
   it('trains the LSTM with ?wait and answers the seed JSON, then answers it again at once without training', async () => {
     // Act
-    const first = await call(server.url, 'POST', '/train/lstm?wait=600', '{"skip_snapshot":true}');
+    const first = await call(ctx.server.url, 'POST', '/train/lstm?wait=600', '{"skip_snapshot":true}');
     // Assess
     expect(first.status, first.text).toBe(200);
     const body = first.body as { version: string; metrics: Record<string, number>; promoted: boolean; prior_version: null; hf_repo: null; hf_url: null };
@@ -25,32 +17,32 @@ describe('the local API, as a user drives it with curl', () => {
     expect(body.version).toMatch(/^v2022\.12\.30-[0-9a-f]{12}$/);
     expect(Object.keys(body.metrics).sort()).toEqual(['baseline_loss', 'train_loss', 'val_loss']);
     expect(body).toMatchObject({ promoted: true, prior_version: null, hf_repo: null, hf_url: null });
-    const versionDir = join(dataDir, 'models', 'lstm', body.version);
+    const versionDir = join(ctx.dataDir, 'models', 'lstm', body.version);
     for (const file of ['model.json', 'weights.bin', 'scaler.json', 'config.json', 'metadata.json']) {
       expect((await stat(join(versionDir, file))).size, file).toBeGreaterThan(0);
     }
-    expect(await readlink(join(dataDir, 'models', 'lstm', 'current'))).toBe(body.version);
+    expect(await readlink(join(ctx.dataDir, 'models', 'lstm', 'current'))).toBe(body.version);
 
-    const spawnedBefore = server.workflow.trainers.spawned;
-    const again = await call(server.url, 'POST', '/train/lstm', '{"skip_snapshot":true}');
+    const spawnedBefore = ctx.server.workflow.trainers.spawned;
+    const again = await call(ctx.server.url, 'POST', '/train/lstm', '{"skip_snapshot":true}');
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
-    expect(server.workflow.trainers.spawned).toBe(spawnedBefore);
+    expect(ctx.server.workflow.trainers.spawned).toBe(spawnedBefore);
 
     // The run's execution: status, per-state timings, the result.
-    const executions = await call(server.url, 'GET', '/models/lstm');
+    const executions = await call(ctx.server.url, 'GET', '/models/lstm');
     const executionId = (executions.body.versions as { execution_id: string }[])[0].execution_id;
-    const execution = await call(server.url, 'GET', `/train/executions/${executionId}`);
+    const execution = await call(ctx.server.url, 'GET', `/train/executions/${executionId}`);
     expect(execution.status).toBe(200);
     expect(execution.body).toMatchObject({ status: 'SUCCEEDED', version: body.version, result: first.body });
     const states = (execution.body.states as { name: string; status: string; seconds: number }[]).map((s) => `${s.name}:${s.status}`);
     expect(states).toEqual(['Full or fine-tune?:SUCCEEDED', 'Train:SUCCEEDED', 'Decide promotion:SUCCEEDED', 'Publish?:SUCCEEDED', 'Backfill snapshots?:SUCCEEDED', 'Record result:SUCCEEDED']);
-    const history = JSON.parse(await readFile(join(dataDir, 'executions', `${executionId}.json`), 'utf8')) as { events: unknown[] };
+    const history = JSON.parse(await readFile(join(ctx.dataDir, 'executions', `${executionId}.json`), 'utf8')) as { events: unknown[] };
     expect(history.events.length).toBeGreaterThan(5);
   });
 
   it('lists the current version and every version with its metrics', async () => {
-    const models = await call(server.url, 'GET', '/models/lstm');
+    const models = await call(ctx.server.url, 'GET', '/models/lstm');
     expect(models.status).toBe(200);
     expect(models.body.current).toMatch(/^v2022\.12\.30-/);
     const versions = models.body.versions as { version: string; status: string; current: boolean; metrics: Record<string, number> }[];
@@ -60,38 +52,38 @@ describe('the local API, as a user drives it with curl', () => {
   });
 
   it('answers 400 naming skip_snapshot for a wrong type', async () => {
-    const answer = await call(server.url, 'POST', '/train/lstm', '{"skip_snapshot":"yes"}');
+    const answer = await call(ctx.server.url, 'POST', '/train/lstm', '{"skip_snapshot":"yes"}');
     expect(answer.status).toBe(400);
     expect(answer.body.issues).toEqual([expect.objectContaining({ path: 'skip_snapshot' })]);
     expect(answer.text).not.toMatch(/at .*\.ts:\d+/); // never a stack trace
   });
 
   it('answers 400 for a fine-tune without a prior model, naming the full endpoint', async () => {
-    const answer = await call(server.url, 'POST', '/train/ppo_lstm/finetune', '{}');
+    const answer = await call(ctx.server.url, 'POST', '/train/ppo_lstm/finetune', '{}');
     expect(answer.status).toBe(400);
     expect(answer.body.error).toContain('POST /train/ppo_lstm/full');
     expect(answer.body.full_endpoint).toBe('/train/ppo_lstm/full');
   });
 
   it('starts an agent run that fails clearly (its trainer is not written yet) and records it FAILED', async () => {
-    const started = await call(server.url, 'POST', '/train/ppo_lstm/full', '{}');
+    const started = await call(ctx.server.url, 'POST', '/train/ppo_lstm/full', '{}');
     expect(started.status).toBe(202);
     expect(started.body).toMatchObject({ status: 'RUNNING', status_url: `/train/executions/${String(started.body.execution_id)}` });
-    const waited = await call(server.url, 'POST', '/train/ppo_lstm/full?wait=120', '{}');
+    const waited = await call(ctx.server.url, 'POST', '/train/ppo_lstm/full?wait=120', '{}');
     expect(waited.status).toBe(500);
     expect(waited.body).toMatchObject({ status: 'FAILED' });
     expect(String(waited.body.cause)).toMatch(/not implemented/);
-    const execution = await call(server.url, 'GET', String(started.body.status_url));
+    const execution = await call(ctx.server.url, 'GET', String(started.body.status_url));
     expect(execution.body).toMatchObject({ status: 'FAILED' });
     expect(String(execution.body.cause)).toMatch(/not implemented/);
-    const models = await call(server.url, 'GET', '/models/ppo_lstm');
+    const models = await call(ctx.server.url, 'GET', '/models/ppo_lstm');
     expect(models.body).toMatchObject({ current: null, versions: [expect.objectContaining({ status: 'FAILED' })] });
   });
 
   it('answers 404 for unknown routes, kinds and executions', async () => {
-    expect((await call(server.url, 'GET', '/nope')).status).toBe(404);
-    expect((await call(server.url, 'GET', '/models/gpt5')).status).toBe(404);
-    expect((await call(server.url, 'GET', '/train/executions/v2099.01.01-000000000000')).status).toBe(404);
-    expect((await call(server.url, 'GET', '/train/lstm')).status).toBe(405);
+    expect((await call(ctx.server.url, 'GET', '/nope')).status).toBe(404);
+    expect((await call(ctx.server.url, 'GET', '/models/gpt5')).status).toBe(404);
+    expect((await call(ctx.server.url, 'GET', '/train/executions/v2099.01.01-000000000000')).status).toBe(404);
+    expect((await call(ctx.server.url, 'GET', '/train/lstm')).status).toBe(405);
   });
 });

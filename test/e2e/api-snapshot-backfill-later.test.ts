@@ -4,34 +4,26 @@
  */
 import { readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalServer, type LocalServer } from '../../infra/local/server.ts';
-import { call, tempDataDir } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { call, smokeServerForFile } from './support.ts';
 
 describe('a later request with snapshots after a skip_snapshot run', () => {
-  let dataDir: string;
-  let server: LocalServer;
-
-  beforeAll(async () => {
-    dataDir = await tempDataDir();
-    server = await startLocalServer({ port: 0, dataDir, profile: 'smoke', log: () => undefined });
-  });
-  afterAll(async () => server?.close());
+  const ctx = smokeServerForFile();
 
   it('backfills the snapshots without retraining the model, then answers at once', async () => {
     // Prepare: the quick run trains the main model only.
-    const quick = await call(server.url, 'POST', '/train/lstm?wait=600', '{"skip_snapshot":true}');
+    const quick = await call(ctx.server.url, 'POST', '/train/lstm?wait=600', '{"skip_snapshot":true}');
     expect(quick.status, quick.text).toBe(200);
     expect(quick.body.snapshots).toBeUndefined();
-    expect(server.workflow.trainers.spawned).toBe(1);
+    expect(ctx.server.workflow.trainers.spawned).toBe(1);
     const version = String(quick.body.version);
-    const versionDir = join(dataDir, 'models', 'lstm', version);
+    const versionDir = join(ctx.dataDir, 'models', 'lstm', version);
     const weightsBefore = await readFile(join(versionDir, 'weights.bin'));
     const metadataBefore = await readFile(join(versionDir, 'metadata.json'), 'utf8');
-    const currentBefore = await readlink(join(dataDir, 'models', 'lstm', 'current'));
+    const currentBefore = await readlink(join(ctx.dataDir, 'models', 'lstm', 'current'));
 
     // Act
-    const full = await call(server.url, 'POST', '/train/lstm?wait=600', '{"skip_snapshot":false}');
+    const full = await call(ctx.server.url, 'POST', '/train/lstm?wait=600', '{"skip_snapshot":false}');
 
     // Assess: same version, snapshots trained, the model itself untouched.
     expect(full.status, full.text).toBe(200);
@@ -40,22 +32,22 @@ describe('a later request with snapshots after a skip_snapshot run', () => {
       { year_end: '2020-12-31', outcome: 'trained' },
       { year_end: '2021-12-31', outcome: 'trained' },
     ]);
-    expect(server.workflow.trainers.spawned).toBe(1 + 3); // Train (reusing) + two snapshot years
-    const log = await readFile(join(dataDir, 'executions', `${version}-retry2.log`), 'utf8');
+    expect(ctx.server.workflow.trainers.spawned).toBe(1 + 3); // Train (reusing) + two snapshot years
+    const log = await readFile(join(ctx.dataDir, 'executions', `${version}-retry2.log`), 'utf8');
     expect(log).toContain('already trained: reusing the committed model');
     expect((await readFile(join(versionDir, 'weights.bin'))).equals(weightsBefore)).toBe(true);
     expect(await readFile(join(versionDir, 'metadata.json'), 'utf8')).toBe(metadataBefore);
-    expect(await readlink(join(dataDir, 'models', 'lstm', 'current'))).toBe(currentBefore);
+    expect(await readlink(join(ctx.dataDir, 'models', 'lstm', 'current'))).toBe(currentBefore);
     for (const yearEnd of ['2020-12-31', '2021-12-31']) {
-      expect(JSON.parse(await readFile(join(dataDir, 'models', 'snapshots', 'lstm', yearEnd, 'metadata.json'), 'utf8'))).toBeTruthy();
+      expect(JSON.parse(await readFile(join(ctx.dataDir, 'models', 'snapshots', 'lstm', yearEnd, 'metadata.json'), 'utf8'))).toBeTruthy();
     }
 
     // A third identical request: 200 at once with the same response, no new execution.
-    const again = await call(server.url, 'POST', '/train/lstm', '{"skip_snapshot":false}');
+    const again = await call(ctx.server.url, 'POST', '/train/lstm', '{"skip_snapshot":false}');
     expect(again.status).toBe(200);
     expect(again.body).toEqual(full.body);
-    expect(server.workflow.trainers.spawned).toBe(4);
-    const models = await call(server.url, 'GET', '/models/lstm');
+    expect(ctx.server.workflow.trainers.spawned).toBe(4);
+    const models = await call(ctx.server.url, 'GET', '/models/lstm');
     expect((models.body.versions as { execution_id: string }[]).map((v) => v.execution_id)).toEqual([`${version}-retry2`]);
   });
 });

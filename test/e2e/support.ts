@@ -4,6 +4,8 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
+import { startLocalServer, type LocalServer } from '../../infra/local/server.ts';
 
 export const tempDataDir = () => mkdtemp(join(tmpdir(), 'mizan-e2e-'));
 
@@ -67,4 +69,18 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * A real local server (smoke profile) on a fresh data dir for the tests of one file:
+ * started before them, closed after. Read `ctx.server` / `ctx.dataDir` inside the tests.
+ */
+export function smokeServerForFile(): { readonly server: LocalServer; readonly dataDir: string } {
+  const ctx = {} as { server: LocalServer; dataDir: string };
+  beforeAll(async () => {
+    ctx.dataDir = await tempDataDir();
+    ctx.server = await startLocalServer({ port: 0, dataDir: ctx.dataDir, profile: 'smoke', log: () => undefined });
+  });
+  afterAll(async () => ctx.server?.close());
+  return ctx;
 }

@@ -7,25 +7,14 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { csvField, parseCsv, requireHeader, type CsvTable } from '../src/data/csv.ts';
+// The statement columns the Shariah screen (and its market-cap fallback) reads: written as the reader expects.
+import { STATEMENT_COLUMNS } from '../src/universe/fundamentals.ts';
 
 const SHARED = resolve(process.argv[2] ?? '../shared/data');
 const OUT = resolve('data/sample');
 
 const PRICE_HEADER_IN = ['date', 'open', 'high', 'low', 'close', 'adj_close', 'volume'];
 const PRICE_HEADER_OUT = ['date', 'open', 'high', 'low', 'close', 'volume'];
-/** The statement columns the Shariah screen (and its market-cap fallback) reads. */
-const STATEMENT_COLUMNS = [
-  'symbol',
-  'source',
-  'fiscal_year',
-  'period_end',
-  'publish_date',
-  'total_debt',
-  'cash_and_short_term_investments',
-  'receivables',
-  'total_assets',
-  'shares_outstanding',
-];
 /**
  * Source rows that describe another company: the Kaggle NYSE "PG" rows (FY2013-2016) report
  * revenue of $2-4 bn and total assets of $3-7 bn, about 6% of Procter & Gamble's; SimFin's PG is right.
@@ -44,7 +33,7 @@ function column(table: CsvTable, name: string, file: string): number {
   return index;
 }
 
-function writeCsv(path: string, header: string[], rows: string[][]): void {
+function writeCsv(path: string, header: readonly string[], rows: string[][]): void {
   const lines = [header.join(','), ...rows.map((row) => row.map(csvField).join(','))];
   writeFileSync(path, lines.join('\n') + '\n');
 }

@@ -11,7 +11,8 @@
  * the last stderr line is `mizan-trainer: failed: <reason>` (the local runner shows it as the cause).
  *
  * Test-only fault injection: MIZAN_TRAINER_FAULT=crash writes part of the version's artifacts and
- * exits 1 (proves a half-written version is never visible); =hang never finishes.
+ * exits 1 (proves a half-written version is never visible); =crash-snapshot fails snapshot jobs only
+ * (proves a run failing after its model was trained promotes nothing); =hang never finishes.
  * MIZAN_EXIT_WITH_PARENT=1 (set by the local runner): exit when stdin closes, i.e. the server died.
  */
 import { z } from 'zod';
@@ -59,6 +60,9 @@ async function injectFault(fault: string | undefined, spec: TrainJobSpec, deps: 
     const { versionPrefix } = await import('../../src/pipeline/write-model-files.ts');
     await deps.store.put(`${versionPrefix(spec.plan.kind, spec.plan.version)}/model.json`, '{"modelTopology": {"trunc');
     throw new Error('injected fault: the trainer crashed mid-write (MIZAN_TRAINER_FAULT=crash)');
+  }
+  if (fault === 'crash-snapshot' && spec.task === 'snapshot') {
+    throw new Error(`injected fault: the snapshot ${spec.snapshotYearEnd} trainer crashed (MIZAN_TRAINER_FAULT=crash-snapshot)`);
   }
   if (fault === 'hang') {
     log('injected fault: hanging (MIZAN_TRAINER_FAULT=hang)');

@@ -31,6 +31,8 @@ export const stateInputSchema = z.looseObject({
   promotion: promotionSchema.optional(),
   published: z.object({ hf_repo: z.string().nullable(), hf_url: z.string().nullable() }).nullable().optional(),
   snapshots: z.array(z.unknown()).optional(),
+  /** Set when "Publish to Hugging Face" failed (its Catch continues to "Record result"). */
+  publishError: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
   /** Set by a Catch (`ResultPath: $.error`). */
   error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
 });

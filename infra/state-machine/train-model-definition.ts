@@ -3,6 +3,10 @@
  * Step Functions, and the local runner renders the same chain to ASL and runs it in-process.
  * JSONPath only (aws-local-stepfunctions runs neither JSONata nor `Assign`).
  *
+ * Order: Full or fine-tune? → Train | Fine-tune → Backfill snapshots? → Decide promotion → Publish? →
+ * Record result. Everything that can fail the run comes before "Decide promotion", so a failed run
+ * never moves `current` (a failed Hugging Face upload is recorded, not fatal).
+ *
  * Full trainings (and snapshots) run on the GPU queue; agent fine-tunes (`plan.mode == 'finetune'`), a few
  * epochs over the last 26 weeks, run on the Fargate CPU queue ("Full or fine-tune?").
  *
@@ -153,19 +157,13 @@ export function buildTrainModelDefinition(scope: Construct, refs: TrainModelRefs
 
   for (const state of [train, fineTune]) retryTransient(state, BATCH_TRANSIENT);
   for (const state of [decide, publish, recordResult, recordFailure]) retryTransient(state, LAMBDA_TRANSIENT);
-  for (const state of [train, fineTune, decide, publish, backfill, recordResult]) {
+  for (const state of [train, fineTune, backfill, decide, recordResult]) {
     state.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
   }
+  // A failed upload does not undo a trained, promoted model: the result records the error instead.
+  publish.addCatch(recordResult, { errors: [sfn.Errors.ALL], resultPath: '$.publishError' });
 
-  const shouldBackfill = sfn.Choice.jsonPath(scope, STATE.shouldBackfill)
-    .when(
-      sfn.Condition.and(
-        sfn.Condition.booleanEquals('$.skipSnapshot', false),
-        sfn.Condition.isPresent('$.plan.snapshotYearEnds[0]'),
-      ),
-      backfill.next(recordResult),
-    )
-    .otherwise(recordResult);
+  // Everything that can fail the run comes before "Decide promotion": a failed run never moves `current`.
   // The condition is in the definition (not only in the publish function) so the console shows why
   // Publish was skipped: no publisher configured, or this run did not replace the current model.
   const shouldPublish = sfn.Choice.jsonPath(scope, STATE.shouldPublish, {
@@ -176,16 +174,28 @@ export function buildTrainModelDefinition(scope: Construct, refs: TrainModelRefs
         sfn.Condition.booleanEquals('$.publish', true),
         sfn.Condition.booleanEquals('$.promotion.promoted', true),
       ),
-      publish.next(shouldBackfill),
+      publish.next(recordResult),
     )
-    .otherwise(shouldBackfill);
+    .otherwise(recordResult);
   decide.next(shouldPublish);
+
+  const shouldBackfill = sfn.Choice.jsonPath(scope, STATE.shouldBackfill, {
+    comment: 'Forecasters backfill their yearly snapshots unless skip_snapshot; agents have none',
+  })
+    .when(
+      sfn.Condition.and(
+        sfn.Condition.booleanEquals('$.skipSnapshot', false),
+        sfn.Condition.isPresent('$.plan.snapshotYearEnds[0]'),
+      ),
+      backfill.next(decide),
+    )
+    .otherwise(decide);
 
   const fullOrFineTune = sfn.Choice.jsonPath(scope, STATE.fullOrFineTune, {
     comment: 'Full trainings run on the GPU queue; agent fine-tunes (few epochs, last 26 weeks) on the CPU queue',
   })
-    .when(sfn.Condition.stringEquals('$.plan.mode', 'finetune'), fineTune.next(decide))
-    .otherwise(train.next(decide));
+    .when(sfn.Condition.stringEquals('$.plan.mode', 'finetune'), fineTune.next(shouldBackfill))
+    .otherwise(train.next(shouldBackfill));
 
   return sfn.Chain.start(fullOrFineTune);
 }

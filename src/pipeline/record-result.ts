@@ -11,6 +11,8 @@ export interface RecordResultInput {
   plan: TrainingPlan;
   promotion: PromotionOutcome;
   published?: { hf_repo: string | null; hf_url: string | null } | null;
+  /** Why publishing failed, when it did (the model is still trained and promoted). */
+  publishError?: string;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function recordResult(input: RecordResultInput, deps: { store: Arti
     kind: plan.kind,
     profile: plan.profile,
     promotion: { reason: promotion.reason, compared_on: promotion.compared_on },
+    ...(input.publishError ? { publish_error: input.publishError } : {}),
   };
   if (isForecasterKind(plan.kind) && plan.snapshotYearEnds.length > 0) {
     const outcomes = await readSnapshotOutcomes(deps.store, plan.kind, plan.version);

@@ -5,6 +5,43 @@ import { describe, expect, it } from 'vitest';
 import { startLocalServer } from '../../infra/local/server.ts';
 import { call, committedVersions, spawnServer, tempDataDir, until } from './support.ts';
 
+describe('a run whose snapshot backfill fails', () => {
+  it('fails without promoting its trained model; the retry reuses the model and backfills', async () => {
+    // Prepare
+    const dataDir = await tempDataDir();
+    const failing = await startLocalServer({ port: 0, dataDir, profile: 'smoke', trainerEnv: { MIZAN_TRAINER_FAULT: 'crash-snapshot' }, log: () => undefined });
+    let version: string;
+    try {
+      // Act
+      const answer = await call(failing.url, 'POST', '/train/lstm?wait=120', '{"skip_snapshot":false}');
+      // Assess: the model trained and is committed, but the run failed before Decide promotion.
+      expect(answer.status).toBe(500);
+      expect(String(answer.body.cause)).toContain('crash-snapshot');
+      version = String(answer.body.version);
+      expect(await committedVersions(dataDir, 'lstm')).toEqual([version]);
+      const models = await call(failing.url, 'GET', '/models/lstm');
+      expect(models.body).toMatchObject({ current: null, versions: [expect.objectContaining({ version, status: 'FAILED' })] });
+      const execution = await call(failing.url, 'GET', String(answer.body.status_url));
+      expect((execution.body.states as { name: string }[]).map((s) => s.name)).not.toContain('Decide promotion');
+    } finally {
+      await failing.close();
+    }
+
+    const healthy = await startLocalServer({ port: 0, dataDir, profile: 'smoke', log: () => undefined });
+    try {
+      // Act: the same request on a healthy trainer.
+      const retry = await call(healthy.url, 'POST', '/train/lstm?wait=120', '{"skip_snapshot":false}');
+      // Assess
+      expect(retry.status, retry.text).toBe(200);
+      expect(retry.body).toMatchObject({ version, promoted: true, snapshots: [{ year_end: '2020-12-31' }, { year_end: '2021-12-31' }] });
+      const log = await readFile(join(dataDir, 'executions', `${version}-retry2.log`), 'utf8');
+      expect(log).toContain('already trained: reusing the committed model');
+    } finally {
+      await healthy.close();
+    }
+  });
+});
+
 describe('a crashing trainer', () => {
   it('fails the run with its cause, leaves current and the version invisible, and the next identical POST retries', async () => {
     // Prepare

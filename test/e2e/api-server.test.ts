@@ -36,7 +36,7 @@ describe('the local API, as a user drives it with curl', () => {
     expect(execution.status).toBe(200);
     expect(execution.body).toMatchObject({ status: 'SUCCEEDED', version: body.version, result: first.body });
     const states = (execution.body.states as { name: string; status: string; seconds: number }[]).map((s) => `${s.name}:${s.status}`);
-    expect(states).toEqual(['Full or fine-tune?:SUCCEEDED', 'Train:SUCCEEDED', 'Decide promotion:SUCCEEDED', 'Publish?:SUCCEEDED', 'Backfill snapshots?:SUCCEEDED', 'Record result:SUCCEEDED']);
+    expect(states).toEqual(['Full or fine-tune?:SUCCEEDED', 'Train:SUCCEEDED', 'Backfill snapshots?:SUCCEEDED', 'Decide promotion:SUCCEEDED', 'Publish?:SUCCEEDED', 'Record result:SUCCEEDED']);
     const history = JSON.parse(await readFile(join(ctx.dataDir, 'executions', `${executionId}.json`), 'utf8')) as { events: unknown[] };
     expect(history.events.length).toBeGreaterThan(5);
   });

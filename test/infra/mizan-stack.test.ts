@@ -86,14 +86,16 @@ describe('TrainModel state machine', () => {
       expect(JSON.stringify(job.Retry), name).toContain('Batch.');
       expect(JSON.stringify(job.Retry), name).not.toContain('States.');
       expect(job.Catch, name).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'Record failure' })]);
-      expect(job.Next, name).toBe('Decide promotion');
+      expect(job.Next, name).toBe('Backfill snapshots?'); // everything that can fail comes before Decide promotion
     }
     expect(backfill.Type).toBe('Map');
     expect(processor.States[processor.StartAt]!.Resource).toBe('arn:TOKEN:states:::batch:submitJob.sync');
     expect(backfill.Catch).toEqual([expect.objectContaining({ Next: 'Record failure' })]);
-    for (const name of ['Decide promotion', 'Publish to Hugging Face', 'Record result']) {
+    for (const name of ['Decide promotion', 'Record result']) {
       expect((asl.States[name] as Json).Catch, name).toEqual([expect.objectContaining({ Next: 'Record failure' })]);
     }
+    // A failed upload is recorded in the result; it does not fail a trained, promoted model.
+    expect((asl.States['Publish to Hugging Face'] as Json).Catch).toEqual([expect.objectContaining({ Next: 'Record result', ResultPath: '$.publishError' })]);
     expect((asl.States['Record failure'] as Json).Next).toBe('Training failed');
     expect((asl.States['Training failed'] as Json).Type).toBe('Fail');
   });
@@ -123,7 +125,7 @@ describe('TrainModel state machine', () => {
     // Assess
     const publish = stateMachineDefinition(template).States['Publish?'] as Json;
     expect(JSON.stringify(publish.Choices)).toContain('$.promotion.promoted');
-    expect(publish.Default).toBe('Backfill snapshots?');
+    expect(publish.Default).toBe('Record result');
   });
 
   it('logs every event to CloudWatch with X-Ray on, and alarms on failed, timed-out and throttled executions', () => {

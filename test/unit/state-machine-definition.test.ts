@@ -67,9 +67,11 @@ describe('the TrainModel state machine', () => {
     expect(Object.keys(asl.States).sort()).toEqual(
       [STATE.fullOrFineTune, STATE.train, STATE.fineTune, STATE.decidePromotion, STATE.shouldPublish, STATE.publish, STATE.shouldBackfill, STATE.backfill, STATE.recordResult, STATE.recordFailure, STATE.failed].sort(),
     );
-    for (const name of [STATE.train, STATE.fineTune, STATE.decidePromotion, STATE.publish, STATE.backfill, STATE.recordResult]) {
+    for (const name of [STATE.train, STATE.fineTune, STATE.decidePromotion, STATE.backfill, STATE.recordResult]) {
       expect((asl.States[name].Catch as JsonObject[])[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: STATE.recordFailure });
     }
+    // A failed upload is recorded in the result; it does not fail a trained, promoted model.
+    expect((asl.States[STATE.publish].Catch as JsonObject[])[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: STATE.recordResult, ResultPath: '$.publishError' });
     const retried = Object.values(asl.States).flatMap((s) => ((s.Retry as JsonObject[] | undefined) ?? []).flatMap((r) => r.ErrorEquals as string[]));
     expect(retried.length).toBeGreaterThan(0);
     expect(retried).not.toContain('States.ALL');
@@ -80,7 +82,7 @@ describe('the TrainModel state machine', () => {
     expect((asl.States[STATE.fineTune].Retry as JsonObject[])[0]!.ErrorEquals).toEqual((asl.States[STATE.train].Retry as JsonObject[])[0]!.ErrorEquals);
   });
 
-  it('sends full trainings to the GPU queue and fine-tunes to the CPU queue, both then to Decide promotion', () => {
+  it('sends full trainings to the GPU queue and fine-tunes to the CPU queue, both then to the snapshot backfill choice', () => {
     // Act
     const asl = renderTrainModelAsl() as { States: Record<string, JsonObject> };
     const choice = asl.States[STATE.fullOrFineTune]!;
@@ -93,8 +95,8 @@ describe('the TrainModel state machine', () => {
     });
     expect(parameters(STATE.train)).toMatchObject({ JobQueue: PLACEHOLDER_ARNS.trainQueue, JobDefinition: PLACEHOLDER_ARNS.trainJobDefinition });
     expect(parameters(STATE.fineTune)).toMatchObject({ JobQueue: PLACEHOLDER_ARNS.fineTuneQueue, JobDefinition: PLACEHOLDER_ARNS.fineTuneJobDefinition });
-    expect(asl.States[STATE.train]!.Next).toBe(STATE.decidePromotion);
-    expect(asl.States[STATE.fineTune]!.Next).toBe(STATE.decidePromotion);
+    expect(asl.States[STATE.train]!.Next).toBe(STATE.shouldBackfill);
+    expect(asl.States[STATE.fineTune]!.Next).toBe(STATE.shouldBackfill);
   });
 
   it('publishes only a promoted model, with the reason in the definition a person reads', () => {
@@ -111,7 +113,7 @@ describe('the TrainModel state machine', () => {
         Next: STATE.publish,
       },
     ]);
-    expect(choice.Default).toBe(STATE.shouldBackfill);
+    expect(choice.Default).toBe(STATE.recordResult);
     expect(choice.Comment).toMatch(/promoted/);
   });
 

@@ -19,18 +19,30 @@ interface Run {
   output: unknown;
 }
 
-async function runTrainModel(opts: { mode: 'full' | 'finetune'; publish: boolean; promoted: boolean }): Promise<Run> {
+interface RunOptions {
+  mode: 'full' | 'finetune';
+  publish: boolean;
+  promoted: boolean;
+  /** A forecaster with these snapshot years (default: an agent, no snapshots). */
+  snapshotYearEnds?: string[];
+  /** The Task whose handler throws, as a failing service would. */
+  failAt?: string;
+}
+
+async function runTrainModel(opts: RunOptions): Promise<Run> {
   const calls: Run['calls'] = [];
   const record = (state: string, result: (input: Record<string, unknown>) => unknown) => async (input: unknown) => {
     calls.push({ state, input: input as Record<string, unknown> });
+    if (opts.failAt === state) throw Object.assign(new Error(`${state} failed`), { name: 'States.TaskFailed' });
     return result(input as Record<string, unknown>) as never;
   };
   const batchJob = () => ({ JobId: 'job-1', JobName: 'mizan', Status: 'SUCCEEDED' });
   const promotion = { promoted: opts.promoted, prior_version: null, reason: opts.promoted ? 'first model' : 'val_loss not lower', compared_on: 'first_model' };
   const machine = new StateMachine(localTrainModelDefinition() as unknown as StateMachineDefinition, { validationOptions: { checkArn: true, checkPaths: true } });
+  const snapshotYearEnds = opts.snapshotYearEnds ?? [];
   const input = {
-    plan: { kind: 'ppo_lstm', mode: opts.mode, version: 'v2026.01.02-abc', snapshotYearEnds: [] },
-    skipSnapshot: true,
+    plan: { kind: snapshotYearEnds.length > 0 ? 'lstm' : 'ppo_lstm', mode: opts.mode, version: 'v2026.01.02-abc', snapshotYearEnds },
+    skipSnapshot: snapshotYearEnds.length === 0,
     publish: opts.publish,
     executionName: 'v2026.01.02-abc',
   };
@@ -42,7 +54,11 @@ async function runTrainModel(opts: { mode: 'full' | 'finetune'; publish: boolean
         [STATE.trainSnapshot]: record(STATE.trainSnapshot, batchJob),
         [STATE.decidePromotion]: record(STATE.decidePromotion, () => promotion),
         [STATE.publish]: record(STATE.publish, () => ({ hf_repo: 'acme/mizan-ppo_lstm', hf_url: 'https://huggingface.co/acme/mizan-ppo_lstm' })),
-        [STATE.recordResult]: record(STATE.recordResult, (state) => ({ promoted: opts.promoted, published: state.published ?? null })),
+        [STATE.recordResult]: record(STATE.recordResult, (state) => ({
+          promoted: opts.promoted,
+          published: state.published ?? null,
+          ...(state.publishError ? { publish_error: (state.publishError as { Error: string }).Error } : {}),
+        })),
         [STATE.recordFailure]: record(STATE.recordFailure, () => ({})),
       },
     },
@@ -54,7 +70,7 @@ async function runTrainModel(opts: { mode: 'full' | 'finetune'; publish: boolean
       if (e.type === 'StateEntered' && e.state) entered.push(e.state.name);
     }
   })();
-  const output = await execution.result;
+  const output = await execution.result.catch((error: Error) => ({ failed: error.name }));
   await events;
   return { calls, entered, output };
 }
@@ -66,7 +82,7 @@ describe('TrainModel routes each run', () => {
     // Act
     const run = await runTrainModel({ mode: 'full', publish: false, promoted: true });
     // Assess
-    expect(run.entered.slice(0, 3)).toEqual([STATE.fullOrFineTune, STATE.train, STATE.decidePromotion]);
+    expect(run.entered.slice(0, 4)).toEqual([STATE.fullOrFineTune, STATE.train, STATE.shouldBackfill, STATE.decidePromotion]);
     expect(run.calls.map((c) => c.state)).not.toContain(STATE.fineTune);
     expect(jobQueueOf(run.calls.find((c) => c.state === STATE.train)!)).toBe(PLACEHOLDER_ARNS.trainQueue);
   });
@@ -75,7 +91,7 @@ describe('TrainModel routes each run', () => {
     // Act
     const run = await runTrainModel({ mode: 'finetune', publish: false, promoted: true });
     // Assess
-    expect(run.entered).toEqual([STATE.fullOrFineTune, STATE.fineTune, STATE.decidePromotion, STATE.shouldPublish, STATE.shouldBackfill, STATE.recordResult]);
+    expect(run.entered).toEqual([STATE.fullOrFineTune, STATE.fineTune, STATE.shouldBackfill, STATE.decidePromotion, STATE.shouldPublish, STATE.recordResult]);
     const fineTune = run.calls.find((c) => c.state === STATE.fineTune)!;
     expect(jobQueueOf(fineTune)).toBe(PLACEHOLDER_ARNS.fineTuneQueue);
     expect(fineTune.input.JobDefinition).toBe(PLACEHOLDER_ARNS.fineTuneJobDefinition);
@@ -98,7 +114,7 @@ describe('TrainModel publishes only promoted models', () => {
     // Act
     const run = await runTrainModel({ mode: 'full', publish: true, promoted: false });
     // Assess
-    expect(run.entered).toEqual([STATE.fullOrFineTune, STATE.train, STATE.decidePromotion, STATE.shouldPublish, STATE.shouldBackfill, STATE.recordResult]);
+    expect(run.entered).toEqual([STATE.fullOrFineTune, STATE.train, STATE.shouldBackfill, STATE.decidePromotion, STATE.shouldPublish, STATE.recordResult]);
     expect(run.calls.map((c) => c.state)).not.toContain(STATE.publish);
     expect(run.output).toEqual({ promoted: false, published: null });
   });
@@ -109,5 +125,34 @@ describe('TrainModel publishes only promoted models', () => {
     // Assess
     expect(run.calls.map((c) => c.state)).not.toContain(STATE.publish);
     expect(run.output).toEqual({ promoted: true, published: null });
+  });
+});
+
+describe('TrainModel never promotes from a failed run', () => {
+  it('backfills the snapshot years before deciding promotion', async () => {
+    // Act
+    const run = await runTrainModel({ mode: 'full', publish: false, promoted: true, snapshotYearEnds: ['2020-12-31', '2021-12-31'] });
+    // Assess
+    const tasks = run.calls.map((c) => c.state);
+    expect(tasks).toEqual([STATE.train, STATE.trainSnapshot, STATE.trainSnapshot, STATE.decidePromotion, STATE.recordResult]);
+  });
+
+  it('fails a run whose snapshot year fails without ever reaching Decide promotion', async () => {
+    // Act
+    const run = await runTrainModel({ mode: 'full', publish: true, promoted: true, snapshotYearEnds: ['2020-12-31'], failAt: STATE.trainSnapshot });
+    // Assess: `current` can only move in Decide promotion, which never ran.
+    expect(run.entered).not.toContain(STATE.decidePromotion);
+    expect(run.entered.slice(-2)).toEqual([STATE.recordFailure, STATE.failed]);
+    expect(run.output).toHaveProperty('failed');
+    expect(run.calls.filter((c) => c.state === STATE.recordFailure)).toHaveLength(1);
+  });
+
+  it('records a failed upload and still succeeds: the promoted model stays promoted', async () => {
+    // Act
+    const run = await runTrainModel({ mode: 'full', publish: true, promoted: true, failAt: STATE.publish });
+    // Assess
+    expect(run.entered.slice(-2)).toEqual([STATE.publish, STATE.recordResult]);
+    expect(run.calls.map((c) => c.state)).not.toContain(STATE.recordFailure);
+    expect(run.output).toEqual({ promoted: true, published: null, publish_error: 'States.TaskFailed' });
   });
 });

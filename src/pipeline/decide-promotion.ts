@@ -1,5 +1,5 @@
 import type { ArtifactStore } from '../ports/artifact-store.ts';
-import { getJson } from '../ports/artifact-store.ts';
+import { getJson, putJson } from '../ports/artifact-store.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import { decide, promotionMetric } from '../registry/promotion-rule.ts';
 import type { TrainingPlan } from './plan.ts';
@@ -30,7 +30,11 @@ export async function decidePromotion(input: { plan: TrainingPlan }, deps: { sto
   if (!candidate) throw new Error(`${kind} ${version} has no metadata.json: the training job did not commit it`);
 
   const current = await deps.registry.current(kind);
-  if (current === version) return { promoted: true, prior_version: null, reason: 'already the current model', compared_on: 'first_model' };
+  if (current === version) {
+    // A re-run of the current version (e.g. to backfill its snapshots): the decision that made it current stands.
+    const earlier = await getJson<PromotionOutcome>(deps.store, decisionKey(kind, version));
+    return earlier?.promoted ? earlier : { promoted: true, prior_version: null, reason: 'already the current model', compared_on: 'first_model' };
+  }
 
   let decision: { promote: boolean; reason: string };
   let comparedOn: PromotionOutcome['compared_on'];
@@ -54,9 +58,19 @@ export async function decidePromotion(input: { plan: TrainingPlan }, deps: { sto
     comparedOn = 'stored_metrics';
   }
 
-  if (!decision.promote) return { promoted: false, prior_version: current ?? null, reason: decision.reason, compared_on: comparedOn };
-  const moved = await deps.registry.promote(kind, current, version);
-  return moved
-    ? { promoted: true, prior_version: current ?? null, reason: decision.reason, compared_on: comparedOn }
-    : { promoted: false, prior_version: current ?? null, reason: `another run moved current away from ${current ?? 'none'} during this decision`, compared_on: comparedOn };
+  let outcome: PromotionOutcome;
+  if (!decision.promote) {
+    outcome = { promoted: false, prior_version: current ?? null, reason: decision.reason, compared_on: comparedOn };
+  } else if (await deps.registry.promote(kind, current, version)) {
+    outcome = { promoted: true, prior_version: current ?? null, reason: decision.reason, compared_on: comparedOn };
+  } else {
+    outcome = { promoted: false, prior_version: current ?? null, reason: `another run moved current away from ${current ?? 'none'} during this decision`, compared_on: comparedOn };
+  }
+  await putJson(deps.store, decisionKey(kind, version), outcome);
+  return outcome;
+}
+
+/** Where a version's promotion decision is kept (beside its run's snapshot outcomes). */
+function decisionKey(kind: string, version: string): string {
+  return `runs/${kind}/${version}/promotion.json`;
 }

@@ -27,7 +27,8 @@ describe('a later request with snapshots after a skip_snapshot run', () => {
 
     // Assess: same version, snapshots trained, the model itself untouched.
     expect(full.status, full.text).toBe(200);
-    expect(full.body).toMatchObject({ version, metrics: quick.body.metrics, promoted: true });
+    // The decision that made it current stands (not re-decided as "already current").
+    expect(full.body).toMatchObject({ version, metrics: quick.body.metrics, promoted: true, prior_version: quick.body.prior_version, promotion: quick.body.promotion });
     expect(full.body.snapshots).toEqual([
       { year_end: '2020-12-31', outcome: 'trained' },
       { year_end: '2021-12-31', outcome: 'trained' },

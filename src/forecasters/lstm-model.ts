@@ -10,6 +10,10 @@ import { mulberry32, nextSeed } from '../ml/random.ts';
 import { SeededDropout } from '../ml/seeded-dropout.ts';
 
 export function buildLstmModel(config: ForecasterConfig): tf.Sequential {
+  return withoutOrthogonalNotice(() => build(config));
+}
+
+function build(config: ForecasterConfig): tf.Sequential {
   if (!Number.isInteger(config.layers) || config.layers < 1) throw new Error(`layers must be a positive integer, got ${config.layers}`);
   if (!Number.isInteger(config.hiddenUnits) || config.hiddenUnits < 1) throw new Error(`hiddenUnits must be a positive integer, got ${config.hiddenUnits}`);
   const rng = mulberry32(config.seed);
@@ -32,6 +36,24 @@ export function buildLstmModel(config: ForecasterConfig): tf.Sequential {
   model.add(tf.layers.dense({ name: 'weekly_return', units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed(rng) }) }));
   compileForecaster(model, config);
   return model;
+}
+
+/**
+ * tfjs warns "Orthogonal initializer is being called on a matrix with more than 2000 … elements:
+ * Slowness may result" for every 64-unit recurrent kernel (a QR of 64×256 takes milliseconds here):
+ * dropped so that the progress a user reads is not buried in it. Every other warning passes.
+ */
+function withoutOrthogonalNotice<T>(fn: () => T): T {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('Orthogonal initializer is being called on a matrix with more than')) return;
+    warn(...args);
+  };
+  try {
+    return fn();
+  } finally {
+    console.warn = warn;
+  }
 }
 
 /**

@@ -1,7 +1,10 @@
 /** The local TrainModel runner on its own: Step Functions start semantics, history on disk, claims freed. */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ExecutionStore } from '../../infra/local/execution-store.ts';
 import { LocalWorkflow } from '../../infra/local/local-workflow.ts';
 import { localStepHandlers } from '../../infra/local/local-steps.ts';
 import { resolveTrainingPlan } from '../../src/pipeline/resolve-plan.ts';
@@ -77,5 +80,42 @@ describe('the local workflow runner', () => {
     expect(finished.cause).toContain('injected fault'); // what the trainer process printed as it failed
     expect(await deps.registry.get(plan.kind, plan.version)).toMatchObject({ status: 'FAILED' });
     await workflow.close();
+  });
+});
+
+describe('recovery of interrupted runs', () => {
+  it("leaves a run of another live process alone (a server while the CLI starts), and fails it once that process is gone", async () => {
+    // Prepare: a RUNNING execution owned by another, live process, with its version claimed.
+    const deps = await localDeps({ dataDir: await tempDataDir() });
+    const plan = await resolveTrainingPlan({ kind: 'lstm', mode: 'full', profile: 'smoke' }, deps);
+    await deps.registry.claim(plan.kind, plan.version, plan.version);
+    const owner = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    const executions = new ExecutionStore(deps.dataDir);
+    await executions.write({
+      executionId: plan.version,
+      name: plan.version,
+      status: 'RUNNING',
+      startedAt: new Date().toISOString(),
+      input: { plan, skipSnapshot: true, publish: false, executionName: plan.version },
+      states: [],
+      events: [],
+      ownerPid: owner.pid,
+    });
+    const open = () => LocalWorkflow.open({ dataDir: deps.dataDir, steps: localStepHandlers(deps), registry: deps.registry });
+    try {
+      // Act: another process opens the same data dir while the owner lives.
+      await (await open()).close();
+      // Assess
+      expect((await executions.read(plan.version))?.status).toBe('RUNNING');
+      expect((await deps.registry.get(plan.kind, plan.version))?.status).toBe('RUNNING');
+    } finally {
+      owner.kill('SIGKILL');
+      await once(owner, 'exit');
+    }
+    // Act: the owner died; the next start recovers its run.
+    await (await open()).close();
+    // Assess
+    expect(await executions.read(plan.version)).toMatchObject({ status: 'FAILED', error: 'Interrupted' });
+    expect((await deps.registry.get(plan.kind, plan.version))?.status).toBe('FAILED');
   });
 });

@@ -12,7 +12,9 @@
  *
  * Test-only fault injection: MIZAN_TRAINER_FAULT=crash writes part of the version's artifacts and
  * exits 1 (proves a half-written version is never visible); =crash-snapshot fails snapshot jobs only
- * (proves a run failing after its model was trained promotes nothing); =hang never finishes.
+ * (proves a run failing after its model was trained promotes nothing); =crash-snapshot-then-hang
+ * fails the first snapshot year and hangs the others (proves a failed Map stops its siblings);
+ * =hang never finishes.
  * MIZAN_EXIT_WITH_PARENT=1 (set by the local runner): exit when stdin closes, i.e. the server died.
  */
 import { z } from 'zod';
@@ -55,6 +57,12 @@ async function buildDeps(env: NodeJS.ProcessEnv, spec: TrainJobSpec): Promise<Om
 }
 
 async function injectFault(fault: string | undefined, spec: TrainJobSpec, deps: Omit<TrainJobDeps, 'log'>): Promise<void> {
+  if (fault === 'crash-snapshot-then-hang' && spec.task === 'snapshot') {
+    // The first snapshot year fails at once; the others never finish (a failed Map must stop them).
+    if (spec.snapshotYearEnd === spec.plan.snapshotYearEnds[0]) throw new Error(`injected fault: the snapshot ${spec.snapshotYearEnd} trainer crashed (MIZAN_TRAINER_FAULT=${fault})`);
+    log(`injected fault: snapshot ${spec.snapshotYearEnd} hanging (MIZAN_TRAINER_FAULT=${fault})`);
+    await new Promise(() => undefined);
+  }
   if (fault === 'crash') {
     // Part of the artifacts, no metadata.json (the commit marker): then the process dies.
     const { versionPrefix } = await import('../../src/pipeline/write-model-files.ts');
@@ -62,7 +70,7 @@ async function injectFault(fault: string | undefined, spec: TrainJobSpec, deps: 
     throw new Error('injected fault: the trainer crashed mid-write (MIZAN_TRAINER_FAULT=crash)');
   }
   if (fault === 'crash-snapshot' && spec.task === 'snapshot') {
-    throw new Error(`injected fault: the snapshot ${spec.snapshotYearEnd} trainer crashed (MIZAN_TRAINER_FAULT=crash-snapshot)`);
+    throw new Error(`injected fault: the snapshot ${spec.snapshotYearEnd} trainer crashed (MIZAN_TRAINER_FAULT=${fault})`);
   }
   if (fault === 'hang') {
     log('injected fault: hanging (MIZAN_TRAINER_FAULT=hang)');

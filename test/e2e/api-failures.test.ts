@@ -42,6 +42,29 @@ describe('a run whose snapshot backfill fails', () => {
   });
 });
 
+describe('a failing snapshot year', () => {
+  it('stops its sibling years at once: their trainers are killed and the run ends FAILED', async () => {
+    // Prepare: the first year crashes, the second would hang for ever.
+    const dataDir = await tempDataDir();
+    const server = await startLocalServer({ port: 0, dataDir, profile: 'smoke', maxParallelJobs: 2, trainerEnv: { MIZAN_TRAINER_FAULT: 'crash-snapshot-then-hang' }, log: () => undefined });
+    try {
+      // Act
+      const answer = await call(server.url, 'POST', '/train/lstm?wait=120', '{"skip_snapshot":false}');
+      // Assess
+      expect(answer.status, answer.text).toBe(500);
+      const log = await readFile(join(dataDir, 'executions', `${String(answer.body.version)}.log`), 'utf8');
+      // The sibling year had started; it is killed, not left to run (or hang) on.
+      expect(log).toContain('[snapshot 2021-12-31] started pid');
+      expect(log).not.toContain('snapshot lstm 2021-12-31: trained');
+      expect(log).toMatch(/\[snapshot 2021-12-31\] failed: trainer killed by SIGKILL/);
+      expect(await committedVersions(dataDir, 'lstm')).toHaveLength(1); // the model, never promoted
+      expect((await call(server.url, 'GET', '/models/lstm')).body).toMatchObject({ current: null });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('a crashing trainer', () => {
   it('fails the run with its cause, leaves current and the version invisible, and the next identical POST retries', async () => {
     // Prepare

@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startLocalServer } from '../../infra/local/server.ts';
-import { call, committedVersions, spawnServer, tempDataDir, until } from './support.ts';
+import { call, endedExecution, committedVersions, spawnServer, tempDataDir, until } from './support.ts';
 
 describe('a run whose snapshot backfill fails', () => {
   it('fails without promoting its trained model; the retry reuses the model and backfills', async () => {
@@ -21,7 +21,7 @@ describe('a run whose snapshot backfill fails', () => {
       expect(await committedVersions(dataDir, 'lstm')).toEqual([version]);
       const models = await call(failing.url, 'GET', '/models/lstm');
       expect(models.body).toMatchObject({ current: null, versions: [expect.objectContaining({ version, status: 'FAILED' })] });
-      const execution = await call(failing.url, 'GET', String(answer.body.status_url));
+      const execution = await endedExecution(failing.url, String(answer.body.status_url));
       expect((execution.body.states as { name: string }[]).map((s) => s.name)).not.toContain('Decide promotion');
     } finally {
       await failing.close();
@@ -83,7 +83,7 @@ describe('a crashing trainer', () => {
       expect(await committedVersions(dataDir, 'lstm')).toEqual([]);
       const models = await call(crashing.url, 'GET', '/models/lstm');
       expect(models.body).toMatchObject({ current: null, versions: [expect.objectContaining({ version, status: 'FAILED' })] });
-      const execution = await call(crashing.url, 'GET', String(answer.body.status_url));
+      const execution = await endedExecution(crashing.url, String(answer.body.status_url));
       expect(execution.body).toMatchObject({ status: 'FAILED' });
       expect((execution.body.states as { name: string }[]).map((s) => s.name)).toEqual(['Full or fine-tune?', 'Train', 'Record failure', 'Training failed']);
     } finally {

@@ -2,7 +2,7 @@
 import { readFile, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { call, smokeServerForFile } from './support.ts';
+import { call, endedExecution, smokeServerForFile } from './support.ts';
 
 describe('the local API, as a user drives it with curl', () => {
   const ctx = smokeServerForFile();
@@ -32,7 +32,7 @@ describe('the local API, as a user drives it with curl', () => {
     // The run's execution: status, per-state timings, the result.
     const executions = await call(ctx.server.url, 'GET', '/models/lstm');
     const executionId = (executions.body.versions as { execution_id: string }[])[0].execution_id;
-    const execution = await call(ctx.server.url, 'GET', `/train/executions/${executionId}`);
+    const execution = await endedExecution(ctx.server.url, `/train/executions/${executionId}`);
     expect(execution.status).toBe(200);
     expect(execution.body).toMatchObject({ status: 'SUCCEEDED', version: body.version, result: first.body });
     const states = (execution.body.states as { name: string; status: string; seconds: number }[]).map((s) => `${s.name}:${s.status}`);
@@ -73,7 +73,7 @@ describe('the local API, as a user drives it with curl', () => {
     expect(waited.status).toBe(500);
     expect(waited.body).toMatchObject({ status: 'FAILED' });
     expect(String(waited.body.cause)).toMatch(/not implemented/);
-    const execution = await call(ctx.server.url, 'GET', String(started.body.status_url));
+    const execution = await endedExecution(ctx.server.url, String(started.body.status_url));
     expect(execution.body).toMatchObject({ status: 'FAILED' });
     expect(String(execution.body.cause)).toMatch(/not implemented/);
     const models = await call(ctx.server.url, 'GET', '/models/ppo_lstm');

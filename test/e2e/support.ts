@@ -84,3 +84,14 @@ export function smokeServerForFile(): { readonly server: LocalServer; readonly d
   afterAll(async () => ctx.server?.close());
   return ctx;
 }
+
+/**
+ * GET an execution once it has ended. A `?wait` answer comes from the registry, which "Record
+ * result" / "Record failure" write a moment before the execution itself ends (on AWS as well).
+ */
+export function endedExecution(url: string, statusUrl: string): Promise<Answer> {
+  return until(`${statusUrl} to end`, async () => {
+    const view = await call(url, 'GET', statusUrl);
+    return view.status === 200 && view.body.status === 'RUNNING' ? undefined : view;
+  });
+}

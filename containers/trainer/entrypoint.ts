@@ -48,10 +48,6 @@ export function readJobSpec(env: NodeJS.ProcessEnv): TrainJobSpec {
 
 async function buildDeps(env: NodeJS.ProcessEnv, spec: TrainJobSpec): Promise<Omit<TrainJobDeps, 'log'>> {
   // The plan says where its prices came from: the trainer reads the same source.
-  if (env.MIZAN_DATA_DIR) {
-    const { localDeps } = await import('../../src/runtime/local-deps.ts');
-    return localDeps({ dataDir: env.MIZAN_DATA_DIR, source: spec.plan.source });
-  }
   const { depsFromEnv } = await import('../../src/runtime/deps-from-env.ts');
   return depsFromEnv({ ...env, MIZAN_DATA_SOURCE: spec.plan.source });
 }

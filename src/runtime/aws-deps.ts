@@ -17,16 +17,16 @@ import { S3ArtifactStore } from '../adapters/aws/s3-artifact-store.ts';
 import { StepFunctionsWorkflow } from '../adapters/aws/step-functions-workflow.ts';
 import { HuggingFacePublisher } from '../adapters/hf/hugging-face-publisher.ts';
 import { secretsManagerToken } from '../adapters/hf/secrets-manager-token.ts';
-import { DEFAULT_SAMPLE_DIR, SampleMarketData } from '../data/sample-market-data.ts';
-import { YahooMarketData, type YahooChartClient } from '../data/yahoo-market-data.ts';
+import { DEFAULT_SAMPLE_DIR } from '../data/sample-market-data.ts';
+import type { YahooChartClient } from '../data/yahoo-market-data.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { MarketData } from '../ports/market-data.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import { noPublisher, type Publisher } from '../ports/publisher.ts';
 import type { UniverseProvider } from '../ports/universe.ts';
 import type { ExecutionDescription, Workflow } from '../ports/workflow.ts';
-import { loadSampleFundamentals } from '../universe/fundamentals.ts';
-import { SampleUniverse } from '../universe/sample-universe.ts';
+import type { YahooHoldingsClient } from '../universe/etf-holdings.ts';
+import { marketSources } from './market-sources.ts';
 
 /** The names of the environment variables, shared with the CDK stack that sets them. */
 export const AWS_ENV = {
@@ -46,7 +46,7 @@ export interface AwsClients {
   sfn?: SFNClient;
   secretsManager?: SecretsManagerClient;
   /** yahoo-finance2 instance (only for MIZAN_DATA_SOURCE=yahoo). */
-  yahoo?: YahooChartClient;
+  yahoo?: YahooChartClient & YahooHoldingsClient;
 }
 
 export interface AwsDeps {
@@ -79,9 +79,9 @@ export async function awsDeps(env: NodeJS.ProcessEnv = process.env, clients: Aws
     ? new StepFunctionsWorkflow(clients.sfn ?? new SFNClient({}), stateMachineArn)
     : unavailableWorkflow(`${AWS_ENV.stateMachineArn} is not set: this process cannot start or describe runs`);
 
-  const sampleDir = env[AWS_ENV.sampleDir] || DEFAULT_SAMPLE_DIR;
-  const marketData = await marketDataFor(env[AWS_ENV.dataSource] || 'sample', { sampleDir, store, yahoo: clients.yahoo });
-  const universe = lazySampleUniverse(sampleDir, marketData);
+  const source = env[AWS_ENV.dataSource] || 'sample';
+  if (source !== 'sample' && source !== 'yahoo') throw new MissingEnvError(`${AWS_ENV.dataSource}=${source}: expected sample or yahoo`);
+  const { marketData, universe } = await marketSources(source, { sampleDir: env[AWS_ENV.sampleDir] || DEFAULT_SAMPLE_DIR, store, yahoo: clients.yahoo });
 
   const hfRepo = env[AWS_ENV.hfRepo]?.trim();
   const hfSecret = env[AWS_ENV.hfSecretArn]?.trim();
@@ -94,31 +94,6 @@ export async function awsDeps(env: NodeJS.ProcessEnv = process.env, clients: Aws
       : noPublisher;
 
   return { store, registry, workflow, marketData, universe, publisher };
-}
-
-async function marketDataFor(
-  source: string,
-  opts: { sampleDir: string; store: ArtifactStore; yahoo: YahooChartClient | undefined },
-): Promise<MarketData> {
-  if (source === 'sample') return new SampleMarketData(opts.sampleDir);
-  if (source === 'yahoo') {
-    // Loaded only when asked for: most functions never fetch prices.
-    const client = opts.yahoo ?? new (await import('yahoo-finance2')).default({ suppressNotices: ['yahooSurvey'] });
-    return new YahooMarketData({ client, store: opts.store });
-  }
-  throw new MissingEnvError(`${AWS_ENV.dataSource}=${source}: expected sample or yahoo`);
-}
-
-/** The Shariah screen's fundamentals are read on first use: functions that never plan a run never read them. */
-function lazySampleUniverse(sampleDir: string, marketData: MarketData): UniverseProvider {
-  let universe: Promise<SampleUniverse> | undefined;
-  return {
-    source: 'sample',
-    halalSymbols(asOf: string) {
-      universe ??= loadSampleFundamentals(sampleDir).then((fundamentals) => new SampleUniverse(fundamentals, marketData));
-      return universe.then((u) => u.halalSymbols(asOf));
-    },
-  };
 }
 
 function unavailableWorkflow(reason: string): Workflow {

@@ -6,18 +6,15 @@
 import { resolve } from 'node:path';
 import { DirArtifactStore } from '../adapters/local/dir-artifact-store.ts';
 import { LocalModelRegistry } from '../adapters/local/local-model-registry.ts';
-import { DEFAULT_SAMPLE_DIR, SampleMarketData } from '../data/sample-market-data.ts';
-import { YahooMarketData } from '../data/yahoo-market-data.ts';
+import { DEFAULT_SAMPLE_DIR } from '../data/sample-market-data.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { MarketData } from '../ports/market-data.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import { noPublisher, type Publisher } from '../ports/publisher.ts';
 import type { UniverseProvider } from '../ports/universe.ts';
-import { EtfHoldingsUniverse } from '../universe/etf-holdings.ts';
-import { loadSampleFundamentals } from '../universe/fundamentals.ts';
-import { SampleUniverse } from '../universe/sample-universe.ts';
+import { marketSources, type DataSource } from './market-sources.ts';
 
-export type DataSource = 'sample' | 'yahoo';
+export type { DataSource } from './market-sources.ts';
 
 export interface LocalDeps {
   dataDir: string;
@@ -31,14 +28,6 @@ export interface LocalDeps {
 export async function localDeps(options: { dataDir: string; sampleDir?: string; source?: DataSource }): Promise<LocalDeps> {
   const dataDir = resolve(options.dataDir);
   const store = new DirArtifactStore(dataDir);
-  const common = { dataDir, store, registry: new LocalModelRegistry(dataDir), publisher: noPublisher };
-  if (options.source === 'yahoo') {
-    // Loaded only when asked for: the offline default never touches yahoo-finance2.
-    const YahooFinance = (await import('yahoo-finance2')).default;
-    const client = new YahooFinance({ suppressNotices: ['yahooSurvey'] });
-    return { ...common, marketData: new YahooMarketData({ client, store }), universe: new EtfHoldingsUniverse({ client, store }) };
-  }
-  const sampleDir = options.sampleDir ?? DEFAULT_SAMPLE_DIR;
-  const marketData = new SampleMarketData(sampleDir);
-  return { ...common, marketData, universe: new SampleUniverse(await loadSampleFundamentals(sampleDir), marketData) };
+  const sources = await marketSources(options.source ?? 'sample', { sampleDir: options.sampleDir ?? DEFAULT_SAMPLE_DIR, store });
+  return { dataDir, store, registry: new LocalModelRegistry(dataDir), publisher: noPublisher, ...sources };
 }

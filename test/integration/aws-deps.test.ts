@@ -88,4 +88,17 @@ describe('AWS runtime wiring from the environment', () => {
     expect(deps.publisher.enabled).toBe(false);
     await rm(dataDir, { recursive: true, force: true });
   });
+
+  it('stays on one machine when MIZAN_DATA_DIR is set, even with MIZAN_BUCKET in the environment', async () => {
+    // Prepare: a local trainer spawned from a shell that happens to export MIZAN_BUCKET.
+    const dataDir = await mkdtemp(join(tmpdir(), 'mizan-deps-'));
+
+    // Act
+    const deps = await depsFromEnv({ MIZAN_DATA_DIR: dataDir, MIZAN_BUCKET: 'b', MIZAN_TABLE: 't' });
+
+    // Assess: artifacts go where the local registry and server read them.
+    expect(deps.runtime).toBe('local');
+    expect(deps.store.location).toContain(dataDir);
+    await rm(dataDir, { recursive: true, force: true });
+  });
 });

@@ -93,7 +93,7 @@ export async function trainSnapshot(input: { plan: TrainingPlan; yearEnd: string
   const trainSeconds = (Date.now() - started) / 1000;
 
   // Clear whatever is there (a stale snapshot, or the leftovers of a crashed write) so the new files never mix with old ones.
-  if ((await deps.store.list(prefix)).length > 0) await deps.store.deletePrefix(prefix);
+  await deps.store.deletePrefix(prefix); // a no-op on an empty folder
   const metadata: Omit<SnapshotMetadata, 'files'> = {
     kind,
     snapshot_key: snapshotKey,

@@ -1,19 +1,18 @@
 import type { ForecasterKind } from '../config/model-kinds.ts';
 import type { ForecasterConfig } from '../config/profiles.ts';
-import { assertIsoDate } from '../data/dates.ts';
+import { addDays, assertIsoDate } from '../data/dates.ts';
 import { loadBars } from '../data/load-bars.ts';
-import { addDays } from '../data/dates.ts';
 import { isoWeekMonday } from '../features/iso-week.ts';
 import { buildWeeklySamples, type WeeklySample } from '../features/weekly-dataset.ts';
 import { deserializeForecaster } from '../forecasters/forecaster-artifacts.ts';
 import { predict } from '../forecasters/forecaster-inference.ts';
 import { initBackend } from '../ml/backend.ts';
-import type { ArtifactStore } from '../ports/artifact-store.ts';
+import { getJson, type ArtifactStore } from '../ports/artifact-store.ts';
 import type { MarketData } from '../ports/market-data.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import { UserInputError } from '../pipeline/errors.ts';
 import { dataRange } from '../pipeline/resolve-plan.ts';
-import { readModelFiles, versionPrefix } from '../pipeline/write-model-files.ts';
+import { METADATA_FILE, readModelFiles, versionPrefix } from '../pipeline/write-model-files.ts';
 import { readAllSnapshotMetadata } from './list-snapshots.ts';
 import { snapshotForWeek } from './snapshot-for-week.ts';
 import { assertForecasterKind, snapshotPrefix } from './snapshot-paths.ts';
@@ -174,9 +173,9 @@ async function currentModelSource(kind: ForecasterKind, deps: WalkForwardDeps): 
   const version = await deps.registry.current(kind);
   if (!version) return undefined;
   const prefix = versionPrefix(kind, version);
-  const stored = await readModelFiles(deps.store, prefix);
-  if (!stored) throw new Error(`the current ${kind} model ${version} has no metadata.json at ${prefix}`);
-  const meta = stored.metadata as { symbols?: string[]; config?: ForecasterConfig };
+  // Metadata only: forecastWith reads (and verifies) the model files if the final model is used at all.
+  const meta = await getJson<{ symbols?: string[]; config?: ForecasterConfig }>(deps.store, `${prefix}/${METADATA_FILE}`);
+  if (!meta) throw new Error(`the current ${kind} model ${version} has no metadata.json at ${prefix}`);
   if (!meta.symbols || !meta.config) throw new Error(`${prefix}/metadata.json lacks symbols or config`);
   return { snapshot: null, label: `final model ${version}`, prefix, symbols: meta.symbols, config: meta.config };
 }

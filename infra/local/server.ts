@@ -11,8 +11,8 @@ import { localDeps } from '../../src/runtime/local-deps.ts';
 import { makeApiHandler, type ApiHandler } from '../../functions/api/handler.ts';
 import { DEFAULT_MAX_BODY_BYTES } from '../../functions/api/request-body.ts';
 import { localLambdaContext } from '../../functions/shared/lambda-context.ts';
-import { LocalWorkflow } from './local-workflow.ts';
-import { localStepHandlers } from './local-steps.ts';
+import type { LocalWorkflow } from './local-workflow.ts';
+import { openLocalWorkflow } from './open-local-workflow.ts';
 import type { TrainerCommand } from './trainer-processes.ts';
 
 export interface LocalServerOptions {
@@ -41,10 +41,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const deps = await localDeps({ dataDir: options.dataDir });
-  const workflow = await LocalWorkflow.open({
-    dataDir: deps.dataDir,
-    steps: localStepHandlers(deps),
-    registry: deps.registry,
+  const workflow = await openLocalWorkflow(deps, {
     trainer: options.trainer,
     trainerEnv: options.trainerEnv,
     maxParallelJobs: options.maxParallelJobs,

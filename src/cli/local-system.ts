@@ -38,15 +38,8 @@ export async function withWorkflow(deps: LocalDeps, options: Pick<SystemOptions,
     return { ...deps, workflow: { start: refuse, describe: refuse }, publisherEnabled: false, waitForExecution: refuse, close: async () => undefined };
   }
   // Loaded here, not at the top: the runner brings aws-local-stepfunctions and the CDK definition.
-  const { LocalWorkflow } = await import('../../infra/local/local-workflow.ts');
-  const { localStepHandlers } = await import('../../infra/local/local-steps.ts');
-  const workflow = await LocalWorkflow.open({
-    dataDir: deps.dataDir,
-    steps: localStepHandlers(deps),
-    registry: deps.registry,
-    log: io.stderr,
-    trainerOutput: io.stderr,
-  });
+  const { openLocalWorkflow } = await import('../../infra/local/open-local-workflow.ts');
+  const workflow = await openLocalWorkflow(deps, { log: io.stderr, trainerOutput: io.stderr });
   return {
     ...deps,
     workflow,

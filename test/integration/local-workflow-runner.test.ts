@@ -5,8 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExecutionStore } from '../../infra/local/execution-store.ts';
-import { LocalWorkflow } from '../../infra/local/local-workflow.ts';
-import { localStepHandlers } from '../../infra/local/local-steps.ts';
+import { openLocalWorkflow } from '../../infra/local/open-local-workflow.ts';
 import { resolveTrainingPlan } from '../../src/pipeline/resolve-plan.ts';
 import { startTraining, type WorkflowInput } from '../../src/pipeline/start-training.ts';
 import { localDeps } from '../../src/runtime/local-deps.ts';
@@ -14,7 +13,7 @@ import { tempDataDir } from '../e2e/support.ts';
 
 async function setup() {
   const deps = await localDeps({ dataDir: await tempDataDir() });
-  const workflow = await LocalWorkflow.open({ dataDir: deps.dataDir, steps: localStepHandlers(deps), registry: deps.registry, trainerEnv: { MIZAN_TRAINER_FAULT: 'crash' } });
+  const workflow = await openLocalWorkflow(deps, { trainerEnv: { MIZAN_TRAINER_FAULT: 'crash' } });
   const plan = await resolveTrainingPlan({ kind: 'lstm', mode: 'full', profile: 'smoke' }, deps);
   return { deps, workflow, plan };
 }
@@ -101,7 +100,7 @@ describe('recovery of interrupted runs', () => {
       events: [],
       ownerPid: owner.pid,
     });
-    const open = () => LocalWorkflow.open({ dataDir: deps.dataDir, steps: localStepHandlers(deps), registry: deps.registry });
+    const open = () => openLocalWorkflow(deps);
     try {
       // Act: another process opens the same data dir while the owner lives.
       await (await open()).close();

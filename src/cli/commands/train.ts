@@ -1,5 +1,4 @@
 import { MODEL_KINDS, isAgentKind, type ModelKind, type TrainMode } from '../../config/model-kinds.ts';
-import { PROFILE_NAMES } from '../../config/profiles.ts';
 import { PriorModelRequiredError } from '../../pipeline/errors.ts';
 import { resolveTrainingPlan, type PlanDeps, type PlanRequest } from '../../pipeline/resolve-plan.ts';
 import type { TrainingPlan } from '../../pipeline/plan.ts';
@@ -29,7 +28,6 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
   if (!isAgentKind(kind) && mode !== 'full') throw new CliUsageError(`${kind} is a forecaster: --mode must be full`);
   const options: SystemOptions = readCommonOptions(values, io.env);
   const windowEnd = isoDate('--end', values.end as string | undefined);
-  oneOf('profile', options.profile, PROFILE_NAMES);
 
   // The plan is resolved (and the request validated) before anything is created in the data dir.
   const deps = await localDeps({ dataDir: options.dataDir, source: options.source });

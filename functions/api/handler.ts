@@ -9,6 +9,7 @@ import { readModels } from '../../src/pipeline/read-models.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { executionRoute } from './execution-route.ts';
 import { badRequest, json, notFound, type ApiResponse } from './http.ts';
+import { NO_QUERY, parseQuery } from './query-params.ts';
 import { matchRoute } from './routes.ts';
 import { trainRoute } from './train-route.ts';
 
@@ -29,6 +30,11 @@ export function makeApiHandler(deps: ApiDeps): ApiHandler {
 async function route(event: APIGatewayProxyEventV2, deps: ApiDeps): Promise<ApiResponse> {
   const method = (event.requestContext?.http?.method ?? 'GET').toUpperCase();
   const match = matchRoute(method, event.rawPath ?? '/');
+  if (match.route === 'execution' || match.route === 'models') {
+    // The GET routes read no query parameter: one sent is a mistake to name, not to ignore.
+    const query = parseQuery(event, NO_QUERY);
+    if (!query.ok) return query.response;
+  }
   try {
     switch (match.route) {
       case 'train':

@@ -53,13 +53,3 @@ export function zodIssues(error: z.ZodError): BadRequestIssue[] {
     return [{ path: base.join('.'), message: issue.message }];
   });
 }
-
-/** `?wait=SECONDS`: a non-negative number, capped at `maxWaitSeconds`. */
-export function parseWait(event: APIGatewayProxyEventV2, maxWaitSeconds: number): Parsed<number> {
-  const raw = new URLSearchParams(event.rawQueryString ?? '').get('wait');
-  if (raw === null || raw === '') return { ok: true, value: 0 };
-  if (!/^\d{1,9}(\.\d{1,3})?$/.test(raw)) {
-    return { ok: false, response: badRequest('invalid query parameter wait: expected a number of seconds', [{ path: 'wait', message: 'expected a non-negative number of seconds' }]) };
-  }
-  return { ok: true, value: Math.min(Number(raw), maxWaitSeconds) };
-}

@@ -1,25 +1,34 @@
-/** POST /train/...: validate → plan → idempotent start → 200 stored / 202 running (optionally waiting). */
+/** POST /train/...: validate (query, body, a registered trainer) → plan → idempotent start → 200 stored / 202 running (optionally waiting). */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { isAgentKind, type ModelKind, type TrainMode } from '../../src/config/model-kinds.ts';
+import { assertTrainerRegistered } from '../../src/models/registered-kinds.ts';
 import { resolveTrainingPlan } from '../../src/pipeline/resolve-plan.ts';
 import { startTraining } from '../../src/pipeline/start-training.ts';
 import type { VersionRecord } from '../../src/ports/model-registry.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { json, type ApiResponse } from './http.ts';
-import { agentBodySchema, forecasterBodySchema, parseBody, parseWait } from './request-body.ts';
+import { FORECASTER_TRAIN_QUERY, parseQuery, parseWait, resolveSkipSnapshot, TRAIN_QUERY } from './query-params.ts';
+import { agentBodySchema, forecasterBodySchema, parseBody } from './request-body.ts';
 
 export async function trainRoute(event: APIGatewayProxyEventV2, target: { kind: ModelKind; mode: TrainMode }, deps: ApiDeps): Promise<ApiResponse> {
+  const agent = isAgentKind(target.kind);
+  const query = parseQuery(event, agent ? TRAIN_QUERY : FORECASTER_TRAIN_QUERY);
+  if (!query.ok) return query.response;
+  const wait = parseWait(query.value, deps.maxWaitSeconds);
+  if (!wait.ok) return wait.response;
   let skipSnapshot = true; // agents have no snapshots
-  if (isAgentKind(target.kind)) {
+  if (agent) {
     const body = parseBody(event, agentBodySchema, deps.maxBodyBytes);
     if (!body.ok) return body.response;
   } else {
     const body = parseBody(event, forecasterBodySchema, deps.maxBodyBytes);
     if (!body.ok) return body.response;
-    skipSnapshot = body.value.skip_snapshot ?? false;
+    const skip = resolveSkipSnapshot(query.value, body.value.skip_snapshot);
+    if (!skip.ok) return skip.response;
+    skipSnapshot = skip.value ?? false;
   }
-  const wait = parseWait(event, deps.maxWaitSeconds);
-  if (!wait.ok) return wait.response;
+  // A kind without a trainer is refused here, before any claim or execution (a UserInputError: 400).
+  assertTrainerRegistered(target.kind);
 
   const plan = await resolveTrainingPlan({ kind: target.kind, mode: target.mode, profile: deps.profile }, deps);
   const outcome = await startTraining(plan, { skipSnapshot }, deps);

@@ -7,7 +7,7 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resolveTrainingPlan } from '../../src/pipeline/resolve-plan.ts';
 import { awsDeps } from '../../src/runtime/aws-deps.ts';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.ts';
@@ -15,7 +15,9 @@ import { startS3rver, type LocalS3 } from '../support/s3rver.ts';
 
 const STATE_MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:Mizan-TrainModel';
 const BUCKET = 'mizan-artifacts';
-const TABLE = 'mizan-registry';
+/** Each test has its own table (and a freshly loaded handler reading it): no test sees another's records. */
+let table = '';
+let tables = 0;
 
 const sfn = mockClient(SFNClient);
 let s3: LocalS3;
@@ -25,11 +27,10 @@ const savedEnv = { ...process.env };
 
 beforeAll(async () => {
   [s3, dynamo] = await Promise.all([startS3rver(), startDynalite()]);
-  await Promise.all([s3.createBucket(BUCKET), dynamo.createRegistryTable(TABLE)]);
+  await s3.createBucket(BUCKET);
   // What the stack sets on the API function (infra/mizan-stack.ts), plus where the SDK finds the local servers.
   Object.assign(process.env, {
     MIZAN_BUCKET: BUCKET,
-    MIZAN_TABLE: TABLE,
     MIZAN_STATE_MACHINE_ARN: STATE_MACHINE,
     MIZAN_DATA_SOURCE: 'sample',
     MIZAN_PROFILE: 'smoke',
@@ -40,8 +41,6 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_S3: s3.endpoint, // an IP endpoint: the SDK addresses buckets path-style
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
   });
-  // Imported after the environment is set, as Lambda loads it (the adapters are built on the first event).
-  ({ handler } = (await import('../../functions/api/index.ts')) as unknown as { handler: typeof handler });
 });
 
 afterAll(async () => {
@@ -51,7 +50,13 @@ afterAll(async () => {
   await Promise.all([s3?.stop(), dynamo?.stop()]);
 });
 
-beforeEach(() => {
+beforeEach(async () => {
+  table = `mizan-registry-${++tables}`;
+  await dynamo.createRegistryTable(table);
+  process.env.MIZAN_TABLE = table;
+  // Loaded after the environment is set, as Lambda loads it (the adapters are built on the first event).
+  vi.resetModules();
+  ({ handler } = (await import('../../functions/api/index.ts')) as unknown as { handler: typeof handler });
   sfn.reset();
   sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({
     executionArn: `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:${input.name}`,
@@ -88,7 +93,7 @@ const context = { awsRequestId: 'lambda-req-1', functionName: 'Mizan-Api', getRe
 
 /** Adapters on the same servers, for the test's own setup and checks (not the handler's). */
 const testDeps = () =>
-  awsDeps({ MIZAN_BUCKET: BUCKET, MIZAN_TABLE: TABLE, MIZAN_DATA_SOURCE: 'sample' }, { s3: s3.client(), dynamodb: dynamo.client() });
+  awsDeps({ MIZAN_BUCKET: BUCKET, MIZAN_TABLE: table, MIZAN_DATA_SOURCE: 'sample' }, { s3: s3.client(), dynamodb: dynamo.client() });
 
 describe('the API Lambda (functions/api/index.ts) on HTTP API v2 events', () => {
   it('answers 200 with the stored response of a version DynamoDB has as SUCCEEDED, and starts nothing', async () => {
@@ -109,11 +114,11 @@ describe('the API Lambda (functions/api/index.ts) on HTTP API v2 events', () => 
   });
 
   it('answers 202 for a new version and starts exactly one execution named after it, with the plan as input', async () => {
-    // Prepare: ppo_lstm has never been trained here.
+    // Prepare: lstm has never been trained in this table.
     const deps = await testDeps();
 
     // Act
-    const response = await handler(httpApiEvent('POST', '/train/ppo_lstm/full', {}), context);
+    const response = await handler(httpApiEvent('POST', '/train/lstm', { skip_snapshot: true }), context);
 
     // Assess
     expect(response.statusCode).toBe(202);
@@ -125,22 +130,25 @@ describe('the API Lambda (functions/api/index.ts) on HTTP API v2 events', () => 
     const start = starts[0]!.args[0].input;
     expect(start).toMatchObject({ stateMachineArn: STATE_MACHINE, name: body.version });
     const input = JSON.parse(start.input!) as { plan: { kind: string; mode: string; version: string; profile: string }; publish: boolean; executionName: string };
-    expect(input.plan).toMatchObject({ kind: 'ppo_lstm', mode: 'full', version: body.version, profile: 'smoke' });
+    expect(input.plan).toMatchObject({ kind: 'lstm', mode: 'full', version: body.version, profile: 'smoke' });
     expect(input).toMatchObject({ publish: false, executionName: body.version });
-    expect(await deps.registry.get('ppo_lstm', body.version)).toMatchObject({ status: 'RUNNING', executionId: body.version });
+    expect(await deps.registry.get('lstm', body.version)).toMatchObject({ status: 'RUNNING', executionId: body.version });
   });
 
-  it('answers 400 naming /train/ppo_lstm/full to a fine-tune with no current ppo_lstm, and starts nothing', async () => {
+  it('answers 400 to a kind without a trainer (ppo_lstm), writes no registry record and starts nothing', async () => {
     // Prepare
     const deps = await testDeps();
-    expect(await deps.registry.current('ppo_lstm')).toBeUndefined();
 
     // Act
-    const response = await handler(httpApiEvent('POST', '/train/ppo_lstm/finetune', {}), context);
+    const full = await handler(httpApiEvent('POST', '/train/ppo_lstm/full', {}), context);
+    const finetune = await handler(httpApiEvent('POST', '/train/ppo_lstm/finetune', {}), context);
 
     // Assess
-    expect(response.statusCode).toBe(400);
-    expect(response.body).toContain('/train/ppo_lstm/full');
+    for (const response of [full, finetune]) {
+      expect(response.statusCode).toBe(400);
+      expect(JSON.parse(response.body!)).toMatchObject({ error: expect.stringContaining('no ppo_lstm trainer'), issues: [{ path: 'kind' }] });
+    }
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    expect(await deps.registry.list('ppo_lstm')).toEqual([]);
   });
 });

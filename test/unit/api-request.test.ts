@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { agentBodySchema, forecasterBodySchema, parseBody, parseWait } from '../../functions/api/request-body.ts';
+import { FORECASTER_TRAIN_QUERY, NO_QUERY, parseQuery, parseWait, resolveSkipSnapshot, TRAIN_QUERY, type QueryParams } from '../../functions/api/query-params.ts';
+import { agentBodySchema, forecasterBodySchema, parseBody } from '../../functions/api/request-body.ts';
 import { matchRoute, TRAIN_ENDPOINTS } from '../../functions/api/routes.ts';
 
 function event(body: string | undefined, headers: Record<string, string> = {}, rawQueryString = ''): APIGatewayProxyEventV2 {
@@ -54,11 +55,56 @@ describe('API request bodies', () => {
     if (path !== undefined) expect(answer.issues?.map((i) => i.path)).toContain(path);
   });
 
+});
+
+const query = (raw: string): QueryParams => new Map(new URLSearchParams(raw));
+const params = (raw: string, allowed: readonly string[]) => parseQuery(event(undefined, {}, raw), allowed);
+const answer = (response: { body: string }) => JSON.parse(response.body) as { error: string; issues?: { path: string; message: string }[] };
+
+describe('API query strings', () => {
+  it('reads the parameters a route knows', () => {
+    const parsed = params('wait=5&skip_snapshot=true', FORECASTER_TRAIN_QUERY);
+    expect(parsed.ok && Object.fromEntries(parsed.value)).toEqual({ wait: '5', skip_snapshot: 'true' });
+    expect(params('', NO_QUERY).ok).toBe(true);
+  });
+
+  it.each([
+    ['an unknown name on a train route', 'wait=1&epochs=5', TRAIN_QUERY, 'epochs', 'unknown query parameter "epochs"'],
+    ['skip_snapshot on an agent route', 'skip_snapshot=true', TRAIN_QUERY, 'skip_snapshot', 'unknown query parameter "skip_snapshot"'],
+    ['any name on a GET route', 'verbose', NO_QUERY, 'verbose', 'unknown query parameter "verbose"'],
+    ['a repeated name', 'wait=1&wait=2', TRAIN_QUERY, 'wait', 'query parameter "wait" is given more than once'],
+    ['an encoded name', '%5F%5Fproto%5F%5F=1', FORECASTER_TRAIN_QUERY, '__proto__', 'unknown query parameter "__proto__"'],
+  ])('answers 400 to %s, naming it', (_name, raw, allowed, path, message) => {
+    const parsed = params(raw, allowed);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.response.statusCode).toBe(400);
+    expect(answer(parsed.response).issues).toEqual([{ path, message }]);
+  });
+
   it('reads ?wait as seconds, capped, and rejects anything else naming wait', () => {
-    expect(parseWait(event(undefined, {}, 'wait=600'), Number.POSITIVE_INFINITY)).toEqual({ ok: true, value: 600 });
-    expect(parseWait(event(undefined, {}, 'wait=600'), 25)).toEqual({ ok: true, value: 25 });
-    const bad = parseWait(event(undefined, {}, 'wait=-1'), 25);
+    expect(parseWait(query('wait=600'), Number.POSITIVE_INFINITY)).toEqual({ ok: true, value: 600 });
+    expect(parseWait(query('wait=600'), 25)).toEqual({ ok: true, value: 25 });
+    expect(parseWait(query(''), 25)).toEqual({ ok: true, value: 0 });
+    const bad = parseWait(query('wait=-1'), 25);
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.response.body).toContain('"path": "wait"');
+    if (!bad.ok) expect(answer(bad.response).issues?.map((i) => i.path)).toEqual(['wait']);
+  });
+
+  it('takes skip_snapshot from the query, the body or both when they agree', () => {
+    expect(resolveSkipSnapshot(query('skip_snapshot=true'), undefined)).toEqual({ ok: true, value: true });
+    expect(resolveSkipSnapshot(query('skip_snapshot=false'), false)).toEqual({ ok: true, value: false });
+    expect(resolveSkipSnapshot(query(''), true)).toEqual({ ok: true, value: true });
+    expect(resolveSkipSnapshot(query(''), undefined)).toEqual({ ok: true, value: undefined });
+  });
+
+  it.each([
+    ['not a boolean', 'skip_snapshot=yes', undefined, 'expected true or false'],
+    ['empty', 'skip_snapshot=', undefined, 'expected true or false'],
+    ['disagreeing with the body', 'skip_snapshot=true', false, 'the query says true and the body says false'],
+  ])('answers 400 naming skip_snapshot when the query value is %s', (_name, raw, fromBody, message) => {
+    const parsed = resolveSkipSnapshot(query(raw), fromBody);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(answer(parsed.response).issues).toEqual([{ path: 'skip_snapshot', message }]);
   });
 });

@@ -4,9 +4,9 @@
  */
 import { PROFILES } from '../src/config/profiles.ts';
 import { CHANNELS } from '../src/features/weekly-dataset.ts';
-import { buildLstmModel } from '../src/forecasters/lstm-model.ts';
-import { predictScaled } from '../src/forecasters/forecaster-inference.ts';
-import { disposeForecaster } from '../src/forecasters/train-forecaster.ts';
+import { buildLstmModel } from '../src/models/forecasters/lstm/lstm-model.ts';
+import { predictScaled } from '../src/models/forecasters/shared/forecaster-inference.ts';
+import { disposeForecaster } from '../src/models/forecasters/shared/train-forecaster.ts';
 import { initBackend, tf } from '../src/ml/backend.ts';
 import { mulberry32 } from '../src/ml/random.ts';
 

@@ -61,7 +61,7 @@ async function injectFault(fault: string | undefined, spec: TrainJobSpec, deps: 
   }
   if (fault === 'crash') {
     // Part of the artifacts, no metadata.json (the commit marker): then the process dies.
-    const { versionPrefix } = await import('../../src/pipeline/write-model-files.ts');
+    const { versionPrefix } = await import('../../src/models/artifacts/model-files.ts');
     await deps.store.put(`${versionPrefix(spec.plan.kind, spec.plan.version)}/model.json`, '{"modelTopology": {"trunc');
     throw new Error('injected fault: the trainer crashed mid-write (MIZAN_TRAINER_FAULT=crash)');
   }

@@ -4,7 +4,7 @@ import type { ModelRegistry } from '../ports/model-registry.ts';
 import { decide, promotionMetric } from '../registry/promotion-rule.ts';
 import type { TrainingPlan } from './plan.ts';
 import type { Comparison } from './train-job.ts';
-import { METADATA_FILE, versionPrefix } from './write-model-files.ts';
+import { METADATA_FILE, versionPrefix } from '../models/artifacts/model-files.ts';
 
 export interface PromotionOutcome {
   promoted: boolean;

@@ -1,7 +1,7 @@
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { Publisher } from '../ports/publisher.ts';
 import type { TrainingPlan } from './plan.ts';
-import { readModelFiles, versionPrefix } from './write-model-files.ts';
+import { readModelFiles, versionPrefix } from '../models/artifacts/model-files.ts';
 
 /** Publishes a run's model files (verified against metadata.json) through the configured publisher. */
 export async function publishModel(input: { plan: TrainingPlan }, deps: { store: ArtifactStore; publisher: Publisher }): Promise<{ hf_repo: string | null; hf_url: string | null }> {

@@ -5,7 +5,7 @@ import type { ModelRegistry } from '../ports/model-registry.ts';
 import { readSnapshotOutcomes } from '../snapshots/train-snapshot.ts';
 import type { PromotionOutcome } from './decide-promotion.ts';
 import type { TrainingPlan } from './plan.ts';
-import { METADATA_FILE, versionPrefix } from './write-model-files.ts';
+import { METADATA_FILE, versionPrefix } from '../models/artifacts/model-files.ts';
 
 export interface RecordResultInput {
   plan: TrainingPlan;

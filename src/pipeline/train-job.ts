@@ -4,10 +4,10 @@ import type { ForecasterConfig } from '../config/profiles.ts';
 import { addDays } from '../data/dates.ts';
 import { loadBars } from '../data/load-bars.ts';
 import { buildWeeklySamples, splitByDate, type WeeklySample } from '../features/weekly-dataset.ts';
-import { deserializeForecaster, serializeForecaster } from '../forecasters/forecaster-artifacts.ts';
-import { evaluateMse } from '../forecasters/forecaster-inference.ts';
-import { trainForecaster } from '../forecasters/train-forecaster.ts';
-import type { ForecasterMetrics, LoadedForecaster } from '../forecasters/forecaster-types.ts';
+import { deserializeForecaster, serializeForecaster } from '../models/forecasters/shared/forecaster-artifacts.ts';
+import { evaluateMse } from '../models/forecasters/shared/forecaster-inference.ts';
+import { trainForecaster } from '../models/forecasters/shared/train-forecaster.ts';
+import type { ForecasterMetrics, LoadedForecaster } from '../models/forecasters/shared/forecaster-types.ts';
 import { initBackend } from '../ml/backend.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { MarketData } from '../ports/market-data.ts';
@@ -16,7 +16,7 @@ import { trainSnapshot, type SnapshotOutcome } from '../snapshots/train-snapshot
 import { TrainerNotImplementedError } from './errors.ts';
 import type { TrainJobSpec, TrainingPlan } from './plan.ts';
 import { dataRange } from './resolve-plan.ts';
-import { readModelFiles, versionPrefix, writeModelFiles } from './write-model-files.ts';
+import { readModelFiles, versionPrefix, writeModelFiles } from '../models/artifacts/model-files.ts';
 
 export interface TrainJobDeps {
   store: ArtifactStore;

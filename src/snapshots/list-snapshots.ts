@@ -1,6 +1,6 @@
 import type { ForecasterKind } from '../config/model-kinds.ts';
 import { getJson, type ArtifactStore } from '../ports/artifact-store.ts';
-import { METADATA_FILE } from '../pipeline/write-model-files.ts';
+import { METADATA_FILE } from '../models/artifacts/model-files.ts';
 import { parseSnapshotMetadata, type SnapshotMetadata } from './snapshot-metadata.ts';
 import { assertForecasterKind, snapshotPrefix, snapshotsRoot, YEAR_END_PATTERN } from './snapshot-paths.ts';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts';
 import { LocalModelRegistry } from '../../src/adapters/local/local-model-registry.ts';
-import { versionPrefix, writeModelFiles } from '../../src/pipeline/write-model-files.ts';
+import { versionPrefix, writeModelFiles } from '../../src/models/artifacts/model-files.ts';
 import { BAD_INPUTS } from '../support/cli-bad-inputs.ts';
 import { inBatches, listTree, runCli, type CliRun } from './cli-support.ts';
 

@@ -13,12 +13,12 @@ import { addDays } from '../../src/data/dates.ts';
 import { loadBars } from '../../src/data/load-bars.ts';
 import { SampleMarketData } from '../../src/data/sample-market-data.ts';
 import { buildWeeklySamples, splitByDate } from '../../src/features/weekly-dataset.ts';
-import { deserializeForecaster } from '../../src/forecasters/forecaster-artifacts.ts';
-import { evaluateMse } from '../../src/forecasters/forecaster-inference.ts';
+import { deserializeForecaster } from '../../src/models/forecasters/shared/forecaster-artifacts.ts';
+import { evaluateMse } from '../../src/models/forecasters/shared/forecaster-inference.ts';
 import { initBackend } from '../../src/ml/backend.ts';
 import { dataRange } from '../../src/pipeline/resolve-plan.ts';
 import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts';
-import { readModelFiles, versionPrefix } from '../../src/pipeline/write-model-files.ts';
+import { readModelFiles, versionPrefix } from '../../src/models/artifacts/model-files.ts';
 import { listTree, runCli, type CliRun } from './cli-support.ts';
 
 const SEED_FIELDS = ['version', 'data_window_start', 'data_window_end', 'metrics', 'promoted', 'prior_version', 'hf_repo', 'hf_url'];
@@ -132,18 +132,31 @@ describe('mizan train lstm --profile smoke, run as a process from any directory'
     expect(view.versions).toEqual([expect.objectContaining({ version: response.version, status: 'SUCCEEDED', current: true, metrics: response.metrics })]);
   });
 
-  it('exits 1 with the cause on stderr when the run fails (the PPO trainer does not exist yet), and moves no `current`', async () => {
+  it('exits 2 with one line naming the kinds that train for a kind without a trainer (ppo_lstm), and writes nothing', async () => {
+    // Prepare
+    const before = await listTree(dataDir);
     // Act
-    const failed = await runCli(['train', 'ppo_lstm', '--profile', 'smoke', '--data-dir', dataDir], cwd);
+    const refused = await runCli(['train', 'ppo_lstm', '--profile', 'smoke', '--data-dir', dataDir], cwd);
     // Assess
-    expect(failed.code).toBe(1);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^mizan train: no ppo_lstm trainer .*the kinds that train are lstm/)]);
+    expect(await listTree(dataDir)).toEqual(before);
+  });
+
+  it('exits 1 with the readable cause on stderr when a run fails (a crashing trainer), and moves no `current`', async () => {
+    // Prepare: its own data dir, so the failed version does not join this file's listings.
+    const failingDir = join(await mkdtemp(join(tmpdir(), 'mizan-cli-fail-')), 'data');
+    // Act
+    const failed = await runCli(['train', 'lstm', '--profile', 'smoke', '--skip-snapshot', '--data-dir', failingDir], cwd, { MIZAN_TRAINER_FAULT: 'crash' });
+    // Assess
+    expect(failed.code, failed.stderr).toBe(1);
     expect(failed.stdout).toBe('');
-    expect(failed.stderr).toMatch(/training failed: .*the ppo_lstm trainer is not implemented yet/);
+    expect(failed.stderr).toMatch(/training failed: .*injected fault: the trainer crashed/);
     // The cause is readable, not the raw Batch job JSON.
     expect(failed.stderr).not.toMatch(/training failed: .*"JobId"/);
-    await expect(lstat(join(dataDir, 'models', 'ppo_lstm', 'current'))).rejects.toMatchObject({ code: 'ENOENT' });
-    expect(await readlink(join(dataDir, 'models', 'lstm', 'current'))).toBe(response.version);
-    const models = JSON.parse((await runCli(['models', 'ppo_lstm', '--data-dir', dataDir], cwd)).stdout) as { current: null; versions: { status: string }[] };
+    await expect(lstat(join(failingDir, 'models', 'lstm', 'current'))).rejects.toMatchObject({ code: 'ENOENT' });
+    const models = JSON.parse((await runCli(['models', 'lstm', '--data-dir', failingDir], cwd)).stdout) as { current: null; versions: { status: string }[] };
     expect(models.current).toBeNull();
     expect(models.versions).toEqual([expect.objectContaining({ status: 'FAILED' })]);
   });

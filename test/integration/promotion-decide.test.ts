@@ -15,7 +15,7 @@ import { decidePromotion } from '../../src/pipeline/decide-promotion.ts';
 import { TRAINER_CODE_VERSION, type TrainingPlan } from '../../src/pipeline/plan.ts';
 import { recordResult } from '../../src/pipeline/record-result.ts';
 import type { Comparison } from '../../src/pipeline/train-job.ts';
-import { versionPrefix, writeModelFiles } from '../../src/pipeline/write-model-files.ts';
+import { versionPrefix, writeModelFiles } from '../../src/models/artifacts/model-files.ts';
 import type { ModelRegistry } from '../../src/ports/model-registry.ts';
 
 const V1 = 'v2022.12.30-111111111111';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts';
 import { SampleMarketData } from '../../src/data/sample-market-data.ts';
 import type { TrainingPlan } from '../../src/pipeline/plan.ts';
-import { readModelFiles } from '../../src/pipeline/write-model-files.ts';
+import { readModelFiles } from '../../src/models/artifacts/model-files.ts';
 import { listSnapshots } from '../../src/snapshots/list-snapshots.ts';
 import { snapshotPrefix } from '../../src/snapshots/snapshot-paths.ts';
 import { readSnapshotOutcomes, trainSnapshot, type SnapshotOutcome } from '../../src/snapshots/train-snapshot.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildWeeklySamples } from '../../src/features/weekly-dataset.ts';
-import { deserializeForecaster, serializeForecaster } from '../../src/forecasters/forecaster-artifacts.ts';
-import { evaluateMse, predict } from '../../src/forecasters/forecaster-inference.ts';
-import { disposeForecaster, trainForecaster } from '../../src/forecasters/train-forecaster.ts';
+import { deserializeForecaster, serializeForecaster } from '../../src/models/forecasters/shared/forecaster-artifacts.ts';
+import { evaluateMse, predict } from '../../src/models/forecasters/shared/forecaster-inference.ts';
+import { disposeForecaster, trainForecaster } from '../../src/models/forecasters/shared/train-forecaster.ts';
 import { syntheticBars, tinyConfig } from './forecaster-fixtures.ts';
 
 describe('forecaster artifacts', () => {

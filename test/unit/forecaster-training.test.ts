@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildWeeklySamples, CHANNELS, splitByDate } from '../../src/features/weekly-dataset.ts';
-import { serializeForecaster } from '../../src/forecasters/forecaster-artifacts.ts';
-import { evaluateMse, predict } from '../../src/forecasters/forecaster-inference.ts';
-import { disposeForecaster, trainForecaster } from '../../src/forecasters/train-forecaster.ts';
+import { serializeForecaster } from '../../src/models/forecasters/shared/forecaster-artifacts.ts';
+import { evaluateMse, predict } from '../../src/models/forecasters/shared/forecaster-inference.ts';
+import { disposeForecaster, trainForecaster } from '../../src/models/forecasters/shared/train-forecaster.ts';
 import { initBackend, tf } from '../../src/ml/backend.ts';
 import { StandardScaler } from '../../src/ml/scaler.ts';
 import { syntheticBars, tinyConfig } from './forecaster-fixtures.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts';
-import { writeModelFiles } from '../../src/pipeline/write-model-files.ts';
+import { writeModelFiles } from '../../src/models/artifacts/model-files.ts';
 import { listSnapshots } from '../../src/snapshots/list-snapshots.ts';
 import { readSnapshotOutcomes, writeSnapshotOutcome } from '../../src/snapshots/snapshot-outcomes.ts';
 

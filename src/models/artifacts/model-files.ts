@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ArtifactStore } from '../ports/artifact-store.ts';
+import type { ArtifactStore } from '../../ports/artifact-store.ts';
 
 export const METADATA_FILE = 'metadata.json';
 

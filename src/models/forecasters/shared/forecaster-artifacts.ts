@@ -3,10 +3,10 @@
  * model.json (topology + weightsManifest → weights.bin), weights.bin, scaler.json, config.json.
  * Pure: bytes in, bytes out; writing them (and metadata.json last) is the caller's job.
  */
-import type { ForecasterConfig } from '../config/profiles.ts';
-import { tf } from '../ml/backend.ts';
-import { StandardScaler } from '../ml/scaler.ts';
-import './lstm-model.ts'; // registers the custom layers a loaded topology names (SeededDropout)
+import type { ForecasterConfig } from '../../../config/profiles.ts';
+import { tf } from '../../../ml/backend.ts';
+import { StandardScaler } from '../../../ml/scaler.ts';
+import '../lstm/lstm-model.ts'; // registers the custom layers a loaded topology names (SeededDropout)
 import type { LoadedForecaster } from './forecaster-types.ts';
 
 export const FORECASTER_FILES = ['model.json', 'weights.bin', 'scaler.json', 'config.json'] as const;

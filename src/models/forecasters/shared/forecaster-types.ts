@@ -1,6 +1,6 @@
-import type { ForecasterConfig } from '../config/profiles.ts';
-import type { tf } from '../ml/backend.ts';
-import type { StandardScaler } from '../ml/scaler.ts';
+import type { ForecasterConfig } from '../../../config/profiles.ts';
+import type { tf } from '../../../ml/backend.ts';
+import type { StandardScaler } from '../../../ml/scaler.ts';
 
 /** What predicting needs: the network, the scaler fit on its training rows, and its config. */
 export interface LoadedForecaster {

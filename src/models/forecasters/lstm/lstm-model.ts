@@ -3,11 +3,11 @@
  * by dropout, then dense(1). Adam(learningRate), MSE. Every initialiser and dropout mask is seeded
  * from `config.seed`, so the same seed and data give the same weights.
  */
-import type { ForecasterConfig } from '../config/profiles.ts';
-import { CHANNELS } from '../features/weekly-dataset.ts';
-import { tf } from '../ml/backend.ts';
-import { mulberry32, nextSeed } from '../ml/random.ts';
-import { SeededDropout } from '../ml/seeded-dropout.ts';
+import type { ForecasterConfig } from '../../../config/profiles.ts';
+import { CHANNELS } from '../../../features/weekly-dataset.ts';
+import { tf } from '../../../ml/backend.ts';
+import { mulberry32, nextSeed } from '../../../ml/random.ts';
+import { SeededDropout } from '../../../ml/seeded-dropout.ts';
 
 export function buildLstmModel(config: ForecasterConfig): tf.Sequential {
   return withoutOrthogonalNotice(() => build(config));

@@ -3,14 +3,14 @@
  * mini-batch loop (our own shuffle: model.fit's uses Math.random) → early stopping on validation MSE
  * with the best epoch's weights restored → metrics on both parts in eval mode.
  */
-import type { ForecasterConfig } from '../config/profiles.ts';
-import { CHANNELS, splitByDate, type WeeklySample } from '../features/weekly-dataset.ts';
-import { initBackend, tf } from '../ml/backend.ts';
-import { mulberry32, shuffledIndices } from '../ml/random.ts';
-import { StandardScaler } from '../ml/scaler.ts';
+import type { ForecasterConfig } from '../../../config/profiles.ts';
+import { CHANNELS, splitByDate, type WeeklySample } from '../../../features/weekly-dataset.ts';
+import { initBackend, tf } from '../../../ml/backend.ts';
+import { mulberry32, shuffledIndices } from '../../../ml/random.ts';
+import { StandardScaler } from '../../../ml/scaler.ts';
 import { meanSquaredError, predictScaled, scaleWindows } from './forecaster-inference.ts';
 import type { EpochReport, TrainedForecaster } from './forecaster-types.ts';
-import { buildLstmModel } from './lstm-model.ts';
+import { buildLstmModel } from '../lstm/lstm-model.ts';
 
 export interface BatchProgress {
   epoch: number;

@@ -1,7 +1,7 @@
 /** Prediction and MSE for a forecaster, batched and tidy (no tensor outlives a call). */
-import { CHANNELS, type WeeklySample } from '../features/weekly-dataset.ts';
-import { tf } from '../ml/backend.ts';
-import type { StandardScaler } from '../ml/scaler.ts';
+import { CHANNELS, type WeeklySample } from '../../../features/weekly-dataset.ts';
+import { tf } from '../../../ml/backend.ts';
+import type { StandardScaler } from '../../../ml/scaler.ts';
 import type { LoadedForecaster } from './forecaster-types.ts';
 
 const PREDICT_BATCH = 512;

@@ -1,4 +1,5 @@
 import { MODEL_KINDS, isAgentKind, type ModelKind, type TrainMode } from '../../config/model-kinds.ts';
+import { assertTrainerRegistered } from '../../models/registered-kinds.ts';
 import { PriorModelRequiredError } from '../../pipeline/errors.ts';
 import { resolveTrainingPlan, type PlanDeps, type PlanRequest } from '../../pipeline/resolve-plan.ts';
 import type { TrainingPlan } from '../../pipeline/plan.ts';
@@ -28,6 +29,8 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
   if (!isAgentKind(kind) && mode !== 'full') throw new CliUsageError(`${kind} is a forecaster: --mode must be full`);
   const options: SystemOptions = readCommonOptions(values, io.env);
   const windowEnd = isoDate('--end', values.end as string | undefined);
+  // A kind without a trainer is refused (exit 2) before the data dir is opened or anything claimed.
+  assertTrainerRegistered(kind);
 
   // The plan is resolved (and the request validated) before anything is created in the data dir.
   const deps = await localDeps({ dataDir: options.dataDir, source: options.source });

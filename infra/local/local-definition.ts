@@ -1,17 +1,31 @@
 /**
- * The TrainModel ASL the local runner executes: the rendered deployed definition, plus one
- * local-only adjustment. aws-local-stepfunctions times out every Task after 60 s unless it has
- * `TimeoutSeconds`; the Batch tasks carry their limit as the job's `Timeout.AttemptDurationSeconds`
- * (which only Batch reads), so the local copy gets it as `TimeoutSeconds` too.
+ * The TrainModel ASL the local runner executes: the committed rendering of the deployed definition
+ * (infra/state-machine/train-model.asl.json: read, not rendered, so no aws-cdk-lib at run time),
+ * plus two local-only adjustments:
+ * - aws-local-stepfunctions times out every Task after 60 s unless it has `TimeoutSeconds`; the Batch
+ *   tasks carry their limit as the job's `Timeout.AttemptDurationSeconds` (which only Batch reads),
+ *   so the local copy gets it as `TimeoutSeconds` too.
+ * - the snapshot backfill's MaxConcurrency, when the runner caps it (e.g. at the core count).
  */
-import { renderTrainModelAsl, type Json, type RenderOptions } from '../state-machine/render-asl.ts';
-import { BATCH_TASK_TIMEOUT } from '../state-machine/train-model-definition.ts';
+import {
+  BATCH_TASK_TIMEOUT_SECONDS,
+  readTrainModelAsl,
+  STATE,
+  type JsonObject,
+} from '../state-machine/train-model-contract.ts';
 
-type JsonObject = { [key: string]: Json };
+export interface LocalDefinitionOptions {
+  snapshotConcurrency?: number;
+}
 
-export function localTrainModelDefinition(options: RenderOptions = {}): JsonObject {
-  const asl = structuredClone(renderTrainModelAsl(options));
+export function localTrainModelDefinition(options: LocalDefinitionOptions = {}): JsonObject {
+  const asl = readTrainModelAsl();
   injectTaskTimeouts(asl);
+  if (options.snapshotConcurrency !== undefined) {
+    const backfill = (asl.States as Record<string, JsonObject>)[STATE.backfill];
+    if (!backfill) throw new Error(`${STATE.backfill} is missing from the committed definition`);
+    backfill.MaxConcurrency = options.snapshotConcurrency;
+  }
   return asl;
 }
 
@@ -21,7 +35,7 @@ function injectTaskTimeouts(machine: JsonObject): void {
     if (state.Type === 'Task' && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) {
       const parameters = state.Parameters as JsonObject | undefined;
       const batchTimeout = (parameters?.Timeout as JsonObject | undefined)?.AttemptDurationSeconds;
-      state.TimeoutSeconds = typeof batchTimeout === 'number' ? batchTimeout : BATCH_TASK_TIMEOUT.toSeconds();
+      state.TimeoutSeconds = typeof batchTimeout === 'number' ? batchTimeout : BATCH_TASK_TIMEOUT_SECONDS;
     }
     for (const nested of [state.ItemProcessor, state.Iterator]) {
       if (nested && typeof nested === 'object' && !Array.isArray(nested)) injectTaskTimeouts(nested);

@@ -1,14 +1,16 @@
 /**
  * Renders the TrainModel definition to plain ASL JSON without a deploy or a synth (~200 ms):
  * the same chain the CDK stack deploys, with Lambda ARNs as placeholders and CloudFormation
- * pseudo parameters filled in. The local runner runs exactly this.
+ * pseudo parameters filled in. scripts/render-state-machine.ts commits it as train-model.asl.json,
+ * which the local runner runs (so a production install needs no CDK).
  */
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Json } from './train-model-contract.ts';
 import { buildTrainModelDefinition, DEFAULT_SNAPSHOT_CONCURRENCY, type TrainModelRefs } from './train-model-definition.ts';
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type { Json };
 
 export const PLACEHOLDER_ACCOUNT = '123456789012';
 export const PLACEHOLDER_REGION = 'us-east-1';

@@ -19,36 +19,20 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import {
+  BATCH_TASK_TIMEOUT_SECONDS,
+  DEFAULT_SNAPSHOT_CONCURRENCY,
+  LAMBDA_TASK_TIMEOUT_SECONDS,
+  STATE,
+  TRAINER_ENV,
+} from './train-model-contract.ts';
 
-/** The state names a person reads in the console; the local runner overrides Tasks by these names. */
-export const STATE = {
-  fullOrFineTune: 'Full or fine-tune?',
-  train: 'Train',
-  fineTune: 'Fine-tune',
-  decidePromotion: 'Decide promotion',
-  shouldPublish: 'Publish?',
-  publish: 'Publish to Hugging Face',
-  shouldBackfill: 'Backfill snapshots?',
-  backfill: 'Backfill snapshots',
-  trainSnapshot: 'Train snapshot',
-  recordResult: 'Record result',
-  recordFailure: 'Record failure',
-  failed: 'Training failed',
-} as const;
-
-/** The trainer container's environment contract (containers/trainer/entrypoint.ts reads these). */
-export const TRAINER_ENV = {
-  task: 'MIZAN_TASK', // 'train' | 'snapshot'
-  plan: 'MIZAN_PLAN', // JSON of the TrainingPlan
-  snapshotYearEnd: 'MIZAN_SNAPSHOT_YEAR_END', // YYYY-12-31, for task 'snapshot'
-} as const;
-
-/** Default Map concurrency of the snapshot backfill (the local runner further caps it at the core count). */
-export const DEFAULT_SNAPSHOT_CONCURRENCY = 4;
+// The names and defaults live in a CDK-free module (the local runner reads them without aws-cdk-lib).
+export { DEFAULT_SNAPSHOT_CONCURRENCY, STATE, TRAINER_ENV };
 
 /** Explicit task timeouts: AWS has none by default, aws-local-stepfunctions 60 s; both run this value. */
-export const BATCH_TASK_TIMEOUT = Duration.hours(24);
-export const LAMBDA_TASK_TIMEOUT = Duration.minutes(15);
+export const BATCH_TASK_TIMEOUT = Duration.seconds(BATCH_TASK_TIMEOUT_SECONDS);
+export const LAMBDA_TASK_TIMEOUT = Duration.seconds(LAMBDA_TASK_TIMEOUT_SECONDS);
 
 export interface BatchJobRef {
   jobQueueArn: string;

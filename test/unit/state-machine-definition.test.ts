@@ -1,10 +1,12 @@
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { localTrainModelDefinition } from '../../infra/local/local-definition.ts';
 import { PLACEHOLDER_ARNS, renderTrainModelAsl, resolveIntrinsics, type Json } from '../../infra/state-machine/render-asl.ts';
+import { formatAsl, RENDER_COMMAND, TRAIN_MODEL_ASL_FILE } from '../../infra/state-machine/train-model-contract.ts';
 import { buildTrainModelDefinition, DEFAULT_SNAPSHOT_CONCURRENCY, STATE } from '../../infra/state-machine/train-model-definition.ts';
 
 type JsonObject = { [key: string]: Json };
@@ -52,6 +54,21 @@ describe('the TrainModel state machine', () => {
     const local = renderTrainModelAsl();
     // Assess
     expect(arnsAside(local)).toEqual(deployed);
+  });
+
+  it('is committed as train-model.asl.json exactly as CDK renders it (the local runner reads that file, not CDK)', () => {
+    // Act
+    const committed = readFileSync(TRAIN_MODEL_ASL_FILE, 'utf8');
+    // Assess
+    expect(committed === formatAsl(renderTrainModelAsl()), `${TRAIN_MODEL_ASL_FILE} is stale: run \`${RENDER_COMMAND}\` and commit it`).toBe(true);
+  });
+
+  it('runs locally the committed definition, with the snapshot concurrency the runner asks for', () => {
+    const capped = localTrainModelDefinition({ snapshotConcurrency: 2 }) as { States: Record<string, JsonObject> };
+    const plain = localTrainModelDefinition() as { States: Record<string, JsonObject> };
+    expect(capped.States[STATE.backfill].MaxConcurrency).toBe(2);
+    expect(plain.States[STATE.backfill].MaxConcurrency).toBe(DEFAULT_SNAPSHOT_CONCURRENCY);
+    expect(Object.keys(plain.States)).toEqual(Object.keys((renderTrainModelAsl() as { States: JsonObject }).States));
   });
 
   it('is accepted by asl-validator, both as rendered and as the local runner runs it', () => {

@@ -9,6 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import { csvField, parseCsv, requireHeader, type CsvTable } from '../src/data/csv.ts';
 // The statement columns the Shariah screen (and its market-cap fallback) reads: written as the reader expects.
 import { STATEMENT_COLUMNS } from '../src/universe/fundamentals.ts';
+import { estimatedPublishDate, parseQuarterlyStatements, QUARTERLY_STATEMENT_COLUMNS } from '../src/data/quarterly-statements-csv.ts';
 
 const SHARED = resolve(process.argv[2] ?? '../shared/data');
 const OUT = resolve('data/sample');
@@ -102,6 +103,49 @@ function buildMarketCaps(symbols: Set<string>): void {
   writeCsv(join(OUT, 'fundamentals/market_cap_snapshots.csv'), ['snapshot_date', 'symbol', 'market_cap_usd', 'price'], rows);
 }
 
+/**
+ * quarterly_statements.csv keeps the reader's columns (`source` dropped), sorted by symbol, period
+ * end, quarter before FY. Where the shared file estimated a filing date (`publish_date_estimated=1`)
+ * the date is left blank: the reader applies the same rule (period end + 45 / + 60 days) and flags
+ * it, so the rule lives in one place. The build checks the shared estimate equals that rule.
+ */
+/** Amounts that cannot be negative: a negative one is a source error (TXN 2024Q4 debt of −27.3 bn), blanked. */
+const NON_NEGATIVE_STATEMENT_COLUMNS = ['revenue', 'total_current_assets', 'total_current_liabilities', 'total_debt'] as const;
+
+function buildQuarterlyStatements(symbols: Set<string>): number {
+  const file = join(SHARED, 'fundamentals/quarterly_statements.csv');
+  const table = readTable(file);
+  const estimated = column(table, 'publish_date_estimated', file);
+  const [symbol, period, periodEnd, published] = ['symbol', 'fiscal_period', 'period_end', 'publish_date'].map((c) => column(table, c, file));
+  const indexes = QUARTERLY_STATEMENT_COLUMNS.map((c) => column(table, c, file));
+  const rows = table.rows
+    .filter(({ fields }) => symbols.has(fields[symbol]))
+    .map(({ line, fields }) => {
+      const out = indexes.map((i) => fields[i]);
+      if (fields[estimated] === '1') {
+        const rule = estimatedPublishDate(fields[period], fields[periodEnd]);
+        if (fields[published] !== rule) throw new Error(`${file}:${line}: estimated publish_date ${fields[published]} is not the rule's ${rule}`);
+        out[QUARTERLY_STATEMENT_COLUMNS.indexOf('publish_date')] = '';
+      } else if (fields[estimated] !== '0') {
+        throw new Error(`${file}:${line}: publish_date_estimated must be 0 or 1, got "${fields[estimated]}"`);
+      }
+      for (const name of NON_NEGATIVE_STATEMENT_COLUMNS) {
+        const i = QUARTERLY_STATEMENT_COLUMNS.indexOf(name);
+        if (out[i] !== '' && Number(out[i]) < 0) {
+          console.log(`quarterly_statements: blanked ${out[0]} ${out[1]} ${name} ${out[i]} (cannot be negative)`);
+          out[i] = '';
+        }
+      }
+      return out;
+    });
+  const isFy = (r: string[]) => (r[1].startsWith('FY') ? 1 : 0);
+  rows.sort((a, b) => a[0].localeCompare(b[0]) || a[2].localeCompare(b[2]) || isFy(a) - isFy(b));
+  const out = join(OUT, 'fundamentals/quarterly_statements.csv');
+  writeCsv(out, QUARTERLY_STATEMENT_COLUMNS, rows);
+  parseQuarterlyStatements(readFileSync(out, 'utf8'), out); // the runtime reader must accept what was written
+  return rows.length;
+}
+
 function listFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile())
@@ -126,6 +170,7 @@ const symbols = new Set(buildPrices());
 buildCompanies(symbols);
 buildStatements(symbols);
 buildMarketCaps(symbols);
+const quarterlyRows = buildQuarterlyStatements(symbols);
 copyFileSync(join(SHARED, 'news/daily_sentiment.parquet'), join(OUT, 'news/daily_sentiment.parquet'));
 writeManifest();
-console.log(`data/sample: ${symbols.size} symbols written to ${OUT}`);
+console.log(`data/sample: ${symbols.size} symbols, ${quarterlyRows} statement rows written to ${OUT}`);

@@ -23,7 +23,7 @@ describe('data/sample/manifest.json', () => {
       }),
     );
     // Assess
-    expect(onDisk).toHaveLength(44); // 40 price files, 3 fundamentals files, 1 parquet
+    expect(onDisk).toHaveLength(45); // 40 price files, 4 fundamentals files, 1 parquet
     expect(actual).toEqual(manifest.files);
   });
 });

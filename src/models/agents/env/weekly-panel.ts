@@ -1,0 +1,48 @@
+/**
+ * The data a portfolio agent trains and is evaluated on: one row per week (Monday, ascending), each
+ * with every symbol's features and its holding return for that week. Built by the caller (the
+ * pipeline); the environment only reads it.
+ */
+export interface WeeklyPanel {
+  /** ISO dates of the weeks' Mondays, ascending. */
+  weeks: string[];
+  /** S symbols, in the order of the features' and returns' inner axes. */
+  symbols: string[];
+  /** F feature names, in the order of the features' innermost axis. */
+  featureNames: string[];
+  /**
+   * weeks × S × F, row-major, already standardised by the caller with training statistics. Week w's
+   * features must be known at w's first open (computed from data up to the previous week's close).
+   */
+  features: Float32Array;
+  /** weeks × S: week w's holding return, w's first open → the next week's first open (trades fill at w's first open). */
+  returns: Float64Array;
+}
+
+/** Throws when the panel's arrays do not match its dimensions or hold a non-finite number. */
+export function assertValidPanel(panel: WeeklyPanel): void {
+  const weeks = panel.weeks.length;
+  const S = panel.symbols.length;
+  const F = panel.featureNames.length;
+  if (S < 1) throw new Error('a weekly panel needs at least one symbol');
+  if (panel.features.length !== weeks * S * F) throw new Error(`panel features hold ${panel.features.length} values, expected weeks × symbols × features = ${weeks * S * F}`);
+  if (panel.returns.length !== weeks * S) throw new Error(`panel returns hold ${panel.returns.length} values, expected weeks × symbols = ${weeks * S}`);
+  const badFeature = panel.features.findIndex((v) => !Number.isFinite(v));
+  if (badFeature >= 0) throw new Error(`panel feature #${badFeature} is not finite`);
+  // A long-only holding cannot lose more than everything.
+  const badReturn = panel.returns.findIndex((v) => !Number.isFinite(v) || v < -1);
+  if (badReturn >= 0) throw new Error(`panel return #${badReturn} (${panel.returns[badReturn]}) is not a finite number ≥ −1`);
+}
+
+/** A half-open range of week indices into a panel: [fromWeek, toWeek). */
+export interface WeekRange {
+  fromWeek: number;
+  toWeek: number;
+}
+
+export function assertValidRange(panel: WeeklyPanel, range: WeekRange): void {
+  const { fromWeek, toWeek } = range;
+  if (!Number.isInteger(fromWeek) || !Number.isInteger(toWeek) || fromWeek < 0 || toWeek > panel.weeks.length || toWeek <= fromWeek) {
+    throw new Error(`week range [${fromWeek}, ${toWeek}) must be a non-empty integer range within the panel's ${panel.weeks.length} weeks`);
+  }
+}

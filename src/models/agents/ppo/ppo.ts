@@ -1,0 +1,660 @@
+/**
+ * PPO for continuous actions, after CleanRL's ppo_continuous_action.py (one file, same names, same
+ * defaults unless stated), in TensorFlow.js. The policy is a Gaussian over the env's raw actions
+ * (for the portfolio env, the S+1 logits that the env turns into weights).
+ *
+ * Differences from CleanRL, on purpose:
+ * - entropy coefficient 0.01 (CleanRL 0), a fixed minibatch size (64) instead of a number of minibatches;
+ * - truncation bootstraps from V(finalObs) (gymnasium semantics, CleanRL's later fix), see computeGae;
+ * - no observation / reward normalisation wrappers: the panel's features are standardised by the
+ *   caller and the rewards are weekly log returns (order 0.01), and advantages are normalised per minibatch;
+ * - the reported losses are means over all minibatches of the update (CleanRL logs the last one).
+ * Rollout: numEnvs × numSteps timesteps per update (8 × 256 = 2048 by default, 32 minibatches of 64,
+ * 10 epochs). Adam (eps 1e-5), global-norm gradient clipping across actor, critic and log-std,
+ * learning rate annealed linearly to 0 over the run (annealLr). Optimiser state is not saved with
+ * the agent: a fine-tune starts a fresh Adam.
+ */
+import type { VectorEnv } from '../env/agent-env.ts';
+import { episodeSharpe } from '../portfolio-metrics.ts';
+import { tf } from '../../../ml/backend.ts';
+import { mulberry32, nextSeed, shuffledIndices, type Rng } from '../../../ml/random.ts';
+
+export interface PpoConfig {
+  /** Seeds the networks' initialisation, the action sampling, the minibatch shuffles and (through a factory) the envs. */
+  seed: number;
+  /** Env timesteps to train for (all envs together); rounded down to whole rollouts, at least one. */
+  totalTimesteps: number;
+  /** Adam learning rate: 3e-4, or 1e-4 when fine-tuning from an `initial` agent unless set. */
+  learningRate: number;
+  /** Anneal the learning rate linearly to 0 over the run (CleanRL's default). */
+  annealLr: boolean;
+  /** Envs stepped together; used when trainPpo builds the env from a factory, else must match the env. */
+  numEnvs: number;
+  /** Steps per env per rollout: a rollout is numEnvs × numSteps timesteps. */
+  numSteps: number;
+  /** Discount factor. */
+  gamma: number;
+  /** λ of generalised advantage estimation. */
+  gaeLambda: number;
+  /** Passes over each rollout. */
+  updateEpochs: number;
+  /** Timesteps per gradient step; a rollout's remainder after whole minibatches is skipped that epoch. */
+  minibatchSize: number;
+  /** Normalise the advantages per minibatch (mean 0, std 1). */
+  normAdv: boolean;
+  /** The surrogate clipping coefficient ε (and the value clipping range). */
+  clipCoef: number;
+  /** Clip the value loss around the rollout's values, as in the PPO paper's implementation. */
+  clipVloss: boolean;
+  /** Weight of the entropy bonus. */
+  entCoef: number;
+  /** Weight of the value loss. */
+  vfCoef: number;
+  /** Clip the global gradient norm (actor + critic + log-std together) to this. */
+  maxGradNorm: number;
+  /** Stop an update's epochs early once the approximate KL exceeds this (null: never). */
+  targetKl: number | null;
+  /** Adam's ε (CleanRL: 1e-5). */
+  adamEpsilon: number;
+  /** Hidden layer widths of both the actor and the critic (tanh). */
+  hiddenSizes: number[];
+}
+
+export const DEFAULT_PPO_CONFIG: Readonly<PpoConfig> = {
+  seed: 1,
+  totalTimesteps: 100_000,
+  learningRate: 3e-4,
+  annealLr: true,
+  numEnvs: 8,
+  numSteps: 256,
+  gamma: 0.99,
+  gaeLambda: 0.95,
+  updateEpochs: 10,
+  minibatchSize: 64,
+  normAdv: true,
+  clipCoef: 0.2,
+  clipVloss: true,
+  entCoef: 0.01,
+  vfCoef: 0.5,
+  maxGradNorm: 0.5,
+  targetKl: null,
+  adamEpsilon: 1e-5,
+  hiddenSizes: [64, 64],
+};
+
+export const FINETUNE_LEARNING_RATE = 1e-4;
+
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+// ---------------------------------------------------------------------------------------------
+// The agent: separate actor and critic MLPs, tanh, orthogonal init (√2 hidden, 0.01 actor out,
+// 1.0 critic out, zero biases), and a state-independent log-std (init 0).
+// ---------------------------------------------------------------------------------------------
+
+interface Dense {
+  w: tf.Variable;
+  b: tf.Variable;
+}
+
+/** A tensor's name, shape and values: the agent's weights as plain data (for saving and cloning). */
+export interface NamedWeights {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+export class PpoAgent {
+  private readonly actor: Dense[];
+  private readonly critic: Dense[];
+  private readonly logStd: tf.Variable;
+  private readonly sampler: Rng;
+  private disposed = false;
+
+  private constructor(
+    readonly obsDim: number,
+    readonly actDim: number,
+    readonly config: Readonly<PpoConfig>,
+    weights: Map<string, NamedWeights>,
+  ) {
+    const layer = (prefix: string, i: number): Dense => ({ w: variable(weights, `${prefix}.${i}.w`), b: variable(weights, `${prefix}.${i}.b`) });
+    const depth = config.hiddenSizes.length + 1;
+    this.actor = Array.from({ length: depth }, (_, i) => layer('actor', i));
+    this.critic = Array.from({ length: depth }, (_, i) => layer('critic', i));
+    this.logStd = variable(weights, 'logStd');
+    this.sampler = mulberry32(config.seed ^ 0x5eed);
+  }
+
+  /** A new agent, initialised from `seed` as CleanRL's layer_init. */
+  static create(obsDim: number, actDim: number, config: Readonly<PpoConfig>, seed: number): PpoAgent {
+    const rng = mulberry32(seed);
+    const weights: NamedWeights[] = [];
+    for (const [prefix, outDim, outGain] of [['actor', actDim, 0.01], ['critic', 1, 1.0]] as const) {
+      const sizes = [obsDim, ...config.hiddenSizes, outDim];
+      for (let i = 0; i + 1 < sizes.length; i++) {
+        const gain = i + 2 === sizes.length ? outGain : Math.SQRT2;
+        weights.push({ name: `${prefix}.${i}.w`, shape: [sizes[i], sizes[i + 1]], values: orthogonal(sizes[i], sizes[i + 1], gain, rng) });
+        weights.push({ name: `${prefix}.${i}.b`, shape: [sizes[i + 1]], values: new Float32Array(sizes[i + 1]) });
+      }
+    }
+    weights.push({ name: 'logStd', shape: [actDim], values: new Float32Array(actDim) });
+    return PpoAgent.fromWeights(obsDim, actDim, config, weights);
+  }
+
+  /** An agent holding exactly these weights (e.g. read back from files); throws when one is missing or misshapen. */
+  static fromWeights(obsDim: number, actDim: number, config: Readonly<PpoConfig>, weights: readonly NamedWeights[]): PpoAgent {
+    const byName = new Map(weights.map((w) => [w.name, w]));
+    const sizes = (outDim: number) => [obsDim, ...config.hiddenSizes, outDim];
+    const expected = new Map<string, number[]>([['logStd', [actDim]]]);
+    for (const [prefix, outDim] of [['actor', actDim], ['critic', 1]] as const) {
+      const s = sizes(outDim);
+      for (let i = 0; i + 1 < s.length; i++) {
+        expected.set(`${prefix}.${i}.w`, [s[i], s[i + 1]]);
+        expected.set(`${prefix}.${i}.b`, [s[i + 1]]);
+      }
+    }
+    for (const [name, shape] of expected) {
+      const w = byName.get(name);
+      if (!w || w.shape.join() !== shape.join() || w.values.length !== shape.reduce((a, b) => a * b, 1)) {
+        throw new Error(`PPO weights: ${name} must have shape [${shape.join(', ')}]${w ? `, got [${w.shape.join(', ')}]` : ' (missing)'}`);
+      }
+    }
+    return new PpoAgent(obsDim, actDim, config, byName);
+  }
+
+  /** The policy's mean action for a batch of observations (n × obsDim → n × actDim). */
+  actorMean(obs: tf.Tensor2D): tf.Tensor2D {
+    return mlp(obs, this.actor);
+  }
+
+  /** The critic's value for a batch of observations (n × obsDim → n). */
+  criticValue(obs: tf.Tensor2D): tf.Tensor1D {
+    return tf.tidy(() => mlp(obs, this.critic).reshape([-1]) as tf.Tensor1D);
+  }
+
+  /** The Gaussian's log-std, one per action dimension (state-independent). */
+  get logStdVariable(): tf.Variable {
+    return this.logStd;
+  }
+
+  /**
+   * Actions for a batch of observations (flat n × obsDim → flat n × actDim). Deterministic: the
+   * policy's mean (for evaluation). Otherwise a sample, from `rng` or the agent's own seeded one.
+   */
+  act(obs: Float32Array, deterministic = true, rng: Rng = this.sampler): Float32Array {
+    const mean = tf.tidy(() => this.actorMean(this.batch(obs)).dataSync() as Float32Array);
+    if (deterministic) return mean;
+    const std = Array.from(this.logStd.dataSync(), Math.exp);
+    return mean.map((m, i) => m + std[i % this.actDim] * gaussian(rng));
+  }
+
+  /** The critic's values for a batch of observations (flat n × obsDim → n). */
+  value(obs: Float32Array): Float32Array {
+    return tf.tidy(() => this.criticValue(this.batch(obs)).dataSync() as Float32Array);
+  }
+
+  batch(obs: Float32Array): tf.Tensor2D {
+    if (obs.length % this.obsDim !== 0) throw new Error(`observations of ${obs.length} values are not whole rows of ${this.obsDim}`);
+    return tf.tensor2d(obs, [obs.length / this.obsDim, this.obsDim]);
+  }
+
+  trainableVariables(): tf.Variable[] {
+    return [...this.actor.flatMap((l) => [l.w, l.b]), ...this.critic.flatMap((l) => [l.w, l.b]), this.logStd];
+  }
+
+  /** The weights as plain data, in a fixed order: actor layers, critic layers, log-std. */
+  exportWeights(): NamedWeights[] {
+    const named = (prefix: string, layers: Dense[]) =>
+      layers.flatMap((l, i) => [
+        { name: `${prefix}.${i}.w`, shape: l.w.shape, values: l.w.dataSync() as Float32Array },
+        { name: `${prefix}.${i}.b`, shape: l.b.shape, values: l.b.dataSync() as Float32Array },
+      ]);
+    return [...named('actor', this.actor), ...named('critic', this.critic), { name: 'logStd', shape: this.logStd.shape, values: this.logStd.dataSync() as Float32Array }];
+  }
+
+  /** A copy with its own variables (and, optionally, another config, e.g. a fine-tune's). */
+  clone(config: Readonly<PpoConfig> = this.config): PpoAgent {
+    return PpoAgent.fromWeights(this.obsDim, this.actDim, config, this.exportWeights());
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    tf.dispose(this.trainableVariables());
+  }
+}
+
+function variable(weights: Map<string, NamedWeights>, name: string): tf.Variable {
+  const w = weights.get(name)!;
+  return tf.tidy(() => tf.variable(tf.tensor(w.values, w.shape), true));
+}
+
+function mlp(x: tf.Tensor2D, layers: Dense[]): tf.Tensor2D {
+  return tf.tidy(() => {
+    let h: tf.Tensor2D = x;
+    layers.forEach(({ w, b }, i) => {
+      h = tf.add(tf.matMul(h, w as tf.Tensor2D), b);
+      if (i + 1 < layers.length) h = tf.tanh(h);
+    });
+    return h;
+  });
+}
+
+/**
+ * A rows × cols matrix with orthonormal columns (or rows, when rows < cols), times `gain`: modified
+ * Gram–Schmidt on seeded Gaussian vectors, which is the QR-with-sign-fix of torch's orthogonal_
+ * (a Haar-random orthogonal matrix). Done in JS: tfjs's Orthogonal initialiser warns on any matrix
+ * over 2000 elements, and this is seeded by our own generator.
+ */
+function orthogonal(rows: number, cols: number, gain: number, rng: Rng): Float32Array {
+  const n = Math.max(rows, cols);
+  const k = Math.min(rows, cols);
+  const vectors: Float64Array[] = [];
+  for (let j = 0; j < k; j++) {
+    const v = Float64Array.from({ length: n }, () => gaussian(rng));
+    for (const u of vectors) {
+      let dot = 0;
+      for (let i = 0; i < n; i++) dot += u[i] * v[i];
+      for (let i = 0; i < n; i++) v[i] -= dot * u[i];
+    }
+    const norm = Math.hypot(...v);
+    for (let i = 0; i < n; i++) v[i] /= norm;
+    vectors.push(v);
+  }
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) out[r * cols + c] = gain * (rows >= cols ? vectors[c][r] : vectors[r][c]);
+  }
+  return out;
+}
+
+/** A standard normal draw (Box–Muller; 1 − u keeps the log finite). */
+function gaussian(rng: Rng): number {
+  return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generalised advantage estimation with truncation.
+// ---------------------------------------------------------------------------------------------
+
+export interface GaeInput {
+  /** All arrays are numSteps × numEnvs, row-major by step (index t·numEnvs + e). */
+  rewards: ArrayLike<number>;
+  /** V(s_t). */
+  values: ArrayLike<number>;
+  terminated: ArrayLike<number>;
+  truncated: ArrayLike<number>;
+  /** V(finalObs_t) where step t was truncated (read only there). */
+  finalValues: ArrayLike<number>;
+  /** V of each env's observation after the rollout's last step (numEnvs). */
+  lastValues: ArrayLike<number>;
+  numEnvs: number;
+  gamma: number;
+  lambda: number;
+}
+
+/**
+ * δ_t = r_t + γ·V(next_t)·(1 − terminated_t) − V(s_t), where next_t is finalObs_t when the episode
+ * was truncated at t, s_{t+1} otherwise (the rollout's last step uses `lastValues`); then
+ * A_t = δ_t + γλ·(1 − done_t)·A_{t+1}, done = terminated or truncated, so the recursion never
+ * crosses an episode boundary. Returns the advantages and the returns A + V (the critic's targets).
+ */
+export function computeGae(input: GaeInput): { advantages: Float32Array; returns: Float32Array } {
+  const { rewards, values, terminated, truncated, finalValues, lastValues, numEnvs, gamma, lambda } = input;
+  const size = rewards.length;
+  if (size % numEnvs !== 0 || values.length !== size || terminated.length !== size || truncated.length !== size || lastValues.length !== numEnvs) {
+    throw new Error('computeGae: rewards, values, terminated and truncated must all be numSteps × numEnvs, lastValues numEnvs');
+  }
+  const advantages = new Float32Array(size);
+  const returns = new Float32Array(size);
+  for (let e = 0; e < numEnvs; e++) {
+    let next = 0; // A_{t+1}
+    for (let t = size / numEnvs - 1; t >= 0; t--) {
+      const i = t * numEnvs + e;
+      const ended = terminated[i] || truncated[i];
+      let nextValue: number;
+      if (terminated[i]) nextValue = 0;
+      else if (truncated[i]) nextValue = finalValues[i];
+      else nextValue = i + numEnvs < size ? values[i + numEnvs] : lastValues[e];
+      const delta = rewards[i] + gamma * nextValue - values[i];
+      next = delta + gamma * lambda * (ended ? 0 : next);
+      advantages[i] = next;
+      returns[i] = next + values[i];
+    }
+  }
+  return { advantages, returns };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training.
+// ---------------------------------------------------------------------------------------------
+
+/** One line per update, named as CleanRL's charts / losses. */
+export interface PpoUpdateLog {
+  update: number;
+  global_step: number;
+  learning_rate: number;
+  /** Means over the update's minibatches. */
+  policy_loss: number;
+  value_loss: number;
+  entropy: number;
+  old_approx_kl: number;
+  approx_kl: number;
+  clip_fraction: number;
+  /** 1 − Var(returns − values)/Var(returns) over the rollout; null when the returns do not vary. */
+  explained_variance: number | null;
+  /** Mean return (sum of rewards) of the episodes completed during this rollout; null if none. */
+  mean_episode_return: number | null;
+  episodes_completed: number;
+  /** Timesteps per second since training started (rollouts and updates). */
+  steps_per_second: number;
+}
+
+/** A completed training episode: its return (sum of rewards; for the portfolio env, the log growth) and Sharpe. */
+export interface PpoEpisode {
+  return: number;
+  sharpe: number;
+}
+
+export interface PpoTrainOptions {
+  onUpdate?: (log: PpoUpdateLog) => void;
+  /** An agent to fine-tune from (its weights are copied; it is left as it was). */
+  initial?: PpoAgent;
+}
+
+export interface PpoTrainResult {
+  agent: PpoAgent;
+  history: PpoUpdateLog[];
+  episodes: PpoEpisode[];
+}
+
+/** Either an env, or a factory the trainer calls with (config.numEnvs, config.seed). */
+export type EnvSource = VectorEnv | ((numEnvs: number, seed: number) => VectorEnv);
+
+export async function trainPpo(envSource: EnvSource, overrides: Partial<PpoConfig> = {}, options: PpoTrainOptions = {}): Promise<PpoTrainResult> {
+  const { initial, onUpdate } = options;
+  const config: PpoConfig = {
+    ...DEFAULT_PPO_CONFIG,
+    ...(initial ? { hiddenSizes: initial.config.hiddenSizes, learningRate: FINETUNE_LEARNING_RATE } : {}),
+    ...definedOnly(overrides),
+  };
+  const env = typeof envSource === 'function' ? envSource(config.numEnvs, config.seed) : envSource;
+  const N = env.numEnvs;
+  const T = config.numSteps;
+  const { obsDim, actDim } = env;
+  if (N !== config.numEnvs) throw new Error(`the env steps ${N} envs but config.numEnvs is ${config.numEnvs}`);
+  const batchSize = N * T;
+  if (!(config.minibatchSize >= 1 && config.minibatchSize <= batchSize)) throw new Error(`minibatchSize must be in [1, numEnvs × numSteps = ${batchSize}]`);
+  if (initial && (initial.obsDim !== obsDim || initial.actDim !== actDim || initial.config.hiddenSizes.join() !== config.hiddenSizes.join())) {
+    throw new Error(`cannot fine-tune an agent of ${initial.obsDim}→[${initial.config.hiddenSizes}]→${initial.actDim} on an env of ${obsDim} observations and ${actDim} actions with hidden sizes [${config.hiddenSizes}]`);
+  }
+  const numIterations = Math.max(1, Math.floor(config.totalTimesteps / batchSize));
+
+  const seeds = mulberry32(config.seed);
+  const agent = initial ? initial.clone(config) : PpoAgent.create(obsDim, actDim, config, nextSeed(seeds));
+  if (initial) nextSeed(seeds); // the same draws follow, with or without an initial agent
+  const sampler = mulberry32(nextSeed(seeds));
+  const shuffler = mulberry32(nextSeed(seeds));
+  const optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, config.adamEpsilon);
+  const variables = agent.trainableVariables();
+
+  // Storage for one rollout (t·N + e order).
+  const obsBuf = new Float32Array(batchSize * obsDim);
+  const actionsBuf = new Float32Array(batchSize * actDim);
+  const logprobs = new Float32Array(batchSize);
+  const rewards = new Float32Array(batchSize);
+  const values = new Float32Array(batchSize);
+  const terminated = new Uint8Array(batchSize);
+  const truncated = new Uint8Array(batchSize);
+  const finalValues = new Float32Array(batchSize);
+
+  const history: PpoUpdateLog[] = [];
+  const episodes: PpoEpisode[] = [];
+  const running = Array.from({ length: N }, () => [] as number[]); // each env's rewards this episode
+  let globalStep = 0;
+  const started = performance.now();
+  let nextObs = env.reset();
+
+  try {
+    for (let iteration = 1; iteration <= numIterations; iteration++) {
+      const lr = config.annealLr ? (1 - (iteration - 1) / numIterations) * config.learningRate : config.learningRate;
+      setLearningRate(optimizer, lr);
+      const episodesBefore = episodes.length;
+
+      // --- Rollout -------------------------------------------------------------------------
+      const std = Array.from(agent.logStdVariable.dataSync(), Math.exp);
+      const logStdSum = std.reduce((s, x) => s + Math.log(x), 0);
+      for (let t = 0; t < T; t++) {
+        globalStep += N;
+        obsBuf.set(nextObs, t * N * obsDim);
+        const { mean, value } = policyAndValue(agent, nextObs, N);
+        values.set(value, t * N);
+        const actions = new Float32Array(N * actDim);
+        for (let e = 0; e < N; e++) {
+          let squares = 0;
+          for (let j = 0; j < actDim; j++) {
+            const eps = gaussian(sampler);
+            squares += eps * eps;
+            actions[e * actDim + j] = mean[e * actDim + j] + std[j] * eps;
+          }
+          logprobs[t * N + e] = -0.5 * squares - logStdSum - actDim * HALF_LOG_2PI;
+        }
+        actionsBuf.set(actions, t * N * actDim);
+
+        const step = env.step(actions);
+        rewards.set(step.reward, t * N);
+        terminated.set(step.terminated, t * N);
+        truncated.set(step.truncated, t * N);
+        const cut = [...step.truncated.keys()].filter((e) => step.truncated[e] && !step.terminated[e]);
+        if (cut.length > 0) {
+          const finals = new Float32Array(cut.length * obsDim);
+          cut.forEach((e, k) => finals.set(requireFinalObs(step.finalObs[e], e), k * obsDim));
+          agent.value(finals).forEach((v, k) => (finalValues[t * N + cut[k]] = v));
+        }
+        for (let e = 0; e < N; e++) {
+          running[e].push(step.reward[e]);
+          if (step.terminated[e] || step.truncated[e]) {
+            episodes.push({ return: running[e].reduce((a, b) => a + b, 0), sharpe: episodeSharpe(running[e]) });
+            running[e] = [];
+          }
+        }
+        nextObs = step.obs;
+      }
+      const lastValues = agent.value(nextObs);
+      const { advantages, returns } = computeGae({ rewards, values, terminated, truncated, finalValues, lastValues, numEnvs: N, gamma: config.gamma, lambda: config.gaeLambda });
+
+      // --- Update --------------------------------------------------------------------------
+      const sums = { policy_loss: 0, value_loss: 0, entropy: 0, old_approx_kl: 0, approx_kl: 0, clip_fraction: 0 };
+      let minibatches = 0;
+      const mb = config.minibatchSize;
+      for (let epoch = 0; epoch < config.updateEpochs; epoch++) {
+        const order = shuffledIndices(batchSize, shuffler);
+        let epochKl = 0;
+        let epochMinibatches = 0;
+        for (let start = 0; start + mb <= batchSize; start += mb) {
+          const stats = updateMinibatch(agent, optimizer, variables, config, gatherMinibatch(order.subarray(start, start + mb), { obsBuf, actionsBuf, logprobs, advantages, returns, values, obsDim, actDim, normAdv: config.normAdv }));
+          sums.policy_loss += stats[0];
+          sums.value_loss += stats[1];
+          sums.entropy += stats[2];
+          sums.old_approx_kl += stats[3];
+          sums.approx_kl += stats[4];
+          sums.clip_fraction += stats[5];
+          epochKl += stats[4];
+          epochMinibatches++;
+          minibatches++;
+        }
+        if (config.targetKl !== null && epochKl / epochMinibatches > config.targetKl) break;
+      }
+
+      const completed = episodes.slice(episodesBefore);
+      const log: PpoUpdateLog = {
+        update: iteration,
+        global_step: globalStep,
+        learning_rate: lr,
+        policy_loss: sums.policy_loss / minibatches,
+        value_loss: sums.value_loss / minibatches,
+        entropy: sums.entropy / minibatches,
+        old_approx_kl: sums.old_approx_kl / minibatches,
+        approx_kl: sums.approx_kl / minibatches,
+        clip_fraction: sums.clip_fraction / minibatches,
+        explained_variance: explainedVariance(values, returns),
+        mean_episode_return: completed.length > 0 ? completed.reduce((s, e) => s + e.return, 0) / completed.length : null,
+        episodes_completed: completed.length,
+        steps_per_second: globalStep / ((performance.now() - started) / 1000),
+      };
+      history.push(log);
+      onUpdate?.(log);
+      await new Promise((resolve) => setImmediate(resolve)); // let timers and I/O run between updates
+    }
+  } catch (error) {
+    agent.dispose();
+    throw error;
+  } finally {
+    optimizer.dispose();
+  }
+  return { agent, history, episodes };
+}
+
+/** The policy's means and the critic's values for one batch of observations, in one read. */
+function policyAndValue(agent: PpoAgent, obs: Float32Array, n: number): { mean: Float32Array; value: Float32Array } {
+  const both = tf.tidy(() => {
+    const x = agent.batch(obs);
+    return tf.concat([agent.actorMean(x), agent.criticValue(x).reshape([n, 1])], 1).dataSync() as Float32Array;
+  });
+  const width = agent.actDim + 1;
+  const mean = new Float32Array(n * agent.actDim);
+  const value = new Float32Array(n);
+  for (let e = 0; e < n; e++) {
+    mean.set(both.subarray(e * width, e * width + agent.actDim), e * agent.actDim);
+    value[e] = both[e * width + agent.actDim];
+  }
+  return { mean, value };
+}
+
+interface Minibatch {
+  obs: Float32Array;
+  actions: Float32Array;
+  logprobs: Float32Array;
+  advantages: Float32Array;
+  returns: Float32Array;
+  values: Float32Array;
+}
+
+interface RolloutArrays {
+  obsBuf: Float32Array;
+  actionsBuf: Float32Array;
+  logprobs: Float32Array;
+  advantages: Float32Array;
+  returns: Float32Array;
+  values: Float32Array;
+  obsDim: number;
+  actDim: number;
+  normAdv: boolean;
+}
+
+/** Copies the minibatch's rows out of the rollout (cheaper in JS than a tf.gather per tensor) and normalises its advantages. */
+function gatherMinibatch(indices: Int32Array, r: RolloutArrays): Minibatch {
+  const n = indices.length;
+  const out: Minibatch = {
+    obs: new Float32Array(n * r.obsDim),
+    actions: new Float32Array(n * r.actDim),
+    logprobs: new Float32Array(n),
+    advantages: new Float32Array(n),
+    returns: new Float32Array(n),
+    values: new Float32Array(n),
+  };
+  indices.forEach((b, k) => {
+    out.obs.set(r.obsBuf.subarray(b * r.obsDim, (b + 1) * r.obsDim), k * r.obsDim);
+    out.actions.set(r.actionsBuf.subarray(b * r.actDim, (b + 1) * r.actDim), k * r.actDim);
+    out.logprobs[k] = r.logprobs[b];
+    out.advantages[k] = r.advantages[b];
+    out.returns[k] = r.returns[b];
+    out.values[k] = r.values[b];
+  });
+  if (r.normAdv && n > 1) {
+    const mean = out.advantages.reduce((s, a) => s + a, 0) / n;
+    const std = Math.sqrt(out.advantages.reduce((s, a) => s + (a - mean) ** 2, 0) / (n - 1)); // torch's unbiased std
+    for (let k = 0; k < n; k++) out.advantages[k] = (out.advantages[k] - mean) / (std + 1e-8);
+  }
+  return out;
+}
+
+/**
+ * One gradient step on one minibatch, in one tidy. Returns [policy_loss, value_loss, entropy,
+ * old_approx_kl, approx_kl, clip_fraction] (read once, as one small tensor).
+ */
+function updateMinibatch(agent: PpoAgent, optimizer: tf.Optimizer, variables: tf.Variable[], config: PpoConfig, m: Minibatch): Float32Array {
+  let stats: tf.Tensor | undefined;
+  tf.tidy(() => {
+    const n = m.logprobs.length;
+    const obs = tf.tensor2d(m.obs, [n, agent.obsDim]);
+    const actions = tf.tensor2d(m.actions, [n, agent.actDim]);
+    const oldLogprobs = tf.tensor1d(m.logprobs);
+    const advantages = tf.tensor1d(m.advantages);
+    const returns = tf.tensor1d(m.returns);
+    const oldValues = tf.tensor1d(m.values);
+    const { grads } = tf.variableGrads(() => {
+      const logStd = agent.logStdVariable;
+      const z = tf.mul(tf.sub(actions, agent.actorMean(obs)), tf.exp(tf.neg(logStd)));
+      const newLogprobs = tf.sub(tf.mul(-0.5, tf.sum(tf.square(z), 1)), tf.add(tf.sum(logStd), agent.actDim * HALF_LOG_2PI));
+      const logratio = tf.sub(newLogprobs, oldLogprobs);
+      const ratio = tf.exp(logratio);
+      const pgLoss1 = tf.mul(tf.neg(advantages), ratio);
+      const pgLoss2 = tf.mul(tf.neg(advantages), tf.clipByValue(ratio, 1 - config.clipCoef, 1 + config.clipCoef));
+      const pgLoss = tf.mean(tf.maximum(pgLoss1, pgLoss2));
+
+      const newValues = agent.criticValue(obs);
+      const vLossUnclipped = tf.square(tf.sub(newValues, returns));
+      const vLoss = config.clipVloss
+        ? tf.mul(0.5, tf.mean(tf.maximum(vLossUnclipped, tf.square(tf.sub(tf.add(oldValues, tf.clipByValue(tf.sub(newValues, oldValues), -config.clipCoef, config.clipCoef)), returns)))))
+        : tf.mul(0.5, tf.mean(vLossUnclipped));
+
+      // Entropy of a diagonal Gaussian: Σ (log σ + ½ + ½ log 2π), the same for every state.
+      const entropy = tf.add(tf.sum(logStd), agent.actDim * (0.5 + HALF_LOG_2PI));
+      const loss = tf.add(tf.sub(pgLoss, tf.mul(config.entCoef, entropy)), tf.mul(config.vfCoef, vLoss)) as tf.Scalar;
+
+      // http://joschu.net/blog/kl-approx.html, as CleanRL.
+      const oldApproxKl = tf.mean(tf.neg(logratio));
+      const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logratio));
+      const clipFraction = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), config.clipCoef), 'float32'));
+      stats = tf.keep(tf.stack([pgLoss, vLoss, entropy, oldApproxKl, approxKl, clipFraction]));
+      return loss;
+    }, variables);
+
+    // Clip the global norm over every gradient together (torch's clip_grad_norm_).
+    const list = variables.map((v) => grads[v.name]);
+    const norm = tf.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g)))));
+    const scale = tf.minimum(1, tf.div(config.maxGradNorm, tf.add(norm, 1e-6)));
+    optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: tf.mul(list[i], scale) })));
+  });
+  const values = stats!.dataSync() as Float32Array;
+  stats!.dispose();
+  return values;
+}
+
+function explainedVariance(predicted: Float32Array, actual: Float32Array): number | null {
+  const variance = (xs: ArrayLike<number>) => {
+    let mean = 0;
+    for (let i = 0; i < xs.length; i++) mean += xs[i];
+    mean /= xs.length;
+    let s = 0;
+    for (let i = 0; i < xs.length; i++) s += (xs[i] - mean) ** 2;
+    return s / xs.length;
+  };
+  const varY = variance(actual);
+  if (varY === 0) return null;
+  return 1 - variance(Float64Array.from(actual, (y, i) => y - predicted[i])) / varY;
+}
+
+function requireFinalObs(obs: Float32Array | null, env: number): Float32Array {
+  if (!obs) throw new Error(`env ${env} was truncated without a finalObs to bootstrap from`);
+  return obs;
+}
+
+/** tfjs's Adam reads its (protected) learningRate at every step; annealing sets it between updates. */
+function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = lr;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

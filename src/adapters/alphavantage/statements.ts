@@ -1,9 +1,10 @@
 /**
  * Alpha Vantage's INCOME_STATEMENT and BALANCE_SHEET answers as mizan's QuarterlyStatement rows.
  * Every amount is a string, "None" when the filing lacks it. Alpha Vantage gives no filing date, so
- * `published` is estimated from the period end (see `publishedFor`).
+ * `published` is estimated as for the bundled CSV: period end + 45 days, + 60 for Q4 (the 10-K).
  */
-import { addDays, isIsoDate } from '../../data/dates.ts';
+import { isIsoDate } from '../../data/dates.ts';
+import { estimatedPublishDate } from '../../data/quarterly-statements-csv.ts';
 import type { QuarterlyStatement } from '../../data/statement-types.ts';
 
 /** One report of `annualReports` / `quarterlyReports`: amounts as strings ("None" when missing). */
@@ -14,10 +15,6 @@ export interface AlphaVantageStatementAnswer {
   annualReports?: AlphaVantageReport[];
   quarterlyReports: AlphaVantageReport[];
 }
-
-/** Days from period end to the estimated filing: a 10-Q is due within 40-45 days, a large accelerated filer's 10-K within 60. */
-export const QUARTER_FILING_DAYS = 45;
-export const YEAR_END_FILING_DAYS = 60;
 
 /** True for a statement answer worth caching: reports with real dates (not a throttling note, an error, or `{}`). */
 export function isStatementAnswer(body: unknown): body is AlphaVantageStatementAnswer {
@@ -47,11 +44,12 @@ export function toQuarterlyStatements(symbol: string, income: AlphaVantageStatem
     const i = incomeByDate.get(periodEnd) ?? {};
     const b = balanceByDate.get(periodEnd) ?? {};
     const { fiscalYear, quarter } = fiscalQuarter(periodEnd, yearEndMonth);
+    const fiscalPeriod = `${fiscalYear}Q${quarter}`;
     return {
       symbol,
-      fiscalPeriod: `${fiscalYear}Q${quarter}`,
+      fiscalPeriod,
       periodEnd,
-      published: addDays(periodEnd, quarter === 4 ? YEAR_END_FILING_DAYS : QUARTER_FILING_DAYS),
+      published: estimatedPublishDate(fiscalPeriod, periodEnd), // + 45 days, + 60 for Q4 (the 10-K)
       publishedEstimated: true,
       revenue: amount(i.totalRevenue),
       grossProfit: amount(i.grossProfit),

@@ -9,10 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROFILES } from '../../src/config/profiles.ts';
+import { LSTM_CONFIGS } from '../../src/models/forecasters/lstm/lstm-config.ts';
 import { addDays } from '../../src/data/dates.ts';
 import { loadBars } from '../../src/data/load-bars.ts';
 import { SampleMarketData } from '../../src/data/sample-market-data.ts';
-import { buildWeeklySamples, splitByDate } from '../../src/features/weekly-dataset.ts';
+import { buildWeeklySamples } from '../../src/features/weekly-dataset.ts';
+import { splitByDate } from '../../src/models/forecasters/shared/date-split.ts';
 import { deserializeForecaster } from '../../src/models/forecasters/shared/forecaster-artifacts.ts';
 import { evaluateMse } from '../../src/models/forecasters/shared/forecaster-inference.ts';
 import { initBackend } from '../../src/ml/backend.ts';
@@ -44,7 +46,7 @@ interface Metadata {
   metrics: Record<string, number>;
   config: { lookbackDays: number; trainFraction: number; gapWeeks: number };
   files: Record<string, string>;
-  comparison: { against: string; compared_on: string; current_val_loss?: number } | null;
+  comparison: { against: string; compared_on: string; current_score?: number } | null;
 }
 
 const readJson = async <T>(path: string): Promise<T> => JSON.parse(await readFile(path, 'utf8')) as T;
@@ -76,7 +78,11 @@ describe('mizan train lstm --profile smoke, run as a process from any directory'
       hf_repo: null,
       hf_url: null,
     });
-    expect(Object.keys(response.metrics).sort()).toEqual(['baseline_loss', 'train_loss', 'val_loss']);
+    // The seed's three first, then the mean baseline and the test segment beside both baselines.
+    expect(Object.keys(response.metrics)).toEqual([
+      'train_loss', 'val_loss', 'baseline_loss', 'mean_baseline_loss', 'test_loss', 'test_baseline_loss', 'test_mean_baseline_loss',
+    ]);
+    expect(first.stderr).toMatch(/test_loss=\S+ \(test: (beats|does not beat) zero .*, (beats|does not beat) mean/);
     for (const value of Object.values(response.metrics)) expect(value).toBeGreaterThan(0);
     // stdout is the JSON and nothing else (JSON.parse above took all of it); progress went to stderr.
     expect(first.stderr).toMatch(/epoch 1\/\d+ train_loss=\S+ val_loss=\S+ .*eta/);
@@ -104,7 +110,7 @@ describe('mizan train lstm --profile smoke, run as a process from any directory'
     expect(metadata.metrics).toMatchObject(response.metrics);
     expect(metadata.symbols.length).toBeGreaterThan(0);
     expect(metadata.symbols).toEqual([...metadata.symbols].sort());
-    expect(metadata.seed).toBe(PROFILES.smoke.forecaster.seed);
+    expect(metadata.seed).toBe(LSTM_CONFIGS.smoke.seed);
     expect(metadata.data_fingerprint).toMatch(/^[0-9a-f]{16,}$/);
   });
 
@@ -140,7 +146,7 @@ describe('mizan train lstm --profile smoke, run as a process from any directory'
     // Assess
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe('');
-    expect(refused.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^mizan train: no ppo_lstm trainer .*the kinds that train are lstm/)]);
+    expect(refused.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^mizan train: no ppo_lstm trainer .*the kinds that train are .*lstm/)]);
     expect(await listTree(dataDir)).toEqual(before);
   });
 
@@ -161,7 +167,7 @@ describe('mizan train lstm --profile smoke, run as a process from any directory'
     expect(models.versions).toEqual([expect.objectContaining({ status: 'FAILED' })]);
   });
 
-  it('promotes a second real run (another window end) iff it beats the first model on held-out weeks neither trained on', async () => {
+  it('promotes a second real run (another window end) iff it beats the first model on its test weeks neither model saw', async () => {
     // Act: --end changes the window, hence the version; the first model is current.
     const second = await runCli(['train', 'lstm', '--profile', 'smoke', '--skip-snapshot', '--end', '2022-09-30', '--data-dir', dataDir], cwd);
     // Assess
@@ -171,19 +177,18 @@ describe('mizan train lstm --profile smoke, run as a process from any directory'
     expect(next.version).not.toBe(response.version);
     const store = new DirArtifactStore(dataDir);
     const metadata = await readJson<Metadata>(join(dataDir, 'models', 'lstm', next.version, 'metadata.json'));
-    const firstMetadata = await readJson<Metadata & { split: { trainLastWeek: string } }>(join(dataDir, 'models', 'lstm', response.version, 'metadata.json'));
-    expect(metadata.comparison).toMatchObject({ against: response.version, compared_on: 'same_holdout' });
-    const comparison = metadata.comparison as Required<NonNullable<Metadata['comparison']>> & { candidate_val_loss: number; samples: number; first_week: string };
+    const firstMetadata = await readJson<Metadata & { split: { valLastWeek: string } }>(join(dataDir, 'models', 'lstm', response.version, 'metadata.json'));
+    expect(metadata.comparison).toMatchObject({ against: response.version, compared_on: 'same_test_weeks', metric: 'test_loss' });
+    const comparison = metadata.comparison as Required<NonNullable<Metadata['comparison']>> & { candidate_score: number; samples: number; weeks: { first: string; last: string; count: number } };
 
-    // Recompute both losses independently of the trainer: the second run's held-out weeks, less those the
-    // first model trained on (its window ends later, so its training reaches into them), plus the gap.
+    // Recompute both losses independently of the trainer: the second run's test weeks, less those the
+    // first model saw (up to its last validation week: its window ends later, so it reaches into them).
     await initBackend();
     const bars = await loadBars(new SampleMarketData(), metadata.symbols, dataRange(metadata.window, metadata.config.lookbackDays));
-    const { val } = splitByDate(buildWeeklySamples(bars, metadata.window, metadata.config.lookbackDays), metadata.config.trainFraction, metadata.config.gapWeeks);
-    const unseen = val.filter((s) => s.week > addDays(firstMetadata.split.trainLastWeek, 7 * firstMetadata.config.gapWeeks));
+    const { test } = splitByDate(buildWeeklySamples(bars, metadata.window, metadata.config.lookbackDays), metadata.config as never);
+    const unseen = test.filter((s) => s.week > firstMetadata.split.valLastWeek);
     expect(unseen.length).toBeGreaterThan(0);
-    expect(unseen.length).toBeLessThan(val.length);
-    expect(comparison).toMatchObject({ samples: unseen.length, first_week: unseen.map((s) => s.week).sort()[0] });
+    expect(comparison).toMatchObject({ samples: unseen.length, weeks: { first: unseen.map((s) => s.week).sort()[0], count: new Set(unseen.map((s) => s.week)).size } });
     const lossOn = async (version: string) => {
       const model = await deserializeForecaster((await readModelFiles(store, versionPrefix('lstm', version)))!.files);
       try {
@@ -192,11 +197,11 @@ describe('mizan train lstm --profile smoke, run as a process from any directory'
         model.model.dispose();
       }
     };
-    expect(await lossOn(response.version)).toBeCloseTo(comparison.current_val_loss, 10);
-    expect(await lossOn(next.version)).toBeCloseTo(comparison.candidate_val_loss, 10);
+    expect(await lossOn(response.version)).toBeCloseTo(comparison.current_score, 10);
+    expect(await lossOn(next.version)).toBeCloseTo(comparison.candidate_score, 10);
 
-    const shouldPromote = comparison.candidate_val_loss < comparison.current_val_loss;
-    expect(next).toMatchObject({ promoted: shouldPromote, prior_version: response.version, promotion: { compared_on: 'same_holdout' } });
+    const shouldPromote = comparison.candidate_score < comparison.current_score;
+    expect(next).toMatchObject({ promoted: shouldPromote, prior_version: response.version, promotion: { compared_on: 'same_test_weeks', comparison: { samples: unseen.length } } });
     expect(await readlink(join(dataDir, 'models', 'lstm', 'current'))).toBe(shouldPromote ? next.version : response.version);
     const view = JSON.parse((await runCli(['models', 'lstm', '--data-dir', dataDir], cwd)).stdout) as { current: string; versions: unknown[] };
     expect(view.current).toBe(shouldPromote ? next.version : response.version);

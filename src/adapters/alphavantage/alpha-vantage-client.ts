@@ -9,6 +9,9 @@ import { AlphaVantageError } from './alpha-vantage-error.ts';
 import type { CallBudget } from './call-budget.ts';
 import { isStatementAnswer, type AlphaVantageStatementAnswer } from './statements.ts';
 
+/** A hung connection fails the attempt (and is retried) instead of stalling a run. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 export type StatementFunction = 'INCOME_STATEMENT' | 'BALANCE_SHEET';
 
 export interface AlphaVantageClientOptions {
@@ -57,7 +60,7 @@ export class AlphaVantageClient {
     let response: Response;
     let text: string;
     try {
-      response = await this.options.fetch(url);
+      response = await this.options.fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
       text = await response.text();
     } catch (error) {
       // The URL holds the key: report the cause only.

@@ -100,7 +100,7 @@ export class AlphaVantageFundamentals {
   }
 }
 
-/** The factory the runtime wires (`--source yahoo` / MIZAN_DATA_SOURCE=yahoo). */
+/** The factory for the runtime: `alphaVantageFundamentals({ apiKey: alphaVantageApiKey(env), store })`. */
 export function alphaVantageFundamentals(options: AlphaVantageFundamentalsOptions): AlphaVantageFundamentals {
   return new AlphaVantageFundamentals(options);
 }

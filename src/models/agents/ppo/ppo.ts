@@ -377,6 +377,7 @@ export async function trainPpo(envSource: EnvSource, overrides: Partial<PpoConfi
     ...(initial ? { hiddenSizes: initial.config.hiddenSizes, learningRate: FINETUNE_LEARNING_RATE } : {}),
     ...definedOnly(overrides),
   };
+  assertValidConfig(config);
   const env = typeof envSource === 'function' ? envSource(config.numEnvs, config.seed) : envSource;
   const N = env.numEnvs;
   const T = config.numSteps;
@@ -629,6 +630,14 @@ function updateMinibatch(agent: PpoAgent, optimizer: tf.Optimizer, variables: tf
   const values = stats!.dataSync() as Float32Array;
   stats!.dispose();
   return values;
+}
+
+function assertValidConfig(c: PpoConfig): void {
+  const counts = { numEnvs: c.numEnvs, numSteps: c.numSteps, updateEpochs: c.updateEpochs, minibatchSize: c.minibatchSize, totalTimesteps: c.totalTimesteps };
+  for (const [name, v] of Object.entries(counts)) if (!Number.isInteger(v) || v < 1) throw new Error(`PPO config ${name} must be a positive integer, got ${v}`);
+  const rates = { learningRate: c.learningRate, gamma: c.gamma, gaeLambda: c.gaeLambda, clipCoef: c.clipCoef, entCoef: c.entCoef, vfCoef: c.vfCoef, maxGradNorm: c.maxGradNorm };
+  for (const [name, v] of Object.entries(rates)) if (!(Number.isFinite(v) && v >= 0)) throw new Error(`PPO config ${name} must be a finite number ≥ 0, got ${v}`);
+  if (!c.hiddenSizes.every((h) => Number.isInteger(h) && h >= 1)) throw new Error(`PPO config hiddenSizes must be positive integers, got [${c.hiddenSizes}]`);
 }
 
 function explainedVariance(predicted: Float32Array, actual: Float32Array): number | null {

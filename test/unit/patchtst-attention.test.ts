@@ -43,7 +43,7 @@ describe('PatchTST multi-head attention', () => {
     const output = layer.apply(input) as tf.Tensor;
     const actual = output.arraySync() as number[][][];
     // Assess
-    expect(layer.getWeights().map((w) => w.name.split('/').pop())).toEqual([
+    expect(layer.weights.map((w) => w.name.split('/').pop())).toEqual([
       'query_kernel', 'query_bias', 'key_kernel', 'key_bias', 'value_kernel', 'value_bias', 'output_kernel', 'output_bias',
     ]);
     const expected = handAttention(x, kernels, biases, 2);

@@ -5,7 +5,10 @@
  */
 import { DirArtifactStore } from '../src/adapters/local/dir-artifact-store.ts';
 import { SampleMarketData } from '../src/data/sample-market-data.ts';
+import { lstmModule } from '../src/models/forecasters/lstm/lstm-module.ts';
 import { trainSnapshot } from '../src/snapshots/train-snapshot.ts';
+import { SampleUniverse } from '../src/universe/sample-universe.ts';
+import { loadSampleFundamentals } from '../src/universe/fundamentals.ts';
 import { smokeForecasterPlan } from '../test/support/smoke-forecaster-plan.ts';
 
 const [dataDir, yearEnd] = process.argv.slice(2);
@@ -16,7 +19,13 @@ if (!dataDir || !yearEnd) {
 const marketData = new SampleMarketData();
 const plan = await smokeForecasterPlan(marketData);
 const outcome = await trainSnapshot(
-  { plan, yearEnd },
-  { store: new DirArtifactStore(dataDir), marketData, log: (line) => process.stderr.write(`${line}\n`) },
+  { plan, yearEnd, module: lstmModule as never },
+  {
+    store: new DirArtifactStore(dataDir),
+    marketData,
+    universe: new SampleUniverse(await loadSampleFundamentals(), marketData),
+    log: (line) => process.stderr.write(`${line}\n`),
+    backend: 'wasm',
+  },
 );
 process.stdout.write(`${JSON.stringify(outcome)}\n`);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { MODEL_KINDS } from '../../src/config/model-kinds.ts';
+import type { PromotionOutcome } from '../../src/pipeline/decide-promotion.ts';
 import type { TrainingPlan } from '../../src/pipeline/plan.ts';
 
 const planSchema = z
@@ -16,12 +17,15 @@ const planSchema = z
   })
   .transform((plan) => plan as unknown as TrainingPlan);
 
-const promotionSchema = z.object({
-  promoted: z.boolean(),
-  prior_version: z.string().nullable(),
-  reason: z.string(),
-  compared_on: z.enum(['first_model', 'same_holdout', 'stored_metrics']),
-});
+const promotionSchema = z
+  .object({
+    promoted: z.boolean(),
+    prior_version: z.string().nullable(),
+    reason: z.string(),
+    compared_on: z.enum(['first_model', 'same_test_weeks', 'not_compared']),
+    comparison: z.looseObject({ against: z.string() }).nullable().optional(),
+  })
+  .transform((p) => p as PromotionOutcome);
 
 export const stateInputSchema = z.looseObject({
   plan: planSchema,

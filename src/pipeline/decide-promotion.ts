@@ -1,17 +1,19 @@
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import { getJson, putJson } from '../ports/artifact-store.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
+import { METADATA_FILE, versionPrefix } from '../models/artifacts/model-files.ts';
+import type { Comparison } from '../models/comparison.ts';
 import { decide, promotionMetric } from '../registry/promotion-rule.ts';
 import type { TrainingPlan } from './plan.ts';
-import type { Comparison } from './train-job.ts';
-import { METADATA_FILE, versionPrefix } from '../models/artifacts/model-files.ts';
 
 export interface PromotionOutcome {
   promoted: boolean;
   /** The model that was current when the decision was made (null for the first model). */
   prior_version: string | null;
   reason: string;
-  compared_on: 'first_model' | 'same_holdout' | 'stored_metrics';
+  compared_on: 'first_model' | 'same_test_weeks' | 'not_compared';
+  /** The comparison on the same weeks: the weeks, the sample count and both scores. */
+  comparison?: Comparison | null;
 }
 
 interface VersionMetadata {
@@ -20,9 +22,12 @@ interface VersionMetadata {
 }
 
 /**
- * Decides whether the run's model replaces the current one (seed rules: lower val_loss,
- * higher eval_sharpe / eval_cagr), then moves `current` with a compare-and-swap from the
- * version the decision was made against, so two racing runs cannot both win.
+ * Decides whether the run's model replaces the current one (seed rules: lower test loss, higher
+ * eval_sharpe / eval_cagr), always on the same weeks: the trainer re-scored the current model on
+ * the challenger's evaluation weeks. Without such a comparison against the model that is current
+ * now (it moved during the run, or could not be scored) nothing is promoted: stored numbers from
+ * different weeks are never compared. The pointer then moves by compare-and-swap from the version
+ * the decision was made against, so two racing runs cannot both win.
  */
 export async function decidePromotion(input: { plan: TrainingPlan }, deps: { store: ArtifactStore; registry: ModelRegistry }): Promise<PromotionOutcome> {
   const { kind, version } = input.plan;
@@ -36,41 +41,38 @@ export async function decidePromotion(input: { plan: TrainingPlan }, deps: { sto
     return earlier?.promoted ? earlier : { promoted: true, prior_version: null, reason: 'already the current model', compared_on: 'first_model' };
   }
 
+  const metric = promotionMetric(kind).name;
+  const comparison = candidate.comparison ?? null;
   let decision: { promote: boolean; reason: string };
   let comparedOn: PromotionOutcome['compared_on'];
   if (!current) {
-    decision = decide({ kind, candidate: candidate.metrics });
+    decision = decide({ kind, candidate: candidate.metrics[metric] });
     comparedOn = 'first_model';
-  } else if (candidate.comparison?.against === current && candidate.comparison.compared_on === 'same_holdout') {
-    // The trainer evaluated the current model on this run's held-out set: compare like with like
-    // (both on the same samples, when it had to leave out weeks the current model trained on).
-    const metric = promotionMetric(kind).name;
-    const { candidate_val_loss: candidateOnSame } = candidate.comparison;
-    decision = decide({
-      kind,
-      candidate: candidateOnSame === undefined ? candidate.metrics : { ...candidate.metrics, [metric]: candidateOnSame },
-      current: { version: current, metrics: { [metric]: candidate.comparison.current_val_loss as number }, comparedOn: 'same_holdout' },
-    });
-    comparedOn = 'same_holdout';
+  } else if (comparison?.against === current && comparison.compared_on === 'same_test_weeks') {
+    const weeks = comparison.weeks ? ` (${comparison.weeks.count} weeks ${comparison.weeks.first}..${comparison.weeks.last}, ${comparison.samples} samples)` : '';
+    const made = decide({ kind, candidate: comparison.candidate_score, current: { version: current, score: comparison.current_score } });
+    decision = { promote: made.promote, reason: `${made.reason}${weeks}` };
+    comparedOn = 'same_test_weeks';
   } else {
-    const stored = await getJson<VersionMetadata>(deps.store, `${versionPrefix(kind, current)}/${METADATA_FILE}`);
-    decision = decide({ kind, candidate: candidate.metrics, current: { version: current, metrics: stored?.metrics ?? {}, comparedOn: 'stored_metrics' } });
-    comparedOn = 'stored_metrics';
+    const why = comparison?.against === current ? comparison.reason : `the run was compared with ${comparison?.against ?? 'no model'}, but ${current} is current now`;
+    decision = { promote: false, reason: `not compared with the current model ${current} on the same weeks (${why}): nothing promoted; train again to compare` };
+    comparedOn = 'not_compared';
   }
 
   let outcome: PromotionOutcome;
+  const base = { prior_version: current ?? null, compared_on: comparedOn, comparison };
   if (!decision.promote) {
-    outcome = { promoted: false, prior_version: current ?? null, reason: decision.reason, compared_on: comparedOn };
+    outcome = { promoted: false, reason: decision.reason, ...base };
   } else if (await deps.registry.promote(kind, current, version)) {
-    outcome = { promoted: true, prior_version: current ?? null, reason: decision.reason, compared_on: comparedOn };
+    outcome = { promoted: true, reason: decision.reason, ...base };
   } else {
-    outcome = { promoted: false, prior_version: current ?? null, reason: `another run moved current away from ${current ?? 'none'} during this decision`, compared_on: comparedOn };
+    outcome = { promoted: false, reason: `another run moved current away from ${current ?? 'none'} during this decision`, ...base };
   }
   await putJson(deps.store, decisionKey(kind, version), outcome);
   return outcome;
 }
 
 /** Where a version's promotion decision is kept (beside its run's snapshot outcomes). */
-function decisionKey(kind: string, version: string): string {
+export function decisionKey(kind: string, version: string): string {
   return `runs/${kind}/${version}/promotion.json`;
 }

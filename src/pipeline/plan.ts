@@ -1,9 +1,6 @@
 import type { ModelKind, TrainMode } from '../config/model-kinds.ts';
-import type { ForecasterConfig, ProfileName } from '../config/profiles.ts';
+import type { ProfileName } from '../config/profiles.ts';
 import type { DateRange } from '../ports/market-data.ts';
-
-/** Bump when a change to the training code changes what it produces: it is part of every version. */
-export const TRAINER_CODE_VERSION = '1';
 
 /**
  * Everything that determines a model: the version is a hash of exactly these fields,
@@ -16,10 +13,12 @@ export interface TrainingInputs {
   /** Target weeks: the first week starting on/after `start` to the last week ending on/before `end`. */
   window: DateRange;
   symbols: string[];
-  config: ForecasterConfig | Record<string, unknown>;
+  /** The kind's config for the profile (src/models/<kind>): validated, all of it hashed. */
+  config: Record<string, unknown>;
   source: 'sample' | 'yahoo';
   /** sha256 over the price bars the run reads (lookback included). */
   dataFingerprint: string;
+  /** A hash of the kind's training sources (src/models/code-versions.generated.ts). */
   codeVersion: string;
 }
 

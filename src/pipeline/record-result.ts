@@ -1,4 +1,5 @@
 import { isAgentKind, isForecasterKind } from '../config/model-kinds.ts';
+import { kindSpec } from '../models/kinds.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import { getJson } from '../ports/artifact-store.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
@@ -21,13 +22,14 @@ export interface RecordResultInput {
  */
 export async function recordResult(input: RecordResultInput, deps: { store: ArtifactStore; registry: ModelRegistry }): Promise<Record<string, unknown>> {
   const { plan, promotion } = input;
-  const meta = await getJson<{ metrics: Record<string, number>; comparison?: unknown }>(deps.store, `${versionPrefix(plan.kind, plan.version)}/${METADATA_FILE}`);
+  const meta = await getJson<{ metrics: Record<string, number>; comparison?: unknown; test_vs_baselines?: string }>(deps.store, `${versionPrefix(plan.kind, plan.version)}/${METADATA_FILE}`);
   if (!meta) throw new Error(`${plan.kind} ${plan.version} has no metadata.json`);
   const response: Record<string, unknown> = {
     version: plan.version,
     data_window_start: plan.window.start,
     data_window_end: plan.window.end,
-    metrics: isAgentKind(plan.kind) ? meta.metrics : pick(meta.metrics, ['train_loss', 'val_loss', 'baseline_loss']),
+    // The seed's metric names first, then the kind's others (forecasters: the mean baseline and the test segment).
+    metrics: orderedMetrics(meta.metrics, kindSpec(plan.kind).responseMetrics),
     promoted: promotion.promoted,
     prior_version: promotion.prior_version,
     ...(isAgentKind(plan.kind)
@@ -36,7 +38,8 @@ export async function recordResult(input: RecordResultInput, deps: { store: Arti
     // Extras beyond the seed schema: why promotion went as it did, and the snapshot backfill.
     kind: plan.kind,
     profile: plan.profile,
-    promotion: { reason: promotion.reason, compared_on: promotion.compared_on },
+    promotion: { reason: promotion.reason, compared_on: promotion.compared_on, ...(promotion.comparison ? { comparison: promotion.comparison } : {}) },
+    ...(meta.test_vs_baselines ? { test_vs_baselines: meta.test_vs_baselines } : {}),
     ...(input.publishError ? { publish_error: input.publishError } : {}),
   };
   if (isForecasterKind(plan.kind) && plan.snapshotYearEnds.length > 0) {
@@ -52,6 +55,6 @@ export async function recordFailure(input: { plan: TrainingPlan; error: string; 
   await deps.registry.fail(input.plan.kind, input.plan.version, { error: input.error, cause: input.cause });
 }
 
-function pick(metrics: Record<string, number>, names: string[]): Record<string, number> {
-  return Object.fromEntries(names.map((n) => [n, metrics[n]]));
+function orderedMetrics(metrics: Record<string, number>, first: readonly string[]): Record<string, number> {
+  return { ...Object.fromEntries(first.map((n) => [n, metrics[n]])), ...metrics };
 }

@@ -1,4 +1,6 @@
 import { isAgentKind, isForecasterKind, type ModelKind, type TrainMode } from '../config/model-kinds.ts';
+import { codeVersion, kindSpec } from '../models/kinds.ts';
+import { assertTrainerRegistered } from '../models/registered-kinds.ts';
 import { PROFILES, type ProfileName } from '../config/profiles.ts';
 import { fingerprintBars } from '../data/fingerprint.ts';
 import { loadBars } from '../data/load-bars.ts';
@@ -8,7 +10,10 @@ import type { ModelRegistry } from '../ports/model-registry.ts';
 import type { UniverseProvider } from '../ports/universe.ts';
 import { addDays, isIsoDate } from '../data/dates.ts';
 import { PriorModelRequiredError, UserInputError } from './errors.ts';
-import { TRAINER_CODE_VERSION, type TrainingInputs, type TrainingPlan } from './plan.ts';
+import { dataRange } from './data-range.ts';
+import type { TrainingInputs, TrainingPlan } from './plan.ts';
+
+export { dataRange } from './data-range.ts';
 
 /** Agents fine-tune on the last 26 weeks (the seed's rule). */
 export const FINETUNE_WEEKS = 26;
@@ -34,6 +39,8 @@ export interface PlanDeps {
 export async function resolveTrainingPlan(req: PlanRequest, deps: PlanDeps): Promise<TrainingPlan> {
   const profile = PROFILES[req.profile];
   if (!profile) throw new UserInputError(`unknown profile "${req.profile}"`, ['profile']);
+  assertTrainerRegistered(req.kind);
+  const spec = kindSpec(req.kind);
   if (isForecasterKind(req.kind) && req.mode !== 'full') {
     throw new UserInputError(`${req.kind} is a forecaster: it trains in full mode only`, ['mode']);
   }
@@ -61,11 +68,9 @@ export async function resolveTrainingPlan(req: PlanRequest, deps: PlanDeps): Pro
   const symbols = ranked.slice(0, limit).sort();
   if (symbols.length === 0) throw new UserInputError(`the halal universe is empty as of ${window.end}`);
 
-  const config = isAgentKind(req.kind)
-    ? { algorithm: req.kind.split('_')[0], forecaster: req.kind.split('_')[1], seed: profile.forecaster.seed, ...(baseVersion ? { baseVersion } : {}) }
-    : profile.forecaster;
+  const config: Record<string, unknown> = { ...spec.config(req.profile), ...(baseVersion ? { baseVersion } : {}) };
 
-  const bars = await loadBars(deps.marketData, symbols, dataRange(window, profile.forecaster.lookbackDays));
+  const bars = await loadBars(deps.marketData, symbols, dataRange(window, spec.lookbackDays(config)));
   const inputs: TrainingInputs = {
     kind: req.kind,
     mode: req.mode,
@@ -75,17 +80,9 @@ export async function resolveTrainingPlan(req: PlanRequest, deps: PlanDeps): Pro
     config,
     source: deps.marketData.source,
     dataFingerprint: fingerprintBars(bars),
-    codeVersion: TRAINER_CODE_VERSION,
+    codeVersion: codeVersion(req.kind),
   };
   return { ...inputs, version: computeVersion(inputs), snapshotYearEnds: snapshotYearEnds(req.kind, window, profile.snapshotWarmupYears) };
-}
-
-/**
- * The bars a run reads: the window plus enough calendar days before it for the lookback
- * (60 trading days fit in 120 calendar days, holidays included).
- */
-export function dataRange(window: DateRange, lookbackDays: number): DateRange {
-  return { start: addDays(window.start, -Math.ceil(lookbackDays * 2)), end: window.end };
 }
 
 /** Year ends from the window start + warm-up to the year before the window end (DESIGN: 2015-12-31 ... for a 2011 start). */

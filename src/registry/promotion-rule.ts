@@ -1,28 +1,29 @@
-import { isForecasterKind, type ModelKind } from '../config/model-kinds.ts';
+import type { ModelKind } from '../config/model-kinds.ts';
+import { KIND_SPECS } from '../models/kinds.ts';
+import type { PromotionMetric } from '../models/kind-spec.ts';
 
-/** The metric that decides promotion for a kind, and which direction is better (the seed's rules). */
-export interface PromotionMetric {
-  name: 'val_loss' | 'eval_sharpe' | 'eval_cagr';
-  better: 'lower' | 'higher';
-}
+export type { PromotionMetric } from '../models/kind-spec.ts';
 
+/**
+ * The metric that decides promotion for a kind, and which direction is better (the seed's rules):
+ * forecasters the MSE on the challenger's test weeks, PPO eval_sharpe, SAC eval_cagr. A registered
+ * kind declares its own; the fallback names the seed's rule for kinds not written yet.
+ */
 export function promotionMetric(kind: ModelKind): PromotionMetric {
-  if (isForecasterKind(kind)) return { name: 'val_loss', better: 'lower' };
+  const declared = KIND_SPECS[kind]?.promotion;
+  if (declared) return declared;
+  if (kind === 'lstm' || kind === 'patchtst') return { name: 'test_loss', better: 'lower' };
   if (kind.startsWith('ppo_')) return { name: 'eval_sharpe', better: 'higher' };
   if (kind.startsWith('sac_')) return { name: 'eval_cagr', better: 'higher' };
   throw new Error(`no promotion metric for model kind ${JSON.stringify(kind)}`);
 }
 
-export type Metrics = Readonly<Record<string, number | null | undefined>>;
-
 export interface PromotionInput {
   kind: ModelKind;
-  candidate: Metrics;
-  /**
-   * The model `current` points at. `comparedOn` says where its metrics come from:
-   * re-evaluated on the candidate's held-out set, or the numbers stored when it was trained.
-   */
-  current?: { version: string; metrics: Metrics; comparedOn: 'same_holdout' | 'stored_metrics' };
+  /** The challenger's score: for the first model its own metric, else its score on the shared weeks. */
+  candidate: number | null | undefined;
+  /** The current model's score re-computed on the same weeks as the candidate's. */
+  current?: { version: string; score: number | null | undefined };
 }
 
 export interface PromotionDecision {
@@ -32,24 +33,21 @@ export interface PromotionDecision {
 
 /**
  * The first model is promoted; after that only a strictly better one (ties keep the current
- * model). A candidate without a finite metric is never promoted.
+ * model). A candidate without a finite score is never promoted.
  */
 export function decide(input: PromotionInput): PromotionDecision {
   const metric = promotionMetric(input.kind);
-  const candidate = input.candidate[metric.name];
+  const { candidate, current } = input;
   if (typeof candidate !== 'number' || !Number.isFinite(candidate)) {
     return { promote: false, reason: `candidate ${metric.name} is ${String(candidate)}, not a finite number` };
   }
-  const { current } = input;
-  if (current === undefined) {
-    return { promote: true, reason: `first ${input.kind} model (${metric.name}=${candidate})` };
-  }
-  const incumbent = current.metrics[metric.name];
+  if (current === undefined) return { promote: true, reason: `first ${input.kind} model (${metric.name}=${candidate})` };
+  const incumbent = current.score;
   if (typeof incumbent !== 'number' || !Number.isFinite(incumbent)) {
-    // A current model without a usable metric cannot be defended; a finite candidate replaces it.
-    return { promote: true, reason: `current ${current.version} has no finite ${metric.name} (${String(incumbent)}); candidate ${metric.name}=${candidate}` };
+    // A current model that cannot score the weeks cannot be defended; a finite candidate replaces it.
+    return { promote: true, reason: `current ${current.version} scored ${String(incumbent)} on the same weeks; candidate ${metric.name}=${candidate}` };
   }
   const better = metric.better === 'lower' ? candidate < incumbent : candidate > incumbent;
-  const comparison = `${metric.name} ${candidate} vs ${incumbent} of ${current.version} (${metric.better} is better, compared on ${current.comparedOn})`;
+  const comparison = `${metric.name} ${candidate} vs ${incumbent} of ${current.version} on the same weeks (${metric.better} is better)`;
   return better ? { promote: true, reason: `better ${comparison}` } : { promote: false, reason: `not better: ${comparison}` };
 }

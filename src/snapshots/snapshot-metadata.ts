@@ -13,7 +13,9 @@ export interface SnapshotMetadata {
   /** weekEnd of the latest target week the model was fitted or validated on (<= training_data_end). */
   last_training_week_end: string;
   window: { start: string; end: string };
+  /** The universe as of the cutoff (screened and ranked then), not the run's. */
   symbols: string[];
+  universe_as_of?: string;
   config: Record<string, unknown>;
   config_hash: string;
   seed: number;
@@ -21,7 +23,7 @@ export interface SnapshotMetadata {
   data_fingerprint: string;
   code_version: string;
   backend: string;
-  metrics: { train_loss: number; val_loss: number; baseline_loss: number };
+  metrics: { train_loss: number; val_loss: number; baseline_loss: number; test_loss?: number };
   best_epoch: number;
   train_seconds: number;
   /** The run (plan version) that made it; informational, not part of the key. */

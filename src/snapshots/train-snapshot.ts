@@ -1,14 +1,15 @@
-import type { ForecasterConfig } from '../config/profiles.ts';
+import { PROFILES } from '../config/profiles.ts';
 import { fingerprintBars } from '../data/fingerprint.ts';
 import { loadBars } from '../data/load-bars.ts';
-import { buildWeeklySamples } from '../features/weekly-dataset.ts';
 import { serializeForecaster } from '../models/forecasters/shared/forecaster-artifacts.ts';
+import type { ForecasterTrainingConfig } from '../models/forecasters/shared/forecaster-config.ts';
+import type { ForecasterModule } from '../models/forecasters/shared/forecaster-module.ts';
 import { trainForecaster } from '../models/forecasters/shared/train-forecaster.ts';
-import { initBackend } from '../ml/backend.ts';
 import { getJson, type ArtifactStore } from '../ports/artifact-store.ts';
 import type { MarketData } from '../ports/market-data.ts';
+import type { UniverseProvider } from '../ports/universe.ts';
 import type { TrainingPlan } from '../pipeline/plan.ts';
-import { dataRange } from '../pipeline/resolve-plan.ts';
+import { dataRange } from '../pipeline/data-range.ts';
 import { METADATA_FILE, writeModelFiles } from '../models/artifacts/model-files.ts';
 import { marketDataUpTo } from './cutoff-market-data.ts';
 import { computeSnapshotKey, configHash } from './snapshot-key.ts';
@@ -22,7 +23,10 @@ export { readSnapshotOutcomes } from './snapshot-outcomes.ts';
 export interface TrainSnapshotDeps {
   store: ArtifactStore;
   marketData: MarketData;
+  /** The halal universe as of a date: a snapshot trains on the universe of its cutoff, not of today. */
+  universe: UniverseProvider;
   log: (line: string) => void;
+  backend: string;
 }
 
 /**
@@ -31,8 +35,8 @@ export interface TrainSnapshotDeps {
  * key is kept ('skipped'); one with another key is deleted before the new one is written
  * ('replaced'), so a folder never mixes two snapshots. The outcome is also recorded under the run.
  */
-export async function trainSnapshot(input: { plan: TrainingPlan; yearEnd: string }, deps: TrainSnapshotDeps): Promise<SnapshotOutcome> {
-  const { plan, yearEnd } = input;
+export async function trainSnapshot(input: { plan: TrainingPlan; yearEnd: string; module: ForecasterModule }, deps: TrainSnapshotDeps): Promise<SnapshotOutcome> {
+  const { plan, yearEnd, module } = input;
   const kind = plan.kind;
   assertForecasterKind(kind);
   assertYearEnd(yearEnd);
@@ -41,16 +45,19 @@ export async function trainSnapshot(input: { plan: TrainingPlan; yearEnd: string
   }
   const started = Date.now();
   const tag = `snapshot ${kind} ${yearEnd}`;
-  const config = plan.config as ForecasterConfig;
+  const config = plan.config as unknown as ForecasterTrainingConfig;
   const window = { start: plan.window.start, end: yearEnd };
 
-  // Every price read goes through the cutoff view: nothing after the year end can reach the snapshot.
-  const bars = await loadBars(marketDataUpTo(deps.marketData, yearEnd), plan.symbols, dataRange(window, config.lookbackDays));
+  // Point in time: the universe screened and ranked as of the cutoff (statements filed and market
+  // caps known by then), and every price read through the cutoff view.
+  const cutoffData = marketDataUpTo(deps.marketData, yearEnd);
+  const symbols = await snapshotUniverse(plan, yearEnd, deps.universe);
+  const bars = await loadBars(cutoffData, symbols, dataRange(window, config.lookbackDays));
   const dataFingerprint = fingerprintBars(bars);
   const snapshotKey = computeSnapshotKey({
     kind,
     config,
-    symbols: plan.symbols,
+    symbols,
     windowStart: plan.window.start,
     yearEnd,
     dataFingerprint,
@@ -72,9 +79,8 @@ export async function trainSnapshot(input: { plan: TrainingPlan; yearEnd: string
     return outcome;
   }
 
-  deps.log(`${tag}: started`);
-  const backend = await initBackend(deps.log);
-  const samples = buildWeeklySamples(bars, window, config.lookbackDays);
+  deps.log(`${tag}: started (${symbols.length} symbols of the universe as of ${yearEnd}: ${symbols.join(', ')})`);
+  const samples = await module.buildSamples({ marketData: cutoffData, cutoff: yearEnd }, config, symbols, window);
   if (samples.length === 0) throw new Error(`${tag}: no training samples for weeks ${window.start}..${window.end}`);
   const lastTrainingWeekEnd = samples.reduce((latest, s) => (s.weekEnd > latest ? s.weekEnd : latest), samples[0].weekEnd);
   if (lastTrainingWeekEnd > yearEnd) throw new Error(`${tag}: a training week ends ${lastTrainingWeekEnd}, after the cutoff`);
@@ -82,6 +88,7 @@ export async function trainSnapshot(input: { plan: TrainingPlan; yearEnd: string
   const trained = await trainForecaster({
     samples,
     config,
+    buildModel: (c, channels) => module.buildModel(c, channels),
     onEpoch: (e) => deps.log(`${tag}: epoch ${e.epoch}/${config.maxEpochs} val_loss=${e.valLoss.toExponential(4)}`),
   });
   let files: Record<string, Uint8Array>;
@@ -101,14 +108,15 @@ export async function trainSnapshot(input: { plan: TrainingPlan; yearEnd: string
     training_data_end: yearEnd,
     last_training_week_end: lastTrainingWeekEnd,
     window,
-    symbols: plan.symbols,
+    symbols,
+    universe_as_of: yearEnd,
     config: { ...config },
     config_hash: configHash(config),
     seed: config.seed,
     source: deps.marketData.source,
     data_fingerprint: dataFingerprint,
     code_version: plan.codeVersion,
-    backend,
+    backend: deps.backend,
     metrics: trained.metrics,
     best_epoch: trained.bestEpoch,
     train_seconds: trainSeconds,
@@ -130,4 +138,12 @@ export async function trainSnapshot(input: { plan: TrainingPlan; yearEnd: string
   const verb = outcome.outcome === 'replaced' ? `replaced ${existing?.snapshot_key}, trained` : 'trained';
   deps.log(`${tag}: ${verb} in ${trainSeconds.toFixed(1)} s (val_loss ${trained.metrics.val_loss.toExponential(4)}, ${samples.length} samples to ${lastTrainingWeekEnd})`);
   return outcome;
+}
+
+/** The forecaster universe at a snapshot's cutoff: the same screen and ranking as a run's, as of that date. */
+export async function snapshotUniverse(plan: TrainingPlan, yearEnd: string, universe: UniverseProvider): Promise<string[]> {
+  const ranked = await universe.halalSymbols(yearEnd);
+  const symbols = ranked.slice(0, PROFILES[plan.profile].maxForecasterSymbols).sort();
+  if (symbols.length === 0) throw new Error(`snapshot ${plan.kind} ${yearEnd}: the halal universe is empty as of ${yearEnd}`);
+  return symbols;
 }

@@ -1,9 +1,9 @@
 import type { ForecasterKind } from '../config/model-kinds.ts';
-import type { ForecasterConfig } from '../config/profiles.ts';
 import { addDays, assertIsoDate } from '../data/dates.ts';
-import { loadBars } from '../data/load-bars.ts';
 import { isoWeekMonday } from '../features/iso-week.ts';
-import { buildWeeklySamples, type WeeklySample } from '../features/weekly-dataset.ts';
+import type { WeeklySample } from '../features/weekly-dataset.ts';
+import { kindSpec } from '../models/kinds.ts';
+import type { ForecasterTrainingConfig } from '../models/forecasters/shared/forecaster-config.ts';
 import { deserializeForecaster } from '../models/forecasters/shared/forecaster-artifacts.ts';
 import { predict } from '../models/forecasters/shared/forecaster-inference.ts';
 import { initBackend } from '../ml/backend.ts';
@@ -11,7 +11,7 @@ import { getJson, type ArtifactStore } from '../ports/artifact-store.ts';
 import type { MarketData } from '../ports/market-data.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import { UserInputError } from '../pipeline/errors.ts';
-import { dataRange } from '../pipeline/resolve-plan.ts';
+import { canonicalJson } from '../registry/version.ts';
 import { METADATA_FILE, readModelFiles, versionPrefix } from '../models/artifacts/model-files.ts';
 import { readAllSnapshotMetadata } from './list-snapshots.ts';
 import { snapshotForWeek } from './snapshot-for-week.ts';
@@ -55,7 +55,7 @@ interface ForecastSource {
   label: string;
   prefix: string;
   symbols: string[];
-  config: ForecasterConfig;
+  config: ForecasterTrainingConfig;
 }
 
 /**
@@ -80,7 +80,7 @@ export async function walkForwardForecasts(input: WalkForwardInput, deps: WalkFo
     label: `snapshot ${meta.year_end}`,
     prefix: snapshotPrefix(kind, meta.year_end),
     symbols: meta.symbols,
-    config: meta.config as unknown as ForecasterConfig,
+    config: meta.config as unknown as ForecasterTrainingConfig,
   }));
   const yearEnds = snapshots.map((s) => s.snapshot as string);
   const finalModel = input.allowFinalModel ? await currentModelSource(kind, deps) : undefined;
@@ -93,26 +93,27 @@ export async function walkForwardForecasts(input: WalkForwardInput, deps: WalkFo
     const fallback = input.allowFinalModel ? `and there is no current ${kind} model` : 'and the final model is not allowed';
     throw new UserInputError(`no ${kind} snapshot is older than ${to} ${fallback}: backfill snapshots first`);
   }
-  for (const source of relevant) assertKnowsSymbols(kind, source, symbols);
-
-  // Each source builds its samples with its own lookback; the bars cover the longest one. The
-  // window runs to the Sunday of `to`'s week so that week can be complete; later weeks are dropped.
+  // A forecaster reads returns, not names: a snapshot forecasts symbols outside the universe it was
+  // trained on (its universe is the one of its cutoff, which may lack today's names).
+  // Each source builds its samples with its own config (lookback, channels), through its kind's
+  // dataset. The window runs to the Sunday of `to`'s week so that week can be complete.
+  const module = (await kindSpec(kind).loadTrainer()).forecaster;
+  if (!module) throw new Error(`${kind} has no forecaster dataset`);
   const window = { start: from, end: addDays(isoWeekMonday(to), 6) };
-  const lookbacks = [...relevant, ...(finalModel ? [finalModel] : [])].map((s) => s.config.lookbackDays);
-  const probeLookback = lookbacks[0] ?? 60;
-  const bars = await loadBars(deps.marketData, symbols, dataRange(window, Math.max(probeLookback, ...lookbacks)));
-  const samplesByLookback = new Map<number, WeeklySample[]>();
-  const samplesFor = (lookback: number) => {
-    let samples = samplesByLookback.get(lookback);
+  const samplesByConfig = new Map<string, WeeklySample[]>();
+  const samplesFor = async (config: ForecasterTrainingConfig) => {
+    const key = canonicalJson(config);
+    let samples = samplesByConfig.get(key);
     if (!samples) {
-      samples = buildWeeklySamples(bars, window, lookback).filter((s) => s.week >= from && s.week <= to);
-      samplesByLookback.set(lookback, samples);
+      samples = (await module.buildSamples({ marketData: deps.marketData }, config, symbols, window)).filter((s) => s.week >= from && s.week <= to);
+      samplesByConfig.set(key, samples);
     }
     return samples;
   };
 
   // Assign each week to its source by its first day.
-  const weeks = uniqueWeeks(samplesFor(probeLookback));
+  const probe = (relevant[0] ?? finalModel ?? snapshots[0])?.config;
+  const weeks = probe ? uniqueWeeks(await samplesFor(probe)) : [];
   const weekSource = new Map<string, string | null>(); // weekStart -> year end, or null for the final model
   const uncovered: string[] = [];
   for (const week of weeks) {
@@ -132,8 +133,7 @@ export async function walkForwardForecasts(input: WalkForwardInput, deps: WalkFo
   const used = new Set(weekSource.values());
   const sources = [...snapshots.filter((s) => used.has(s.snapshot)), ...(finalModel && used.has(null) ? [finalModel] : [])];
   for (const source of sources) {
-    assertKnowsSymbols(kind, source, symbols);
-    const samples = samplesFor(source.config.lookbackDays).filter((s) => weekSource.get(s.weekStart) === source.snapshot);
+    const samples = (await samplesFor(source.config)).filter((s) => weekSource.get(s.weekStart) === source.snapshot);
     if (samples.length === 0) continue;
     rows.push(...(await forecastWith(source, samples)));
   }
@@ -161,20 +161,13 @@ export async function walkForwardForecasts(input: WalkForwardInput, deps: WalkFo
   }
 }
 
-function assertKnowsSymbols(kind: ForecasterKind, source: ForecastSource, symbols: string[]): void {
-  const missing = symbols.filter((s) => !source.symbols.includes(s));
-  if (missing.length > 0) {
-    throw new UserInputError(`${kind} ${source.label} was not trained on ${missing.join(', ')} (it knows ${source.symbols.join(', ')})`, ['symbols']);
-  }
-}
-
 /** The current model as a fallback source; undefined when there is none yet. */
 async function currentModelSource(kind: ForecasterKind, deps: WalkForwardDeps): Promise<ForecastSource | undefined> {
   const version = await deps.registry.current(kind);
   if (!version) return undefined;
   const prefix = versionPrefix(kind, version);
   // Metadata only: forecastWith reads (and verifies) the model files if the final model is used at all.
-  const meta = await getJson<{ symbols?: string[]; config?: ForecasterConfig }>(deps.store, `${prefix}/${METADATA_FILE}`);
+  const meta = await getJson<{ symbols?: string[]; config?: ForecasterTrainingConfig }>(deps.store, `${prefix}/${METADATA_FILE}`);
   if (!meta) throw new Error(`the current ${kind} model ${version} has no metadata.json at ${prefix}`);
   if (!meta.symbols || !meta.config) throw new Error(`${prefix}/metadata.json lacks symbols or config`);
   return { snapshot: null, label: `final model ${version}`, prefix, symbols: meta.symbols, config: meta.config };

@@ -22,6 +22,7 @@ import { dataRange } from '../../src/pipeline/resolve-plan.ts';
 import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts';
 import { readModelFiles, versionPrefix } from '../../src/models/artifacts/model-files.ts';
 import { listTree, runCli, type CliRun } from './cli-support.ts';
+import { trainerFault } from '../support/trainer-fault.ts';
 
 const SEED_FIELDS = ['version', 'data_window_start', 'data_window_end', 'metrics', 'promoted', 'prior_version', 'hf_repo', 'hf_url'];
 const MODEL_FILES = ['model.json', 'weights.bin', 'scaler.json', 'config.json'];
@@ -154,7 +155,7 @@ describe('mizan train lstm --profile smoke, run as a process from any directory'
     // Prepare: its own data dir, so the failed version does not join this file's listings.
     const failingDir = join(await mkdtemp(join(tmpdir(), 'mizan-cli-fail-')), 'data');
     // Act
-    const failed = await runCli(['train', 'lstm', '--profile', 'smoke', '--skip-snapshot', '--data-dir', failingDir], cwd, { MIZAN_TRAINER_FAULT: 'crash' });
+    const failed = await runCli(['train', 'lstm', '--profile', 'smoke', '--skip-snapshot', '--data-dir', failingDir], cwd, trainerFault('crash'));
     // Assess
     expect(failed.code, failed.stderr).toBe(1);
     expect(failed.stdout).toBe('');

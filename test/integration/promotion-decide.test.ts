@@ -1,7 +1,8 @@
 /**
  * "Decide promotion" with controlled metrics, on the real local adapters (a directory store and the
- * symlink registry): the seed's rules, the same-holdout comparison when the trainer made one, the
- * fallback when it is stale, and the compare-and-swap that lets only one of two racing runs win.
+ * symlink registry): the seed's rules, always on the same weeks (the comparison the trainer made),
+ * never on stored numbers from different weeks, and the compare-and-swap that lets only one of two
+ * racing runs win.
  */
 import { mkdtemp, readlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,9 +13,10 @@ import { LocalModelRegistry } from '../../src/adapters/local/local-model-registr
 import type { ModelKind } from '../../src/config/model-kinds.ts';
 import { PROFILES } from '../../src/config/profiles.ts';
 import { decidePromotion } from '../../src/pipeline/decide-promotion.ts';
-import { TRAINER_CODE_VERSION, type TrainingPlan } from '../../src/pipeline/plan.ts';
+import type { TrainingPlan } from '../../src/pipeline/plan.ts';
+import { LSTM_CONFIGS } from '../../src/models/forecasters/lstm/lstm-config.ts';
 import { recordResult } from '../../src/pipeline/record-result.ts';
-import type { Comparison } from '../../src/pipeline/train-job.ts';
+import type { Comparison } from '../../src/models/comparison.ts';
 import { versionPrefix, writeModelFiles } from '../../src/models/artifacts/model-files.ts';
 import type { ModelRegistry } from '../../src/ports/model-registry.ts';
 
@@ -31,10 +33,10 @@ function planFor(kind: ModelKind, version: string): TrainingPlan {
     profile: 'smoke',
     window: { start: PROFILES.smoke.windowStart, end },
     symbols: ['AAPL', 'MSFT'],
-    config: PROFILES.smoke.forecaster,
+    config: { ...LSTM_CONFIGS.smoke },
     source: 'sample',
     dataFingerprint: 'f'.repeat(64),
-    codeVersion: TRAINER_CODE_VERSION,
+    codeVersion: 'test',
     version,
     snapshotYearEnds: [],
   };
@@ -57,9 +59,22 @@ describe('decidePromotion on the local store and registry', () => {
     registry = new LocalModelRegistry(dataDir);
   });
 
+  /** The comparison the trainer records: both models scored on the challenger's test weeks. */
+  const sameWeeks = (against: string, current: number, candidate: number, metric = 'test_loss', better: 'lower' | 'higher' = 'lower'): Comparison => ({
+    against,
+    compared_on: 'same_test_weeks',
+    metric,
+    better,
+    current_score: current,
+    candidate_score: candidate,
+    weeks: { first: '2022-01-03', last: '2022-12-26', count: 52 },
+    samples: 208,
+    reason: 'test',
+  });
+
   it('promotes the first model, with no prior version', async () => {
     // Prepare
-    await commit(V1, { train_loss: 0.1, val_loss: 0.2, baseline_loss: 0.3 });
+    await commit(V1, { train_loss: 0.1, val_loss: 0.2, baseline_loss: 0.3, test_loss: 0.25 });
     // Act
     const outcome = await decideFor(V1);
     // Assess
@@ -67,27 +82,27 @@ describe('decidePromotion on the local store and registry', () => {
     expect(await pointer()).toBe(V1);
   });
 
-  it('keeps the current model against a worse one (higher val_loss): `current` does not move', async () => {
+  it('keeps the current model against a worse one on the same weeks: `current` does not move', async () => {
     // Prepare
-    await commit(V1, { val_loss: 0.2 });
+    await commit(V1, { test_loss: 0.2 });
     await decideFor(V1);
-    await commit(V2, { val_loss: 0.25 });
+    await commit(V2, { test_loss: 0.25 }, sameWeeks(V1, 0.2, 0.25));
     // Act
     const outcome = await decideFor(V2);
     // Assess
-    expect(outcome).toMatchObject({ promoted: false, prior_version: V1, compared_on: 'stored_metrics' });
-    expect(outcome.reason).toMatch(/not better: val_loss 0.25 vs 0.2/);
+    expect(outcome).toMatchObject({ promoted: false, prior_version: V1, compared_on: 'same_test_weeks' });
+    expect(outcome.reason).toMatch(/not better: test_loss 0.25 vs 0.2 .*same weeks.*52 weeks 2022-01-03..2022-12-26, 208 samples/);
     expect(await pointer()).toBe(V1);
   });
 
-  it('promotes a better one (lower val_loss) with prior_version = the model it replaced, and again after it', async () => {
+  it('promotes a better one with prior_version = the model it replaced, and again after it', async () => {
     // Prepare
-    await commit(V1, { val_loss: 0.2 });
+    await commit(V1, { test_loss: 0.2 });
     await decideFor(V1);
-    await commit(V2, { val_loss: 0.15 });
-    await commit(V3, { val_loss: 0.1 });
+    await commit(V2, { test_loss: 0.15 }, sameWeeks(V1, 0.2, 0.15));
     // Act
     const second = await decideFor(V2);
+    await commit(V3, { test_loss: 0.1 }, sameWeeks(V2, 0.14, 0.1));
     const third = await decideFor(V3);
     // Assess
     expect(second).toMatchObject({ promoted: true, prior_version: V1 });
@@ -95,62 +110,44 @@ describe('decidePromotion on the local store and registry', () => {
     expect(await pointer()).toBe(V3);
   });
 
-  it('compares on the same held-out set when the trainer did so, overriding the stored metrics both ways, and records it', async () => {
-    // Prepare: on stored metrics V2 would win (0.15 < 0.2) and V3 would lose (0.25 > 0.2); on V2's and V3's own
-    // held-out sets the current model scored 0.1 and 0.3, which reverses both.
-    await commit(V1, { val_loss: 0.2 });
+  it('does not promote a worse model whose stored number happens to be smaller (an easier period): the same weeks decide, and the record says which', async () => {
+    // Prepare: the smoke-profile case. V2's own test loss (0.05, on easier weeks) is far below V1's
+    // stored 0.2, but re-scored on V2's test weeks V1 does better (0.04).
+    await commit(V1, { test_loss: 0.2 });
     await decideFor(V1);
-    await commit(V2, { val_loss: 0.15 }, { against: V1, compared_on: 'same_holdout', current_val_loss: 0.1, reason: 'test' });
-    await commit(V3, { val_loss: 0.25 }, { against: V1, compared_on: 'same_holdout', current_val_loss: 0.3, reason: 'test' });
-    await registry.claim('lstm', V3, V3);
-    // Act
-    const v2 = await decideFor(V2);
-    const v3 = await decideFor(V3);
-    const response = await recordResult({ plan: planFor('lstm', V3), promotion: v3 }, { store, registry });
-    // Assess
-    expect(v2).toMatchObject({ promoted: false, prior_version: V1, compared_on: 'same_holdout' });
-    expect(v2.reason).toMatch(/val_loss 0.15 vs 0.1 .*same_holdout/);
-    expect(v3).toMatchObject({ promoted: true, prior_version: V1, compared_on: 'same_holdout' });
-    expect(await pointer()).toBe(V3);
-    expect(response).toMatchObject({ version: V3, promoted: true, prior_version: V1, promotion: { compared_on: 'same_holdout' } });
-    expect((await registry.get('lstm', V3))?.response).toEqual(response);
-  });
-
-  it('compares both models on the same samples when the trainer had to leave out weeks the current model trained on', async () => {
-    // Prepare: V2's val_loss over its whole held-out set (0.1) beats the current model's 0.12, but on the
-    // weeks the current model never saw V2 scores 0.13: it is not better there.
-    await commit(V1, { val_loss: 0.2 });
-    await decideFor(V1);
-    const comparison: Comparison = { against: V1, compared_on: 'same_holdout', current_val_loss: 0.12, candidate_val_loss: 0.13, samples: 40, first_week: '2021-08-16', reason: 'test' };
-    await commit(V2, { val_loss: 0.1 }, comparison);
+    await commit(V2, { test_loss: 0.05 }, sameWeeks(V1, 0.04, 0.05));
+    await registry.claim('lstm', V2, V2);
     // Act
     const outcome = await decideFor(V2);
+    const response = await recordResult({ plan: planFor('lstm', V2), promotion: outcome }, { store, registry });
     // Assess
-    expect(outcome).toMatchObject({ promoted: false, prior_version: V1, compared_on: 'same_holdout' });
-    expect(outcome.reason).toMatch(/val_loss 0.13 vs 0.12 .*same_holdout/);
+    expect(outcome).toMatchObject({ promoted: false, prior_version: V1, compared_on: 'same_test_weeks' });
+    expect(outcome.comparison).toMatchObject({ current_score: 0.04, candidate_score: 0.05, samples: 208, weeks: { count: 52 } });
     expect(await pointer()).toBe(V1);
+    expect(response).toMatchObject({ version: V2, promoted: false, prior_version: V1, promotion: { compared_on: 'same_test_weeks', comparison: { samples: 208 } } });
+    expect((await registry.get('lstm', V2))?.response).toEqual(response);
   });
 
-  it('ignores a stale comparison (made against a model that is no longer current) and uses the stored metrics', async () => {
-    // Prepare: V1, then V2 (better) is current; V3 was compared against V1, which would make it look better.
-    await commit(V1, { val_loss: 0.2 });
+  it('promotes nothing on a stale comparison (made against a model that is no longer current): stored numbers are never compared', async () => {
+    // Prepare: V1, then V2 is current; V3 was compared against V1 only.
+    await commit(V1, { test_loss: 0.2 });
     await decideFor(V1);
-    await commit(V2, { val_loss: 0.1 });
+    await commit(V2, { test_loss: 0.1 }, sameWeeks(V1, 0.2, 0.1));
     await decideFor(V2);
-    await commit(V3, { val_loss: 0.15 }, { against: V1, compared_on: 'same_holdout', current_val_loss: 0.5, reason: 'test' });
+    await commit(V3, { test_loss: 0.01 }, sameWeeks(V1, 0.5, 0.01));
     // Act
     const outcome = await decideFor(V3);
     // Assess
-    expect(outcome).toMatchObject({ promoted: false, prior_version: V2, compared_on: 'stored_metrics' });
-    expect(outcome.reason).toMatch(/val_loss 0.15 vs 0.1 of v2023\.01\.06/);
+    expect(outcome).toMatchObject({ promoted: false, prior_version: V2, compared_on: 'not_compared' });
+    expect(outcome.reason).toMatch(/not compared with the current model v2023\.01\.06.*train again/);
     expect(await pointer()).toBe(V2);
   });
 
-  it('uses the kind\'s own metric: a SAC agent needs a higher eval_cagr, whatever its other metrics', async () => {
+  it('uses the kind\'s own metric: a SAC agent needs a higher eval_cagr on the same weeks', async () => {
     // Prepare
     await commit(V1, { eval_cagr: 0.1, eval_sharpe: 2 }, null, 'sac_lstm');
     await decideFor(V1, 'sac_lstm');
-    await commit(V2, { eval_cagr: 0.12, eval_sharpe: -1 }, null, 'sac_lstm');
+    await commit(V2, { eval_cagr: 0.12, eval_sharpe: -1 }, sameWeeks(V1, 0.1, 0.12, 'eval_cagr', 'higher'), 'sac_lstm');
     // Act
     const outcome = await decideFor(V2, 'sac_lstm');
     // Assess
@@ -160,7 +157,7 @@ describe('decidePromotion on the local store and registry', () => {
 
   it('refuses a version without committed metadata and leaves `current` alone', async () => {
     // Prepare
-    await commit(V1, { val_loss: 0.2 });
+    await commit(V1, { test_loss: 0.2 });
     await decideFor(V1);
     await store.put(`${versionPrefix('lstm', V2)}/model.json`, '{}'); // a run that died before metadata.json
     // Act + Assess
@@ -171,10 +168,10 @@ describe('decidePromotion on the local store and registry', () => {
   it('lets exactly one of two racing decisions made against the same prior win (compare-and-swap)', async () => {
     // Prepare: both candidates beat V1. The registry below holds each promote() until both decisions
     // have read `current`, the worst interleaving: both decided against V1.
-    await commit(V1, { val_loss: 0.2 });
+    await commit(V1, { test_loss: 0.2 });
     await decideFor(V1);
-    await commit(V3, { val_loss: 0.1 });
-    await commit(V4, { val_loss: 0.15 });
+    await commit(V3, { test_loss: 0.1 }, sameWeeks(V1, 0.2, 0.1));
+    await commit(V4, { test_loss: 0.15 }, sameWeeks(V1, 0.2, 0.15));
     let reads = 0;
     let bothRead!: () => void;
     const barrier = new Promise<void>((resolve) => (bothRead = resolve));

@@ -12,6 +12,10 @@ import { snapshotPrefix } from '../../src/snapshots/snapshot-paths.ts';
 import { readSnapshotOutcomes, trainSnapshot, type SnapshotOutcome } from '../../src/snapshots/train-snapshot.ts';
 import { perturbedAfter } from '../support/perturbed-market-data.ts';
 import { smokeForecasterPlan } from '../support/smoke-forecaster-plan.ts';
+import { lstm, sampleUniverse, snapshotDeps } from '../support/snapshot-deps.ts';
+import { PROFILES } from '../../src/config/profiles.ts';
+import { loadSampleFundamentals, type Fundamentals } from '../../src/universe/fundamentals.ts';
+import { SampleUniverse } from '../../src/universe/sample-universe.ts';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const dirs: string[] = [];
@@ -24,7 +28,7 @@ async function tempStore(): Promise<DirArtifactStore> {
 /** What the "Backfill snapshots" Map does: one trainer job per year end (here one after the other). */
 async function backfill(plan: TrainingPlan, store: DirArtifactStore, marketData = new SampleMarketData(), log: string[] = []): Promise<SnapshotOutcome[]> {
   const outcomes: SnapshotOutcome[] = [];
-  for (const yearEnd of plan.snapshotYearEnds) outcomes.push(await trainSnapshot({ plan, yearEnd }, { store, marketData, log: (l) => log.push(l) }));
+  for (const yearEnd of plan.snapshotYearEnds) outcomes.push(await trainSnapshot({ plan, yearEnd, module: lstm }, await snapshotDeps(store, marketData, (l) => log.push(l))));
   return outcomes;
 }
 
@@ -61,7 +65,7 @@ describe('snapshot backfill on the bundled sample (smoke profile)', () => {
       expect(meta.window).toEqual({ start: '2016-01-04', end: yearEnd });
       expect(meta.last_training_week_end as string <= yearEnd).toBe(true);
       expect(meta.config).toEqual(plan.config);
-      expect(meta.symbols).toEqual(plan.symbols);
+      expect(meta.symbols).toHaveLength(4); // the smoke profile's top 4 as of the year end (checked below)
       expect(meta.seed).toBe(42);
       expect(meta.data_fingerprint).toMatch(/^[0-9a-f]{64}$/);
     }
@@ -70,7 +74,7 @@ describe('snapshot backfill on the bundled sample (smoke profile)', () => {
   });
 
   it('reports each year as it starts and ends, and records the outcomes under the run', async () => {
-    expect(log).toContain('snapshot lstm 2020-12-31: started');
+    expect(log.some((l) => l.startsWith('snapshot lstm 2020-12-31: started (4 symbols of the universe as of 2020-12-31'))).toBe(true);
     expect(log.some((l) => /^snapshot lstm 2021-12-31: trained in \d+\.\d s \(val_loss /.test(l))).toBe(true);
     const recorded = await readSnapshotOutcomes(store, 'lstm', plan.version);
     expect(recorded.map((o) => [o.yearEnd, o.outcome])).toEqual([
@@ -99,14 +103,36 @@ describe('snapshot backfill on the bundled sample (smoke profile)', () => {
     expect(await store.get(`${snapshotPrefix('lstm', '2020-12-31')}/weights.bin`)).toEqual(weightsBefore);
   });
 
-  it('ignores data after the cutoff: other later prices give the same snapshot key and weights', async () => {
-    // Prepare: the same real prices, except every bar from 2021-01-01 on is changed
+  it('trains each snapshot on the universe as of its cutoff (screened and ranked then), not the run\'s', async () => {
+    // Assess: the symbols each snapshot stored are the screen's top 4 as of its year end.
+    const universe = await sampleUniverse(marketData);
+    for (const yearEnd of plan.snapshotYearEnds) {
+      const stored = await readModelFiles(store, snapshotPrefix('lstm', yearEnd));
+      const expected = (await universe.halalSymbols(yearEnd)).slice(0, PROFILES.smoke.maxForecasterSymbols).sort();
+      expect(stored!.metadata.symbols).toEqual(expected);
+      expect(stored!.metadata.universe_as_of).toBe(yearEnd);
+    }
+  });
+
+  it('ignores data after the cutoff: other later prices, statements and market caps give the same symbols, snapshot key and weights', async () => {
+    // Prepare: the same real data, except every bar from 2021-01-01 on is changed, every statement
+    // filed after the cutoff reports 100x the debt (it would fail the screen), and every market cap
+    // dated after it is cut 100-fold (it would re-rank the universe).
+    const cutoff = '2020-12-31';
     const later = perturbedAfter(marketData, '2021-01-01');
+    const real = await loadSampleFundamentals();
+    const laterFundamentals: Fundamentals = {
+      companies: real.companies,
+      statements: real.statements.map((s) => ((s.publishDate ?? s.periodEnd) > cutoff ? { ...s, totalDebt: (s.totalDebt ?? 1e9) * 100 } : s)),
+      marketCaps: real.marketCaps.map((m) => (m.date > cutoff ? { ...m, marketCapUsd: m.marketCapUsd / 100 } : m)),
+    };
+    const laterUniverse = new SampleUniverse(laterFundamentals, later);
+    expect(await laterUniverse.halalSymbols('2022-12-30')).not.toEqual(await (await sampleUniverse(marketData)).halalSymbols('2022-12-30'));
     const perturbedPlan = await smokeForecasterPlan(later);
     const freshStore = await tempStore();
     // Act
-    const outcome = await trainSnapshot({ plan: perturbedPlan, yearEnd: '2020-12-31' }, { store: freshStore, marketData: later, log: () => {} });
-    const reuse = await trainSnapshot({ plan: perturbedPlan, yearEnd: '2020-12-31' }, { store, marketData: later, log: () => {} });
+    const outcome = await trainSnapshot({ plan: perturbedPlan, yearEnd: cutoff, module: lstm }, await snapshotDeps(freshStore, later, () => {}, laterUniverse));
+    const reuse = await trainSnapshot({ plan: perturbedPlan, yearEnd: cutoff, module: lstm }, await snapshotDeps(store, later, () => {}, laterUniverse));
     // Assess: the run's version sees the later data, the 2020 snapshot does not
     expect(perturbedPlan.version).not.toBe(plan.version);
     expect(outcome.snapshotKey).toBe(first[0].snapshotKey);
@@ -114,6 +140,7 @@ describe('snapshot backfill on the bundled sample (smoke profile)', () => {
     const retrained = await readModelFiles(freshStore, snapshotPrefix('lstm', '2020-12-31'));
     expect(sha256(retrained!.files['weights.bin'])).toBe(sha256(original!.files['weights.bin']));
     expect(retrained!.metadata.data_fingerprint).toBe(original!.metadata.data_fingerprint);
+    expect(retrained!.metadata.symbols).toEqual(original!.metadata.symbols);
     expect(reuse.outcome).toBe('skipped');
   });
 
@@ -139,11 +166,11 @@ describe('snapshot backfill on the bundled sample (smoke profile)', () => {
   it('refuses a year end that is not one of the run\'s, and a non-forecaster plan, writing nothing', async () => {
     // Prepare
     const emptyStore = await tempStore();
-    const deps = { store: emptyStore, marketData, log: () => {} };
+    const deps = await snapshotDeps(emptyStore, marketData);
     // Act / Assess
-    await expect(trainSnapshot({ plan, yearEnd: '2019-12-31' }, deps)).rejects.toThrow(/2019-12-31 is not one of this run's snapshot year ends \(2020-12-31, 2021-12-31\)/);
-    await expect(trainSnapshot({ plan, yearEnd: '2020-06-30' }, deps)).rejects.toThrow(/expected YYYY-12-31/);
-    await expect(trainSnapshot({ plan: { ...plan, kind: 'ppo_lstm' }, yearEnd: '2020-12-31' }, deps)).rejects.toThrow(/only for forecasters/);
+    await expect(trainSnapshot({ plan, yearEnd: '2019-12-31', module: lstm }, deps)).rejects.toThrow(/2019-12-31 is not one of this run's snapshot year ends \(2020-12-31, 2021-12-31\)/);
+    await expect(trainSnapshot({ plan, yearEnd: '2020-06-30', module: lstm }, deps)).rejects.toThrow(/expected YYYY-12-31/);
+    await expect(trainSnapshot({ plan: { ...plan, kind: 'ppo_lstm' }, yearEnd: '2020-12-31', module: lstm }, deps)).rejects.toThrow(/only for forecasters/);
     expect(await emptyStore.list('')).toEqual([]);
   });
 });

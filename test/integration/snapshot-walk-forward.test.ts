@@ -13,6 +13,7 @@ import { trainSnapshot } from '../../src/snapshots/train-snapshot.ts';
 import { walkForwardForecasts, type WalkForwardRow } from '../../src/snapshots/walk-forward.ts';
 import { perturbedAfter } from '../support/perturbed-market-data.ts';
 import { smokeForecasterPlan } from '../support/smoke-forecaster-plan.ts';
+import { lstm, sampleUniverse, snapshotDeps } from '../support/snapshot-deps.ts';
 
 describe('walk-forward forecasts from yearly snapshots (bundled sample, smoke profile)', () => {
   const marketData = new SampleMarketData();
@@ -27,7 +28,7 @@ describe('walk-forward forecasts from yearly snapshots (bundled sample, smoke pr
     store = new DirArtifactStore(dir);
     registry = new LocalModelRegistry(dir);
     plan = await smokeForecasterPlan(marketData);
-    for (const yearEnd of plan.snapshotYearEnds) await trainSnapshot({ plan, yearEnd }, { store, marketData, log: () => {} });
+    for (const yearEnd of plan.snapshotYearEnds) await trainSnapshot({ plan, yearEnd, module: lstm }, await snapshotDeps(store, marketData));
   });
 
   afterAll(async () => {
@@ -39,8 +40,9 @@ describe('walk-forward forecasts from yearly snapshots (bundled sample, smoke pr
     const rows = await walkForwardForecasts({ kind: 'lstm', from: '2021-01-04', to: '2022-12-26', allowFinalModel: false }, deps());
     // Assess
     const metaByYear = new Map((await readAllSnapshotMetadata(store, 'lstm')).map((m) => [m.year_end, m]));
-    expect(new Set(rows.map((r) => r.symbol))).toEqual(new Set(plan.symbols)); // default: the snapshots' symbols
-    expect(rows.length).toBe(plan.symbols.length * 104); // 52 weeks in 2021 and 52 in 2022 (to the week of Monday 2022-12-26)
+    const newest = (await readAllSnapshotMetadata(store, 'lstm')).at(-1)!;
+    expect(new Set(rows.map((r) => r.symbol))).toEqual(new Set(newest.symbols)); // default: the newest snapshot's universe
+    expect(rows.length).toBe(newest.symbols.length * 104); // 52 weeks in 2021 and 52 in 2022 (to the week of Monday 2022-12-26)
     for (const row of rows) {
       const meta = metaByYear.get(row.snapshot!)!;
       expect(row.walk_forward).toBe('snapshot');
@@ -84,17 +86,17 @@ describe('walk-forward forecasts from yearly snapshots (bundled sample, smoke pr
     );
   });
 
-  it('refuses symbols the snapshots were not trained on, and bad dates', async () => {
-    await expect(walkForwardForecasts({ kind: 'lstm', symbols: ['AAPL', 'TSLA'], from: '2021-01-04', to: '2021-02-01', allowFinalModel: false }, deps())).rejects.toThrow(
-      /lstm snapshot 2020-12-31 was not trained on TSLA \(it knows AAPL, MSFT, NVDA, PEP\)/,
-    );
+  it('forecasts a symbol outside a snapshot\'s universe (a forecaster reads returns, not names), and refuses bad dates', async () => {
+    const rows = await walkForwardForecasts({ kind: 'lstm', symbols: ['KO'], from: '2021-01-04', to: '2021-02-01', allowFinalModel: false }, deps());
+    expect(rows.length).toBeGreaterThan(3);
+    expect(rows.every((r) => r.symbol === 'KO' && r.snapshot === '2020-12-31' && Number.isFinite(r.forecast))).toBe(true);
     await expect(walkForwardForecasts({ kind: 'lstm', from: '2021-02-30', to: '2021-03-01', allowFinalModel: false }, deps())).rejects.toThrow(/from must be a date/);
     await expect(walkForwardForecasts({ kind: 'lstm', from: '2021-03-01', to: '2021-02-01', allowFinalModel: false }, deps())).rejects.toThrow(/is after to/);
   });
 
   it('falls back to the current model only when allowed, and marks every such forecast', async () => {
     // Prepare: train and promote the main model the way a run does
-    const result = await runTrainJob({ task: 'train', plan }, { store, registry, marketData, log: () => {} });
+    const result = await runTrainJob({ task: 'train', plan }, { store, registry, marketData, universe: await sampleUniverse(marketData), log: () => {} });
     await registry.claim('lstm', plan.version, 'test-execution');
     await registry.complete('lstm', plan.version, { version: result.version });
     expect(await registry.promote('lstm', undefined, plan.version)).toBe(true);

@@ -1,8 +1,10 @@
-import { PROFILES, type ForecasterConfig } from '../../src/config/profiles.ts';
+import { PROFILES } from '../../src/config/profiles.ts';
+import { LSTM_CONFIGS, type LstmConfig } from '../../src/models/forecasters/lstm/lstm-config.ts';
+import { codeVersion } from '../../src/models/kinds.ts';
 import { fingerprintBars } from '../../src/data/fingerprint.ts';
 import { loadBars } from '../../src/data/load-bars.ts';
 import type { MarketData } from '../../src/ports/market-data.ts';
-import { TRAINER_CODE_VERSION, type TrainingInputs, type TrainingPlan } from '../../src/pipeline/plan.ts';
+import type { TrainingInputs, TrainingPlan } from '../../src/pipeline/plan.ts';
 import { dataRange, snapshotYearEnds } from '../../src/pipeline/resolve-plan.ts';
 import { computeVersion } from '../../src/registry/version.ts';
 
@@ -16,10 +18,10 @@ export const SMOKE_SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'PEP'];
  */
 export async function smokeForecasterPlan(
   marketData: MarketData,
-  overrides: { config?: Partial<ForecasterConfig>; symbols?: string[] } = {},
+  overrides: { config?: Partial<LstmConfig>; symbols?: string[] } = {},
 ): Promise<TrainingPlan> {
   const profile = PROFILES.smoke;
-  const config: ForecasterConfig = { ...profile.forecaster, ...overrides.config };
+  const config: LstmConfig = { ...LSTM_CONFIGS.smoke, ...overrides.config };
   const symbols = [...(overrides.symbols ?? SMOKE_SYMBOLS)].sort();
   const window = { start: profile.windowStart, end: profile.windowEnd };
   const bars = await loadBars(marketData, symbols, dataRange(window, config.lookbackDays));
@@ -29,10 +31,10 @@ export async function smokeForecasterPlan(
     profile: 'smoke',
     window,
     symbols,
-    config,
+    config: { ...config },
     source: marketData.source,
     dataFingerprint: fingerprintBars(bars),
-    codeVersion: TRAINER_CODE_VERSION,
+    codeVersion: codeVersion('lstm'),
   };
   return { ...inputs, version: computeVersion(inputs), snapshotYearEnds: snapshotYearEnds('lstm', window, profile.snapshotWarmupYears) };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildWeeklySamples, splitByDate } from '../../src/features/weekly-dataset.ts';
+import { buildWeeklySamples } from '../../src/features/weekly-dataset.ts';
+import { splitByDate } from '../../src/models/forecasters/shared/date-split.ts';
 import type { DailyBar } from '../../src/ports/market-data.ts';
 import { syntheticBars } from './forecaster-fixtures.ts';
 
@@ -69,22 +70,31 @@ describe('weekly dataset: split by date (no leakage)', () => {
   };
   const samples = buildWeeklySamples(barsBySymbol, { start: '2018-06-01', end: '2020-12-31' }, 60);
 
-  it('puts every validation target week after every training target week plus the gap, across all symbols', () => {
+  it('orders train < validation < test by date across all symbols, with the purge gap between each', () => {
     // Prepare
     const gapWeeks = 2;
     // Act
-    const split = splitByDate(samples, 0.8, gapWeeks);
+    const split = splitByDate(samples, { trainFraction: 0.6, valFraction: 0.2, gapWeeks });
     // Assess
-    const lastTrain = Math.max(...split.train.map((s) => Date.parse(s.week)));
-    const firstVal = Math.min(...split.val.map((s) => Date.parse(s.week)));
-    expect(firstVal - lastTrain).toBeGreaterThanOrEqual((gapWeeks + 1) * 7 * 86_400_000);
-    expect(new Date(lastTrain).toISOString().slice(0, 10)).toBe(split.trainLastWeek);
-    expect(new Date(firstVal).toISOString().slice(0, 10)).toBe(split.valFirstWeek);
+    const ms = (parts: typeof samples, pick: (...v: number[]) => number) => pick(...parts.map((s) => Date.parse(s.week)));
+    const gap = (gapWeeks + 1) * 7 * 86_400_000;
+    expect(ms(split.val, Math.min) - ms(split.train, Math.max)).toBeGreaterThanOrEqual(gap);
+    expect(ms(split.test, Math.min) - ms(split.val, Math.max)).toBeGreaterThanOrEqual(gap);
+    const { summary } = split;
+    expect(new Date(ms(split.train, Math.max)).toISOString().slice(0, 10)).toBe(summary.trainLastWeek);
+    expect(new Date(ms(split.val, Math.min)).toISOString().slice(0, 10)).toBe(summary.valFirstWeek);
+    expect(new Date(ms(split.test, Math.min)).toISOString().slice(0, 10)).toBe(summary.testFirstWeek);
     expect(split.train.every((s) => s.weekEnd < split.val[0].weekStart)).toBe(true);
-    expect(new Set(split.val.map((s) => s.symbol))).toEqual(new Set(['AAA', 'BBB', 'CCC']));
+    expect(split.val.every((s) => s.weekEnd < split.test[0].weekStart)).toBe(true);
+    for (const part of [split.val, split.test]) expect(new Set(part.map((s) => s.symbol))).toEqual(new Set(['AAA', 'BBB', 'CCC']));
     const weeks = new Set(samples.map((s) => s.week)).size;
-    expect(split.trainWeeks).toBe(Math.floor(weeks * 0.8));
-    expect(split.train.length + split.val.length).toBeLessThan(samples.length); // the gap weeks are dropped
+    expect(summary.trainWeeks).toBe(Math.floor(weeks * 0.6));
+    expect(summary.valWeeks).toBe(Math.floor(weeks * 0.2));
+    expect(summary.trainWeeks + summary.valWeeks + summary.testWeeks + 2 * gapWeeks).toBe(weeks); // the gap weeks are dropped
+  });
+
+  it('refuses a split that leaves a segment empty', () => {
+    expect(() => splitByDate(samples.slice(0, 6), { trainFraction: 0.6, valFraction: 0.2, gapWeeks: 1 })).toThrow(/too few target weeks/);
   });
 
   it('builds each feature window from bars strictly before the target week', () => {

@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { buildWeeklySamples } from '../../src/features/weekly-dataset.ts';
 import { deserializeForecaster, serializeForecaster } from '../../src/models/forecasters/shared/forecaster-artifacts.ts';
 import { evaluateMse, predict } from '../../src/models/forecasters/shared/forecaster-inference.ts';
-import { disposeForecaster, trainForecaster } from '../../src/models/forecasters/shared/train-forecaster.ts';
-import { syntheticBars, tinyConfig } from './forecaster-fixtures.ts';
+import { disposeForecaster } from '../../src/models/forecasters/shared/train-forecaster.ts';
+import { syntheticBars, tinyConfig, trainLstm } from './forecaster-fixtures.ts';
 
 describe('forecaster artifacts', () => {
   it('round-trips through model.json, weights.bin, scaler.json and config.json with identical predictions', async () => {
     // Prepare
     const bars = { AAA: syntheticBars({ start: '2019-01-01', days: 420, seed: 4 }), BBB: syntheticBars({ start: '2019-01-01', days: 420, seed: 5 }) };
     const samples = buildWeeklySamples(bars, { start: '2019-02-01', end: '2020-08-28' }, 10);
-    const trained = await trainForecaster({ samples, config: tinyConfig({ maxEpochs: 1 }) });
+    const trained = await trainLstm({ samples, config: tinyConfig({ maxEpochs: 1 }) });
     // Act
     const files = await serializeForecaster(trained);
     const loaded = await deserializeForecaster(structuredClone(files));

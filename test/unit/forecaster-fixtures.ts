@@ -5,7 +5,9 @@
  * weekly return, as a test of learning needs).
  */
 import type { DailyBar } from '../../src/ports/market-data.ts';
-import type { ForecasterConfig } from '../../src/config/profiles.ts';
+import type { LstmConfig } from '../../src/models/forecasters/lstm/lstm-config.ts';
+import { buildLstmModel } from '../../src/models/forecasters/lstm/lstm-model.ts';
+import { trainForecaster, type TrainForecasterOptions } from '../../src/models/forecasters/shared/train-forecaster.ts';
 import { mulberry32 } from '../../src/ml/random.ts';
 
 export function syntheticBars(opts: { start: string; days: number; seed: number; startPrice?: number }): DailyBar[] {
@@ -40,7 +42,7 @@ export function syntheticBars(opts: { start: string; days: number; seed: number;
 }
 
 /** A small, fast config with the real code path (2 LSTM layers, dropout, early stopping). */
-export function tinyConfig(overrides: Partial<ForecasterConfig> = {}): ForecasterConfig {
+export function tinyConfig(overrides: Partial<LstmConfig> = {}): LstmConfig {
   return {
     lookbackDays: 10,
     hiddenUnits: 8,
@@ -50,9 +52,16 @@ export function tinyConfig(overrides: Partial<ForecasterConfig> = {}): Forecaste
     batchSize: 32,
     maxEpochs: 3,
     patience: 2,
-    trainFraction: 0.8,
+    trainFraction: 0.6,
+    valFraction: 0.2,
+    scaleTarget: false,
     gapWeeks: 1,
     seed: 7,
     ...overrides,
   };
+}
+
+/** The shared training loop with the LSTM network: what the lstm kind trains. */
+export function trainLstm(options: Omit<TrainForecasterOptions<LstmConfig>, 'buildModel'>) {
+  return trainForecaster({ ...options, buildModel: buildLstmModel });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROFILES } from '../../src/config/profiles.ts';
+import { LSTM_CONFIGS } from '../../src/models/forecasters/lstm/lstm-config.ts';
 import type { TrainingInputs } from '../../src/pipeline/plan.ts';
 import { canonicalJson, computeVersion, isVersion, VERSION_PATTERN } from '../../src/registry/version.ts';
 
@@ -9,7 +9,7 @@ const inputs: TrainingInputs = {
   profile: 'smoke',
   window: { start: '2016-01-04', end: '2022-12-30' },
   symbols: ['AAPL', 'MSFT', 'NVDA'],
-  config: PROFILES.smoke.forecaster,
+  config: { ...LSTM_CONFIGS.smoke },
   source: 'sample',
   dataFingerprint: 'a'.repeat(64),
   codeVersion: '1',
@@ -62,7 +62,7 @@ describe('computeVersion', () => {
       ['window end', { ...inputs, window: { ...inputs.window, end: '2022-12-23' } }],
       ['symbols', { ...inputs, symbols: ['AAPL', 'MSFT'] }],
       ['symbol order', { ...inputs, symbols: ['MSFT', 'AAPL', 'NVDA'] }],
-      ['config', { ...inputs, config: { ...PROFILES.smoke.forecaster, seed: 43 } }],
+      ['config', { ...inputs, config: { ...LSTM_CONFIGS.smoke, seed: 43 } }],
       ['fingerprint', { ...inputs, dataFingerprint: 'b'.repeat(64) }],
       ['code version', { ...inputs, codeVersion: '2' }],
       ['kind', { ...inputs, kind: 'patchtst' }],

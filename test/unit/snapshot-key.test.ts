@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { PROFILES } from '../../src/config/profiles.ts';
+import { LSTM_CONFIGS } from '../../src/models/forecasters/lstm/lstm-config.ts';
 import { computeSnapshotKey, configHash, type SnapshotKeyInputs } from '../../src/snapshots/snapshot-key.ts';
 
 const base: SnapshotKeyInputs = {
   kind: 'lstm',
-  config: PROFILES.smoke.forecaster,
+  config: LSTM_CONFIGS.smoke,
   symbols: ['AAPL', 'MSFT'],
   windowStart: '2016-01-04',
   yearEnd: '2020-12-31',
@@ -15,7 +15,7 @@ const base: SnapshotKeyInputs = {
 describe('computeSnapshotKey', () => {
   it('is the same for the same inputs, whatever the order of config keys', () => {
     // Prepare
-    const reordered = { ...base, config: Object.fromEntries(Object.entries(PROFILES.smoke.forecaster).reverse()) };
+    const reordered = { ...base, config: Object.fromEntries(Object.entries(LSTM_CONFIGS.smoke).reverse()) };
     // Act / Assess
     expect(computeSnapshotKey(reordered)).toBe(computeSnapshotKey(base));
     expect(computeSnapshotKey(base)).toMatch(/^s20201231-[0-9a-f]{16}$/);
@@ -25,7 +25,7 @@ describe('computeSnapshotKey', () => {
     const key = computeSnapshotKey(base);
     const variants: SnapshotKeyInputs[] = [
       { ...base, kind: 'patchtst' },
-      { ...base, config: { ...PROFILES.smoke.forecaster, hiddenUnits: 16 } },
+      { ...base, config: { ...LSTM_CONFIGS.smoke, hiddenUnits: 16 } },
       { ...base, symbols: ['AAPL'] },
       { ...base, windowStart: '2016-01-11' },
       { ...base, yearEnd: '2021-12-31' },

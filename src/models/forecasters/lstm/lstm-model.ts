@@ -3,17 +3,16 @@
  * by dropout, then dense(1). Adam(learningRate), MSE. Every initialiser and dropout mask is seeded
  * from `config.seed`, so the same seed and data give the same weights.
  */
-import type { ForecasterConfig } from '../../../config/profiles.ts';
-import { CHANNELS } from '../../../features/weekly-dataset.ts';
+import type { LstmConfig } from './lstm-config.ts';
 import { tf } from '../../../ml/backend.ts';
 import { mulberry32, nextSeed } from '../../../ml/random.ts';
 import { SeededDropout } from '../../../ml/seeded-dropout.ts';
 
-export function buildLstmModel(config: ForecasterConfig): tf.Sequential {
-  return withoutOrthogonalNotice(() => build(config));
+export function buildLstmModel(config: LstmConfig, channels: number): tf.Sequential {
+  return withoutOrthogonalNotice(() => build(config, channels));
 }
 
-function build(config: ForecasterConfig): tf.Sequential {
+function build(config: LstmConfig, channels: number): tf.Sequential {
   if (!Number.isInteger(config.layers) || config.layers < 1) throw new Error(`layers must be a positive integer, got ${config.layers}`);
   if (!Number.isInteger(config.hiddenUnits) || config.hiddenUnits < 1) throw new Error(`hiddenUnits must be a positive integer, got ${config.hiddenUnits}`);
   const rng = mulberry32(config.seed);
@@ -26,7 +25,7 @@ function build(config: ForecasterConfig): tf.Sequential {
         returnSequences: layer < config.layers - 1,
         // The standard LSTM gate (PyTorch's, Keras 2's); tfjs defaults to hardSigmoid.
         recurrentActivation: 'sigmoid',
-        ...(layer === 0 ? { inputShape: [config.lookbackDays, CHANNELS] } : {}),
+        ...(layer === 0 ? { inputShape: [config.lookbackDays, channels] } : {}),
         kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed(rng) }),
         recurrentInitializer: tf.initializers.orthogonal({ seed: nextSeed(rng), gain: 1 }),
       }),
@@ -60,7 +59,7 @@ function withoutOrthogonalNotice<T>(fn: () => T): T {
  * Adam + MSE; also used on a loaded model before it is trained further. The model owns its optimizer,
  * so `model.dispose()` frees the Adam moments too (tfjs only does that for optimizers given by name).
  */
-export function compileForecaster(model: tf.LayersModel, config: ForecasterConfig): void {
+export function compileForecaster(model: tf.LayersModel, config: { learningRate: number }): void {
   model.compile({ optimizer: tf.train.adam(config.learningRate), loss: 'meanSquaredError' });
   (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
 }

@@ -3,20 +3,17 @@
  * model.json (topology + weightsManifest → weights.bin), weights.bin, scaler.json, config.json.
  * Pure: bytes in, bytes out; writing them (and metadata.json last) is the caller's job.
  */
-import type { ForecasterConfig } from '../../../config/profiles.ts';
 import { tf } from '../../../ml/backend.ts';
 import { StandardScaler } from '../../../ml/scaler.ts';
-import '../lstm/lstm-model.ts'; // registers the custom layers a loaded topology names (SeededDropout)
-import type { LoadedForecaster } from './forecaster-types.ts';
+import '../../../ml/seeded-dropout.ts'; // registers SeededDropout; a kind with other custom layers registers them in its model module
+import type { ForecasterTrainingConfig } from './forecaster-config.ts';
+import type { LoadedForecaster, TargetScale } from './forecaster-types.ts';
 
 export const FORECASTER_FILES = ['model.json', 'weights.bin', 'scaler.json', 'config.json'] as const;
 export type ForecasterFileName = (typeof FORECASTER_FILES)[number];
 
 const WEIGHTS_FILE = 'weights.bin';
-const CONFIG_KEYS: (keyof ForecasterConfig)[] = [
-  'lookbackDays', 'hiddenUnits', 'layers', 'dropout', 'learningRate', 'batchSize',
-  'maxEpochs', 'patience', 'trainFraction', 'gapWeeks', 'seed',
-];
+const CONFIG_KEYS: (keyof ForecasterTrainingConfig)[] = ['lookbackDays', 'learningRate', 'batchSize', 'maxEpochs', 'patience', 'trainFraction', 'gapWeeks', 'seed'];
 
 export async function serializeForecaster(forecaster: LoadedForecaster): Promise<Record<ForecasterFileName, Uint8Array>> {
   let artifacts: tf.io.ModelArtifacts | undefined;
@@ -38,7 +35,8 @@ export async function serializeForecaster(forecaster: LoadedForecaster): Promise
   return {
     'model.json': jsonBytes(modelJson),
     'weights.bin': weights,
-    'scaler.json': jsonBytes(forecaster.scaler.toJSON()),
+    // The target scale travels with the feature scaler: both are fit on the training rows only.
+    'scaler.json': jsonBytes({ ...forecaster.scaler.toJSON(), target: forecaster.target }),
     'config.json': jsonBytes(forecaster.config),
   };
 }
@@ -54,10 +52,12 @@ export async function deserializeForecaster(files: Readonly<Record<string, Uint8
   const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
   const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: manifest[0].weights, weightData }));
   try {
+    const scalerJson = parseJson('scaler.json', files['scaler.json']);
     return {
       model,
-      scaler: StandardScaler.fromJSON(parseJson('scaler.json', files['scaler.json'])),
+      scaler: StandardScaler.fromJSON(scalerJson),
       config: parseConfig(parseJson('config.json', files['config.json'])),
+      target: parseTarget((scalerJson as { target?: unknown }).target),
     };
   } catch (error) {
     model.dispose();
@@ -65,11 +65,21 @@ export async function deserializeForecaster(files: Readonly<Record<string, Uint8
   }
 }
 
-function parseConfig(json: unknown): ForecasterConfig {
+function parseConfig(json: unknown): ForecasterTrainingConfig {
   const c = json as Record<string, unknown> | null;
   const missing = CONFIG_KEYS.filter((k) => typeof c?.[k] !== 'number' || !Number.isFinite(c[k]));
   if (missing.length > 0) throw new Error(`config.json lacks numeric ${missing.join(', ')}`);
-  return c as unknown as ForecasterConfig;
+  return c as unknown as ForecasterTrainingConfig;
+}
+
+/** Models saved before targets could be scaled have none: the identity. */
+function parseTarget(json: unknown): TargetScale {
+  if (json === undefined) return { mean: 0, std: 1 };
+  const t = json as Partial<TargetScale> | null;
+  if (typeof t?.mean !== 'number' || typeof t.std !== 'number' || !Number.isFinite(t.mean) || !(t.std > 0)) {
+    throw new Error('scaler.json has an invalid target scale (mean, std > 0)');
+  }
+  return { mean: t.mean, std: t.std };
 }
 
 function parseJson(name: string, bytes: Uint8Array): unknown {

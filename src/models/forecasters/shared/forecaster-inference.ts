@@ -1,16 +1,17 @@
 /** Prediction and MSE for a forecaster, batched and tidy (no tensor outlives a call). */
-import { CHANNELS, type WeeklySample } from '../../../features/weekly-dataset.ts';
+import type { WeeklySample } from '../../../features/weekly-dataset.ts';
 import { tf } from '../../../ml/backend.ts';
 import type { StandardScaler } from '../../../ml/scaler.ts';
-import type { LoadedForecaster } from './forecaster-types.ts';
+import type { LoadedForecaster, TargetScale } from './forecaster-types.ts';
 
 const PREDICT_BATCH = 512;
 
 /** Predicted weekly returns, one per sample (or raw unscaled feature window), in input order. */
 export function predict(forecaster: LoadedForecaster, inputs: readonly WeeklySample[] | readonly Float32Array[]): Float32Array {
   const windows = inputs.map((input) => (input instanceof Float32Array ? input : input.features));
-  const scaled = scaleWindows(forecaster.scaler, windows, forecaster.config.lookbackDays);
-  return predictScaled(forecaster.model, scaled, windows.length, forecaster.config.lookbackDays);
+  const { lookbackDays } = forecaster.config;
+  const scaled = scaleWindows(forecaster.scaler, windows, lookbackDays);
+  return predictScaled(forecaster.model, scaled, windows.length, lookbackDays, forecaster.scaler.channels, forecaster.target);
 }
 
 /** Mean squared error of the predictions against the samples' targets. */
@@ -18,29 +19,29 @@ export function evaluateMse(forecaster: LoadedForecaster, samples: readonly Week
   return meanSquaredError(predict(forecaster, samples), samples.map((s) => s.target));
 }
 
-/** Concatenates scaled windows into one row-major buffer [n, lookbackDays, CHANNELS]. */
+/** Concatenates scaled windows into one row-major buffer [n, lookbackDays, channels]. */
 export function scaleWindows(scaler: StandardScaler, windows: readonly Float32Array[], lookbackDays: number): Float32Array {
-  const width = lookbackDays * CHANNELS;
+  const width = lookbackDays * scaler.channels;
   const out = new Float32Array(windows.length * width);
   windows.forEach((w, i) => {
-    if (w.length !== width) throw new Error(`feature window ${i} has ${w.length} values, expected ${lookbackDays} days × ${CHANNELS} channels = ${width}`);
+    if (w.length !== width) throw new Error(`feature window ${i} has ${w.length} values, expected ${lookbackDays} days × ${scaler.channels} channels = ${width}`);
     scaler.transformInto(w, out, i * width);
   });
   return out;
 }
 
-/** Eval-mode predictions (dropout off) for n already-scaled windows. */
-export function predictScaled(model: tf.LayersModel, scaled: Float32Array, n: number, lookbackDays: number): Float32Array {
-  const width = lookbackDays * CHANNELS;
+/** Eval-mode predictions (dropout off) for n already-scaled windows, mapped back to weekly returns. */
+export function predictScaled(model: tf.LayersModel, scaled: Float32Array, n: number, lookbackDays: number, channels: number, target: TargetScale): Float32Array {
+  const width = lookbackDays * channels;
   const out = new Float32Array(n);
   for (let from = 0; from < n; from += PREDICT_BATCH) {
     const size = Math.min(PREDICT_BATCH, n - from);
     const batch = tf.tidy(() => {
-      const x = tf.tensor3d(scaled.subarray(from * width, (from + size) * width), [size, lookbackDays, CHANNELS]);
+      const x = tf.tensor3d(scaled.subarray(from * width, (from + size) * width), [size, lookbackDays, channels]);
       // predict() would otherwise cut the batch into its default 32-sample pieces (16x the per-op overhead).
       return (model.predict(x, { batchSize: size }) as tf.Tensor).dataSync() as Float32Array;
     });
-    out.set(batch, from);
+    for (let i = 0; i < size; i++) out[from + i] = batch[i] * target.std + target.mean;
   }
   return out;
 }

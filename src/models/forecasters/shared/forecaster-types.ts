@@ -1,39 +1,45 @@
-import type { ForecasterConfig } from '../../../config/profiles.ts';
 import type { tf } from '../../../ml/backend.ts';
 import type { StandardScaler } from '../../../ml/scaler.ts';
+import type { ForecasterTrainingConfig } from './forecaster-config.ts';
+import type { SplitSummary } from './date-split.ts';
 
-/** What predicting needs: the network, the scaler fit on its training rows, and its config. */
+export type { SplitSummary } from './date-split.ts';
+
+/** How scaled predictions map back to weekly returns (identity when the target is not scaled). */
+export interface TargetScale {
+  mean: number;
+  std: number;
+}
+
+/** What predicting needs: the network, the scaler fit on its training rows, its config and target scale. */
 export interface LoadedForecaster {
   model: tf.LayersModel;
   scaler: StandardScaler;
-  config: ForecasterConfig;
+  config: ForecasterTrainingConfig;
+  target: TargetScale;
 }
 
-/** The seed's metric names: MSE of the weekly-return predictions; baseline = predicting 0 on validation. */
+/**
+ * MSE of the weekly-return predictions. The seed's three (train, validation, and the zero
+ * baseline on validation), then the mean-target baseline on validation and all three on the
+ * test weeks, which are touched once, after training.
+ */
 export interface ForecasterMetrics {
   train_loss: number;
   val_loss: number;
   baseline_loss: number;
-}
-
-export interface SplitSummary {
-  trainWeeks: number;
-  valWeeks: number;
-  /** Monday (ISO week key) of the last training target week. */
-  trainLastWeek: string;
-  /** Monday (ISO week key) of the first validation target week. */
-  valFirstWeek: string;
-  gapWeeks: number;
-  nTrain: number;
-  nVal: number;
+  mean_baseline_loss: number;
+  test_loss: number;
+  test_baseline_loss: number;
+  test_mean_baseline_loss: number;
 }
 
 export interface EpochReport {
   epoch: number;
   maxEpochs: number;
-  /** Mean training-mode (dropout on) batch loss over the epoch. */
+  /** Mean training-mode (dropout on) batch loss over the epoch, in the model's (scaled) target units. */
   trainLoss: number;
-  /** Validation MSE in eval mode after the epoch. */
+  /** Validation MSE of the weekly returns in eval mode after the epoch. */
   valLoss: number;
   /** Whether this epoch is the best so far (its weights are the ones kept). */
   improved: boolean;

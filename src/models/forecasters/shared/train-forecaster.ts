@@ -1,16 +1,19 @@
 /**
- * Trains the LSTM forecaster: date split (with gap) → scaler fit on training rows only → seeded
- * mini-batch loop (our own shuffle: model.fit's uses Math.random) → early stopping on validation MSE
- * with the best epoch's weights restored → metrics on both parts in eval mode.
+ * Trains any forecaster (the kind builds the network): date split into train / validation / test
+ * (with purge gaps) → scaler fit on training rows only → optional target scaling with training
+ * statistics → seeded mini-batch loop (our own shuffle: model.fit's uses Math.random) → early
+ * stopping on validation MSE with the best epoch's weights restored → metrics on the three
+ * segments in eval mode, beside both baselines. The test weeks are scored once, here, at the end.
  */
-import type { ForecasterConfig } from '../../../config/profiles.ts';
-import { CHANNELS, splitByDate, type WeeklySample } from '../../../features/weekly-dataset.ts';
+import type { WeeklySample } from '../../../features/weekly-dataset.ts';
 import { initBackend, tf } from '../../../ml/backend.ts';
 import { mulberry32, shuffledIndices } from '../../../ml/random.ts';
 import { StandardScaler } from '../../../ml/scaler.ts';
+import { meanBaselineLoss, meanOf, zeroBaselineLoss } from './baselines.ts';
+import { splitByDate } from './date-split.ts';
+import type { ForecasterTrainingConfig } from './forecaster-config.ts';
 import { meanSquaredError, predictScaled, scaleWindows } from './forecaster-inference.ts';
-import type { EpochReport, TrainedForecaster } from './forecaster-types.ts';
-import { buildLstmModel } from '../lstm/lstm-model.ts';
+import type { EpochReport, TargetScale, TrainedForecaster } from './forecaster-types.ts';
 
 export interface BatchProgress {
   epoch: number;
@@ -18,9 +21,11 @@ export interface BatchProgress {
   batches: number;
 }
 
-export interface TrainForecasterOptions {
+export interface TrainForecasterOptions<C extends ForecasterTrainingConfig> {
   samples: readonly WeeklySample[];
-  config: ForecasterConfig;
+  config: C;
+  /** The kind's network for `channels` input channels, compiled (optimizer owned by the model). */
+  buildModel: (config: C, channels: number) => tf.LayersModel;
   onEpoch?: (report: EpochReport) => void;
   /** Called after every training batch (for a progress bar). */
   onBatch?: (progress: BatchProgress) => void;
@@ -29,47 +34,50 @@ export interface TrainForecasterOptions {
 /** Distinct stream from the initialisers' (which use config.seed itself). */
 const SHUFFLE_STREAM = 0x5eed5;
 
-export async function trainForecaster({ samples, config, onEpoch, onBatch }: TrainForecasterOptions): Promise<TrainedForecaster> {
-  validateConfig(config);
+export async function trainForecaster<C extends ForecasterTrainingConfig>(options: TrainForecasterOptions<C>): Promise<TrainedForecaster> {
+  const { samples, config, onEpoch, onBatch } = options;
   await initBackend();
-  const split = splitByDate(samples, config.trainFraction, config.gapWeeks);
-  const scaler = StandardScaler.fit(
-    split.train.map((s) => s.features),
-    CHANNELS,
-  );
   const L = config.lookbackDays;
-  const width = L * CHANNELS;
-  const trainX = scaleWindows(scaler, split.train.map((s) => s.features), L);
-  const trainY = Float64Array.from(split.train, (s) => s.target);
-  const valX = scaleWindows(scaler, split.val.map((s) => s.features), L);
-  const valY = Float64Array.from(split.val, (s) => s.target);
-  const nTrain = split.train.length;
-  const nVal = split.val.length;
+  const split = splitByDate(samples, config);
+  const channels = split.train[0].features.length / L;
+  if (!Number.isInteger(channels) || channels < 1) throw new Error(`feature windows of ${split.train[0].features.length} values do not hold ${L} days`);
+  const scaler = StandardScaler.fit(split.train.map((s) => s.features), channels);
+  const width = L * channels;
+  const segment = (part: readonly WeeklySample[]) => ({
+    x: scaleWindows(scaler, part.map((s) => s.features), L),
+    y: Float64Array.from(part, (s) => s.target),
+    n: part.length,
+  });
+  const train = segment(split.train);
+  const val = segment(split.val);
+  const trainMean = meanOf(train.y);
+  const target: TargetScale = config.scaleTarget ? { mean: trainMean, std: stdOf(train.y, trainMean) } : { mean: 0, std: 1 };
 
-  const model = buildLstmModel(config);
+  const model = options.buildModel(config, channels);
   try {
     const rng = mulberry32(config.seed ^ SHUFFLE_STREAM);
-    const batches = Math.ceil(nTrain / config.batchSize);
+    const batches = Math.ceil(train.n / config.batchSize);
     const xBuf = new Float32Array(config.batchSize * width);
     const yBuf = new Float32Array(config.batchSize);
     const history: EpochReport[] = [];
     let best = { epoch: 0, valLoss: Infinity, weights: [] as Float32Array[] };
     let epochsWithoutImprovement = 0;
     let secondsSoFar = 0;
+    const mse = (part: { x: Float32Array; y: Float64Array; n: number }) => meanSquaredError(predictScaled(model, part.x, part.n, L, channels, target), part.y);
 
     for (let epoch = 1; epoch <= config.maxEpochs; epoch++) {
       const started = performance.now();
-      const order = shuffledIndices(nTrain, rng);
+      const order = shuffledIndices(train.n, rng);
       let lossSum = 0;
       for (let b = 0; b < batches; b++) {
         const from = b * config.batchSize;
-        const size = Math.min(config.batchSize, nTrain - from);
+        const size = Math.min(config.batchSize, train.n - from);
         for (let k = 0; k < size; k++) {
           const i = order[from + k];
-          xBuf.set(trainX.subarray(i * width, (i + 1) * width), k * width);
-          yBuf[k] = trainY[i];
+          xBuf.set(train.x.subarray(i * width, (i + 1) * width), k * width);
+          yBuf[k] = (train.y[i] - target.mean) / target.std;
         }
-        const x = tf.tensor3d(xBuf.subarray(0, size * width), [size, L, CHANNELS]);
+        const x = tf.tensor3d(xBuf.subarray(0, size * width), [size, L, channels]);
         const y = tf.tensor2d(yBuf.subarray(0, size), [size, 1]);
         try {
           lossSum += Number(await model.trainOnBatch(x, y)) * size;
@@ -79,9 +87,9 @@ export async function trainForecaster({ samples, config, onEpoch, onBatch }: Tra
         }
         onBatch?.({ epoch, batch: b + 1, batches });
       }
-      const trainLoss = lossSum / nTrain;
+      const trainLoss = lossSum / train.n;
       if (!Number.isFinite(trainLoss)) throw new Error(`training diverged: loss ${trainLoss} at epoch ${epoch}`);
-      const valLoss = meanSquaredError(predictScaled(model, valX, nVal, L), valY);
+      const valLoss = mse(val);
       const improved = valLoss < best.valLoss;
       if (improved) {
         best = { epoch, valLoss, weights: readWeights(model) };
@@ -106,25 +114,24 @@ export async function trainForecaster({ samples, config, onEpoch, onBatch }: Tra
       if (stopping) break;
     }
 
-    writeWeights(model, best.weights);
+    restoreWeights(model, best.weights);
+    // The test weeks are read here, once, after every training decision is made.
+    const test = segment(split.test);
     return {
       model,
       scaler,
       config,
+      target,
       metrics: {
-        train_loss: meanSquaredError(predictScaled(model, trainX, nTrain, L), trainY),
-        val_loss: meanSquaredError(predictScaled(model, valX, nVal, L), valY),
-        baseline_loss: meanSquaredError(new Float32Array(nVal), valY),
+        train_loss: mse(train),
+        val_loss: mse(val),
+        baseline_loss: zeroBaselineLoss(val.y),
+        mean_baseline_loss: meanBaselineLoss(val.y, trainMean),
+        test_loss: mse(test),
+        test_baseline_loss: zeroBaselineLoss(test.y),
+        test_mean_baseline_loss: meanBaselineLoss(test.y, trainMean),
       },
-      split: {
-        trainWeeks: split.trainWeeks,
-        valWeeks: split.valWeeks,
-        trainLastWeek: split.trainLastWeek,
-        valFirstWeek: split.valFirstWeek,
-        gapWeeks: config.gapWeeks,
-        nTrain,
-        nVal,
-      },
+      split: split.summary,
       history,
       bestEpoch: best.epoch,
     };
@@ -134,25 +141,24 @@ export async function trainForecaster({ samples, config, onEpoch, onBatch }: Tra
   }
 }
 
+function stdOf(values: Float64Array, mean: number): number {
+  let sum = 0;
+  for (const v of values) sum += (v - mean) ** 2;
+  const std = Math.sqrt(sum / values.length);
+  return std > 1e-12 ? std : 1;
+}
+
 /** Weights copied out of the engine (plain arrays, so keeping the best epoch holds no tensors). */
 function readWeights(model: tf.LayersModel): Float32Array[] {
   return model.getWeights().map((w) => w.dataSync().slice() as Float32Array);
 }
 
-function writeWeights(model: tf.LayersModel, values: readonly Float32Array[]): void {
+/** Puts the best epoch's weights back: the model returned is the one validation chose, not the last. */
+export function restoreWeights(model: tf.LayersModel, values: readonly Float32Array[]): void {
   const current = model.getWeights();
   const tensors = values.map((v, i) => tf.tensor(v, current[i].shape));
   model.setWeights(tensors);
   tf.dispose(tensors);
-}
-
-function validateConfig(c: ForecasterConfig): void {
-  const positiveInts: (keyof ForecasterConfig)[] = ['lookbackDays', 'hiddenUnits', 'layers', 'batchSize', 'maxEpochs', 'patience'];
-  for (const key of positiveInts) {
-    if (!Number.isInteger(c[key]) || (c[key] as number) < 1) throw new Error(`forecaster config ${key} must be a positive integer, got ${c[key]}`);
-  }
-  if (!(c.learningRate > 0)) throw new Error(`forecaster config learningRate must be > 0, got ${c.learningRate}`);
-  if (!Number.isInteger(c.seed)) throw new Error(`forecaster config seed must be an integer, got ${c.seed}`);
 }
 
 /** Frees a forecaster's tensors: its weights and, for a trained one, its optimizer's state. Same as `model.dispose()`. */

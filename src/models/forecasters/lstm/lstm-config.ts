@@ -1,0 +1,28 @@
+/** The LSTM's config per profile (in the version hash) and its validation. */
+import type { ProfileName } from '../../../config/profiles.ts';
+import { BASE_TRAINING, validateTrainingConfig, type ForecasterTrainingConfig } from '../shared/forecaster-config.ts';
+
+export interface LstmConfig extends ForecasterTrainingConfig {
+  hiddenUnits: number;
+  layers: number;
+  dropout: number;
+}
+
+const SEED_LSTM: LstmConfig = { ...BASE_TRAINING, hiddenUnits: 64, layers: 2, dropout: 0.2 };
+
+export const LSTM_CONFIGS: Record<ProfileName, LstmConfig> = {
+  smoke: { ...SEED_LSTM, hiddenUnits: 8, batchSize: 128, maxEpochs: 2, patience: 1 },
+  // Sized on wasm (single-threaded in Node), 2 cores: batch 256 is ~40% faster per sample than 128
+  // there; 3 epochs keep a run with its 11 snapshots near 12 minutes.
+  local: { ...SEED_LSTM, maxEpochs: 3, patience: 1, batchSize: 256 },
+  full: { ...SEED_LSTM },
+};
+
+export function validateLstmConfig(c: LstmConfig): LstmConfig {
+  validateTrainingConfig(c, 'lstm');
+  for (const key of ['hiddenUnits', 'layers'] as const) {
+    if (!Number.isInteger(c[key]) || c[key] < 1) throw new Error(`lstm config ${key} must be a positive integer, got ${c[key]}`);
+  }
+  if (!(c.dropout >= 0 && c.dropout < 1)) throw new Error(`lstm config dropout must be in [0, 1), got ${c.dropout}`);
+  return c;
+}

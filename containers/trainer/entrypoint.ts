@@ -10,14 +10,10 @@
  * Output: progress lines on stderr, the TrainJobResult JSON on stdout, exit code 0 / 1; on failure
  * the last stderr line is `mizan-trainer: failed: <reason>` (the local runner shows it as the cause).
  *
- * Test-only fault injection: MIZAN_TRAINER_FAULT=crash writes part of the version's artifacts and
- * exits 1 (proves a half-written version is never visible); =crash-snapshot fails snapshot jobs only
- * (proves a run failing after its model was trained promotes nothing); =crash-snapshot-then-hang
- * fails the first snapshot year and hangs the others (proves a failed Map stops its siblings);
- * =hang never finishes.
  * MIZAN_EXIT_WITH_PARENT=1 (set by the local runner): exit when stdin closes, i.e. the server died.
  */
 import { z } from 'zod';
+import { describeWriteFailure } from '../../src/adapters/local/write-failure.ts';
 import { MODEL_KINDS } from '../../src/config/model-kinds.ts';
 import type { TrainJobSpec, TrainingPlan } from '../../src/pipeline/plan.ts';
 import type { TrainJobDeps } from '../../src/pipeline/train-job.ts';
@@ -52,28 +48,6 @@ async function buildDeps(env: NodeJS.ProcessEnv, spec: TrainJobSpec): Promise<Om
   return depsFromEnv({ ...env, MIZAN_DATA_SOURCE: spec.plan.source });
 }
 
-async function injectFault(fault: string | undefined, spec: TrainJobSpec, deps: Omit<TrainJobDeps, 'log'>): Promise<void> {
-  if (fault === 'crash-snapshot-then-hang' && spec.task === 'snapshot') {
-    // The first snapshot year fails at once; the others never finish (a failed Map must stop them).
-    if (spec.snapshotYearEnd === spec.plan.snapshotYearEnds[0]) throw new Error(`injected fault: the snapshot ${spec.snapshotYearEnd} trainer crashed (MIZAN_TRAINER_FAULT=${fault})`);
-    log(`injected fault: snapshot ${spec.snapshotYearEnd} hanging (MIZAN_TRAINER_FAULT=${fault})`);
-    await new Promise(() => undefined);
-  }
-  if (fault === 'crash') {
-    // Part of the artifacts, no metadata.json (the commit marker): then the process dies.
-    const { versionPrefix } = await import('../../src/models/artifacts/model-files.ts');
-    await deps.store.put(`${versionPrefix(spec.plan.kind, spec.plan.version)}/model.json`, '{"modelTopology": {"trunc');
-    throw new Error('injected fault: the trainer crashed mid-write (MIZAN_TRAINER_FAULT=crash)');
-  }
-  if (fault === 'crash-snapshot' && spec.task === 'snapshot') {
-    throw new Error(`injected fault: the snapshot ${spec.snapshotYearEnd} trainer crashed (MIZAN_TRAINER_FAULT=${fault})`);
-  }
-  if (fault === 'hang') {
-    log('injected fault: hanging (MIZAN_TRAINER_FAULT=hang)');
-    await new Promise(() => undefined);
-  }
-}
-
 async function main(): Promise<number> {
   if (process.env.MIZAN_EXIT_WITH_PARENT === '1') {
     process.stdin.on('end', () => process.exit(1));
@@ -84,14 +58,16 @@ async function main(): Promise<number> {
     const spec = readJobSpec(process.env);
     log(`mizan-trainer: ${spec.task} ${spec.plan.kind} ${spec.plan.version}${spec.snapshotYearEnd ? ` snapshot ${spec.snapshotYearEnd}` : ''} (pid ${process.pid})`);
     const deps = await buildDeps(process.env, spec);
-    await injectFault(process.env.MIZAN_TRAINER_FAULT, spec, deps);
     // Loaded here, inside the try: a broken import is reported like any other failure.
     const { runTrainJob } = await import('../../src/pipeline/train-job.ts');
     const result = await runTrainJob(spec, { ...deps, log });
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;
   } catch (error) {
-    const message = error instanceof z.ZodError ? `invalid job spec: ${z.prettifyError(error)}` : error instanceof Error ? error.message : String(error);
+    const message =
+      error instanceof z.ZodError
+        ? `invalid job spec: ${z.prettifyError(error)}`
+        : (describeWriteFailure(error, process.env.MIZAN_DATA_DIR) ?? (error instanceof Error ? error.message : String(error)));
     log(`${FAILURE_PREFIX}${message.replace(/\s+/g, ' ')}`);
     return 1;
   }

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFile, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface TrainerCommand {
@@ -14,15 +14,20 @@ export interface TrainerCommand {
   args: string[];
 }
 
-/** `node bin/run-ts.mjs containers/trainer/entrypoint.ts`, with absolute paths (any cwd works). */
-export function defaultTrainerCommand(): TrainerCommand {
-  return {
-    command: process.execPath,
-    args: [
-      fileURLToPath(new URL('../../bin/run-ts.mjs', import.meta.url)),
-      fileURLToPath(new URL('../../containers/trainer/entrypoint.ts', import.meta.url)),
-    ],
-  };
+/** The production trainer: what a Batch job runs on AWS. */
+export const TRAINER_ENTRY = fileURLToPath(new URL('../../containers/trainer/entrypoint.ts', import.meta.url));
+
+/** `node bin/run-ts.mjs <entry>`, with absolute paths (any cwd works). */
+export function trainerCommand(entry: string): TrainerCommand {
+  return { command: process.execPath, args: [fileURLToPath(new URL('../../bin/run-ts.mjs', import.meta.url)), resolve(entry)] };
+}
+
+/**
+ * The trainer entry script is MIZAN_TRAINER_ENTRY when set (tests point it at a wrapper that injects
+ * faults, test/support/faulty-trainer-entrypoint.ts), else the production entrypoint.
+ */
+export function defaultTrainerCommand(env: NodeJS.ProcessEnv = process.env): TrainerCommand {
+  return trainerCommand(env.MIZAN_TRAINER_ENTRY || TRAINER_ENTRY);
 }
 
 /** The effective Parameters of the Batch task (what SubmitJob would receive). */
@@ -61,7 +66,7 @@ export interface TrainerProcessesOptions {
   command: TrainerCommand;
   dataDir: string;
   maxParallel: number;
-  /** Extra environment for every job (e.g. MIZAN_TRAINER_FAULT in tests). */
+  /** Extra environment for every job; its MIZAN_TRAINER_ENTRY, if any, replaces the command's entry script. */
   env?: Record<string, string>;
   /** Each line a trainer prints on stderr, prefixed with its job label. */
   onOutput?: (line: string) => void;
@@ -77,7 +82,12 @@ export class TrainerProcesses {
   private jobCounter = 0;
   private closed = false;
 
-  constructor(private readonly options: TrainerProcessesOptions) {}
+  private readonly command: TrainerCommand;
+
+  constructor(private readonly options: TrainerProcessesOptions) {
+    const entry = options.env?.MIZAN_TRAINER_ENTRY;
+    this.command = entry ? trainerCommand(entry) : options.command;
+  }
 
   /** Runs one job of `executionId`; resolves with the described job, rejects with BatchJobFailedError. */
   async run(executionId: string, request: SubmitJobRequest, logFile: string, label: string): Promise<DescribedJob> {
@@ -115,7 +125,7 @@ export class TrainerProcesses {
       throw new BatchJobFailedError(this.describe(request, executionId, createdAt, createdAt, null, 'cancelled: the execution failed or the server is stopping'));
     }
     const startedAt = Date.now();
-    const child = spawn(this.options.command.command, this.options.command.args, {
+    const child = spawn(this.command.command, this.command.args, {
       env: { ...process.env, ...this.options.env, ...jobEnv, MIZAN_DATA_DIR: this.options.dataDir, MIZAN_EXIT_WITH_PARENT: '1' },
       // stdin stays open: the trainer exits when it closes, i.e. when this server dies.
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,3 +1,4 @@
+import { describeWriteFailure } from '../adapters/local/write-failure.ts';
 import { UserInputError } from '../pipeline/errors.ts';
 import { CliUsageError, EXIT } from './cli-error.ts';
 import type { Io } from './commands/common.ts';
@@ -50,8 +51,17 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.stderr(`mizan ${command}: ${err.message}`);
       return EXIT.usage;
     }
-    io.stderr(`mizan ${command} failed: ${(err as Error).name}: ${(err as Error).message}`);
+    // A full or read-only data dir is the person's to fix: one line naming it, no stack trace.
+    const refusedWrite = describeWriteFailure(err, dataDirArgument(rest, io.env));
+    io.stderr(refusedWrite ? `mizan: ${refusedWrite}` : `mizan ${command} failed: ${(err as Error).name}: ${(err as Error).message}`);
     if (io.env.MIZAN_DEBUG) io.stderr(String((err as Error).stack));
     return EXIT.failed;
   }
+}
+
+/** The data dir the command was given (as readCommonOptions reads it), to name it in an error. */
+function dataDirArgument(argv: string[], env: NodeJS.ProcessEnv): string {
+  const at = argv.indexOf('--data-dir');
+  const inline = argv.find((arg) => arg.startsWith('--data-dir='));
+  return inline?.slice('--data-dir='.length) ?? (at >= 0 ? argv[at + 1] : undefined) ?? env.MIZAN_DATA_DIR ?? './data';
 }

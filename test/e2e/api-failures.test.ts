@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startLocalServer } from '../../infra/local/server.ts';
 import { call, endedExecution, committedVersions, spawnServer, tempDataDir, until } from './support.ts';
+import { trainerFault } from '../support/trainer-fault.ts';
 
 describe('a run whose snapshot backfill fails', () => {
   it('fails without promoting its trained model; the retry reuses the model and backfills', async () => {
     // Prepare
     const dataDir = await tempDataDir();
-    const failing = await startLocalServer({ port: 0, dataDir, profile: 'smoke', trainerEnv: { MIZAN_TRAINER_FAULT: 'crash-snapshot' }, log: () => undefined });
+    const failing = await startLocalServer({ port: 0, dataDir, profile: 'smoke', trainerEnv: trainerFault('crash-snapshot'), log: () => undefined });
     let version: string;
     try {
       // Act
@@ -46,7 +47,7 @@ describe('a failing snapshot year', () => {
   it('stops its sibling years at once: their trainers are killed and the run ends FAILED', async () => {
     // Prepare: the first year crashes, the second would hang for ever.
     const dataDir = await tempDataDir();
-    const server = await startLocalServer({ port: 0, dataDir, profile: 'smoke', maxParallelJobs: 2, trainerEnv: { MIZAN_TRAINER_FAULT: 'crash-snapshot-then-hang' }, log: () => undefined });
+    const server = await startLocalServer({ port: 0, dataDir, profile: 'smoke', maxParallelJobs: 2, trainerEnv: trainerFault('crash-snapshot-then-hang'), log: () => undefined });
     try {
       // Act
       const answer = await call(server.url, 'POST', '/train/lstm?wait=120', '{"skip_snapshot":false}');
@@ -69,7 +70,7 @@ describe('a crashing trainer', () => {
   it('fails the run with its cause, leaves current and the version invisible, and the next identical POST retries', async () => {
     // Prepare
     const dataDir = await tempDataDir();
-    const crashing = await startLocalServer({ port: 0, dataDir, profile: 'smoke', trainerEnv: { MIZAN_TRAINER_FAULT: 'crash' }, log: () => undefined });
+    const crashing = await startLocalServer({ port: 0, dataDir, profile: 'smoke', trainerEnv: trainerFault('crash'), log: () => undefined });
     try {
       // Act
       const answer = await call(crashing.url, 'POST', '/train/lstm?wait=120', '{"skip_snapshot":true}');
@@ -90,7 +91,7 @@ describe('a crashing trainer', () => {
       await crashing.close();
     }
 
-    const healthy = await startLocalServer({ port: 0, dataDir, profile: 'smoke', trainerEnv: { MIZAN_TRAINER_FAULT: 'hang' }, log: () => undefined });
+    const healthy = await startLocalServer({ port: 0, dataDir, profile: 'smoke', trainerEnv: trainerFault('hang'), log: () => undefined });
     try {
       const retry = await call(healthy.url, 'POST', '/train/lstm', '{"skip_snapshot":true}');
       expect(retry.status).toBe(202);
@@ -106,7 +107,7 @@ describe('a server killed mid-run', () => {
   it('shows the run FAILED (interrupted) after a restart, and a new POST retrains', async () => {
     // Prepare: a run whose trainer never ends.
     const dataDir = await tempDataDir();
-    const first = await spawnServer(dataDir, { MIZAN_TRAINER_FAULT: 'hang' });
+    const first = await spawnServer(dataDir, trainerFault('hang'));
     const started = await call(first.url, 'POST', '/train/lstm', '{"skip_snapshot":true}');
     expect(started.status).toBe(202);
     const executionId = String(started.body.execution_id);
@@ -119,7 +120,7 @@ describe('a server killed mid-run', () => {
     // Act: the server dies without any chance to clean up.
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
-    const second = await startLocalServer({ port: 0, dataDir, profile: 'smoke', trainerEnv: { MIZAN_TRAINER_FAULT: 'hang' }, log: () => undefined });
+    const second = await startLocalServer({ port: 0, dataDir, profile: 'smoke', trainerEnv: trainerFault('hang'), log: () => undefined });
     try {
       // Assess
       const execution = await call(second.url, 'GET', `/train/executions/${executionId}`);

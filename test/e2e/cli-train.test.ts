@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROFILES } from '../../src/config/profiles.ts';
 import { LSTM_CONFIGS } from '../../src/models/forecasters/lstm/lstm-config.ts';
-import { addDays } from '../../src/data/dates.ts';
 import { loadBars } from '../../src/data/load-bars.ts';
 import { SampleMarketData } from '../../src/data/sample-market-data.ts';
 import { buildWeeklySamples } from '../../src/features/weekly-dataset.ts';

@@ -10,10 +10,11 @@ import { resolveTrainingPlan } from '../../src/pipeline/resolve-plan.ts';
 import { startTraining, type WorkflowInput } from '../../src/pipeline/start-training.ts';
 import { localDeps } from '../../src/runtime/local-deps.ts';
 import { tempDataDir } from '../e2e/support.ts';
+import { trainerFault } from '../support/trainer-fault.ts';
 
 async function setup() {
   const deps = await localDeps({ dataDir: await tempDataDir() });
-  const workflow = await openLocalWorkflow(deps, { trainerEnv: { MIZAN_TRAINER_FAULT: 'crash' } });
+  const workflow = await openLocalWorkflow(deps, { trainerEnv: trainerFault('crash') });
   const plan = await resolveTrainingPlan({ kind: 'lstm', mode: 'full', profile: 'smoke' }, deps);
   return { deps, workflow, plan };
 }
@@ -61,9 +62,9 @@ describe('the local workflow runner', () => {
 
   it('runs a fine-tune\'s "Fine-tune" state as a trainer child process, as it does "Train"', async () => {
     // Prepare: an agent plan in fine-tune mode (the runner routes by plan.mode; the API checks the prior model).
-    const { deps, workflow } = await setup();
-    const full = await resolveTrainingPlan({ kind: 'ppo_lstm', mode: 'full', profile: 'smoke' }, deps);
-    const plan = { ...full, mode: 'finetune' as const };
+    // (Only the route matters here: the faulty trainer fails before it looks at the kind.)
+    const { deps, workflow, plan: lstmPlan } = await setup();
+    const plan = { ...lstmPlan, kind: 'ppo_lstm' as const, mode: 'finetune' as const };
     await deps.registry.claim(plan.kind, plan.version, plan.version);
     // Act
     const { executionId } = await workflow.start(plan.version, { plan, skipSnapshot: true, publish: false, executionName: plan.version } satisfies WorkflowInput);

@@ -1,5 +1,5 @@
 import { FORECASTER_KINDS, type ForecasterKind } from '../../config/model-kinds.ts';
-import { formatForecastsCsv, formatForecastsTable } from '../../snapshots/format-forecasts.ts';
+import { formatForecastsCsv, formatForecastsSummary, formatForecastsTable } from '../../snapshots/format-forecasts.ts';
 import { walkForwardForecasts } from '../../snapshots/walk-forward.ts';
 import { isoDate, oneOf, parseFlags } from '../args.ts';
 import { CliUsageError, EXIT } from '../cli-error.ts';
@@ -10,7 +10,8 @@ import { FORECASTS_USAGE } from '../usage.ts';
 
 /**
  * `mizan forecasts lstm --from ... --to ...`: walk-forward forecasts, each made by the snapshot
- * of the latest year end before its week (and which one), with the realised return.
+ * of the latest year end before its week (and which one), with the realised return; then the
+ * hit rate beside "always up" and the weekly cross-sectional rank IC (on stderr with --csv).
  */
 export async function forecastsCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseFlags('forecasts', argv, {
@@ -34,7 +35,13 @@ export async function forecastsCommand(argv: string[], io: Io): Promise<number> 
   const system = await openLocalSystem({ ...readCommonOptions(values, io.env), readOnly: true }, io);
   try {
     const rows = await walkForwardForecasts({ kind, symbols, from, to, allowFinalModel: Boolean(values['allow-final-model']) }, system);
-    io.stdout((values.csv ? formatForecastsCsv(rows) : formatForecastsTable(rows)).trimEnd());
+    if (values.csv) {
+      // stdout stays one CSV table; the summary (hit rate, rank IC) goes beside it, on stderr.
+      io.stdout(formatForecastsCsv(rows).trimEnd());
+      if (rows.length > 0) for (const line of formatForecastsSummary(rows)) io.stderr(line);
+    } else {
+      io.stdout(formatForecastsTable(rows).trimEnd());
+    }
     return EXIT.ok;
   } finally {
     await system.close();

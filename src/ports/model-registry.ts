@@ -47,4 +47,10 @@ export interface ModelRegistry {
    * `expected` (undefined = no current model yet). Returns whether it moved.
    */
   promote(kind: ModelKind, expected: string | undefined, next: string): Promise<boolean>;
+  /**
+   * Compare-and-swap back: moves `current` from `expected` to `previous`, or removes it when
+   * `previous` is undefined (a first model's promotion undone). Returns whether it moved.
+   * It undoes the promotion of a run that failed after promoting (src/pipeline/undo-promotion.ts).
+   */
+  restore(kind: ModelKind, expected: string, previous: string | undefined): Promise<boolean>;
 }

@@ -229,4 +229,64 @@ export function describeModelRegistryContract(name: string, makeRegistry: () => 
       expect(await registry.get('lstm', V1)).toMatchObject({ status: 'RUNNING', executionId: winnerId });
     });
   });
+
+  describe(`ModelRegistry contract: ${name}: restore (undoing a promotion)`, () => {
+    it('moves current back to the previous version, only from the expected one', async () => {
+      // Prepare
+      const registry = await makeRegistry();
+      await registry.promote('lstm', undefined, V1);
+      await registry.promote('lstm', V1, V2);
+      // Act + Assess
+      expect(await registry.restore('lstm', V3, V1)).toBe(false); // not the current version
+      expect(await registry.current('lstm')).toBe(V2);
+      expect(await registry.restore('lstm', V2, V1)).toBe(true);
+      expect(await registry.current('lstm')).toBe(V1);
+      expect(await registry.restore('lstm', V2, V1)).toBe(false); // already moved back
+      expect(await registry.current('lstm')).toBe(V1);
+    });
+
+    it('clears current when the undone promotion was the first, and a later first promotion works', async () => {
+      // Prepare
+      const registry = await makeRegistry();
+      await registry.promote('patchtst', undefined, V1);
+      // Act
+      const cleared = await registry.restore('patchtst', V1, undefined);
+      // Assess
+      expect(cleared).toBe(true);
+      expect(await registry.current('patchtst')).toBeUndefined();
+      expect(await registry.restore('patchtst', V1, undefined)).toBe(false); // nothing to clear
+      expect(await registry.promote('patchtst', undefined, V2)).toBe(true);
+      expect(await registry.current('patchtst')).toBe(V2);
+    });
+
+    it('does nothing without a current model, and touches no other kind', async () => {
+      const registry = await makeRegistry();
+      await registry.promote('ppo_lstm', undefined, V1);
+      expect(await registry.restore('lstm', V1, undefined)).toBe(false);
+      expect(await registry.restore('lstm', V1, V2)).toBe(false);
+      expect(await registry.current('lstm')).toBeUndefined();
+      expect(await registry.current('ppo_lstm')).toBe(V1);
+    });
+
+    it('lets exactly one of a racing promotion and restore from the same version win', async () => {
+      // Prepare
+      const registry = await makeRegistry();
+      await registry.promote('sac_patchtst', undefined, V1);
+      await registry.promote('sac_patchtst', V1, V2);
+      // Act
+      const [promoted, restored] = await Promise.all([registry.promote('sac_patchtst', V2, V3), registry.restore('sac_patchtst', V2, V1)]);
+      // Assess
+      expect([promoted, restored].filter(Boolean)).toHaveLength(1);
+      expect(await registry.current('sac_patchtst')).toBe(promoted ? V3 : V1);
+    });
+
+    it('rejects malformed versions with a clear error, moving nothing', async () => {
+      const registry = await makeRegistry();
+      await registry.promote('lstm', undefined, V1);
+      await expect(registry.restore('lstm', '../../etc/passwd', undefined)).rejects.toThrow(/invalid version/);
+      await expect(registry.restore('lstm', V1, 'v2026.01.05-abc')).rejects.toThrow(/invalid version/);
+      await expect(registry.restore('bogus' as never, V1, undefined)).rejects.toThrow(/unknown model kind/);
+      expect(await registry.current('lstm')).toBe(V1);
+    });
+  });
 }

@@ -1,4 +1,5 @@
 import {
+  DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
@@ -160,6 +161,36 @@ export class DynamoModelRegistry implements ModelRegistry {
               }),
         }),
       );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /** One conditional write on the CURRENT item, only from `expected`: a PutItem back to `previous`, or a DeleteItem. */
+  async restore(kind: ModelKind, expected: string, previous: string | undefined): Promise<boolean> {
+    assertModelKind(kind);
+    assertVersion(expected);
+    if (previous !== undefined) assertVersion(previous);
+    const key = { pk: { S: kind }, sk: { S: CURRENT_SK } };
+    const condition = {
+      ConditionExpression: '#version = :expected',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':expected': { S: expected } },
+    };
+    try {
+      if (previous === undefined) {
+        await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: key, ...condition }));
+      } else {
+        await this.client.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: { ...key, version: { S: previous }, promotedAt: { S: this.clock().toISOString() }, restoredFrom: { S: expected } },
+            ...condition,
+          }),
+        );
+      }
       return true;
     } catch (error) {
       if (isConditionFailed(error)) return false;

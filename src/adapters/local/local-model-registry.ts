@@ -29,8 +29,9 @@ const tempSuffix = () => `.tmp-${process.pid}-${++tempCounter}`;
  *   reader ever sees a half-written record (a plain `open('wx')` + write would expose one).
  * - claim of a FAILED (or, when reopening, SUCCEEDED) version, complete, fail: read-check-replace
  *   under the version's lock file; the replacement is a temp file renamed over the record (atomic).
- * - promote: read-compare-replace of the symlink under the kind's `current` lock; the new link
- *   is created under a temp name and renamed over `current` (atomic: never absent, never torn).
+ * - promote, restore: read-compare-replace of the symlink under the kind's `current` lock; the new
+ *   link is created under a temp name and renamed over `current` (atomic: never absent, never torn);
+ *   a restore to no previous version removes the link.
  */
 export class LocalModelRegistry implements ModelRegistry {
   private readonly dataDir: string;
@@ -108,15 +109,30 @@ export class LocalModelRegistry implements ModelRegistry {
   }
 
   async promote(kind: ModelKind, expected: string | undefined, next: string): Promise<boolean> {
+    assertVersion(next);
+    return this.swapPointer(kind, expected, next);
+  }
+
+  async restore(kind: ModelKind, expected: string, previous: string | undefined): Promise<boolean> {
+    assertVersion(expected);
+    if (previous !== undefined) assertVersion(previous);
+    return this.swapPointer(kind, expected, previous);
+  }
+
+  /** Under the kind's `current` lock: if the pointer is `expected`, point it at `next` (or remove it). */
+  private async swapPointer(kind: ModelKind, expected: string | undefined, next: string | undefined): Promise<boolean> {
     assertModelKind(kind);
     if (expected !== undefined) assertVersion(expected);
-    assertVersion(next);
     const pointer = this.pointerPath(kind);
     await mkdir(join(this.dataDir, 'models', kind), { recursive: true });
     return withFileLock(
       join(this.dataDir, 'registry', kind, '.locks', 'current.lock'),
       async () => {
         if ((await this.readPointer(kind)) !== expected) return false;
+        if (next === undefined) {
+          await unlink(pointer);
+          return true;
+        }
         const temp = pointer + tempSuffix();
         await symlink(next, temp); // relative target: the data dir can move
         try {

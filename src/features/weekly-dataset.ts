@@ -13,6 +13,10 @@
  *   week is on the Friday (a week whose data stops mid-week, e.g. a Wednesday, is not a target);
  * - the symbol has at least lookbackDays + 1 bars before the week (the extra one is the first
  *   lookback day's previous close). Callers pass bars starting well before `start` for that.
+ *
+ * Extra daily channels (PatchTST's news sentiment and fundamentals) come from `extraDaily`: for a
+ * symbol and its trading dates, rows of what was known by each day's end. They are appended after
+ * the 5 price channels of the same day, so they obey the same "strictly before the week" rule.
  */
 import type { DailyBar, DateRange } from '../ports/market-data.ts';
 import { addDays } from '../data/dates.ts';
@@ -34,6 +38,12 @@ export interface WeeklySample {
   features: Float32Array;
 }
 
+/** Extra channels per trading day: `width` values per date, row-major, what is known by that day's end. */
+export interface ExtraDailyChannels {
+  width: number;
+  rows(symbol: string, dates: readonly string[]): Float32Array;
+}
+
 export type BarsBySymbol = ReadonlyMap<string, readonly DailyBar[]> | Readonly<Record<string, readonly DailyBar[]>>;
 
 function entriesOf(bars: BarsBySymbol): [string, readonly DailyBar[]][] {
@@ -41,17 +51,18 @@ function entriesOf(bars: BarsBySymbol): [string, readonly DailyBar[]][] {
 }
 
 /** Samples of every symbol, ordered by week then symbol (a stable order, independent of map order). */
-export function buildWeeklySamples(bars: BarsBySymbol, window: DateRange, lookbackDays: number): WeeklySample[] {
+export function buildWeeklySamples(bars: BarsBySymbol, window: DateRange, lookbackDays: number, extraDaily?: ExtraDailyChannels): WeeklySample[] {
   if (!Number.isInteger(lookbackDays) || lookbackDays < 1) throw new Error(`lookbackDays must be a positive integer, got ${lookbackDays}`);
   if (window.start > window.end) throw new Error(`window start ${window.start} is after its end ${window.end}`);
   const samples: WeeklySample[] = [];
-  for (const [symbol, symbolBars] of entriesOf(bars)) samples.push(...symbolSamples(symbol, symbolBars, window, lookbackDays));
+  for (const [symbol, symbolBars] of entriesOf(bars)) samples.push(...symbolSamples(symbol, symbolBars, window, lookbackDays, extraDaily));
   return samples.sort((a, b) => (a.week === b.week ? (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0) : a.week < b.week ? -1 : 1));
 }
 
-function symbolSamples(symbol: string, bars: readonly DailyBar[], window: DateRange, lookbackDays: number): WeeklySample[] {
+function symbolSamples(symbol: string, bars: readonly DailyBar[], window: DateRange, lookbackDays: number, extraDaily?: ExtraDailyChannels): WeeklySample[] {
   validateBars(symbol, bars);
-  const daily = dailyFeatureRows(bars);
+  const daily = extraDaily ? withExtraChannels(dailyFeatureRows(bars), extraDaily.rows(symbol, bars.map((b) => b.date)), bars.length, extraDaily.width) : dailyFeatureRows(bars);
+  const width = extraDaily ? CHANNELS + extraDaily.width : CHANNELS;
   const samples: WeeklySample[] = [];
   let first = 0;
   while (first < bars.length) {
@@ -70,12 +81,24 @@ function symbolSamples(symbol: string, bars: readonly DailyBar[], window: DateRa
         weekEnd: bars[last].date,
         target: bars[last].close / bars[first].open - 1,
         // Rows first-lookbackDays .. first-1: strictly before the week's first trading day.
-        features: daily.slice((first - lookbackDays) * CHANNELS, first * CHANNELS),
+        features: daily.slice((first - lookbackDays) * width, first * width),
       });
     }
     first = last + 1;
   }
   return samples;
+}
+
+/** Day rows of the 5 price channels followed by the extra channels of the same day. */
+function withExtraChannels(prices: Float32Array, extra: Float32Array, days: number, extraWidth: number): Float32Array {
+  if (extra.length !== days * extraWidth) throw new Error(`extra daily channels: ${extra.length} values for ${days} days × ${extraWidth}`);
+  const width = CHANNELS + extraWidth;
+  const rows = new Float32Array(days * width);
+  for (let d = 0; d < days; d++) {
+    rows.set(prices.subarray(d * CHANNELS, (d + 1) * CHANNELS), d * width);
+    rows.set(extra.subarray(d * extraWidth, (d + 1) * extraWidth), d * width + CHANNELS);
+  }
+  return rows;
 }
 
 /** Row i holds day i's 5 channels relative to day i−1; row 0 has no previous day and stays unused. */

@@ -21,25 +21,30 @@ export class StandardScaler {
     return this.mean.length;
   }
 
-  /** Fits on row-major windows (rows × channels each). A constant channel gets std 1 (no division by 0). */
+  /**
+   * Fits on row-major windows (rows × channels each). A constant channel gets std 1 (no division by 0).
+   * Missing values (NaN: a fundamental before a company's first filing) are left out of the statistics.
+   */
   static fit(windows: readonly Float32Array[], channels: number): StandardScaler {
     if (windows.length === 0) throw new Error('cannot fit a scaler on no training samples');
     const sum = new Float64Array(channels);
     const sumSq = new Float64Array(channels);
-    let rows = 0;
+    const rows = new Float64Array(channels);
     for (const w of windows) {
       if (w.length % channels !== 0) throw new Error(`feature window of length ${w.length} is not a multiple of ${channels} channels`);
       for (let i = 0; i < w.length; i += channels) {
         for (let c = 0; c < channels; c++) {
-          sum[c] += w[i + c];
-          sumSq[c] += w[i + c] * w[i + c];
+          const v = w[i + c];
+          if (Number.isNaN(v)) continue;
+          sum[c] += v;
+          sumSq[c] += v * v;
+          rows[c]++;
         }
       }
-      rows += w.length / channels;
     }
-    const mean = [...sum].map((s) => s / rows);
+    const mean = [...sum].map((s, c) => (rows[c] > 0 ? s / rows[c] : 0));
     const std = [...sumSq].map((s, c) => {
-      const variance = Math.max(0, s / rows - mean[c] * mean[c]);
+      const variance = rows[c] > 0 ? Math.max(0, s / rows[c] - mean[c] * mean[c]) : 0;
       const sd = Math.sqrt(variance);
       return sd > 1e-12 ? sd : 1;
     });
@@ -53,12 +58,15 @@ export class StandardScaler {
     return out;
   }
 
-  /** Writes the scaled window into `out` at `offset` (used to fill batch buffers without copies). */
+  /** Writes the scaled window into `out` at `offset` (used to fill batch buffers without copies). A missing value becomes 0: the training mean. */
   transformInto(window: Float32Array, out: Float32Array, offset: number): void {
     const channels = this.mean.length;
     if (window.length % channels !== 0) throw new Error(`feature window of length ${window.length} is not a multiple of ${channels} channels`);
     for (let i = 0; i < window.length; i += channels) {
-      for (let c = 0; c < channels; c++) out[offset + i + c] = (window[i + c] - this.mean[c]) / this.std[c];
+      for (let c = 0; c < channels; c++) {
+        const v = window[i + c];
+        out[offset + i + c] = Number.isNaN(v) ? 0 : (v - this.mean[c]) / this.std[c];
+      }
     }
   }
 

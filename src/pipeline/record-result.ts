@@ -22,7 +22,7 @@ export interface RecordResultInput {
  */
 export async function recordResult(input: RecordResultInput, deps: { store: ArtifactStore; registry: ModelRegistry }): Promise<Record<string, unknown>> {
   const { plan, promotion } = input;
-  const meta = await getJson<{ metrics: Record<string, number>; comparison?: unknown; test_vs_baselines?: string }>(deps.store, `${versionPrefix(plan.kind, plan.version)}/${METADATA_FILE}`);
+  const meta = await getJson<{ metrics: Record<string, number>; comparison?: unknown; test_vs_baselines?: string; inputs?: { signals_used?: string[]; num_input_channels?: number } }>(deps.store, `${versionPrefix(plan.kind, plan.version)}/${METADATA_FILE}`);
   if (!meta) throw new Error(`${plan.kind} ${plan.version} has no metadata.json`);
   const response: Record<string, unknown> = {
     version: plan.version,
@@ -40,6 +40,7 @@ export async function recordResult(input: RecordResultInput, deps: { store: Arti
     profile: plan.profile,
     promotion: { reason: promotion.reason, compared_on: promotion.compared_on, ...(promotion.comparison ? { comparison: promotion.comparison } : {}) },
     ...(meta.test_vs_baselines ? { test_vs_baselines: meta.test_vs_baselines } : {}),
+    ...(meta.inputs?.signals_used ? { signals_used: meta.inputs.signals_used, num_input_channels: meta.inputs.num_input_channels } : {}),
     ...(input.publishError ? { publish_error: input.publishError } : {}),
   };
   if (isForecasterKind(plan.kind) && plan.snapshotYearEnds.length > 0) {

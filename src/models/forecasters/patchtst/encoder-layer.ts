@@ -12,12 +12,12 @@ import { SeededDropout } from '../../../ml/seeded-dropout.ts';
 import type { PatchTstArchitecture } from './architecture.ts';
 import { LayerNorm } from './layer-norm.ts';
 import { MultiHeadAttention } from './multi-head-attention.ts';
+import { TokenDense } from './token-dense.ts';
 
 export function encoderLayer(x: tf.SymbolicTensor, arch: PatchTstArchitecture, rng: Rng, prefix: string): tf.SymbolicTensor {
   const dropout = (name: string) => new SeededDropout({ name: `${prefix}_${name}`, rate: arch.dropout, seed: nextSeed(rng) });
   const norm = (name: string) => new LayerNorm({ name: `${prefix}_${name}`, epsilon: 1e-5 });
-  const dense = (name: string, units: number, activation?: 'gelu') =>
-    tf.layers.dense({ name: `${prefix}_${name}`, units, activation, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed(rng) }) });
+  const dense = (name: string, units: number, activation?: 'gelu') => new TokenDense({ name: `${prefix}_${name}`, units, activation, seed: nextSeed(rng) });
 
   const attention = new MultiHeadAttention({ name: `${prefix}_attention`, heads: arch.heads, seed: nextSeed(rng) }).apply(x) as tf.SymbolicTensor;
   const attended = norm('attention_norm').apply(tf.layers.add({ name: `${prefix}_attention_residual` }).apply([x, dropout('attention_dropout').apply(attention) as tf.SymbolicTensor])) as tf.SymbolicTensor;

@@ -2,9 +2,11 @@
  * Layer normalisation over the last axis, with a learnable gain and bias. tfjs's own
  * LayerNormalization tiles the statistics and parameters to the full input shape before a batchNorm,
  * and the wasm Tile kernel made that over half of a PatchTST forward pass (measured); broadcasting
- * computes the same values without the copies.
+ * computes the same values without the copies, and fast-ops.ts's gradient avoids wasm's slow
+ * leading-axis sums.
  */
 import { tf } from '../../../ml/backend.ts';
+import { layerNorm } from './fast-ops.ts';
 
 export interface LayerNormArgs {
   epsilon?: number;
@@ -33,11 +35,7 @@ export class LayerNorm extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    return tf.tidy(() => {
-      const { mean, variance } = tf.moments(x, -1, true);
-      const normalised = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.epsilon)));
-      return tf.add(tf.mul(normalised, this.gamma!.read()), this.beta!.read());
-    });
+    return tf.tidy(() => layerNorm(x, this.gamma!.read(), this.beta!.read(), this.epsilon));
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -9,6 +9,7 @@
 import { tf } from '../../../ml/backend.ts';
 import { mulberry32, nextSeed } from '../../../ml/random.ts';
 import { requirePositiveInt } from './architecture.ts';
+import { linear } from './fast-ops.ts';
 
 export interface MultiHeadAttentionArgs {
   heads: number;
@@ -58,12 +59,12 @@ export class MultiHeadAttention extends tf.layers.Layer {
       const rows = x.reshape([batch * sequence, dModel]);
       // [batch·seq, dModel] → [batch·heads, seq, depth]; rank-4 transposes (wasm's rank-5 one is slow).
       const project = (w: tf.Tensor, b: tf.Tensor) =>
-        tf.add(tf.matMul(rows, w), b).reshape([batch, sequence, heads, depth]).transpose([0, 2, 1, 3]).reshape([batch * heads, sequence, depth]);
+        linear(rows, w, b).reshape([batch, sequence, heads, depth]).transpose([0, 2, 1, 3]).reshape([batch * heads, sequence, depth]);
       const [q, k, v] = [project(wq, bq), project(wk, bk), project(wv, bv)];
       const scores = tf.matMul(tf.mul(q, 1 / Math.sqrt(depth)), k, false, true); // [batch·heads, seq, seq]
       const context = tf.matMul(tf.softmax(scores), v); // [batch·heads, seq, depth]
       const merged = context.reshape([batch, heads, sequence, depth]).transpose([0, 2, 1, 3]).reshape([batch * sequence, dModel]);
-      return tf.add(tf.matMul(merged, wo), bo).reshape(x.shape);
+      return linear(merged, wo, bo).reshape(x.shape);
     });
   }
 

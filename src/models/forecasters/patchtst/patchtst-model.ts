@@ -27,6 +27,7 @@ import { encoderLayer } from './encoder-layer.ts';
 import { Patching } from './patching.ts';
 import { PositionalEmbedding } from './positional-embedding.ts';
 import { PriceRevIn } from './revin.ts';
+import { TokenDense } from './token-dense.ts';
 
 export { PATCHTST_SEED_ARCHITECTURE, patchCount, type PatchTstArchitecture } from './architecture.ts';
 
@@ -46,7 +47,7 @@ export function buildPatchTstModel(arch: PatchTstArchitecture, input: PatchTstIn
   const days = tf.input({ name: 'days', shape: [input.lookbackDays, input.channels] });
   const normalised = new PriceRevIn({ name: 'revin', channels: input.channels, instanceNormChannels: input.instanceNormChannels }).apply(days) as tf.SymbolicTensor;
   const patched = new Patching({ name: 'patching', patchLength: arch.patchLength, stride: arch.stride }).apply(normalised) as tf.SymbolicTensor;
-  const embedded = tf.layers.dense({ name: 'patch_embedding', units: arch.dModel, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed(rng) }) }).apply(patched);
+  const embedded = new TokenDense({ name: 'patch_embedding', units: arch.dModel, seed: nextSeed(rng) }).apply(patched);
   const positioned = new PositionalEmbedding({ name: 'positional_embedding', seed: nextSeed(rng) }).apply(embedded);
   let x = new SeededDropout({ name: 'embedding_dropout', rate: arch.dropout, seed: nextSeed(rng) }).apply(positioned) as tf.SymbolicTensor;
   for (let layer = 0; layer < arch.encoderLayers; layer++) x = encoderLayer(x, arch, rng, `encoder_${layer + 1}`);

@@ -4,6 +4,7 @@
  * original's learned 'zeros' encoding.
  */
 import { tf } from '../../../ml/backend.ts';
+import { addTrailing } from './fast-ops.ts';
 
 export interface PositionalEmbeddingArgs {
   seed: number;
@@ -31,7 +32,7 @@ export class PositionalEmbedding extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    return tf.tidy(() => tf.add(x, this.embedding!.read()));
+    return tf.tidy(() => addTrailing(x, this.embedding!.read()));
   }
 
   override getConfig(): tf.serialization.ConfigDict {

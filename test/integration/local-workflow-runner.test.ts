@@ -5,10 +5,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExecutionStore } from '../../infra/local/execution-store.ts';
+import { localStepHandlers } from '../../infra/local/local-steps.ts';
+import { LocalWorkflow, type StepHandlers } from '../../infra/local/local-workflow.ts';
 import { openLocalWorkflow } from '../../infra/local/open-local-workflow.ts';
+import { decisionKey, type PromotionOutcome } from '../../src/pipeline/decide-promotion.ts';
+import type { TrainingPlan } from '../../src/pipeline/plan.ts';
+import { putJson } from '../../src/ports/artifact-store.ts';
 import { resolveTrainingPlan } from '../../src/pipeline/resolve-plan.ts';
 import { startTraining, type WorkflowInput } from '../../src/pipeline/start-training.ts';
-import { localDeps } from '../../src/runtime/local-deps.ts';
+import { localDeps, type LocalDeps } from '../../src/runtime/local-deps.ts';
 import { tempDataDir } from '../e2e/support.ts';
 import { trainerFault } from '../support/trainer-fault.ts';
 
@@ -116,6 +121,77 @@ describe('recovery of interrupted runs', () => {
     await (await open()).close();
     // Assess
     expect(await executions.read(plan.version)).toMatchObject({ status: 'FAILED', error: 'Interrupted' });
+    expect((await deps.registry.get(plan.kind, plan.version))?.status).toBe('FAILED');
+  });
+});
+
+describe('a run that fails after "Decide promotion" moved current', () => {
+  const injected = (state: string) => async (): Promise<never> => {
+    throw new Error(`injected fault: ${state} failed`);
+  };
+  /** The real trainer and Lambda steps, with some steps replaced. */
+  const runnerWith = (deps: LocalDeps, steps: Partial<StepHandlers>) =>
+    LocalWorkflow.open({ dataDir: deps.dataDir, registry: deps.registry, steps: { ...localStepHandlers(deps), ...steps } });
+  const run = async (workflow: LocalWorkflow, deps: LocalDeps, plan: TrainingPlan) => {
+    const outcome = await startTraining(plan, { skipSnapshot: true }, { registry: deps.registry, workflow, publisherEnabled: true });
+    if (outcome.status !== 'RUNNING') throw new Error(`expected a new run, got ${outcome.status}`);
+    const finished = await workflow.waitFor(outcome.executionId);
+    await workflow.close();
+    return finished;
+  };
+  const statesOf = (finished: { states: { name: string; status: string }[] }) => finished.states.map((s) => `${s.name}:${s.status}`);
+
+  it('moves current back (absent for a first model) when Record result, or Publish then Record result, fails; a failed Publish alone keeps it', async () => {
+    // Prepare: a first model (the real Decide promotion promotes a first model).
+    const deps = await localDeps({ dataDir: await tempDataDir() });
+    const plan = await resolveTrainingPlan({ kind: 'lstm', mode: 'full', profile: 'smoke' }, deps);
+
+    // Act: Record result fails after the promotion.
+    const recordFails = await run(await runnerWith(deps, { recordResult: injected('Record result') }), deps, plan);
+    // Assess
+    expect(recordFails.status).toBe('FAILED');
+    expect(statesOf(recordFails)).toEqual(expect.arrayContaining(['Decide promotion:SUCCEEDED', 'Record result:FAILED', 'Record failure:SUCCEEDED']));
+    expect(await deps.store.exists(decisionKey(plan.kind, plan.version))).toBe(true); // it was promoted...
+    expect(await deps.registry.current(plan.kind)).toBeUndefined(); // ...and that is undone
+    expect(await deps.registry.get(plan.kind, plan.version)).toMatchObject({ status: 'FAILED', error: { cause: expect.stringContaining('Record result failed') } });
+
+    // Act: the retry publishes; Publish fails (caught: recorded, not fatal), then Record result fails.
+    const bothFail = await run(await runnerWith(deps, { publish: injected('Publish'), recordResult: injected('Record result') }), deps, plan);
+    // Assess
+    expect(bothFail.status).toBe('FAILED');
+    expect(statesOf(bothFail)).toEqual(expect.arrayContaining(['Publish to Hugging Face:FAILED', 'Record result:FAILED', 'Record failure:SUCCEEDED']));
+    expect(await deps.registry.current(plan.kind)).toBeUndefined();
+    expect((await deps.registry.get(plan.kind, plan.version))?.status).toBe('FAILED');
+
+    // Act: the next retry, where only Publish fails.
+    const publishFails = await run(await runnerWith(deps, { publish: injected('Publish') }), deps, plan);
+    // Assess: a failed upload does not undo a trained, promoted model; the result says why.
+    expect(publishFails.status).toBe('SUCCEEDED');
+    expect(await deps.registry.current(plan.kind)).toBe(plan.version);
+    expect(await deps.registry.get(plan.kind, plan.version)).toMatchObject({ status: 'SUCCEEDED', response: { promoted: true, publish_error: expect.anything() } });
+  });
+
+  it('moves current back to the prior version when a second model is promoted and Record result fails', async () => {
+    // Prepare: a prior current version, and a Decide step that promotes the run's model over it
+    // (what decidePromotion does when the new model is better: compare-and-swap, then the decision is stored).
+    const deps = await localDeps({ dataDir: await tempDataDir() });
+    const plan = await resolveTrainingPlan({ kind: 'lstm', mode: 'full', profile: 'smoke' }, deps);
+    const prior = 'v2020.12.31-000000000000';
+    await deps.registry.promote(plan.kind, undefined, prior);
+    const promoteOverPrior = async (input: unknown) => {
+      const { plan: decided } = input as { plan: TrainingPlan };
+      const current = await deps.registry.current(decided.kind);
+      if (!(await deps.registry.promote(decided.kind, current, decided.version))) throw new Error('test setup: current moved');
+      const outcome: PromotionOutcome = { promoted: true, prior_version: current ?? null, reason: 'better (test)', compared_on: 'same_test_weeks' };
+      await putJson(deps.store, decisionKey(decided.kind, decided.version), outcome);
+      return outcome;
+    };
+    // Act
+    const finished = await run(await runnerWith(deps, { decidePromotion: promoteOverPrior, recordResult: injected('Record result') }), deps, plan);
+    // Assess
+    expect(finished.status).toBe('FAILED');
+    expect(statesOf(finished)).toEqual(expect.arrayContaining(['Decide promotion:SUCCEEDED', 'Record result:FAILED', 'Record failure:SUCCEEDED']));
+    expect(await deps.registry.current(plan.kind)).toBe(prior);
     expect((await deps.registry.get(plan.kind, plan.version))?.status).toBe('FAILED');
   });
 });

@@ -14,6 +14,7 @@ export interface ModelsView {
     claimed_at: string;
     finished_at: string | null;
     metrics: unknown;
+    test_vs_baselines: string | null;
     promoted: boolean | null;
     /** For forecasters: which snapshot years this run trained, skipped or replaced. */
     snapshots: unknown;
@@ -37,6 +38,8 @@ export async function readModels(kind: ModelKind, deps: { registry: ModelRegistr
       claimed_at: r.claimedAt,
       finished_at: r.finishedAt ?? null,
       metrics: r.response?.metrics ?? null,
+      /** Forecasters: which baselines the test loss beats (zero, mean training target), in words. */
+      test_vs_baselines: typeof r.response?.test_vs_baselines === 'string' ? r.response.test_vs_baselines : null,
       promoted: typeof r.response?.promoted === 'boolean' ? r.response.promoted : null,
       snapshots: r.response?.snapshots ?? null,
       error: r.error ?? null,

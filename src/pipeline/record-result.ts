@@ -22,7 +22,7 @@ export interface RecordResultInput {
  */
 export async function recordResult(input: RecordResultInput, deps: { store: ArtifactStore; registry: ModelRegistry }): Promise<Record<string, unknown>> {
   const { plan, promotion } = input;
-  const meta = await getJson<{ metrics: Record<string, number>; comparison?: unknown; test_vs_baselines?: string; inputs?: { signals_used?: string[]; num_input_channels?: number } }>(deps.store, `${versionPrefix(plan.kind, plan.version)}/${METADATA_FILE}`);
+  const meta = await getJson<{ metrics: Record<string, number>; comparison?: unknown; test_vs_baselines?: string; symbols_used?: string[]; response?: Record<string, unknown>; inputs?: { signals_used?: string[]; num_input_channels?: number } }>(deps.store, `${versionPrefix(plan.kind, plan.version)}/${METADATA_FILE}`);
   if (!meta) throw new Error(`${plan.kind} ${plan.version} has no metadata.json`);
   const response: Record<string, unknown> = {
     version: plan.version,
@@ -33,7 +33,8 @@ export async function recordResult(input: RecordResultInput, deps: { store: Arti
     promoted: promotion.promoted,
     prior_version: promotion.prior_version,
     ...(isAgentKind(plan.kind)
-      ? { symbols_used: plan.symbols }
+      ? // A fine-tune keeps the symbols (and their order) of the agent it starts from; the kind's own response fields follow.
+        { symbols_used: meta.symbols_used ?? plan.symbols, ...(meta.response ?? {}) }
       : { hf_repo: input.published?.hf_repo ?? null, hf_url: input.published?.hf_url ?? null }),
     // Extras beyond the seed schema: why promotion went as it did, and the snapshot backfill.
     kind: plan.kind,

@@ -15,8 +15,15 @@ import type { TrainingInputs, TrainingPlan } from './plan.ts';
 
 export { dataRange } from './data-range.ts';
 
-/** Agents fine-tune on the last 26 weeks (the seed's rule). */
+/** Agents fine-tune on 26 weeks (the seed's rule)... */
 export const FINETUNE_WEEKS = 26;
+/**
+ * ...that precede their 13 evaluation weeks, the most recent of the window. The fine-tune window
+ * holds both, plus one week: the last week's holding return needs the next week's first open,
+ * which usually lies past the window's end (that week is then left out).
+ */
+export const FINETUNE_EVAL_WEEKS = 13;
+export const FINETUNE_WINDOW_WEEKS = FINETUNE_WEEKS + FINETUNE_EVAL_WEEKS + 1;
 
 export interface PlanRequest {
   kind: ModelKind;
@@ -61,7 +68,7 @@ export async function resolveTrainingPlan(req: PlanRequest, deps: PlanDeps): Pro
   if (fullWindow.end <= fullWindow.start) {
     throw new UserInputError(`window end ${fullWindow.end} is not after the profile's window start ${fullWindow.start}`, ['windowEnd']);
   }
-  const window = req.mode === 'finetune' ? { start: addDays(fullWindow.end, -7 * FINETUNE_WEEKS + 1), end: fullWindow.end } : fullWindow;
+  const window = req.mode === 'finetune' ? { start: addDays(fullWindow.end, -7 * FINETUNE_WINDOW_WEEKS + 1), end: fullWindow.end } : fullWindow;
 
   const ranked = await deps.universe.halalSymbols(window.end);
   const limit = isAgentKind(req.kind) ? profile.maxAgentSymbols : profile.maxForecasterSymbols;

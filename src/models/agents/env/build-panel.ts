@@ -1,0 +1,222 @@
+/**
+ * The weekly panel an agent trains and is evaluated on, built with no look-ahead. For the week w
+ * (its Monday) and each symbol:
+ * - `forecast`: the forecaster's walk-forward forecast of w, made by the snapshot of the latest
+ *   year end strictly before w's first session (src/snapshots/walk-forward.ts);
+ * - `sentiment` and the five fundamental ratios: the signal row of the symbol's last trading day
+ *   before w's first session (news of that day and before, statements filed by then; a ratio is NaN
+ *   before the first filing);
+ * - `ret_20d`: log(close / close 20 trading days earlier) at the previous close; `vol_60d`: the
+ *   standard deviation of the 60 daily log close-to-close returns up to the previous close.
+ * - the holding return: w's first open → the next week's first open (trades fill at w's first open).
+ * A week is left out when a symbol has no walk-forward forecast for it (no snapshot covers it), no
+ * session in it, or no later session inside the window (the next open is unknown). Only bars up to
+ * the window's end are read for prices.
+ *
+ * Raw features (NaN allowed) are standardised afterwards with statistics of the training weeks only
+ * (fitStandardiser); NaN becomes 0, the training mean. The same stored transform is applied to any
+ * later panel of the agent (evaluation, comparison, fine-tune, inference).
+ */
+import { addDays } from '../../../data/dates.ts';
+import { loadBars } from '../../../data/load-bars.ts';
+import { isoWeekMonday } from '../../../features/iso-week.ts';
+import { SIGNAL_CHANNELS, loadSampleSignalSources, signalRows, type SignalSources } from '../../../features/signal-channels.ts';
+import { dataRange } from '../../../pipeline/data-range.ts';
+import { UserInputError } from '../../../pipeline/errors.ts';
+import type { ArtifactStore } from '../../../ports/artifact-store.ts';
+import type { DailyBar, DateRange, MarketData } from '../../../ports/market-data.ts';
+import type { ModelRegistry } from '../../../ports/model-registry.ts';
+import { readAllSnapshotMetadata } from '../../../snapshots/list-snapshots.ts';
+import { walkForwardForecasts } from '../../../snapshots/walk-forward.ts';
+import type { WeekRange, WeeklyPanel } from './weekly-panel.ts';
+
+export const PANEL_FEATURES = ['forecast', ...SIGNAL_CHANNELS, 'ret_20d', 'vol_60d'] as const;
+
+/** Signal rows (tradingDates × 6, SIGNAL_CHANNELS order) of a symbol; tests replace it to perturb signals. */
+export type SignalReader = (symbol: string, tradingDates: readonly string[]) => Float32Array;
+
+export interface RawPanel {
+  weeks: string[];
+  symbols: string[];
+  featureNames: string[];
+  /** weeks × S × F, unscaled, NaN where unknown. */
+  raw: Float64Array;
+  returns: Float64Array;
+  /** The snapshot year ends whose forecasts the panel uses. */
+  snapshots: string[];
+}
+
+export interface PanelInput {
+  forecaster: 'lstm' | 'patchtst';
+  symbols: string[];
+  window: DateRange;
+  lookbackDays: number;
+  returnDays: number;
+  volatilityDays: number;
+}
+
+export interface PanelDeps {
+  store: ArtifactStore;
+  registry: ModelRegistry;
+  marketData: MarketData;
+  signals?: SignalReader;
+}
+
+let sampleSources: Promise<SignalSources> | undefined;
+
+/** The bundled sample's news and statements (read once per process) as a SignalReader. */
+export async function loadSignalReader(): Promise<SignalReader> {
+  sampleSources ??= loadSampleSignalSources();
+  const sources = await sampleSources;
+  return (symbol, dates) => signalRows(symbol, dates, sources);
+}
+
+export async function buildRawPanel(input: PanelInput, deps: PanelDeps): Promise<RawPanel> {
+  const { forecaster, symbols, window } = input;
+  const snapshots = await readAllSnapshotMetadata(deps.store, forecaster);
+  if (snapshots.length === 0) {
+    throw new UserInputError(
+      `no ${forecaster} snapshots: an agent reads walk-forward forecasts; make them first with \`mizan train ${forecaster}\` (without --skip-snapshot)` +
+        ` or POST /train/${forecaster}/full`,
+    );
+  }
+  const yearEnds = snapshots.map((s) => s.year_end);
+  // Weeks no snapshot covers are left out: start after the oldest snapshot's cutoff.
+  const from = [window.start, addDays(yearEnds[0], 1)].sort()[1];
+  if (from > window.end) throw new UserInputError(`no ${forecaster} snapshot is older than the window ${window.start}..${window.end} (snapshots: ${yearEnds.join(', ')})`);
+  const rows = await walkForwardForecasts({ kind: forecaster, symbols, from, to: window.end, allowFinalModel: false }, deps);
+  const forecasts = new Map<string, number>(); // `${symbol}|${monday}`
+  const usedSnapshots = new Set<string>();
+  for (const r of rows) {
+    forecasts.set(`${r.symbol}|${isoWeekMonday(r.weekStart)}`, r.forecast);
+    if (r.snapshot) usedSnapshots.add(r.snapshot);
+  }
+
+  const bars = await loadBars(deps.marketData, symbols, dataRange(window, input.lookbackDays));
+  const readSignals = deps.signals ?? (await loadSignalReader());
+  const perSymbol = symbols.map((symbol) => {
+    const list = (bars.get(symbol) ?? []).filter((b) => b.date <= window.end);
+    if (list.length === 0) throw new UserInputError(`${symbol} has no prices in ${window.start}..${window.end}`, ['symbols']);
+    return { symbol, bars: list, signals: readSignals(symbol, list.map((b) => b.date)) };
+  });
+
+  const candidateWeeks = [...new Set(rows.map((r) => isoWeekMonday(r.weekStart)))].filter((w) => w >= isoWeekMonday(window.start)).sort();
+  const F = PANEL_FEATURES.length;
+  const S = symbols.length;
+  const weeks: string[] = [];
+  const raw: number[] = [];
+  const returns: number[] = [];
+  for (const week of candidateWeeks) {
+    const weekRaw: number[] = [];
+    const weekReturns: number[] = [];
+    let complete = true;
+    for (const { symbol, bars: list, signals } of perSymbol) {
+      const forecast = forecasts.get(`${symbol}|${week}`);
+      const first = firstIndexOnOrAfter(list, week);
+      const next = firstIndexOnOrAfter(list, addDays(week, 7));
+      if (forecast === undefined || first < 0 || isoWeekMonday(list[first].date) !== week || next < 0 || first === 0) {
+        complete = false;
+        break;
+      }
+      const prev = first - 1; // the last session before w: everything below reads bars[..prev] only
+      weekRaw.push(forecast);
+      for (let c = 0; c < SIGNAL_CHANNELS.length; c++) weekRaw.push(signals[prev * SIGNAL_CHANNELS.length + c]);
+      weekRaw.push(prev - input.returnDays >= 0 ? Math.log(list[prev].close / list[prev - input.returnDays].close) : Number.NaN);
+      weekRaw.push(volatility(list, prev, input.volatilityDays));
+      weekReturns.push(list[next].open / list[first].open - 1);
+    }
+    if (!complete) continue;
+    weeks.push(week);
+    raw.push(...weekRaw);
+    returns.push(...weekReturns);
+  }
+  if (raw.length !== weeks.length * S * F) throw new Error('buildRawPanel: internal size mismatch');
+  return { weeks, symbols: [...symbols], featureNames: [...PANEL_FEATURES], raw: Float64Array.from(raw), returns: Float64Array.from(returns), snapshots: [...usedSnapshots].sort() };
+}
+
+function firstIndexOnOrAfter(bars: readonly DailyBar[], date: string): number {
+  let lo = 0;
+  let hi = bars.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (bars[mid].date < date) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < bars.length ? lo : -1;
+}
+
+function volatility(bars: readonly DailyBar[], prev: number, days: number): number {
+  if (prev - days < 0) return Number.NaN;
+  let sum = 0;
+  let squares = 0;
+  for (let k = prev - days + 1; k <= prev; k++) {
+    const r = Math.log(bars[k].close / bars[k - 1].close);
+    sum += r;
+    squares += r * r;
+  }
+  const mean = sum / days;
+  return Math.sqrt(Math.max(0, (squares - days * mean * mean) / (days - 1)));
+}
+
+/** Per-feature mean and standard deviation over the training weeks (finite values of every symbol). */
+export interface PanelTransform {
+  featureNames: string[];
+  mean: number[];
+  std: number[];
+}
+
+export function fitStandardiser(panel: RawPanel, range: WeekRange): PanelTransform {
+  const S = panel.symbols.length;
+  const F = panel.featureNames.length;
+  const mean: number[] = [];
+  const std: number[] = [];
+  for (let f = 0; f < F; f++) {
+    let n = 0;
+    let sum = 0;
+    let squares = 0;
+    for (let w = range.fromWeek; w < range.toWeek; w++) {
+      for (let s = 0; s < S; s++) {
+        const v = panel.raw[(w * S + s) * F + f];
+        if (!Number.isFinite(v)) continue;
+        n++;
+        sum += v;
+        squares += v * v;
+      }
+    }
+    const m = n > 0 ? sum / n : 0;
+    const sd = n > 1 ? Math.sqrt(Math.max(0, (squares - n * m * m) / (n - 1))) : 0;
+    mean.push(m);
+    std.push(sd > 1e-12 ? sd : 1);
+  }
+  return { featureNames: [...panel.featureNames], mean, std };
+}
+
+/** The panel standardised with `transform` (NaN → 0, the training mean), as the env reads it. */
+export function applyStandardiser(panel: RawPanel, transform: PanelTransform): WeeklyPanel {
+  if (transform.featureNames.join() !== panel.featureNames.join()) {
+    throw new Error(`the stored transform is for features [${transform.featureNames.join(', ')}], the panel has [${panel.featureNames.join(', ')}]`);
+  }
+  const F = panel.featureNames.length;
+  const features = new Float32Array(panel.raw.length);
+  for (let i = 0; i < panel.raw.length; i++) {
+    const f = i % F;
+    const v = panel.raw[i];
+    features[i] = Number.isFinite(v) ? (v - transform.mean[f]) / transform.std[f] : 0;
+  }
+  return { weeks: [...panel.weeks], symbols: [...panel.symbols], featureNames: [...panel.featureNames], features, returns: Float64Array.from(panel.returns) };
+}
+
+/** The panel restricted to the listed weeks (those it has), in its order. */
+export function selectWeeks(panel: RawPanel, weeks: readonly string[]): RawPanel {
+  const wanted = new Set(weeks);
+  const S = panel.symbols.length;
+  const F = panel.featureNames.length;
+  const keep = panel.weeks.map((w, i) => [w, i] as const).filter(([w]) => wanted.has(w));
+  const raw = new Float64Array(keep.length * S * F);
+  const returns = new Float64Array(keep.length * S);
+  keep.forEach(([, i], j) => {
+    raw.set(panel.raw.subarray(i * S * F, (i + 1) * S * F), j * S * F);
+    returns.set(panel.returns.subarray(i * S, (i + 1) * S), j * S);
+  });
+  return { ...panel, weeks: keep.map(([w]) => w), raw, returns };
+}

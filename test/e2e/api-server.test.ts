@@ -65,17 +65,17 @@ describe('the local API, as a user drives it with curl', () => {
     expect(answer.body.full_endpoint).toBe('/train/ppo_lstm/full');
   });
 
-  it('starts an agent run that fails clearly (its trainer is not written yet) and records it FAILED', async () => {
+  it('starts an agent run that fails clearly (no lstm snapshots to read forecasts from) and records it FAILED', async () => {
     const started = await call(ctx.server.url, 'POST', '/train/ppo_lstm/full', '{}');
     expect(started.status).toBe(202);
     expect(started.body).toMatchObject({ status: 'RUNNING', status_url: `/train/executions/${String(started.body.execution_id)}` });
     const waited = await call(ctx.server.url, 'POST', '/train/ppo_lstm/full?wait=120', '{}');
     expect(waited.status).toBe(500);
     expect(waited.body).toMatchObject({ status: 'FAILED' });
-    expect(String(waited.body.cause)).toMatch(/not implemented/);
+    expect(String(waited.body.cause)).toMatch(/no lstm snapshots.*mizan train lstm/);
     const execution = await endedExecution(ctx.server.url, String(started.body.status_url));
     expect(execution.body).toMatchObject({ status: 'FAILED' });
-    expect(String(execution.body.cause)).toMatch(/not implemented/);
+    expect(String(execution.body.cause)).toMatch(/no lstm snapshots.*mizan train lstm/);
     const models = await call(ctx.server.url, 'GET', '/models/ppo_lstm');
     expect(models.body).toMatchObject({ current: null, versions: [expect.objectContaining({ status: 'FAILED' })] });
   });

@@ -8,7 +8,9 @@ import { lstat, mkdtemp, readFile, readlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MODEL_KINDS } from '../../src/config/model-kinds.ts';
 import { PROFILES } from '../../src/config/profiles.ts';
+import { isTrainerRegistered, REGISTERED_KINDS } from '../../src/models/registered-kinds.ts';
 import { LSTM_CONFIGS } from '../../src/models/forecasters/lstm/lstm-config.ts';
 import { loadBars } from '../../src/data/load-bars.ts';
 import { SampleMarketData } from '../../src/data/sample-market-data.ts';
@@ -48,6 +50,9 @@ interface Metadata {
   files: Record<string, string>;
   comparison: { against: string; compared_on: string; current_score?: number } | null;
 }
+
+/** A kind whose trainer is not written yet, if any is left. */
+const UNREGISTERED = MODEL_KINDS.find((kind) => !isTrainerRegistered(kind));
 
 const readJson = async <T>(path: string): Promise<T> => JSON.parse(await readFile(path, 'utf8')) as T;
 
@@ -138,15 +143,15 @@ describe('mizan train lstm --profile smoke, run as a process from any directory'
     expect(view.versions).toEqual([expect.objectContaining({ version: response.version, status: 'SUCCEEDED', current: true, metrics: response.metrics })]);
   });
 
-  it('exits 2 with one line naming the kinds that train for a kind without a trainer (ppo_lstm), and writes nothing', async () => {
+  it.runIf(UNREGISTERED !== undefined)(`exits 2 with one line naming the kinds that train for a kind without a trainer (${UNREGISTERED}), and writes nothing`, async () => {
     // Prepare
     const before = await listTree(dataDir);
     // Act
-    const refused = await runCli(['train', 'ppo_lstm', '--profile', 'smoke', '--data-dir', dataDir], cwd);
+    const refused = await runCli(['train', String(UNREGISTERED), '--profile', 'smoke', '--data-dir', dataDir], cwd);
     // Assess
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe('');
-    expect(refused.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^mizan train: no ppo_lstm trainer .*the kinds that train are .*lstm/)]);
+    expect(refused.stderr.trimEnd().split('\n')).toEqual([`mizan train: no ${UNREGISTERED} trainer in this version of mizan: the kinds that train are ${REGISTERED_KINDS.join(', ')}`]);
     expect(await listTree(dataDir)).toEqual(before);
   });
 

@@ -78,9 +78,9 @@ describe('the API refuses unknown query parameters, naming them, before doing an
   });
 });
 
-describe('the API refuses a kind without a trainer before any claim or execution', () => {
-  const unregistered = TRAIN_ENDPOINTS.filter((path) => !REGISTERED_KINDS.includes(path.split('/')[2] as never));
+const unregistered = TRAIN_ENDPOINTS.filter((path) => !REGISTERED_KINDS.includes(path.split('/')[2] as never));
 
+describe.runIf(unregistered.length > 0)('the API refuses a kind without a trainer before any claim or execution', () => {
   it.each(unregistered)('POST %s answers 400 naming the kinds that train', async (path) => {
     // Act
     const answer = await ask('POST', path, '', '{}');
@@ -91,9 +91,9 @@ describe('the API refuses a kind without a trainer before any claim or execution
     expect(answer.calls).toEqual([]);
   });
 
-  it('still validates the request first: a bad body on an unregistered kind names the body', async () => {
-    const answer = await ask('POST', '/train/patchtst', '', '{"skip_snapshot":"yes"}');
+  it('validates the request first: an unknown query parameter on an unregistered kind is named', async () => {
+    const answer = await ask('POST', unregistered[0], 'epochs=3', '{}');
     expect(answer.status).toBe(400);
-    expect(answer.body.issues?.map((issue) => issue.path)).toEqual(['skip_snapshot']);
+    expect(answer.body.issues?.map((issue) => issue.path)).toEqual(['epochs']);
   });
 });

@@ -1,0 +1,42 @@
+/** The PPO agents' config and spec: the seed's figures, the registry entries, a clear error without snapshots. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts';
+import { LocalModelRegistry } from '../../src/adapters/local/local-model-registry.ts';
+import { SampleMarketData } from '../../src/data/sample-market-data.ts';
+import { buildRawPanel } from '../../src/models/agents/env/build-panel.ts';
+import { DEFAULT_PPO_CONFIG } from '../../src/models/agents/ppo/ppo.ts';
+import { SEED_PPO, ppoAgentConfig } from '../../src/models/agents/ppo/ppo-config.ts';
+import { kindSpec } from '../../src/models/kinds.ts';
+
+describe('the PPO agents as kinds', () => {
+  it('restates the seed PPO figures of ppo.ts (the light config cannot import TensorFlow.js)', () => {
+    const { seed: _seed, ...rest } = DEFAULT_PPO_CONFIG;
+    expect(SEED_PPO).toEqual(rest);
+    expect(ppoAgentConfig('local', 'lstm').ppo.totalTimesteps).toBe(100_000);
+    expect(ppoAgentConfig('full', 'lstm').finetune).toEqual({ totalTimesteps: 10_000, learningRate: 1e-4, trainWeeks: 26, evalWeeks: 13 });
+  });
+
+  it('registers ppo_lstm and ppo_patchtst with eval_sharpe (higher) and the seed response metrics', () => {
+    for (const [kind, forecaster] of [['ppo_lstm', 'lstm'], ['ppo_patchtst', 'patchtst']] as const) {
+      const spec = kindSpec(kind);
+      expect(spec.promotion).toEqual({ name: 'eval_sharpe', better: 'higher' });
+      expect(spec.responseMetrics).toEqual(['policy_loss', 'value_loss', 'avg_episode_return', 'avg_episode_sharpe', 'eval_sharpe', 'eval_cagr', 'eval_max_drawdown']);
+      expect((spec.config('smoke') as { forecaster: string }).forecaster).toBe(forecaster);
+    }
+  });
+
+  it('fails naming the command that makes the forecaster snapshots when there are none', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mizan-ppo-config-'));
+    try {
+      const deps = { store: new DirArtifactStore(dir), registry: new LocalModelRegistry(dir), marketData: new SampleMarketData() };
+      const input = { symbols: ['AAPL'], window: { start: '2021-01-04', end: '2021-06-30' }, lookbackDays: 70, returnDays: 20, volatilityDays: 60 };
+      await expect(buildRawPanel({ ...input, forecaster: 'patchtst' }, deps)).rejects.toThrow(/no patchtst snapshots.*`mizan train patchtst` \(without --skip-snapshot\)/);
+      await expect(buildRawPanel({ ...input, forecaster: 'lstm' }, deps)).rejects.toThrow(/no lstm snapshots/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -2,6 +2,6 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: '5071128ccb0eff78',
   patchtst: '3a0efaa2fdc33195',
-  ppo_lstm: 'f819cc3f69ad6614',
-  ppo_patchtst: 'bf71c3962d251331',
+  ppo_lstm: '25ba292d9d782e97',
+  ppo_patchtst: 'd995ba67a6f06ba8',
 };

@@ -42,6 +42,8 @@ interface LoadedAgent {
   agent: PpoAgent;
   transform: StoredTransform;
   config: PpoAgentConfig;
+  /** The last week the agent trained on (null when its metadata does not say). */
+  trainedThrough: string | null;
 }
 
 type AgentPlanConfig = PpoAgentConfig & { baseVersion?: string };
@@ -205,7 +207,8 @@ async function loadAgent(kind: string, version: string, deps: Pick<TrainerDeps, 
   if (!transformBytes) throw new Error(`${kind} ${version} lacks ${TRANSFORM_FILE}`);
   const transform = JSON.parse(new TextDecoder().decode(transformBytes)) as StoredTransform;
   const config = stored.metadata.config as unknown as PpoAgentConfig;
-  return { version, agent: deserializePpoAgent(stored.files), transform, config };
+  const split = stored.metadata.split as { train?: { last?: string } } | undefined;
+  return { version, agent: deserializePpoAgent(stored.files), transform, config, trainedThrough: split?.train?.last ?? null };
 }
 
 /**
@@ -245,7 +248,11 @@ async function compareWithCurrent(
     } catch (error) {
       return { against: current, compared_on: 'not_comparable', ...METRIC, reason: `cannot build the current agent's panel on the evaluation weeks: ${(error as Error).message}` };
     }
-    const common = incumbentRaw.weeks.filter((w) => evalWeeks.includes(w));
+    const both = incumbentRaw.weeks.filter((w) => evalWeeks.includes(w));
+    // Only the weeks the current agent did not train on count, unless that leaves fewer than 2 (then all: this favours it).
+    const unseen = incumbent.trainedThrough ? both.filter((w) => w > incumbent.trainedThrough!) : both;
+    const common = unseen.length >= 2 ? unseen : both;
+    const seenNote = unseen.length >= 2 || unseen.length === both.length ? '' : ` (the current agent trained on weeks up to ${incumbent.trainedThrough}: this favours it)`;
     if (common.length < 2) return { against: current, compared_on: 'not_comparable', ...METRIC, reason: 'fewer than 2 evaluation weeks both agents can be scored on' };
     const incumbentPanel = applyStandardiser(selectWeeks(incumbentRaw, common), incumbent.transform);
     if (incumbent.agent.obsDim !== incumbentPanel.symbols.length * incumbentPanel.featureNames.length + incumbentPanel.symbols.length + 1) {
@@ -264,7 +271,9 @@ async function compareWithCurrent(
       candidate_score: candidateScore,
       weeks: { first: common[0], last: common.at(-1)!, count: common.length },
       samples: common.length,
-      reason: `both agents evaluated deterministically from all cash on ${common.length} of the challenger's ${evalWeeks.length} evaluation weeks, costs included (a Sharpe over few weeks is noisy)`,
+      reason:
+        `both agents evaluated deterministically from all cash on ${common.length} of the challenger's ${evalWeeks.length} evaluation weeks` +
+        `${unseen.length >= 2 && unseen.length < both.length ? ' that the current agent did not train on' : ''}, costs included (a Sharpe over few weeks is noisy)${seenNote}`,
     };
   } finally {
     incumbent.agent.dispose();

@@ -2,6 +2,7 @@ import { lstat, mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ArtifactStore } from '../../ports/artifact-store.ts';
 import { assertValidKey, normalizePrefix } from '../artifact-key.ts';
+import { describeWriteFailure } from './write-failure.ts';
 
 /** Suffix of in-flight writes; they are invisible to `list` and renamed into place when complete. */
 const TEMP_MARK = '.mizan-tmp-';
@@ -21,9 +22,9 @@ export class DirArtifactStore implements ArtifactStore {
 
   async put(key: string, body: Uint8Array | string): Promise<void> {
     const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
     const temp = join(dirname(path), `.${basename(path)}${TEMP_MARK}${process.pid}-${++tempCounter}`);
     try {
+      await mkdir(dirname(path), { recursive: true });
       const handle = await open(temp, 'wx');
       try {
         await handle.writeFile(body);
@@ -34,7 +35,7 @@ export class DirArtifactStore implements ArtifactStore {
       await rename(temp, path);
     } catch (error) {
       await unlink(temp).catch(() => undefined);
-      throw error;
+      throw this.readable(error);
     }
   }
 
@@ -76,6 +77,14 @@ export class DirArtifactStore implements ArtifactStore {
       throw error;
     }
     await rm(path, { recursive: true, force: true });
+  }
+
+  /** A refused write (full or read-only disk) says so in one line naming this store; its code, syscall and path stay. */
+  private readable(error: unknown): unknown {
+    const line = describeWriteFailure(error, this.location);
+    if (!line) return error;
+    const { code, errno, syscall, path } = error as NodeJS.ErrnoException;
+    return Object.assign(new Error(line, { cause: error }), { code, errno, syscall, path });
   }
 
   private pathOf(key: string): string {

@@ -1,4 +1,4 @@
-import type { ModelKind } from '../config/model-kinds.ts';
+import { isForecasterKind, type ModelKind } from '../config/model-kinds.ts';
 import { KIND_SPECS } from '../models/kinds.ts';
 import type { PromotionMetric } from '../models/kind-spec.ts';
 
@@ -12,7 +12,7 @@ export type { PromotionMetric } from '../models/kind-spec.ts';
 export function promotionMetric(kind: ModelKind): PromotionMetric {
   const declared = KIND_SPECS[kind]?.promotion;
   if (declared) return declared;
-  if (kind === 'lstm' || kind === 'patchtst') return { name: 'test_loss', better: 'lower' };
+  if (isForecasterKind(kind)) return { name: 'test_loss', better: 'lower' };
   if (kind.startsWith('ppo_')) return { name: 'eval_sharpe', better: 'higher' };
   if (kind.startsWith('sac_')) return { name: 'eval_cagr', better: 'higher' };
   throw new Error(`no promotion metric for model kind ${JSON.stringify(kind)}`);

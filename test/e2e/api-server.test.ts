@@ -15,7 +15,8 @@ describe('the local API, as a user drives it with curl', () => {
     const body = first.body as { version: string; metrics: Record<string, number>; promoted: boolean; prior_version: null; hf_repo: null; hf_url: null };
     expect(Object.keys(body)).toEqual(expect.arrayContaining(['version', 'data_window_start', 'data_window_end', 'metrics', 'promoted', 'prior_version', 'hf_repo', 'hf_url']));
     expect(body.version).toMatch(/^v2022\.12\.30-[0-9a-f]{12}$/);
-    expect(Object.keys(body.metrics).sort()).toEqual(['baseline_loss', 'train_loss', 'val_loss']);
+    // The seed's three first, then the mean baseline and the test segment beside both baselines.
+    expect(Object.keys(body.metrics)).toEqual(['train_loss', 'val_loss', 'baseline_loss', 'mean_baseline_loss', 'test_loss', 'test_baseline_loss', 'test_mean_baseline_loss']);
     expect(body).toMatchObject({ promoted: true, prior_version: null, hf_repo: null, hf_url: null });
     const versionDir = join(ctx.dataDir, 'models', 'lstm', body.version);
     for (const file of ['model.json', 'weights.bin', 'scaler.json', 'config.json', 'metadata.json']) {

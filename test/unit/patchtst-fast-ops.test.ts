@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../src/ml/backend.ts';
-import { addTrailing, layerNorm, linear, sumRows, transposeRows } from '../../src/models/forecasters/patchtst/fast-ops.ts';
+import { addTrailing, gelu, layerNorm, linear, sumRows, transposeRows } from '../../src/models/forecasters/patchtst/fast-ops.ts';
 
 /** Values and gradients of f(inputs)·r (a fixed random weighting, so every output element counts). */
 function valueAndGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[]): number[][] {
@@ -27,7 +27,7 @@ describe('PatchTST fast ops (hand-written gradients)', () => {
     }
   });
 
-  it('linear, layerNorm and addTrailing give the values and gradients of the plain tfjs formulas', async () => {
+  it('linear, layerNorm, addTrailing and gelu give the values and gradients of the plain tfjs formulas', async () => {
     await initBackend();
     const x = tf.randomNormal([3, 2, 4, 6], 0, 1, 'float32', 1);
     const w = tf.randomNormal([6, 5], 0, 1, 'float32', 2);
@@ -43,6 +43,8 @@ describe('PatchTST fast ops (hand-written gradients)', () => {
     expectClose(valueAndGrads(linear, [x, w, b]), valueAndGrads(plainLinear, [x, w, b]));
     expectClose(valueAndGrads((x_, g_, b_) => layerNorm(x_, g_, b_, 1e-5), [x, g, beta]), valueAndGrads(plainNorm, [x, g, beta]));
     expectClose(valueAndGrads(addTrailing, [x, e]), valueAndGrads(tf.add, [x, e]));
+    const plainGelu = (x_: tf.Tensor) => tf.mul(x_, tf.mul(0.5, tf.add(1, tf.erf(tf.div(x_, Math.SQRT2)))));
+    expectClose(valueAndGrads(gelu, [x]), valueAndGrads(plainGelu, [x]));
     tf.dispose([x, w, b, g, beta, e]);
   });
 });

@@ -85,3 +85,26 @@ export function addTrailing(x: tf.Tensor, e: tf.Tensor): tf.Tensor {
   }));
   return op(x, e);
 }
+
+/**
+ * Exact GELU, x·Φ(x) (PyTorch's default, tfjs's 'gelu'), with gradient Φ(x) + x·φ(x). Saves only x:
+ * the composed ops would keep four more [tokens, feedForward] tensors per layer alive until the
+ * backward pass.
+ */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  const op = withGradient<[tf.Tensor]>((x_, save) => {
+    save([x_]);
+    return {
+      value: tf.mul(x_, normalCdf(x_)),
+      gradFunc: (dy: tf.Tensor, [xs]: tf.Tensor[]) => {
+        const density = tf.mul(tf.exp(tf.mul(tf.square(xs), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+        return [tf.mul(dy, tf.add(normalCdf(xs), tf.mul(xs, density)))];
+      },
+    };
+  });
+  return op(x);
+}
+
+function normalCdf(x: tf.Tensor): tf.Tensor {
+  return tf.mul(0.5, tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+}

@@ -6,7 +6,7 @@
  */
 import { tf } from '../../../ml/backend.ts';
 import { requirePositiveInt } from './architecture.ts';
-import { linear } from './fast-ops.ts';
+import { gelu, linear } from './fast-ops.ts';
 
 export type TokenActivation = 'linear' | 'relu' | 'gelu';
 
@@ -53,8 +53,7 @@ export class TokenDense extends tf.layers.Layer {
     return tf.tidy(() => {
       const y = linear(x, this.kernel!.read(), this.bias!.read());
       if (this.activation === 'relu') return tf.relu(y);
-      // Exact GELU, x·Φ(x), as PyTorch's default and tfjs's 'gelu'.
-      if (this.activation === 'gelu') return tf.mul(y, tf.mul(0.5, tf.add(1, tf.erf(tf.mul(y, Math.SQRT1_2)))));
+      if (this.activation === 'gelu') return gelu(y);
       return y;
     });
   }

@@ -121,6 +121,7 @@ export class MizanStack extends Stack {
     bucket.grantReadWrite(recordResult.fn);
     table.grantReadWriteData(recordResult.fn);
     table.grantReadWriteData(recordFailure.fn);
+    bucket.grantRead(recordFailure.fn); // Record failure reads the run's promotion decision to undo it
 
     this.httpApi = new MizanHttpApi(this, 'Http', { handler: api.fn, logRetentionDays: config.logRetentionDays });
 

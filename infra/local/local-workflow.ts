@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { ModelRegistry } from '../../src/ports/model-registry.ts';
 import type { ExecutionDescription, Workflow } from '../../src/ports/workflow.ts';
-import { STATE } from '../state-machine/train-model-definition.ts';
+import { STATE } from '../state-machine/train-model-contract.ts';
 import { ExecutionStore, isSafeExecutionId, timingsFromEvents, type ExecutionRecord, type HistoryEvent } from './execution-store.ts';
 import { localTrainModelDefinition } from './local-definition.ts';
 import { defaultTrainerCommand, TrainerProcesses, type SubmitJobRequest, type TrainerCommand } from './trainer-processes.ts';
@@ -32,7 +32,7 @@ export interface LocalWorkflowOptions {
   /** Used to free the claim of an interrupted or otherwise unrecorded failed run. */
   registry: ModelRegistry;
   trainer?: TrainerCommand;
-  /** Extra environment for every trainer process (tests: MIZAN_TRAINER_FAULT). */
+  /** Extra environment for every trainer process (tests: MIZAN_TRAINER_ENTRY). */
   trainerEnv?: Record<string, string>;
   /** Trainer processes at once across all executions (default: the number of cores). */
   maxParallelJobs?: number;

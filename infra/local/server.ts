@@ -21,7 +21,7 @@ export interface LocalServerOptions {
   dataDir: string;
   profile: ProfileName;
   maxBodyBytes?: number;
-  /** Extra environment for trainer processes (tests: MIZAN_TRAINER_FAULT). */
+  /** Extra environment for trainer processes (tests: MIZAN_TRAINER_ENTRY). */
   trainerEnv?: Record<string, string>;
   trainer?: TrainerCommand;
   maxParallelJobs?: number;

@@ -68,7 +68,13 @@ export async function decidePromotion(input: { plan: TrainingPlan }, deps: { sto
   } else {
     outcome = { promoted: false, reason: `another run moved current away from ${current ?? 'none'} during this decision`, ...base };
   }
-  await putJson(deps.store, decisionKey(kind, version), outcome);
+  try {
+    await putJson(deps.store, decisionKey(kind, version), outcome);
+  } catch (error) {
+    // Record failure undoes a promotion from this record: without it, move the pointer back here.
+    if (outcome.promoted) await deps.registry.restore(kind, version, current);
+    throw error;
+  }
   return outcome;
 }
 

@@ -9,7 +9,12 @@ export const BAD_KEYS = ['', '/abs/key', 'a/../b', '../escape', 'a//b', 'a/b/', 
  * The behaviour every ArtifactStore must have, run against each adapter.
  * `makeStore` returns a fresh, empty store for each test.
  */
-export function describeArtifactStoreContract(name: string, makeStore: () => Promise<ArtifactStore>): void {
+/**
+ * `serverTearsRacingPuts`: the test server writes an object in place while another PUT of the same
+ * key streams (s3rver does; S3 itself makes every PUT atomic), so the torn-write race below tests
+ * the server, not the adapter, and is left out for it.
+ */
+export function describeArtifactStoreContract(name: string, makeStore: () => Promise<ArtifactStore>, options: { serverTearsRacingPuts?: boolean } = {}): void {
   describe(`ArtifactStore contract: ${name}`, () => {
     it('returns what was put, as bytes, for text and binary bodies', async () => {
       // Prepare
@@ -109,7 +114,7 @@ export function describeArtifactStoreContract(name: string, makeStore: () => Pro
       expect(await store.list('')).toEqual([]);
     });
 
-    it('never exposes a partial body while 20 writers race on one key', async () => {
+    it.skipIf(options.serverTearsRacingPuts === true)('never exposes a partial body while 20 writers race on one key', async () => {
       // Prepare: bodies of different lengths, so a torn write would show as a wrong length or mix.
       const store = await makeStore();
       const bodies = Array.from({ length: 20 }, (_, i) => `${i}:`.padEnd(10_000 + i * 997, String.fromCharCode(97 + i)));

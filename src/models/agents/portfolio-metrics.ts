@@ -42,3 +42,12 @@ export function maxDrawdown(equity: ArrayLike<number>): number {
 export function episodeSharpe(logRewards: ArrayLike<number>): number {
   return sharpe(Array.from(logRewards, Math.expm1));
 }
+
+/** A path's `${prefix}_sharpe`, `${prefix}_cagr` and `${prefix}_max_drawdown` (e.g. eval_…, benchmark_…). */
+export function pathMetrics(prefix: string, path: { weeklyReturns: ArrayLike<number>; equity: ArrayLike<number> }): Record<string, number> {
+  return {
+    [`${prefix}_sharpe`]: sharpe(path.weeklyReturns),
+    [`${prefix}_cagr`]: cagr(path.equity),
+    [`${prefix}_max_drawdown`]: maxDrawdown(path.equity),
+  };
+}

@@ -4,6 +4,7 @@
  * hyper-parameters are restated here rather than imported from ppo.ts (a unit test keeps them equal).
  */
 import type { ProfileName } from '../../../config/profiles.ts';
+import { SEED_AGENT_COMMON, assertPositiveIntegers, validateAgentCommon, type AgentCommonConfig } from '../agent-config.ts';
 
 export interface PpoHyperParameters {
   totalTimesteps: number;
@@ -26,26 +27,10 @@ export interface PpoHyperParameters {
   hiddenSizes: number[];
 }
 
-export interface PpoAgentConfig {
-  /** The forecaster whose walk-forward forecasts the agent reads. */
-  forecaster: 'lstm' | 'patchtst';
-  seed: number;
+export interface PpoAgentConfig extends AgentCommonConfig {
   ppo: PpoHyperParameters;
-  /** Training episodes: this many consecutive weeks from a random start in the training weeks, starting all cash. */
-  episodeWeeks: number;
-  maxStockWeight: number;
-  minCash: number;
-  costBps: number;
-  /** Full mode: the last evalFraction of the panel's weeks are held out, after gapWeeks unused weeks. */
-  evalFraction: number;
-  gapWeeks: number;
-  /** Price features: the return over returnDays trading days and the volatility of daily log returns over volatilityDays, to the previous close. */
-  returnDays: number;
-  volatilityDays: number;
-  /** Trading days of prices read before the first week (≥ volatilityDays + 1). */
-  lookbackDays: number;
-  /** Fine-tune: from the current agent, trainWeeks then evalWeeks at the window's end. */
-  finetune: { totalTimesteps: number; learningRate: number; trainWeeks: number; evalWeeks: number };
+  /** Fine-tune: from the current agent, totalTimesteps at learningRate on trainWeeks, then evalWeeks at the window's end. */
+  finetune: AgentCommonConfig['finetune'] & { totalTimesteps: number; learningRate: number };
 }
 
 /** The seed's PPO figures (CleanRL's, with entropy 0.01 and minibatch 64): rollout 8 envs × 256 steps = 2048 timesteps. */
@@ -71,18 +56,9 @@ export const SEED_PPO: PpoHyperParameters = {
 };
 
 const SEED_AGENT: Omit<PpoAgentConfig, 'forecaster'> = {
-  seed: 1,
+  ...SEED_AGENT_COMMON,
   ppo: SEED_PPO,
-  episodeWeeks: 52,
-  maxStockWeight: 0.2,
-  minCash: 0.02,
-  costBps: 10,
-  evalFraction: 0.2,
-  gapWeeks: 4,
-  returnDays: 20,
-  volatilityDays: 60,
-  lookbackDays: 70,
-  finetune: { totalTimesteps: 10_000, learningRate: 1e-4, trainWeeks: 26, evalWeeks: 13 },
+  finetune: { totalTimesteps: 10_000, learningRate: 1e-4, ...SEED_AGENT_COMMON.finetune },
 };
 
 const SMOKE_AGENT: Omit<PpoAgentConfig, 'forecaster'> = {
@@ -104,16 +80,10 @@ export function ppoAgentConfig(profile: ProfileName, forecaster: PpoAgentConfig[
 }
 
 export function validatePpoAgentConfig(c: PpoAgentConfig): PpoAgentConfig {
-  const positiveInt = (name: string, v: number) => {
-    if (!Number.isInteger(v) || v < 1) throw new Error(`ppo config ${name} must be a positive integer, got ${v}`);
-  };
-  for (const key of ['totalTimesteps', 'numEnvs', 'numSteps', 'updateEpochs', 'minibatchSize'] as const) positiveInt(key, c.ppo[key]);
-  for (const key of ['episodeWeeks', 'returnDays', 'volatilityDays', 'lookbackDays'] as const) positiveInt(key, c[key]);
-  for (const key of ['totalTimesteps', 'trainWeeks', 'evalWeeks'] as const) positiveInt(`finetune.${key}`, c.finetune[key]);
+  validateAgentCommon(c, 'ppo config');
+  const { totalTimesteps, numEnvs, numSteps, updateEpochs, minibatchSize } = c.ppo;
+  assertPositiveIntegers('ppo config', { totalTimesteps, numEnvs, numSteps, updateEpochs, minibatchSize, 'finetune.totalTimesteps': c.finetune.totalTimesteps });
   if (c.ppo.minibatchSize > c.ppo.numEnvs * c.ppo.numSteps) throw new Error('ppo config minibatchSize exceeds the rollout size numEnvs × numSteps');
-  if (!(c.evalFraction > 0 && c.evalFraction < 1)) throw new Error(`ppo config evalFraction must be in (0, 1), got ${c.evalFraction}`);
-  if (!Number.isInteger(c.gapWeeks) || c.gapWeeks < 0) throw new Error(`ppo config gapWeeks must be a non-negative integer, got ${c.gapWeeks}`);
-  if (c.lookbackDays <= c.volatilityDays || c.lookbackDays <= c.returnDays) throw new Error('ppo config lookbackDays must exceed returnDays and volatilityDays');
   if (!(c.ppo.learningRate > 0) || !(c.finetune.learningRate > 0)) throw new Error('ppo config learning rates must be positive');
   return c;
 }

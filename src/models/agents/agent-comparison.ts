@@ -1,0 +1,88 @@
+/**
+ * The challenger against the current agent on the same weeks: the current agent (if any, and not
+ * this version) is re-evaluated on the challenger's evaluation weeks with its own symbols, symbol
+ * order and stored transform; both are scored by the kind's promotion metric on the weeks both
+ * panels have (normally all of the challenger's), each from all cash, with the same costs.
+ */
+import type { Comparison } from '../comparison.ts';
+import type { PromotionMetric } from '../kind-spec.ts';
+import type { TrainerDeps } from '../kind-trainer.ts';
+import type { TrainingPlan } from '../../pipeline/plan.ts';
+import { applyStandardiser, buildRawPanel, selectWeeks, type PanelTransform, type RawPanel } from './env/build-panel.ts';
+import { evaluatePolicy } from './env/portfolio-env.ts';
+import type { PortfolioRules } from './env/portfolio-rules.ts';
+import type { WeekRange } from './env/weekly-panel.ts';
+import { panelInput, type AgentCommonConfig } from './agent-config.ts';
+import type { PortfolioAgent } from './agent-algorithm.ts';
+import { pathMetrics } from './portfolio-metrics.ts';
+import { loadStoredAgent, type StoredAgent } from './stored-agent.ts';
+
+export interface Challenger {
+  agent: PortfolioAgent;
+  raw: RawPanel;
+  transform: PanelTransform;
+  evaluation: WeekRange;
+  rules: PortfolioRules;
+}
+
+export async function compareWithCurrent<A extends PortfolioAgent>(
+  plan: TrainingPlan,
+  challenger: Challenger,
+  config: AgentCommonConfig,
+  promotion: PromotionMetric,
+  deserialize: (files: Readonly<Record<string, Uint8Array>>) => A,
+  deps: TrainerDeps,
+): Promise<Comparison | null> {
+  const current = await deps.registry.current(plan.kind);
+  if (!current || current === plan.version) return null;
+  const METRIC = { metric: promotion.name, better: promotion.better } as const;
+  // The promotion metric (eval_sharpe, eval_cagr, …) of a deterministic pass over the weeks.
+  const score = (panel: Parameters<typeof evaluatePolicy>[0], agent: PortfolioAgent, rules: PortfolioRules) =>
+    pathMetrics('eval', evaluatePolicy(panel, { fromWeek: 0, toWeek: panel.weeks.length }, (obs) => agent.act(obs), rules))[promotion.name];
+  let incumbent: StoredAgent<A>;
+  try {
+    incumbent = await loadStoredAgent(plan.kind, current, deps.store, deserialize);
+  } catch (error) {
+    return { against: current, compared_on: 'not_comparable', ...METRIC, reason: `current agent ${current} cannot be read: ${(error as Error).message}` };
+  }
+  try {
+    const evalWeeks = challenger.raw.weeks.slice(challenger.evaluation.fromWeek, challenger.evaluation.toWeek);
+    const window = { start: evalWeeks[0], end: plan.window.end };
+    const incumbentConfig = { ...config, ...incumbent.config };
+    let incumbentRaw: RawPanel;
+    try {
+      incumbentRaw = selectWeeks(
+        await buildRawPanel(panelInput(incumbentConfig, incumbent.transform.symbols, window), { store: deps.store, registry: deps.registry, marketData: deps.marketData }),
+        evalWeeks,
+      );
+    } catch (error) {
+      return { against: current, compared_on: 'not_comparable', ...METRIC, reason: `cannot build the current agent's panel on the evaluation weeks: ${(error as Error).message}` };
+    }
+    const both = incumbentRaw.weeks.filter((w) => evalWeeks.includes(w));
+    // Only the weeks the current agent did not train on count, unless that leaves fewer than 2 (then all: this favours it).
+    const unseen = incumbent.trainedThrough ? both.filter((w) => w > incumbent.trainedThrough!) : both;
+    const common = unseen.length >= 2 ? unseen : both;
+    const seenNote = unseen.length >= 2 || unseen.length === both.length ? '' : ` (the current agent trained on weeks up to ${incumbent.trainedThrough}: this favours it)`;
+    if (common.length < 2) return { against: current, compared_on: 'not_comparable', ...METRIC, reason: 'fewer than 2 evaluation weeks both agents can be scored on' };
+    const incumbentPanel = applyStandardiser(selectWeeks(incumbentRaw, common), incumbent.transform);
+    if (incumbent.agent.obsDim !== incumbentPanel.symbols.length * incumbentPanel.featureNames.length + incumbentPanel.symbols.length + 1) {
+      return { against: current, compared_on: 'not_comparable', ...METRIC, reason: `current agent ${current} expects ${incumbent.agent.obsDim} observations, its panel gives another size` };
+    }
+    const candidatePanel = applyStandardiser(selectWeeks(challenger.raw, common), challenger.transform);
+    const incumbentRules = { maxStockWeight: incumbentConfig.maxStockWeight, minCash: incumbentConfig.minCash, costBps: challenger.rules.costBps };
+    return {
+      against: current,
+      compared_on: 'same_test_weeks',
+      ...METRIC,
+      current_score: score(incumbentPanel, incumbent.agent, incumbentRules),
+      candidate_score: score(candidatePanel, challenger.agent, challenger.rules),
+      weeks: { first: common[0], last: common.at(-1)!, count: common.length },
+      samples: common.length,
+      reason:
+        `both agents evaluated deterministically from all cash on ${common.length} of the challenger's ${evalWeeks.length} evaluation weeks` +
+        `${unseen.length >= 2 && unseen.length < both.length ? ' that the current agent did not train on' : ''}, costs included (a ${promotion.name} over few weeks is noisy)${seenNote}`,
+    };
+  } finally {
+    incumbent.agent.dispose();
+  }
+}

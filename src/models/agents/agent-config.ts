@@ -1,0 +1,73 @@
+/**
+ * What every portfolio agent's config holds besides its algorithm's hyper-parameters: the
+ * forecaster it reads, the environment's rules, the panel's features, and how the weeks are split
+ * for full training and for a fine-tune. Light (no TensorFlow.js): the kinds' specs read it where a
+ * run is only planned. All of it is part of the version.
+ */
+
+export interface AgentCommonConfig {
+  /** The forecaster whose walk-forward forecasts the agent reads. */
+  forecaster: 'lstm' | 'patchtst';
+  seed: number;
+  /** Training episodes: this many consecutive weeks from a random start in the training weeks, starting all cash. */
+  episodeWeeks: number;
+  maxStockWeight: number;
+  minCash: number;
+  costBps: number;
+  /** Full mode: the last evalFraction of the panel's weeks are held out, after gapWeeks unused weeks. */
+  evalFraction: number;
+  gapWeeks: number;
+  /** Price features: the return over returnDays trading days and the volatility of daily log returns over volatilityDays, to the previous close. */
+  returnDays: number;
+  volatilityDays: number;
+  /** Trading days of prices read before the first week (≥ volatilityDays + 1). */
+  lookbackDays: number;
+  /** Fine-tune: from the current agent, trainWeeks then evalWeeks at the window's end. */
+  finetune: { trainWeeks: number; evalWeeks: number };
+}
+
+/** The seed's environment, features and splits, shared by PPO and SAC (each adds its own fine-tune steps and rate). */
+export const SEED_AGENT_COMMON: Omit<AgentCommonConfig, 'forecaster'> = {
+  seed: 1,
+  episodeWeeks: 52,
+  maxStockWeight: 0.2,
+  minCash: 0.02,
+  costBps: 10,
+  evalFraction: 0.2,
+  gapWeeks: 4,
+  returnDays: 20,
+  volatilityDays: 60,
+  lookbackDays: 70,
+  finetune: { trainWeeks: 26, evalWeeks: 13 },
+};
+
+/** Throws naming the field (prefixed by `label`, e.g. "ppo config") when a shared field is out of range. */
+export function validateAgentCommon(c: AgentCommonConfig, label: string): void {
+  const { episodeWeeks, returnDays, volatilityDays, lookbackDays } = c;
+  assertPositiveIntegers(label, { episodeWeeks, returnDays, volatilityDays, lookbackDays, 'finetune.trainWeeks': c.finetune.trainWeeks, 'finetune.evalWeeks': c.finetune.evalWeeks });
+  if (!(c.evalFraction > 0 && c.evalFraction < 1)) throw new Error(`${label} evalFraction must be in (0, 1), got ${c.evalFraction}`);
+  if (!Number.isInteger(c.gapWeeks) || c.gapWeeks < 0) throw new Error(`${label} gapWeeks must be a non-negative integer, got ${c.gapWeeks}`);
+  if (c.lookbackDays <= c.volatilityDays || c.lookbackDays <= c.returnDays) throw new Error(`${label} lookbackDays must exceed returnDays and volatilityDays`);
+}
+
+/** Throws naming the first value that is not a positive integer. */
+export function assertPositiveIntegers(label: string, values: Record<string, number>): void {
+  for (const [name, v] of Object.entries(values)) if (!Number.isInteger(v) || v < 1) throw new Error(`${label} ${name} must be a positive integer, got ${v}`);
+}
+
+/** Sources under src/ that every agent kind's code version hashes (its forecaster's folder is added per kind). */
+export const AGENT_SOURCES = [
+  'models/agents',
+  'models/forecasters/shared',
+  'features',
+  'data',
+  'ml',
+  'snapshots/walk-forward.ts',
+  'snapshots/snapshot-for-week.ts',
+  'snapshots/list-snapshots.ts',
+] as const;
+
+/** What the panel builder needs from an agent's config, for these symbols over this window. */
+export function panelInput(config: AgentCommonConfig, symbols: string[], window: { start: string; end: string }) {
+  return { forecaster: config.forecaster, symbols, window, lookbackDays: config.lookbackDays, returnDays: config.returnDays, volatilityDays: config.volatilityDays };
+}

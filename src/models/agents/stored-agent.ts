@@ -1,0 +1,45 @@
+/**
+ * A committed agent as the trainers read it back (the base of a fine-tune, the current agent in a
+ * comparison): its algorithm's files, the panel transform it was trained with (and its symbols, in
+ * their order), its config and the last week it trained on.
+ */
+import { readModelFiles, versionPrefix } from '../artifacts/model-files.ts';
+import type { ArtifactStore } from '../../ports/artifact-store.ts';
+import type { PanelTransform } from './env/build-panel.ts';
+import type { AgentCommonConfig } from './agent-config.ts';
+
+/** The standardiser fitted on the agent's training weeks and the symbols it allocates over (file name kept stable: readers outside the trainers use it). */
+export const TRANSFORM_FILE = 'panel-transform.json';
+
+export interface StoredTransform extends PanelTransform {
+  symbols: string[];
+}
+
+export interface StoredAgent<A> {
+  version: string;
+  agent: A;
+  transform: StoredTransform;
+  config: AgentCommonConfig;
+  /** The last week the agent trained on (null when its metadata does not say). */
+  trainedThrough: string | null;
+}
+
+export function transformFile(transform: StoredTransform): Uint8Array {
+  return new TextEncoder().encode(`${JSON.stringify(transform, null, 2)}\n`);
+}
+
+export async function loadStoredAgent<A>(
+  kind: string,
+  version: string,
+  store: ArtifactStore,
+  deserialize: (files: Readonly<Record<string, Uint8Array>>) => A,
+): Promise<StoredAgent<A>> {
+  const stored = await readModelFiles(store, versionPrefix(kind, version));
+  if (!stored) throw new Error(`${kind} ${version} has no committed files`);
+  const transformBytes = stored.files[TRANSFORM_FILE];
+  if (!transformBytes) throw new Error(`${kind} ${version} lacks ${TRANSFORM_FILE}`);
+  const transform = JSON.parse(new TextDecoder().decode(transformBytes)) as StoredTransform;
+  const config = stored.metadata.config as unknown as AgentCommonConfig;
+  const split = stored.metadata.split as { train?: { last?: string } } | undefined;
+  return { version, agent: deserialize(stored.files), transform, config, trainedThrough: split?.train?.last ?? null };
+}

@@ -149,17 +149,12 @@ export function buildTrainModelDefinition(scope: Construct, refs: TrainModelRefs
 
   // Everything that can fail the run comes before "Decide promotion": a failed run never moves `current`.
   // The condition is in the definition (not only in the publish function) so the console shows why
-  // Publish was skipped: no publisher configured, or this run did not replace the current model.
+  // Publish was skipped: no publisher configured. Every trained version is published (its own branch);
+  // the publish function moves `main` only for a promoted one.
   const shouldPublish = sfn.Choice.jsonPath(scope, STATE.shouldPublish, {
-    comment: 'Only a promoted model is published, and only when a publisher is configured',
+    comment: 'Every trained version is published to its own branch (main only when promoted), when a publisher is configured',
   })
-    .when(
-      sfn.Condition.and(
-        sfn.Condition.booleanEquals('$.publish', true),
-        sfn.Condition.booleanEquals('$.promotion.promoted', true),
-      ),
-      publish.next(recordResult),
-    )
+    .when(sfn.Condition.booleanEquals('$.publish', true), publish.next(recordResult))
     .otherwise(recordResult);
   decide.next(shouldPublish);
 

@@ -1,14 +1,97 @@
-import type { ArtifactStore } from '../ports/artifact-store.ts';
-import type { Publisher } from '../ports/publisher.ts';
+/**
+ * "Publish to Hugging Face": every trained version (promoted or not) goes to a branch named after
+ * it, a promoted one to `main` too, and a forecaster's yearly snapshots to `snapshot-YYYY-MM-DD`
+ * branches. Each branch holds everything needed to load the model: its files, metadata.json (with
+ * every file's sha256 and where it is published) and a model card. Nothing here un-promotes or
+ * deletes anything: a failure is thrown, and the state machine records it beside the result.
+ */
+import { isForecasterKind, type ForecasterKind } from '../config/model-kinds.ts';
+import { getJson, type ArtifactStore } from '../ports/artifact-store.ts';
+import type { BranchLocation, Publisher } from '../ports/publisher.ts';
+import { METADATA_FILE, readModelFiles, versionPrefix } from '../models/artifacts/model-files.ts';
+import { snapshotPrefix } from '../snapshots/snapshot-paths.ts';
+import { decisionKey, type PromotionOutcome } from './decide-promotion.ts';
+import { snapshotCard, versionCard } from './model-card.ts';
 import type { TrainingPlan } from './plan.ts';
-import { readModelFiles, versionPrefix } from '../models/artifacts/model-files.ts';
 
-/** Publishes a run's model files (verified against metadata.json) through the configured publisher. */
-export async function publishModel(input: { plan: TrainingPlan }, deps: { store: ArtifactStore; publisher: Publisher }): Promise<{ hf_repo: string | null; hf_url: string | null }> {
+export const CARD_FILE = 'README.md';
+
+export interface PublishResult {
+  hf_repo: string | null;
+  /** The version's branch: `{hub}/{repo}/tree/{version}`. */
+  hf_url: string | null;
+}
+
+export async function publishModel(
+  input: { plan: TrainingPlan; promotion?: PromotionOutcome | null },
+  deps: { store: ArtifactStore; publisher: Publisher },
+): Promise<PublishResult> {
   if (!deps.publisher.enabled) return { hf_repo: null, hf_url: null };
   const { kind, version } = input.plan;
   const model = await readModelFiles(deps.store, versionPrefix(kind, version));
   if (!model) throw new Error(`${kind} ${version} has no committed artifacts to publish`);
-  const files = { ...model.files, 'metadata.json': new TextEncoder().encode(JSON.stringify(model.metadata, null, 2)) };
-  return deps.publisher.publish({ kind, version, files });
+  const promotion = input.promotion ?? (await getJson<PromotionOutcome>(deps.store, decisionKey(kind, version))) ?? null;
+  const where = deps.publisher.locate(kind, version);
+  const snapshots = isForecasterKind(kind) ? await committedSnapshots(deps.store, kind, input.plan.snapshotYearEnds) : [];
+
+  const metadata = withLocation(model.metadata, where);
+  const files = {
+    ...model.files,
+    [METADATA_FILE]: jsonBytes(metadata),
+    [CARD_FILE]: new TextEncoder().encode(versionCard({ metadata, promotion, hf_repo: where.hf_repo, snapshotBranches: snapshots.map((s) => s.branch) })),
+  };
+  await deps.publisher.publishBranch({ kind, branch: version, files, title: `mizan ${kind} ${version}` });
+  // `main` is the current model: only a promoted version goes there.
+  if (promotion?.promoted) await deps.publisher.publishBranch({ kind, branch: 'main', files, title: `mizan ${kind}: ${version} is the current model` });
+
+  for (const snapshot of snapshots) {
+    const at = deps.publisher.locate(kind, snapshot.branch);
+    const snapshotMetadata = withLocation(snapshot.metadata, at);
+    await deps.publisher.publishBranch({
+      kind,
+      branch: snapshot.branch,
+      files: {
+        ...snapshot.files,
+        [METADATA_FILE]: jsonBytes(snapshotMetadata),
+        [CARD_FILE]: new TextEncoder().encode(snapshotCard({ metadata: snapshotMetadata, hf_repo: at.hf_repo, branch: snapshot.branch })),
+      },
+      title: `mizan ${kind} snapshot ${snapshot.yearEnd}`,
+    });
+  }
+  return where;
+}
+
+/** `snapshot-2021-12-31`: the branch of a forecaster's snapshot with that year end. */
+export function snapshotBranch(yearEnd: string): string {
+  return `snapshot-${yearEnd}`;
+}
+
+/** The year end of a snapshot branch, or undefined for any other branch. */
+export function snapshotYearEndOf(branch: string): string | undefined {
+  return /^snapshot-(\d{4}-12-31)$/.exec(branch)?.[1];
+}
+
+/** The run's snapshot years that are committed in the store, with their files (verified). */
+async function committedSnapshots(store: ArtifactStore, kind: ForecasterKind, yearEnds: readonly string[]) {
+  const found = [];
+  for (const yearEnd of [...yearEnds].sort()) {
+    const stored = await readModelFiles(store, snapshotPrefix(kind, yearEnd));
+    if (stored) found.push({ yearEnd, branch: snapshotBranch(yearEnd), ...stored });
+  }
+  return found;
+}
+
+/** metadata.json as published: it says where it lives, so a pulled copy knows its source. */
+function withLocation(metadata: Record<string, unknown>, where: BranchLocation): Record<string, unknown> {
+  const response = metadata.response as Record<string, unknown> | undefined;
+  return {
+    ...metadata,
+    hf_repo: where.hf_repo,
+    hf_url: where.hf_url,
+    ...(response && 'hf_repo' in response ? { response: { ...response, hf_repo: where.hf_repo, hf_url: where.hf_url } } : {}),
+  };
+}
+
+function jsonBytes(value: unknown): Uint8Array {
+  return new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
 }

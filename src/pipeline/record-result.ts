@@ -35,7 +35,10 @@ export async function recordResult(input: RecordResultInput, deps: { store: Arti
     ...(isAgentKind(plan.kind)
       ? // A fine-tune keeps the symbols (and their order) of the agent it starts from; the kind's own response fields follow.
         { symbols_used: meta.symbols_used ?? plan.symbols, ...(meta.response ?? {}) }
-      : { hf_repo: input.published?.hf_repo ?? null, hf_url: input.published?.hf_url ?? null }),
+      : {}),
+    // Every kind: the version's branch on the Hub (null when nothing was published, or publishing failed).
+    hf_repo: input.published?.hf_repo ?? null,
+    hf_url: input.published?.hf_url ?? null,
     // Extras beyond the seed schema: why promotion went as it did, and the snapshot backfill.
     kind: plan.kind,
     profile: plan.profile,

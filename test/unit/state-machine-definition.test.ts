@@ -116,22 +116,14 @@ describe('the TrainModel state machine', () => {
     expect(asl.States[STATE.fineTune]!.Next).toBe(STATE.shouldBackfill);
   });
 
-  it('publishes only a promoted model, with the reason in the definition a person reads', () => {
+  it('publishes every trained version when a publisher is configured, with the reason in the definition a person reads', () => {
     // Act
     const asl = renderTrainModelAsl() as { States: Record<string, JsonObject> };
     const choice = asl.States[STATE.shouldPublish]!;
     // Assess
-    expect(choice.Choices).toEqual([
-      {
-        And: [
-          { Variable: '$.publish', BooleanEquals: true },
-          { Variable: '$.promotion.promoted', BooleanEquals: true },
-        ],
-        Next: STATE.publish,
-      },
-    ]);
+    expect(choice.Choices).toEqual([{ Variable: '$.publish', BooleanEquals: true, Next: STATE.publish }]);
     expect(choice.Default).toBe(STATE.recordResult);
-    expect(choice.Comment).toMatch(/promoted/);
+    expect(choice.Comment).toMatch(/main only when promoted/);
   });
 
   it('gives every Task of the local copy an explicit timeout (aws-local-stepfunctions would stop it after 60 s)', () => {

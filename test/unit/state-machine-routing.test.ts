@@ -101,7 +101,7 @@ describe('TrainModel routes each run', () => {
   });
 });
 
-describe('TrainModel publishes only promoted models', () => {
+describe('TrainModel publishes every trained version when a publisher is configured', () => {
   it('publishes a promoted model when a publisher is configured', async () => {
     // Act
     const run = await runTrainModel({ mode: 'full', publish: true, promoted: true });
@@ -110,13 +110,12 @@ describe('TrainModel publishes only promoted models', () => {
     expect(run.output).toEqual({ promoted: true, published: { hf_repo: 'acme/mizan-ppo_lstm', hf_url: 'https://huggingface.co/acme/mizan-ppo_lstm' } });
   });
 
-  it('skips Publish for a model that was not promoted, and the run still succeeds', async () => {
+  it('publishes a model that was not promoted too (to its own branch; the publish function decides about main)', async () => {
     // Act
     const run = await runTrainModel({ mode: 'full', publish: true, promoted: false });
     // Assess
-    expect(run.entered).toEqual([STATE.fullOrFineTune, STATE.train, STATE.shouldBackfill, STATE.decidePromotion, STATE.shouldPublish, STATE.recordResult]);
-    expect(run.calls.map((c) => c.state)).not.toContain(STATE.publish);
-    expect(run.output).toEqual({ promoted: false, published: null });
+    expect(run.entered).toEqual([STATE.fullOrFineTune, STATE.train, STATE.shouldBackfill, STATE.decidePromotion, STATE.shouldPublish, STATE.publish, STATE.recordResult]);
+    expect(run.output).toEqual({ promoted: false, published: { hf_repo: 'acme/mizan-ppo_lstm', hf_url: 'https://huggingface.co/acme/mizan-ppo_lstm' } });
   });
 
   it('skips Publish without a publisher, promoted or not', async () => {

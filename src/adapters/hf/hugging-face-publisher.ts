@@ -1,12 +1,20 @@
 /**
- * Publishes a promoted model to the Hugging Face Hub: one commit per version, the model's files at
- * the repo root (so `main` is always the current model) and a short model card. The commit's tree
- * URL pins the exact version. A missing repo is created (private) on first publish.
+ * Publishes to the Hugging Face Hub: one repo per kind, one branch per version (or snapshot), and
+ * `main` for the current model. A branch is synchronised, not appended to: one commit adds what
+ * differs and deletes what is no longer there (the Hub's `.gitattributes` stays), and a branch that
+ * already holds exactly these files gets no commit at all. Files are compared by the hashes the
+ * Hub's tree listing gives (git blob sha1, or the LFS sha256), so nothing is downloaded to compare.
+ * A missing repo is created private on first publish; a missing branch is created from `main`.
  */
-import { commit, createRepo, HubApiError, type CommitOperation } from '@huggingface/hub';
-import type { Publisher } from '../../ports/publisher.ts';
+import { commit, createBranch, createRepo, HubApiError, listFiles, type CommitOperation } from '@huggingface/hub';
+import { createHash } from 'node:crypto';
+import type { BranchLocation, Publisher } from '../../ports/publisher.ts';
+import { describeHubFailure, timedFetch } from './hub-errors.ts';
 
 export const HUB_URL = 'https://huggingface.co';
+
+/** Per request (headers and body): generous for a large weights file, short of the 15-minute Lambda. */
+export const DEFAULT_HUB_TIMEOUT_MS = 5 * 60_000;
 
 export interface HuggingFacePublisherOptions {
   /** `org/name`, or a template with `{kind}` (`org/mizan-{kind}`): one repo per model kind. */
@@ -16,59 +24,140 @@ export interface HuggingFacePublisherOptions {
   /** The Hub's API and web address (tests point it at a local server). */
   hubUrl?: string;
   fetch?: typeof fetch;
+  timeoutMs?: number;
+  /** Named in auth errors: where the token comes from. */
+  tokenSource?: string;
 }
 
 const REPO = /^[\w.-]+\/[\w.-]+$/;
 const FILE_PATH = /^[\w.-]+(\/[\w.-]+)*$/;
+const BRANCH = /^[\w][\w.-]*$/;
+/** The Hub's own file, written when a repo is created: it says which files go through LFS. */
+const HUB_FILES = new Set(['.gitattributes']);
 
 export class HuggingFacePublisher implements Publisher {
   readonly enabled = true;
   private readonly hubUrl: string;
+  private readonly fetch: typeof fetch;
+  private readonly tokenSource: string;
 
   constructor(private readonly options: HuggingFacePublisherOptions) {
     this.hubUrl = (options.hubUrl ?? HUB_URL).replace(/\/+$/, '');
+    this.fetch = timedFetch(options.fetch ?? fetch, options.timeoutMs ?? DEFAULT_HUB_TIMEOUT_MS);
+    this.tokenSource = options.tokenSource ?? 'the Hugging Face token secret';
     // Validate the template once with a sample kind: a bad repo name should fail at startup, not after training.
     repoFor(options.repo, 'lstm');
   }
 
-  async publish(input: { kind: string; version: string; files: Record<string, Uint8Array> }): Promise<{ hf_repo: string; hf_url: string }> {
-    const repo = repoFor(this.options.repo, input.kind);
-    const names = Object.keys(input.files).sort();
-    if (names.length === 0) throw new Error(`nothing to publish for ${input.kind} ${input.version}: no files`);
+  locate(kind: string, branch: string): BranchLocation {
+    const repo = repoFor(this.options.repo, kind);
+    return { hf_repo: repo, hf_url: branchUrl(this.hubUrl, repo, branch) };
+  }
+
+  async publishBranch(input: { kind: string; branch: string; files: Record<string, Uint8Array>; title: string }): Promise<BranchLocation & { changed: boolean }> {
+    const { branch, files } = input;
+    const location = this.locate(input.kind, branch);
+    const repo = location.hf_repo;
+    if (!BRANCH.test(branch)) throw new Error(`refusing to publish to branch ${JSON.stringify(branch)}: not a simple branch name`);
+    const names = Object.keys(files).sort();
+    if (names.length === 0) throw new Error(`nothing to publish to ${repo} branch ${branch}: no files`);
     for (const name of names) {
       if (!FILE_PATH.test(name) || name.split('/').includes('..')) throw new Error(`refusing to publish file with unsafe path ${JSON.stringify(name)}`);
     }
-    const operations: CommitOperation[] = names.map((path) => ({
-      operation: 'addOrUpdate',
-      path,
-      content: new Blob([input.files[path] as Uint8Array<ArrayBuffer>]),
-    }));
-    if (!names.includes('README.md')) {
-      operations.push({ operation: 'addOrUpdate', path: 'README.md', content: new Blob([modelCard(input.kind, input.version, names)]) });
-    }
 
     const accessToken = await this.options.token();
-    const params = {
-      repo: { type: 'model' as const, name: repo },
-      accessToken,
-      hubUrl: this.hubUrl,
-      fetch: this.options.fetch,
-      title: `mizan ${input.kind} ${input.version}`,
-      description: `Promoted ${input.kind} model, version ${input.version}, trained by mizan.`,
-      operations,
+    const hub = { repo: { type: 'model' as const, name: repo }, accessToken, hubUrl: this.hubUrl, fetch: this.fetch };
+    const at = `${repo} branch ${branch}`;
+    const step = async <T>(doing: string, call: () => Promise<T>): Promise<T> => {
+      try {
+        return await call();
+      } catch (error) {
+        throw describeHubFailure(error, doing, this.tokenSource);
+      }
     };
-    let output;
-    try {
-      output = await commit(params);
-    } catch (error) {
-      if (!(error instanceof HubApiError && error.statusCode === 404)) throw error;
-      // First publish of this kind: create the repo (private: a model is not public until someone says so).
-      await createRepo({ repo: params.repo, accessToken, hubUrl: this.hubUrl, fetch: this.options.fetch, visibility: 'private' });
-      output = await commit(params);
+
+    let remote = await step(`listing ${at}`, () => this.tree(hub, branch));
+    if (remote === undefined) {
+      await step(`creating ${at}`, () => this.createBranchAndRepo(hub, branch));
+      remote = (await step(`listing ${at}`, () => this.tree(hub, branch))) ?? new Map();
     }
-    if (!output) throw new Error(`Hugging Face commit to ${repo} returned no commit`);
-    return { hf_repo: repo, hf_url: `${this.hubUrl}/${repo}/tree/${output.commit.oid}` };
+
+    const operations: CommitOperation[] = [];
+    for (const name of names) {
+      const bytes = files[name] as Uint8Array<ArrayBuffer>;
+      const there = remote.get(name);
+      if (there === undefined || !sameContent(there, bytes)) operations.push({ operation: 'addOrUpdate', path: name, content: new Blob([bytes]) });
+    }
+    for (const path of remote.keys()) {
+      if (!(path in files) && !HUB_FILES.has(path)) operations.push({ operation: 'delete', path });
+    }
+    if (operations.length === 0) return { ...location, changed: false };
+
+    await step(`committing ${operations.length} file change(s) to ${at}`, () =>
+      commit({ ...hub, branch, title: input.title, description: `Published by mizan: ${names.join(', ')}.`, operations }),
+    );
+    return { ...location, changed: true };
   }
+
+  /** The files of a branch by path, or undefined when the branch (or the whole repo) does not exist. */
+  private async tree(hub: HubParams, branch: string): Promise<Map<string, RemoteFile> | undefined> {
+    const entries = new Map<string, RemoteFile>();
+    try {
+      for await (const entry of listFiles({ ...hub, revision: branch, recursive: true })) {
+        if (entry.type === 'file') entries.set(entry.path, { oid: entry.oid ?? '', size: entry.size, lfsOid: entry.lfs?.oid });
+      }
+    } catch (error) {
+      if (error instanceof HubApiError && error.statusCode === 404) return undefined;
+      throw error;
+    }
+    return entries;
+  }
+
+  private async createBranchAndRepo(hub: HubParams, branch: string): Promise<void> {
+    if (branch === 'main') {
+      await this.createRepo(hub);
+      return;
+    }
+    try {
+      await createBranch({ ...hub, branch });
+    } catch (error) {
+      if (error instanceof HubApiError && error.statusCode === 409) return; // created meanwhile: fine
+      if (!(error instanceof HubApiError && error.statusCode === 404)) throw error;
+      // No repo yet: the first publish of this kind.
+      await this.createRepo(hub);
+      await createBranch({ ...hub, branch });
+    }
+  }
+
+  private async createRepo(hub: HubParams): Promise<void> {
+    try {
+      // Private: a model is not public until someone says so.
+      await createRepo({ ...hub, visibility: 'private' });
+    } catch (error) {
+      if (!(error instanceof HubApiError && error.statusCode === 409)) throw error;
+    }
+  }
+}
+
+type HubParams = { repo: { type: 'model'; name: string }; accessToken: string; hubUrl: string; fetch: typeof fetch };
+
+interface RemoteFile {
+  /** The git blob sha1 (of the LFS pointer, for an LFS file). */
+  oid: string;
+  size: number;
+  /** The content's sha256, for a file stored through LFS. */
+  lfsOid?: string;
+}
+
+function sameContent(remote: RemoteFile, bytes: Uint8Array): boolean {
+  if (remote.size !== bytes.byteLength) return false;
+  if (remote.lfsOid) return remote.lfsOid === createHash('sha256').update(bytes).digest('hex');
+  return remote.oid === gitBlobSha1(bytes);
+}
+
+/** The id git gives a file's content: sha1 of `blob {size}\0{bytes}`. */
+export function gitBlobSha1(bytes: Uint8Array): string {
+  return createHash('sha1').update(`blob ${bytes.byteLength}\0`).update(bytes).digest('hex');
 }
 
 /** The repo of one model kind: `{kind}` in the template is replaced. */
@@ -78,16 +167,7 @@ export function repoFor(template: string, kind: string): string {
   return repo;
 }
 
-function modelCard(kind: string, version: string, files: string[]): string {
-  return [
-    '---',
-    'library_name: tensorflow.js',
-    'tags: [mizan, finance, halal]',
-    '---',
-    `# mizan ${kind} ${version}`,
-    '',
-    `A ${kind} model trained and promoted by mizan. Files (TensorFlow.js format): ${files.join(', ')}.`,
-    'metadata.json holds the training window, symbols, metrics and the promotion comparison.',
-    '',
-  ].join('\n');
+/** What a person opens to browse a branch: `https://huggingface.co/{repo}/tree/{branch}`. */
+export function branchUrl(hubUrl: string, repo: string, branch: string): string {
+  return `${hubUrl.replace(/\/+$/, '')}/${repo}/tree/${encodeURIComponent(branch)}`;
 }

@@ -1,0 +1,234 @@
+/**
+ * The model card (README.md) of a published branch: what the model is, what it was trained on, how
+ * it did beside its baselines, why it was or was not promoted, and how to restore it. Pure: built
+ * only from metadata.json and the promotion decision, so the same version always gets the same card
+ * (a repeated publish finds nothing to change).
+ */
+import { isAgentKind } from '../config/model-kinds.ts';
+import type { PromotionOutcome } from './decide-promotion.ts';
+
+type Metadata = Record<string, unknown>;
+
+export interface VersionCardInput {
+  metadata: Metadata;
+  promotion: PromotionOutcome | null;
+  hf_repo: string;
+  /** Forecasters: the snapshot branches of this run's year ends, published beside it. */
+  snapshotBranches: string[];
+}
+
+export function versionCard(input: VersionCardInput): string {
+  const m = input.metadata;
+  const kind = String(m.kind);
+  const version = String(m.version);
+  const agent = isAgentKind(kind);
+  const symbols = stringList(m.symbols_used ?? m.symbols);
+  const window = m.window as { start?: string; end?: string } | undefined;
+  return [
+    frontMatter(kind),
+    `# mizan ${kind} ${version}`,
+    '',
+    agent
+      ? `A portfolio agent (${kind}) trained by mizan: each week it sets the weights of a halal universe from the forecasts of walk-forward forecaster snapshots and price features.`
+      : `A weekly-return forecaster (${kind}) trained by mizan on a halal universe: it predicts each symbol's return over the next week.`,
+    '',
+    '| | |',
+    '|---|---|',
+    row('Kind', kind),
+    row('Version', version),
+    row('Mode', m.mode),
+    row('Profile', m.profile),
+    row('Window', window ? `${window.start} .. ${window.end}` : undefined),
+    row(`Symbols (${symbols.length})`, symbols.join(', ')),
+    row('Data source', m.source),
+    row('Data fingerprint', m.data_fingerprint),
+    row('Code version', m.code_version),
+    row('Backend', m.backend),
+    ...(m.base_version ? [row('Fine-tuned from', m.base_version)] : []),
+    '',
+    '## Metrics',
+    '',
+    ...(agent ? agentMetrics(m) : forecasterMetrics(m)),
+    '',
+    '## Walk-forward',
+    '',
+    ...(agent ? agentWalkForward(m) : forecasterWalkForward(input.snapshotBranches)),
+    '',
+    '## Promotion',
+    '',
+    ...promotionLines(input.promotion),
+    '',
+    '## Config',
+    '',
+    '```json',
+    JSON.stringify(m.config ?? {}, null, 2),
+    '```',
+    '',
+    ...filesSection(m),
+    ...pullSection(kind, version, input.hf_repo), // main carries the same card: it restores the version
+  ].join('\n');
+}
+
+export interface SnapshotCardInput {
+  metadata: Metadata;
+  hf_repo: string;
+  branch: string;
+}
+
+/** The card of a yearly snapshot: a forecaster trained only on data up to its year end. */
+export function snapshotCard(input: SnapshotCardInput): string {
+  const m = input.metadata;
+  const kind = String(m.kind);
+  const metrics = (m.metrics ?? {}) as Record<string, number>;
+  const window = m.window as { start?: string; end?: string } | undefined;
+  const symbols = stringList(m.symbols);
+  return [
+    frontMatter(kind),
+    `# mizan ${kind} snapshot ${m.year_end}`,
+    '',
+    `A point-in-time ${kind} forecaster: trained only on data up to and including ${m.year_end}, on the universe as of that day. ` +
+      `Walk-forward forecasts for the weeks of the following year use it, so no forecast ever comes from a model that saw its week.`,
+    '',
+    '| | |',
+    '|---|---|',
+    row('Kind', kind),
+    row('Year end (cutoff)', m.year_end),
+    row('Snapshot key', m.snapshot_key),
+    row('Window', window ? `${window.start} .. ${window.end}` : undefined),
+    row('Last training week end', m.last_training_week_end),
+    row(`Symbols (${symbols.length})`, symbols.join(', ')),
+    row('Made by run', m.made_by_version),
+    row('Code version', m.code_version),
+    '',
+    '## Metrics (MSE of weekly returns)',
+    '',
+    '| Segment | Model | Zero-return baseline |',
+    '|---|---|---|',
+    `| Train | ${num(metrics.train_loss)} | |`,
+    `| Validation | ${num(metrics.val_loss)} | ${num(metrics.baseline_loss)} |`,
+    ...(metrics.test_loss !== undefined ? [`| Test | ${num(metrics.test_loss)} | |`] : []),
+    '',
+    '## Config',
+    '',
+    '```json',
+    JSON.stringify(m.config ?? {}, null, 2),
+    '```',
+    '',
+    ...filesSection(m),
+    ...pullSection(kind, input.branch, input.hf_repo),
+  ].join('\n');
+}
+
+function frontMatter(kind: string): string {
+  return ['---', 'library_name: tensorflow.js', `tags: [mizan, finance, halal, ${kind.replaceAll('_', '-')}]`, '---'].join('\n');
+}
+
+function forecasterMetrics(m: Metadata): string[] {
+  const x = (m.metrics ?? {}) as Record<string, number>;
+  return [
+    'Mean squared error of the weekly returns. The baselines predict a zero return, or the mean weekly return of the training targets.',
+    '',
+    '| Segment | Model | Zero-return baseline | Mean-return baseline |',
+    '|---|---|---|---|',
+    `| Train | ${num(x.train_loss)} | | |`,
+    `| Validation | ${num(x.val_loss)} | ${num(x.baseline_loss)} | ${num(x.mean_baseline_loss)} |`,
+    `| Test | ${num(x.test_loss)} | ${num(x.test_baseline_loss)} | ${num(x.test_mean_baseline_loss)} |`,
+    ...(typeof m.test_vs_baselines === 'string' ? ['', `On the test weeks: ${m.test_vs_baselines}.`] : []),
+  ];
+}
+
+function agentMetrics(m: Metadata): string[] {
+  const x = (m.metrics ?? {}) as Record<string, number>;
+  const weeks = ((m.response as { evaluation_weeks?: { first: string; last: string; count: number } } | undefined)?.evaluation_weeks) ?? undefined;
+  const shown = new Set(['eval_sharpe', 'eval_cagr', 'eval_max_drawdown', 'benchmark_sharpe', 'benchmark_cagr', 'benchmark_max_drawdown']);
+  const others = Object.entries(x).filter(([name]) => !shown.has(name));
+  return [
+    `On the held-out evaluation weeks${weeks ? ` (${weeks.count} weeks, ${weeks.first} .. ${weeks.last})` : ''}, beside the equal-weight benchmark under the same rules:`,
+    '',
+    '| Metric | Agent | Equal-weight benchmark |',
+    '|---|---|---|',
+    `| Sharpe | ${num(x.eval_sharpe)} | ${num(x.benchmark_sharpe)} |`,
+    `| CAGR | ${num(x.eval_cagr)} | ${num(x.benchmark_cagr)} |`,
+    `| Max drawdown | ${num(x.eval_max_drawdown)} | ${num(x.benchmark_max_drawdown)} |`,
+    '',
+    'Training:',
+    '',
+    ...others.map(([name, value]) => `- ${name}: ${num(value)}`),
+  ];
+}
+
+function forecasterWalkForward(branches: string[]): string[] {
+  if (branches.length === 0) return ['No yearly snapshots were published with this version.'];
+  return [
+    'Walk-forward forecasts come from yearly snapshots, each trained only on data up to its year end; they are on these branches of this repo:',
+    '',
+    ...branches.map((b) => `- \`${b}\``),
+  ];
+}
+
+function agentWalkForward(m: Metadata): string[] {
+  const used = stringList(m.snapshots_used);
+  return [
+    `Mode: \`${String(m.walk_forward ?? 'unknown')}\`: the forecasts in the agent's observations came from forecaster snapshots trained before each week, never from a model that saw it.`,
+    ...(used.length > 0 ? ['', `Snapshots used: ${used.join(', ')}.`] : []),
+  ];
+}
+
+function promotionLines(promotion: PromotionOutcome | null): string[] {
+  if (!promotion) return ['No promotion decision was recorded for this version.'];
+  const lines = [
+    `${promotion.promoted ? '**Promoted**: this version became the current model' : '**Not promoted**: the current model stayed'} (${promotion.compared_on.replaceAll('_', ' ')}).`,
+    '',
+    `Reason: ${promotion.reason}`,
+    '',
+    `Prior current model: ${promotion.prior_version ?? 'none (first model)'}`,
+  ];
+  const c = promotion.comparison;
+  if (c && c.candidate_score !== undefined && c.current_score !== undefined) {
+    lines.push('', `Compared with ${c.against} on ${c.metric} (${c.better} is better): this version ${num(c.candidate_score)}, current ${num(c.current_score)}.`);
+  }
+  return lines;
+}
+
+function filesSection(m: Metadata): string[] {
+  const files = (m.files ?? {}) as Record<string, string>;
+  return [
+    '## Files',
+    '',
+    'metadata.json lists the sha256 of every other file; `mizan pull` checks each one.',
+    '',
+    '| File | sha256 |',
+    '|---|---|',
+    ...Object.keys(files)
+      .sort()
+      .map((name) => `| ${name} | \`${files[name]}\` |`),
+    '',
+  ];
+}
+
+function pullSection(kind: string, branch: string, repo: string): string[] {
+  return [
+    '## Restore',
+    '',
+    'With mizan (HF_TOKEN set for a private repo):',
+    '',
+    '```sh',
+    `mizan pull ${kind} ${branch} --from-hf ${repo} --data-dir ./data`,
+    '```',
+    '',
+    `It downloads this branch into the data dir (${branch.startsWith('snapshot-') ? `models/snapshots/${kind}/${branch.slice('snapshot-'.length)}` : `models/${kind}/${branch}`}/) and verifies every file against metadata.json.`,
+    '',
+  ];
+}
+
+function row(label: string, value: unknown): string {
+  return `| ${label} | ${value === undefined || value === null || value === '' ? 'n/a' : String(value)} |`;
+}
+
+function num(value: unknown): string {
+  return typeof value === 'number' && Number.isFinite(value) ? String(Number(value.toPrecision(5))) : 'n/a';
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
+}

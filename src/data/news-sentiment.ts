@@ -22,7 +22,15 @@ export const DEFAULT_NEWS_SENTIMENT_FILE = join(DEFAULT_SAMPLE_DIR, 'news', 'dai
  * file and the row number.
  */
 export async function readNewsSentiment(file: string = DEFAULT_NEWS_SENTIMENT_FILE): Promise<NewsSentimentRow[]> {
-  const reader = await parquet.ParquetReader.openFile(file);
+  return readRows(await parquet.ParquetReader.openFile(file), file);
+}
+
+/** The same, from the parquet's bytes (e.g. an S3 object): `name` is used in error messages. */
+export async function readNewsSentimentBytes(bytes: Uint8Array, name: string): Promise<NewsSentimentRow[]> {
+  return readRows(await parquet.ParquetReader.openBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)), name);
+}
+
+async function readRows(reader: Awaited<ReturnType<typeof parquet.ParquetReader.openFile>>, file: string): Promise<NewsSentimentRow[]> {
   try {
     const cursor = reader.getCursor(['date', 'symbol', 'sentiment_score', 'article_count']);
     const rows: NewsSentimentRow[] = [];

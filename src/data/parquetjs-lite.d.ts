@@ -8,7 +8,7 @@ declare module 'parquetjs-lite' {
     close(): Promise<void>;
   }
   const parquet: {
-    ParquetReader: { openFile(path: string): Promise<ParquetReader> };
+    ParquetReader: { openFile(path: string): Promise<ParquetReader>; openBuffer(buffer: Buffer): Promise<ParquetReader> };
   };
   export default parquet;
 }

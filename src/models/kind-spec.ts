@@ -23,6 +23,8 @@ export interface KindSpec<C extends object = object> {
   promotion: PromotionMetric;
   /** The seed response's metric names for this kind (more may follow them). */
   responseMetrics: readonly string[];
+  /** Whether a run with this config reads news sentiment and statements (then their fingerprint is in the version). */
+  usesSignals?(config: C): boolean;
   /** Files and folders under src/ whose content is this kind's trainer code version. */
   sources: readonly string[];
   loadTrainer(): Promise<KindTrainer>;

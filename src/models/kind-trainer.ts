@@ -2,6 +2,7 @@
 import type { MarketData } from '../ports/market-data.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
+import type { SignalProvider } from '../ports/signals.ts';
 import type { UniverseProvider } from '../ports/universe.ts';
 import type { TrainingPlan } from '../pipeline/plan.ts';
 import type { SnapshotOutcome } from '../snapshots/snapshot-outcomes.ts';
@@ -13,6 +14,8 @@ export interface TrainerDeps {
   registry: ModelRegistry;
   marketData: MarketData;
   universe: UniverseProvider;
+  /** News sentiment and statements (PatchTST, the agents); the bundled files when absent. */
+  signals?: SignalProvider;
   log: (line: string) => void;
   /** The TensorFlow.js backend in use, for metadata. */
   backend: string;

@@ -18,6 +18,8 @@ export interface TrainingInputs {
   source: 'sample' | 'yahoo';
   /** sha256 over the price bars the run reads (lookback included). */
   dataFingerprint: string;
+  /** sha256 of the news and statements a kind with signal channels reads (absent for the others). */
+  signalFingerprint?: string;
   /** A hash of the kind's training sources (src/models/code-versions.generated.ts). */
   codeVersion: string;
 }

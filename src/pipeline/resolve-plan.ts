@@ -7,6 +7,7 @@ import { loadBars } from '../data/load-bars.ts';
 import { computeVersion } from '../registry/version.ts';
 import type { DateRange, MarketData } from '../ports/market-data.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
+import type { SignalProvider } from '../ports/signals.ts';
 import type { UniverseProvider } from '../ports/universe.ts';
 import { addDays, isIsoDate } from '../data/dates.ts';
 import { PriorModelRequiredError, UserInputError } from './errors.ts';
@@ -31,12 +32,19 @@ export interface PlanRequest {
   profile: ProfileName;
   /** Overrides the profile's window end (YYYY-MM-DD), e.g. to reproduce a past run. */
   windowEnd?: string;
+  /**
+   * Agents: when the forecaster has no snapshots, read its final (current) model instead of
+   * failing. It changes the inputs, so it is in the config (and the version) when set.
+   */
+  allowFinalModel?: boolean;
 }
 
 export interface PlanDeps {
   marketData: MarketData;
   universe: UniverseProvider;
   registry: ModelRegistry;
+  /** News and statements: their fingerprint is in the version of a kind that reads them. */
+  signals?: SignalProvider;
 }
 
 /**
@@ -50,6 +58,9 @@ export async function resolveTrainingPlan(req: PlanRequest, deps: PlanDeps): Pro
   const spec = kindSpec(req.kind);
   if (isForecasterKind(req.kind) && req.mode !== 'full') {
     throw new UserInputError(`${req.kind} is a forecaster: it trains in full mode only`, ['mode']);
+  }
+  if (req.allowFinalModel && !isAgentKind(req.kind)) {
+    throw new UserInputError(`allow_final_model is for agents, which read a forecaster's forecasts: ${req.kind} is a forecaster`, ['allow_final_model']);
   }
 
   let baseVersion: string | undefined;
@@ -75,7 +86,8 @@ export async function resolveTrainingPlan(req: PlanRequest, deps: PlanDeps): Pro
   const symbols = ranked.slice(0, limit).sort();
   if (symbols.length === 0) throw new UserInputError(`the halal universe is empty as of ${window.end}`);
 
-  const config: Record<string, unknown> = { ...spec.config(req.profile), ...(baseVersion ? { baseVersion } : {}) };
+  // allowFinalModel only when set: the versions of requests without it do not change.
+  const config: Record<string, unknown> = { ...spec.config(req.profile), ...(baseVersion ? { baseVersion } : {}), ...(req.allowFinalModel ? { allowFinalModel: true } : {}) };
 
   const bars = await loadBars(deps.marketData, symbols, dataRange(window, spec.lookbackDays(config)));
   const inputs: TrainingInputs = {
@@ -87,6 +99,7 @@ export async function resolveTrainingPlan(req: PlanRequest, deps: PlanDeps): Pro
     config,
     source: deps.marketData.source,
     dataFingerprint: fingerprintBars(bars),
+    ...(spec.usesSignals?.(config) && deps.signals ? { signalFingerprint: await deps.signals.fingerprint(symbols) } : {}),
     codeVersion: codeVersion(req.kind),
   };
   return { ...inputs, version: computeVersion(inputs), snapshotYearEnds: snapshotYearEnds(req.kind, window, profile.snapshotWarmupYears) };

@@ -6,6 +6,7 @@ import { kindSpec } from '../models/kinds.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { MarketData } from '../ports/market-data.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
+import type { SignalProvider } from '../ports/signals.ts';
 import type { UniverseProvider } from '../ports/universe.ts';
 import type { SnapshotOutcome } from '../snapshots/snapshot-outcomes.ts';
 import type { TrainJobSpec, TrainingPlan } from './plan.ts';
@@ -17,6 +18,7 @@ export interface TrainJobDeps {
   registry: ModelRegistry;
   marketData: MarketData;
   universe: UniverseProvider;
+  signals?: SignalProvider;
   log: (line: string) => void;
 }
 

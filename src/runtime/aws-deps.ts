@@ -23,6 +23,7 @@ import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { MarketData } from '../ports/market-data.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import { noPublisher, type Publisher } from '../ports/publisher.ts';
+import type { SignalProvider } from '../ports/signals.ts';
 import type { UniverseProvider } from '../ports/universe.ts';
 import type { ExecutionDescription, Workflow } from '../ports/workflow.ts';
 import type { YahooHoldingsClient } from '../universe/etf-holdings.ts';
@@ -56,6 +57,7 @@ export interface AwsDeps {
   workflow: Workflow;
   marketData: MarketData;
   universe: UniverseProvider;
+  signals: SignalProvider;
   publisher: Publisher;
 }
 
@@ -81,7 +83,13 @@ export async function awsDeps(env: NodeJS.ProcessEnv = process.env, clients: Aws
 
   const source = env[AWS_ENV.dataSource] || 'sample';
   if (source !== 'sample' && source !== 'yahoo') throw new MissingEnvError(`${AWS_ENV.dataSource}=${source}: expected sample or yahoo`);
-  const { marketData, universe } = await marketSources(source, { sampleDir: env[AWS_ENV.sampleDir] || DEFAULT_SAMPLE_DIR, store, yahoo: clients.yahoo });
+  const { marketData, universe, signals } = await marketSources(source, {
+    sampleDir: env[AWS_ENV.sampleDir] || DEFAULT_SAMPLE_DIR,
+    store,
+    yahoo: clients.yahoo,
+    env,
+    secretsManager: clients.secretsManager,
+  });
 
   const hfRepo = env[AWS_ENV.hfRepo]?.trim();
   const hfSecret = env[AWS_ENV.hfSecretArn]?.trim();
@@ -93,7 +101,7 @@ export async function awsDeps(env: NodeJS.ProcessEnv = process.env, clients: Aws
       ? new HuggingFacePublisher({ repo: hfRepo, token: secretsManagerToken(clients.secretsManager ?? new SecretsManagerClient({}), hfSecret) })
       : noPublisher;
 
-  return { store, registry, workflow, marketData, universe, publisher };
+  return { store, registry, workflow, marketData, universe, signals, publisher };
 }
 
 function unavailableWorkflow(reason: string): Workflow {

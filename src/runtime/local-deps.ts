@@ -11,6 +11,7 @@ import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { MarketData } from '../ports/market-data.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import { noPublisher, type Publisher } from '../ports/publisher.ts';
+import type { SignalProvider } from '../ports/signals.ts';
 import type { UniverseProvider } from '../ports/universe.ts';
 import { marketSources, type DataSource } from './market-sources.ts';
 
@@ -22,6 +23,7 @@ export interface LocalDeps {
   registry: ModelRegistry;
   marketData: MarketData;
   universe: UniverseProvider;
+  signals: SignalProvider;
   publisher: Publisher;
 }
 

@@ -7,6 +7,7 @@ import type { ForecasterModule } from '../models/forecasters/shared/forecaster-m
 import { trainForecaster } from '../models/forecasters/shared/train-forecaster.ts';
 import { getJson, type ArtifactStore } from '../ports/artifact-store.ts';
 import type { MarketData } from '../ports/market-data.ts';
+import type { SignalProvider } from '../ports/signals.ts';
 import type { UniverseProvider } from '../ports/universe.ts';
 import type { TrainingPlan } from '../pipeline/plan.ts';
 import { dataRange } from '../pipeline/data-range.ts';
@@ -25,6 +26,7 @@ export interface TrainSnapshotDeps {
   marketData: MarketData;
   /** The halal universe as of a date: a snapshot trains on the universe of its cutoff, not of today. */
   universe: UniverseProvider;
+  signals?: SignalProvider;
   log: (line: string) => void;
   backend: string;
 }
@@ -80,7 +82,7 @@ export async function trainSnapshot(input: { plan: TrainingPlan; yearEnd: string
   }
 
   deps.log(`${tag}: started (${symbols.length} symbols of the universe as of ${yearEnd}: ${symbols.join(', ')})`);
-  const samples = await module.buildSamples({ marketData: cutoffData, cutoff: yearEnd }, config, symbols, window);
+  const samples = await module.buildSamples({ marketData: cutoffData, cutoff: yearEnd, signals: deps.signals }, config, symbols, window);
   if (samples.length === 0) throw new Error(`${tag}: no training samples for weeks ${window.start}..${window.end}`);
   const lastTrainingWeekEnd = samples.reduce((latest, s) => (s.weekEnd > latest ? s.weekEnd : latest), samples[0].weekEnd);
   if (lastTrainingWeekEnd > yearEnd) throw new Error(`${tag}: a training week ends ${lastTrainingWeekEnd}, after the cutoff`);

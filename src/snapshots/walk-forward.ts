@@ -9,6 +9,7 @@ import { predict } from '../models/forecasters/shared/forecaster-inference.ts';
 import { initBackend } from '../ml/backend.ts';
 import { getJson, type ArtifactStore } from '../ports/artifact-store.ts';
 import type { MarketData } from '../ports/market-data.ts';
+import type { SignalProvider } from '../ports/signals.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import { UserInputError } from '../pipeline/errors.ts';
 import { canonicalJson } from '../registry/version.ts';
@@ -47,6 +48,7 @@ export interface WalkForwardDeps {
   store: ArtifactStore;
   registry: ModelRegistry;
   marketData: MarketData;
+  signals?: SignalProvider;
 }
 
 /** A model that can make forecasts: a snapshot (by year end) or the current version. */
@@ -105,7 +107,7 @@ export async function walkForwardForecasts(input: WalkForwardInput, deps: WalkFo
     const key = canonicalJson(config);
     let samples = samplesByConfig.get(key);
     if (!samples) {
-      samples = (await module.buildSamples({ marketData: deps.marketData }, config, symbols, window)).filter((s) => s.week >= from && s.week <= to);
+      samples = (await module.buildSamples({ marketData: deps.marketData, signals: deps.signals }, config, symbols, window)).filter((s) => s.week >= from && s.week <= to);
       samplesByConfig.set(key, samples);
     }
     return samples;

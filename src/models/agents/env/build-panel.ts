@@ -2,7 +2,9 @@
  * The weekly panel an agent trains and is evaluated on, built with no look-ahead. For the week w
  * (its Monday) and each symbol:
  * - `forecast`: the forecaster's walk-forward forecast of w, made by the snapshot of the latest
- *   year end strictly before w's first session (src/snapshots/walk-forward.ts);
+ *   year end strictly before w's first session (src/snapshots/walk-forward.ts); only when the
+ *   forecaster has no snapshots at all and the input allows it, its current (final) model's forecast,
+ *   which is not walk-forward (that model has seen the later weeks; the panel's walkForward says so);
  * - `sentiment` and the five fundamental ratios: the signal row of the symbol's last trading day
  *   before w's first session (news of that day and before, statements filed by then; a ratio is NaN
  *   before the first filing);
@@ -44,6 +46,8 @@ export interface RawPanel {
   returns: Float64Array;
   /** The snapshot year ends whose forecasts the panel uses. */
   snapshots: string[];
+  /** Where the forecasts come from: 'final_model' only when allowed and the forecaster has no snapshots. */
+  walkForward?: 'snapshots' | 'final_model';
 }
 
 export interface PanelInput {
@@ -53,6 +57,11 @@ export interface PanelInput {
   lookbackDays: number;
   returnDays: number;
   volatilityDays: number;
+  /**
+   * When the forecaster has no snapshots at all, forecast every week with its current (final)
+   * model instead of failing. That model has seen the evaluation weeks: the panel says so.
+   */
+  allowFinalModel?: boolean;
 }
 
 export interface PanelDeps {
@@ -74,17 +83,21 @@ export async function loadSignalReader(): Promise<SignalReader> {
 export async function buildRawPanel(input: PanelInput, deps: PanelDeps): Promise<RawPanel> {
   const { forecaster, symbols, window } = input;
   const snapshots = await readAllSnapshotMetadata(deps.store, forecaster);
-  if (snapshots.length === 0) {
+  const finalModel = snapshots.length === 0 && input.allowFinalModel === true;
+  if (snapshots.length === 0 && !finalModel) {
     throw new UserInputError(
       `no ${forecaster} snapshots: an agent reads walk-forward forecasts; make them first with \`mizan train ${forecaster}\` (without --skip-snapshot)` +
-        ` or POST /train/${forecaster}/full`,
+        ` or POST /train/${forecaster}/full (or accept the final model, which has seen the evaluation weeks: --allow-final-model, {"allow_final_model": true})`,
     );
   }
+  if (finalModel && !(await deps.registry.current(forecaster))) {
+    throw new UserInputError(`no ${forecaster} snapshots and no current ${forecaster} model to fall back on: train one first with \`mizan train ${forecaster}\` or POST /train/${forecaster}/full`);
+  }
+  // Weeks no snapshot covers are left out: start after the oldest snapshot's cutoff (the final model covers every week).
   const yearEnds = snapshots.map((s) => s.year_end);
-  // Weeks no snapshot covers are left out: start after the oldest snapshot's cutoff.
-  const from = [window.start, addDays(yearEnds[0], 1)].sort()[1];
+  const from = finalModel ? window.start : [window.start, addDays(yearEnds[0], 1)].sort()[1];
   if (from > window.end) throw new UserInputError(`no ${forecaster} snapshot is older than the window ${window.start}..${window.end} (snapshots: ${yearEnds.join(', ')})`);
-  const rows = await walkForwardForecasts({ kind: forecaster, symbols, from, to: window.end, allowFinalModel: false }, deps);
+  const rows = await walkForwardForecasts({ kind: forecaster, symbols, from, to: window.end, allowFinalModel: finalModel }, { store: deps.store, registry: deps.registry, marketData: deps.marketData });
   const forecasts = new Map<string, number>(); // `${symbol}|${monday}`
   const usedSnapshots = new Set<string>();
   for (const r of rows) {
@@ -131,7 +144,7 @@ export async function buildRawPanel(input: PanelInput, deps: PanelDeps): Promise
     returns.push(...weekReturns);
   }
   if (raw.length !== weeks.length * S * F) throw new Error('buildRawPanel: internal size mismatch');
-  return { weeks, symbols: [...symbols], featureNames: [...PANEL_FEATURES], raw: Float64Array.from(raw), returns: Float64Array.from(returns), snapshots: [...usedSnapshots].sort() };
+  return { weeks, symbols: [...symbols], featureNames: [...PANEL_FEATURES], raw: Float64Array.from(raw), returns: Float64Array.from(returns), snapshots: [...usedSnapshots].sort(), walkForward: finalModel ? 'final_model' : 'snapshots' };
 }
 
 function firstIndexOnOrAfter(bars: readonly DailyBar[], date: string): number {

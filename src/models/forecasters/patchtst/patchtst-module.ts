@@ -7,7 +7,7 @@ import { loadBars } from '../../../data/load-bars.ts';
 import { SIGNAL_CHANNELS, lastFilingBySymbol, loadSampleSignalSources, newsDaysBySymbol, signalRows, type SignalSources } from '../../../features/signal-channels.ts';
 import { buildWeeklySamples, CHANNELS } from '../../../features/weekly-dataset.ts';
 import { dataRange } from '../../../pipeline/data-range.ts';
-import type { ForecasterModule } from '../shared/forecaster-module.ts';
+import type { ForecasterData, ForecasterModule } from '../shared/forecaster-module.ts';
 import { forecasterTrainer } from '../shared/forecaster-trainer.ts';
 import type { PatchTstConfig } from './patchtst-config.ts';
 import { buildPatchTstModel } from './patchtst-model.ts';
@@ -15,11 +15,12 @@ import { buildPatchTstModel } from './patchtst-model.ts';
 /** Price channels (0..4) are normalised per instance by RevIN; the slow channels keep their level. */
 const PRICE_CHANNELS = Array.from({ length: CHANNELS }, (_, c) => c);
 
-let signalSources: Promise<SignalSources> | undefined;
-/** The bundled news and statements, read once per process. */
-function signals(): Promise<SignalSources> {
-  signalSources ??= loadSampleSignalSources();
-  return signalSources;
+let bundled: Promise<SignalSources> | undefined;
+/** The run's signal provider, or the bundled news and statements (read once per process). */
+function signals(data: ForecasterData, symbols: readonly string[]): Promise<SignalSources> {
+  if (data.signals) return data.signals.signalSources(symbols);
+  bundled ??= loadSampleSignalSources();
+  return bundled;
 }
 
 export const patchtstModule: ForecasterModule<PatchTstConfig> = {
@@ -27,15 +28,16 @@ export const patchtstModule: ForecasterModule<PatchTstConfig> = {
   async buildSamples(data, config, symbols, window) {
     const bars = await loadBars(data.marketData, [...symbols], dataRange(window, config.lookbackDays));
     if (!config.signals) return buildWeeklySamples(bars, window, config.lookbackDays);
-    const sources = await signals();
+    const sources = await signals(data, symbols);
     return buildWeeklySamples(bars, window, config.lookbackDays, { width: SIGNAL_CHANNELS.length, rows: (symbol, dates) => signalRows(symbol, dates, sources) });
   },
   buildModel: (config, channels) => buildPatchTstModel(config, { lookbackDays: config.lookbackDays, channels, instanceNormChannels: PRICE_CHANNELS }, config.seed, config.learningRate),
-  async describeInputs(_data, config, symbols, window) {
+  async describeInputs(data, config, symbols, window) {
     const channels = ['open', 'high', 'low', 'close', 'volume', ...(config.signals ? SIGNAL_CHANNELS : [])];
     if (!config.signals) return { signals_used: channels, num_input_channels: channels.length };
-    const sources = await signals();
+    const sources = await signals(data, symbols);
     return {
+      signals_source: data.signals?.source ?? 'sample',
       signals_used: channels,
       num_input_channels: channels.length,
       news_days_by_symbol: newsDaysBySymbol(sources, symbols, window),

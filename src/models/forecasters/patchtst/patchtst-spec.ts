@@ -6,6 +6,7 @@ export const patchtstSpec: KindSpec<PatchTstConfig> = {
   kind: 'patchtst',
   config: (profile) => validatePatchTstConfig({ ...PATCHTST_CONFIGS[profile] }),
   lookbackDays: (config) => config.lookbackDays,
+  usesSignals: (config) => config.signals,
   promotion: { name: 'test_loss', better: 'lower' },
   responseMetrics: ['train_loss', 'val_loss', 'baseline_loss'],
   sources: ['models/forecasters/patchtst', 'models/forecasters/shared', 'features', 'ml', 'data', 'snapshots/train-snapshot.ts'],

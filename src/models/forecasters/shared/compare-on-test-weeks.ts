@@ -11,6 +11,7 @@ import type { WeeklySample } from '../../../features/weekly-dataset.ts';
 import type { TrainingPlan } from '../../../pipeline/plan.ts';
 import type { ArtifactStore } from '../../../ports/artifact-store.ts';
 import type { MarketData } from '../../../ports/market-data.ts';
+import type { SignalProvider } from '../../../ports/signals.ts';
 import type { ModelRegistry } from '../../../ports/model-registry.ts';
 import { readModelFiles, versionPrefix } from '../../artifacts/model-files.ts';
 import type { Comparison } from '../../comparison.ts';
@@ -24,6 +25,7 @@ export interface CompareDeps {
   store: ArtifactStore;
   registry: ModelRegistry;
   marketData: MarketData;
+  signals?: SignalProvider;
 }
 
 const METRIC = { metric: 'test_loss', better: 'lower' } as const;
@@ -52,7 +54,7 @@ export async function compareOnTestWeeks(
   const incumbent = await deserializeForecaster(stored.files);
   try {
     const window = { start: weeks[0], end: addDays(weeks[weeks.length - 1], 6) };
-    const incumbentSamples = (await module.buildSamples({ marketData: deps.marketData }, incumbent.config as ForecasterTrainingConfig, plan.symbols, window))
+    const incumbentSamples = (await module.buildSamples({ marketData: deps.marketData, signals: deps.signals }, incumbent.config as ForecasterTrainingConfig, plan.symbols, window))
       .filter((s) => weekSet.has(s.week));
     const key = (s: WeeklySample) => `${s.symbol}|${s.week}`;
     const incumbentKeys = new Set(incumbentSamples.map(key));

@@ -18,7 +18,7 @@ export function forecasterTrainer<C extends ForecasterTrainingConfig>(module: Fo
     async train(plan: TrainingPlan, deps: TrainerDeps) {
       const started = Date.now();
       const config = plan.config as unknown as C;
-      const data = { marketData: deps.marketData };
+      const data = { marketData: deps.marketData, signals: deps.signals };
       const samples = await module.buildSamples(data, config, plan.symbols, plan.window);
       deps.log(`dataset: ${samples.length} samples (${plan.symbols.length} symbols, weeks ${plan.window.start}..${plan.window.end})`);
       const trained = await trainForecaster({

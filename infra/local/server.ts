@@ -11,6 +11,8 @@ import { localDeps } from '../../src/runtime/local-deps.ts';
 import { makeApiHandler, type ApiHandler } from '../../functions/api/handler.ts';
 import { DEFAULT_MAX_BODY_BYTES } from '../../functions/api/request-body.ts';
 import { localLambdaContext } from '../../functions/shared/lambda-context.ts';
+import { serveDashboard } from '../../src/dashboard/http-route.ts';
+import { localDashboardSource, type DashboardSource } from '../../src/dashboard/source.ts';
 import type { LocalWorkflow } from './local-workflow.ts';
 import { openLocalWorkflow } from './open-local-workflow.ts';
 import type { TrainerCommand } from './trainer-processes.ts';
@@ -58,8 +60,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     log,
   });
 
+  // The read-only dashboard at `/` and `/ui/...`, on the same port (src/dashboard/).
+  const dashboard = localDashboardSource(deps.dataDir, { store: deps.store, registry: deps.registry });
+
   const server = createServer((req, res) => {
-    serve(req, res, handler, maxBodyBytes).catch((error: unknown) => {
+    serve(req, res, handler, maxBodyBytes, dashboard).catch((error: unknown) => {
       log(`server error: ${(error as Error).stack ?? String(error)}`);
       if (!res.headersSent) send(res, 500, { error: 'internal error' });
       else res.destroy();
@@ -72,7 +77,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host}:${port}`;
-  log(`mizan API on ${url} (profile ${options.profile}, data in ${deps.dataDir})`);
+  log(`mizan API and dashboard on ${url} (profile ${options.profile}, data in ${deps.dataDir})`);
   return {
     url,
     workflow,
@@ -86,12 +91,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   };
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, handler: ApiHandler, maxBodyBytes: number): Promise<void> {
+async function serve(req: IncomingMessage, res: ServerResponse, handler: ApiHandler, maxBodyBytes: number, dashboard: DashboardSource): Promise<void> {
   const rawUrl = req.url ?? '/';
   const queryAt = rawUrl.indexOf('?');
   const rawPath = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
   const rawQueryString = queryAt === -1 ? '' : rawUrl.slice(queryAt + 1);
   if (!rawPath.startsWith('/')) return send(res, 400, { error: 'the request target must be a path' });
+  if (await serveDashboard(req, res, rawPath, dashboard)) return;
 
   const body = await readBody(req, maxBodyBytes);
   if (body === undefined) {

@@ -1,0 +1,84 @@
+/* Chart glue: every <figure class="chart"> carries its stored series as JSON; uPlot draws them.
+ * Plain browser JS, no build step. Stacked charts are drawn as running sums with bands between them;
+ * the legend still shows each series' own value. */
+/* global uPlot, window, document */
+(function () {
+  'use strict';
+  var PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+
+  function percent(v) {
+    return v == null ? '—' : (v * 100).toFixed(2) + ' %';
+  }
+
+  function plain(v) {
+    return v == null ? '—' : String(Number(v.toPrecision(6)));
+  }
+
+  function options(spec, width) {
+    var fmt = spec.percent ? percent : plain;
+    var series = [{ label: spec.xLabel, value: spec.time ? '{YYYY}-{MM}-{DD}' : undefined }];
+    spec.series.forEach(function (s, i) {
+      var color = PALETTE[i % PALETTE.length];
+      series.push({
+        label: s.label,
+        stroke: color,
+        width: 2,
+        fill: spec.stacked ? color + '99' : undefined,
+        points: { show: spec.x.length <= 60 },
+        value: spec.stacked
+          ? function (u, v, si, idx) { return idx == null ? '—' : fmt(spec.series[si - 1].values[idx]); }
+          : function (u, v) { return fmt(v); },
+      });
+    });
+    var opts = {
+      width: width,
+      height: 260,
+      scales: { x: { time: !!spec.time } },
+      series: series,
+      axes: [{ label: spec.xLabel }, { size: 70, values: function (u, vals) { return vals.map(fmt); } }],
+    };
+    if (spec.stacked) {
+      // Band i lies between the running sum up to series i and the one below it.
+      opts.bands = spec.series.slice(1).map(function (s, i) { return { series: [i + 2, i + 1] }; });
+    }
+    return opts;
+  }
+
+  function data(spec) {
+    var columns = spec.series.map(function (s) { return s.values; });
+    if (spec.stacked) {
+      var sums = [];
+      columns.forEach(function (col, c) {
+        sums.push(col.map(function (v, i) { return (v || 0) + (c > 0 ? sums[c - 1][i] : 0); }));
+      });
+      columns = sums;
+    }
+    return [spec.x].concat(columns);
+  }
+
+  function draw(figure) {
+    var json = figure.querySelector('script[type="application/json"]');
+    var box = figure.querySelector('.plot');
+    if (!json || !box) return;
+    if (typeof uPlot !== 'function') {
+      box.textContent = 'The chart library did not load.';
+      return;
+    }
+    var spec = JSON.parse(json.textContent);
+    var chart = new uPlot(options(spec, box.clientWidth || 800), data(spec), box);
+    // What a test (or a person with dev tools) can read back: the points uPlot was given.
+    figure.dataset.points = String(chart.data[0].length);
+    figure.dataset.series = String(chart.series.length - 1);
+    window.addEventListener('resize', function () {
+      chart.setSize({ width: box.clientWidth || 800, height: 260 });
+    });
+  }
+
+  function drawAll() {
+    Array.prototype.forEach.call(document.querySelectorAll('figure.chart'), draw);
+    document.documentElement.dataset.chartsReady = 'true';
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', drawAll);
+  else drawAll();
+})();

@@ -1,0 +1,124 @@
+/**
+ * The Version page's charts, each made of series stored in metadata.json: per-epoch losses of a
+ * forecaster, per-update curves of an agent, the agent's evaluation equity beside equal weight,
+ * its drawdown and its weekly weights. Only the drawdown is derived, from the stored equity, with
+ * the definition of portfolio-metrics.ts maxDrawdown (the initial capital 1 counts as a peak), so its
+ * largest value is the stored eval_max_drawdown.
+ */
+import { weekSeconds, type ChartSpec } from './chart.ts';
+import type { Metadata } from './read-kind.ts';
+
+type Row = Record<string, unknown>;
+
+const numbers = (rows: Row[], key: string): (number | null)[] => rows.map((r) => (typeof r[key] === 'number' ? (r[key] as number) : null));
+const present = (rows: Row[], key: string) => rows.some((r) => typeof r[key] === 'number');
+
+/** Train and validation loss per epoch, with the validation weeks' two baselines as flat lines. */
+export function forecasterTrainingChart(metadata: Metadata): ChartSpec | undefined {
+  const history = Array.isArray(metadata.history) ? (metadata.history as Row[]) : [];
+  if (history.length === 0) return undefined;
+  const metrics = (metadata.metrics ?? {}) as Row;
+  const flat = (key: string) => history.map(() => (typeof metrics[key] === 'number' ? (metrics[key] as number) : null));
+  return {
+    id: 'loss',
+    title: 'Loss per epoch (MSE of weekly returns)',
+    x: numbers(history, 'epoch').map((e, i) => e ?? i + 1),
+    xLabel: 'epoch',
+    series: [
+      { label: 'train loss', values: numbers(history, 'trainLoss') },
+      { label: 'validation loss', values: numbers(history, 'valLoss') },
+      { label: 'validation: always zero', values: flat('baseline_loss') },
+      { label: 'validation: mean target', values: flat('mean_baseline_loss') },
+    ],
+  };
+}
+
+/** Per-update curves of an agent (PPO or SAC names, whichever are stored), x = environment steps. */
+export function agentTrainingCharts(metadata: Metadata): ChartSpec[] {
+  const training = (metadata.training ?? {}) as { updates?: Row[]; history?: Row[] };
+  const updates = training.updates ?? training.history ?? [];
+  if (updates.length === 0) return [];
+  const x = numbers(updates, 'global_step').map((step, i) => step ?? i + 1);
+  const chart = (id: string, title: string, keys: [string, string][]): ChartSpec | undefined => {
+    const series = keys.filter(([key]) => present(updates, key)).map(([key, label]) => ({ label, values: numbers(updates, key) }));
+    return series.length > 0 ? { id, title, x, xLabel: 'environment steps', series } : undefined;
+  };
+  return [
+    chart('losses', 'Losses per update', [['policy_loss', 'policy loss'], ['value_loss', 'value loss'], ['actor_loss', 'actor loss'], ['critic_loss', 'critic loss']]),
+    chart('episode-return', 'Episode return per update', [['mean_episode_return', 'mean episode return'], ['episode_return', 'episode return']]),
+    chart('entropy', 'Policy entropy per update', [['entropy', 'entropy']]),
+  ].filter((c): c is ChartSpec => c !== undefined);
+}
+
+interface Evaluation {
+  weeks: string[];
+  agent_equity: number[];
+  benchmark_equity: number[];
+  agent_weights: number[][];
+}
+
+function evaluationOf(metadata: Metadata): Evaluation | undefined {
+  const e = metadata.evaluation as Partial<Evaluation> | undefined;
+  return e && Array.isArray(e.weeks) && Array.isArray(e.agent_equity) && Array.isArray(e.benchmark_equity) ? (e as Evaluation) : undefined;
+}
+
+export function equityChart(metadata: Metadata): ChartSpec | undefined {
+  const e = evaluationOf(metadata);
+  if (!e) return undefined;
+  return {
+    id: 'equity',
+    title: 'Evaluation equity (from 1, after costs)',
+    x: e.weeks.map(weekSeconds),
+    xLabel: 'week',
+    time: true,
+    series: [
+      { label: 'agent', values: e.agent_equity },
+      { label: 'equal weight', values: e.benchmark_equity },
+    ],
+  };
+}
+
+/** The fall from the running peak after each week, as a positive fraction (0.25 = −25 %). */
+export function drawdownSeries(equity: number[]): number[] {
+  let peak = 1;
+  return equity.map((value) => {
+    peak = Math.max(peak, value);
+    return (peak - value) / peak;
+  });
+}
+
+export function drawdownChart(metadata: Metadata): ChartSpec | undefined {
+  const e = evaluationOf(metadata);
+  if (!e) return undefined;
+  return {
+    id: 'drawdown',
+    title: 'Drawdown (fall from the running peak)',
+    x: e.weeks.map(weekSeconds),
+    xLabel: 'week',
+    time: true,
+    percent: true,
+    series: [
+      { label: 'agent', values: drawdownSeries(e.agent_equity) },
+      { label: 'equal weight', values: drawdownSeries(e.benchmark_equity) },
+    ],
+  };
+}
+
+/** The target weights set each week: one band per symbol (symbols_used, in order), then cash. */
+export function weightsChart(metadata: Metadata): ChartSpec | undefined {
+  const e = evaluationOf(metadata);
+  if (!e || !Array.isArray(e.agent_weights) || e.agent_weights.length === 0) return undefined;
+  const symbols = (Array.isArray(metadata.symbols_used) ? metadata.symbols_used : metadata.symbols) as string[] | undefined;
+  const width = e.agent_weights[0].length;
+  const labels = Array.from({ length: width }, (_, i) => (i === width - 1 ? 'cash' : (symbols?.[i] ?? `asset ${i + 1}`)));
+  return {
+    id: 'weights',
+    title: 'Weekly target weights (stacked)',
+    x: e.weeks.map(weekSeconds),
+    xLabel: 'week',
+    time: true,
+    stacked: true,
+    percent: true,
+    series: labels.map((label, i) => ({ label, values: e.agent_weights.map((w) => w[i]) })),
+  };
+}

@@ -1,0 +1,113 @@
+/** The Version page: what the version is, how it scored, how training went, and why it was (not) promoted. */
+import { isForecasterKind, type ModelKind } from '../config/model-kinds.ts';
+import { chartFigure } from './chart.ts';
+import { esc, num, pct, statusBadge, table } from './html.ts';
+import type { VersionView } from './read-version.ts';
+import { href } from './routes.ts';
+import { agentTrainingCharts, drawdownChart, equityChart, forecasterTrainingChart, weightsChart } from './version-charts.ts';
+
+export function versionBody(kind: ModelKind, view: VersionView, root: string): string {
+  const { record, metadata } = view;
+  const parts = [summary(kind, view, root)];
+  if (record.error) parts.push(`<section class="failure"><h2>Failed</h2><p class="error">${esc(record.error.error)}</p><p class="cause">${esc(record.error.cause)}</p></section>`);
+  if (metadata) parts.push(isForecasterKind(kind) ? forecasterSections(kind, view) : agentSections(view));
+  else if (record.status !== 'FAILED') parts.push('<p>No model is committed for this version yet (its metadata.json is written last).</p>');
+  parts.push(promotionSection(kind, view, root));
+  return parts.join('\n');
+}
+
+function summary(kind: ModelKind, view: VersionView, root: string): string {
+  const { record, metadata: m } = view;
+  const window = m?.window as { start: string; end: string } | undefined;
+  const symbols = (m?.symbols_used ?? m?.symbols) as string[] | undefined;
+  const item = (term: string, value: string) => `<dt>${term}</dt><dd>${value}</dd>`;
+  return `<dl class="summary">
+${item('Kind', `<a href="${esc(root + href.kind(kind))}">${esc(kind)}</a>`)}
+${item('Status', statusBadge(record.status) + (view.current ? ' <span class="badge">current</span>' : ''))}
+${m ? item('Mode', esc(m.mode)) + item('Profile', esc(m.profile)) : ''}
+${window ? item('Window', `${esc(window.start)} → ${esc(window.end)}`) : ''}
+${symbols ? item('Symbols', `${symbols.length}: ${esc(symbols.join(', '))}`) : ''}
+${m ? item('Backend', esc(m.backend)) + item('Code version', `<code>${esc(m.code_version)}</code>`) + item('Data fingerprint', `<code>${esc(String(m.data_fingerprint ?? '').slice(0, 16))}…</code>`) : ''}
+${m ? item('Trained', `${esc(m.created_at)} in ${num(m.train_seconds, 4)} s`) : ''}
+${item('Run', `<a href="${esc(root + href.run(record.executionId))}">${esc(record.executionId)}</a>, claimed ${esc(record.claimedAt)}`)}
+</dl>`;
+}
+
+function forecasterSections(kind: ModelKind, view: VersionView): string {
+  const m = view.metadata!;
+  const metrics = (m.metrics ?? {}) as Record<string, unknown>;
+  const scores = table(
+    ['Weeks', 'Loss', 'Always zero', 'Mean target'],
+    [
+      ['train', num(metrics.train_loss), '—', '—'],
+      ['validation', num(metrics.val_loss), num(metrics.baseline_loss), num(metrics.mean_baseline_loss)],
+      ['test', num(metrics.test_loss), num(metrics.test_baseline_loss), num(metrics.test_mean_baseline_loss)],
+    ],
+    'scores',
+  );
+  const split = m.split as Record<string, unknown> | undefined;
+  const splitLine = split
+    ? `<p>Split by date: train ${esc(split.trainFirstWeek)} → ${esc(split.trainLastWeek)} (${esc(split.trainWeeks)} weeks), validation ${esc(split.valFirstWeek)} → ${esc(split.valLastWeek)} (${esc(split.valWeeks)}), test ${esc(split.testFirstWeek)} → ${esc(split.testLastWeek)} (${esc(split.testWeeks)}); best epoch ${esc(m.best_epoch)}.</p>`
+    : '';
+  const chart = forecasterTrainingChart(m);
+  return `<section><h2>Scores (MSE of weekly returns)</h2>${scores}
+<p class="verdict">${esc(m.test_vs_baselines ?? '')}</p>${splitLine}</section>
+<section><h2>Training</h2>${chart ? chartFigure(chart) : '<p>No per-epoch history stored.</p>'}</section>
+${snapshotSection(kind, view)}`;
+}
+
+function snapshotSection(kind: ModelKind, view: VersionView): string {
+  const rows = view.snapshotOutcomes.map((o) => {
+    const s = (o.metrics ?? {}) as Record<string, unknown>;
+    return [esc(o.yearEnd), esc(o.outcome), `<code>${esc(o.snapshotKey)}</code>`, esc(o.lastTrainingWeekEnd), num(s.test_loss), num(s.test_baseline_loss), num(s.test_mean_baseline_loss)];
+  });
+  const outcomes = rows.length
+    ? table(['Year end', 'This run', 'Snapshot', 'Last training week', 'Test loss', 'Always zero', 'Mean target'], rows, 'snapshots')
+    : '<p>This run trained no snapshot years.</p>';
+  return `<section><h2>Walk-forward snapshots</h2>${outcomes}
+<p class="note">The walk-forward hit rate per snapshot year (beside “always up”) is not stored: <code>mizan forecasts ${esc(kind)} --from … --to …</code> computes it by running the snapshots.</p></section>`;
+}
+
+function agentSections(view: VersionView): string {
+  const m = view.metadata!;
+  const metrics = (m.metrics ?? {}) as Record<string, unknown>;
+  const scores = table(
+    ['', 'Agent', 'Equal weight'],
+    [
+      ['Sharpe', num(metrics.eval_sharpe, 4), num(metrics.benchmark_sharpe, 4)],
+      ['CAGR', pct(metrics.eval_cagr), pct(metrics.benchmark_cagr)],
+      ['Max drawdown', pct(metrics.eval_max_drawdown), pct(metrics.benchmark_max_drawdown)],
+    ],
+    'scores',
+  );
+  const split = m.split as { train?: { first: string; last: string; count: number }; evaluation?: { first: string; last: string; count: number }; gap_weeks?: number } | undefined;
+  const splitLine = split?.train && split.evaluation
+    ? `<p>Train ${esc(split.train.first)} → ${esc(split.train.last)} (${esc(split.train.count)} weeks), evaluation ${esc(split.evaluation.first)} → ${esc(split.evaluation.last)} (${esc(split.evaluation.count)} weeks) after a gap of ${esc(split.gap_weeks)} weeks; ${esc(metrics.timesteps)} steps, ${esc(metrics.episodes_completed)} episodes, mean episode return ${num(metrics.avg_episode_return, 4)}.</p>`
+    : '';
+  const training = agentTrainingCharts(m).map((c) => chartFigure(c)).join('\n');
+  const equity = equityChart(m);
+  const drawdown = drawdownChart(m);
+  const weights = weightsChart(m);
+  return `<section><h2>Evaluation (deterministic, from all cash, costs included)</h2>${scores}${splitLine}
+${equity ? chartFigure(equity) : '<p>No evaluation curve stored.</p>'}
+${drawdown ? chartFigure(drawdown, `largest: agent ${pct(metrics.eval_max_drawdown)}, equal weight ${pct(metrics.benchmark_max_drawdown)}`) : ''}
+${weights ? chartFigure(weights) : ''}</section>
+<section><h2>Training</h2>${training || '<p>No per-update history stored.</p>'}${m.training && typeof (m.training as Record<string, unknown>).note === 'string' ? `<p class="note">${esc((m.training as Record<string, unknown>).note)}</p>` : ''}</section>`;
+}
+
+function promotionSection(kind: ModelKind, view: VersionView, root: string): string {
+  const p = view.promotion;
+  if (!p) return '<section><h2>Promotion</h2><p>No promotion decision recorded.</p></section>';
+  const prior = p.prior_version ? `<a href="${esc(root + href.version(kind, p.prior_version))}">${esc(p.prior_version)}</a>` : 'none';
+  const c = p.comparison;
+  const comparison = c
+    ? table(
+        ['Metric', 'This version', `Current then (${esc(c.against)})`, 'Better', 'Weeks', 'Samples'],
+        [[esc(c.metric), num(c.candidate_score), num(c.current_score), esc(c.better), c.weeks ? `${esc(c.weeks.first)} → ${esc(c.weeks.last)} (${esc(c.weeks.count)})` : '—', esc(c.samples ?? '—')]],
+        'comparison',
+      ) + `<p class="note">${esc(c.reason)}</p>`
+    : '';
+  return `<section><h2>Promotion</h2>
+<p class="decision ${p.promoted ? 'promoted' : 'not-promoted'}">${p.promoted ? 'Promoted' : 'Not promoted'}: ${esc(p.reason)}</p>
+<p>Compared on: ${esc(p.compared_on)}; current before: ${prior}</p>${comparison}</section>`;
+}

@@ -2,6 +2,7 @@ import { describeWriteFailure } from '../adapters/local/write-failure.ts';
 import { UserInputError } from '../pipeline/errors.ts';
 import { CliUsageError, EXIT } from './cli-error.ts';
 import type { Io } from './commands/common.ts';
+import { DASHBOARD_USAGE } from './usage.ts';
 import { FORECASTS_USAGE, SERVE_USAGE, TRAIN_USAGE, UNIVERSE_USAGE } from './usage.ts';
 
 type Command = (argv: string[], io: Io) => Promise<number>;
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   universe: async () => (await import('./commands/universe.ts')).universeCommand,
   forecasts: async () => (await import('./commands/forecasts.ts')).forecastsCommand,
   serve: async () => (await import('./commands/serve.ts')).serveCommand,
+  dashboard: async () => (await import('./commands/dashboard.ts')).dashboardCommand,
 };
 
 export const USAGE = `mizan: trains, versions and promotes the models of a halal-universe trading system
@@ -22,6 +24,7 @@ export const USAGE = `mizan: trains, versions and promotes the models of a halal
   ${UNIVERSE_USAGE}
   ${FORECASTS_USAGE}
   ${SERVE_USAGE}
+  ${DASHBOARD_USAGE}
 
 Data dir: ./data unless --data-dir or MIZAN_DATA_DIR. Profile: local unless --profile or MIZAN_PROFILE.
 Exit codes: 0 success, 1 a failed run, 2 bad usage or bad input.`;

@@ -10,12 +10,15 @@ import type { KindSpec } from './kind-spec.ts';
 import { lstmSpec } from './forecasters/lstm/lstm-spec.ts';
 import { patchtstSpec } from './forecasters/patchtst/patchtst-spec.ts';
 import { ppoLstmSpec, ppoPatchtstSpec } from './agents/ppo/ppo-spec.ts';
+import { sacLstmSpec, sacPatchtstSpec } from './agents/sac/sac-spec.ts';
 
 export const KIND_SPECS: Partial<Record<ModelKind, KindSpec>> = {
   lstm: lstmSpec as unknown as KindSpec,
   patchtst: patchtstSpec as unknown as KindSpec,
   ppo_lstm: ppoLstmSpec as unknown as KindSpec,
   ppo_patchtst: ppoPatchtstSpec as unknown as KindSpec,
+  sac_lstm: sacLstmSpec as unknown as KindSpec,
+  sac_patchtst: sacPatchtstSpec as unknown as KindSpec,
 };
 
 export function kindSpec(kind: ModelKind): KindSpec {

@@ -7,6 +7,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { PriorModelRequiredError, UserInputError } from '../../src/pipeline/errors.ts';
 import { readModels } from '../../src/pipeline/read-models.ts';
 import type { ApiDeps } from './api-deps.ts';
+import { allocationRoute } from './allocation-route.ts';
 import { executionRoute } from './execution-route.ts';
 import { badRequest, json, notFound, type ApiResponse } from './http.ts';
 import { NO_QUERY, parseQuery } from './query-params.ts';
@@ -43,6 +44,8 @@ async function route(event: APIGatewayProxyEventV2, deps: ApiDeps): Promise<ApiR
         return await executionRoute(match.executionId, deps);
       case 'models':
         return json(200, await readModels(match.kind, deps));
+      case 'allocation':
+        return await allocationRoute(event, match.kind, method, deps);
       case 'method-not-allowed':
         return json(405, { error: `method ${method.slice(0, 16)} not allowed here: use ${match.allow}` }, { allow: match.allow });
       case 'not-found':

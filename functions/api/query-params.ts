@@ -8,10 +8,12 @@ import type { Parsed } from './request-body.ts';
 
 export type QueryParams = ReadonlyMap<string, string>;
 
-/** Every POST /train route reads `wait`; forecasters also `skip_snapshot`; GET routes read none. */
+/** Every POST /train route reads `wait`; forecasters also `skip_snapshot`; the allocation route `as_of`; other GET routes none. */
 export const TRAIN_QUERY = ['wait'] as const;
 export const FORECASTER_TRAIN_QUERY = ['wait', 'skip_snapshot'] as const;
 export const NO_QUERY = [] as const;
+/** GET/POST /models/{agent}/allocation: the date the allocation is decided at. */
+export const ALLOCATION_QUERY = ['as_of'] as const;
 
 const shown = (name: string) => name.slice(0, 100);
 

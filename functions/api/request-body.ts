@@ -10,8 +10,8 @@ export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 
 /** Forecasters: `{"skip_snapshot": false}` (the key is optional). */
 export const forecasterBodySchema = z.strictObject({ skip_snapshot: z.boolean().optional() });
-/** Agents: `{}`. */
-export const agentBodySchema = z.strictObject({});
+/** Agents: `{"allow_final_model": true}` (optional key): without forecaster snapshots, read its final model. */
+export const agentBodySchema = z.strictObject({ allow_final_model: z.boolean().optional() });
 
 // `curl -d` sends application/x-www-form-urlencoded unless told otherwise: accepted, the body must still be JSON.
 const ACCEPTED_TYPES = new Set(['application/json', 'application/x-www-form-urlencoded']);

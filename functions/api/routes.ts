@@ -1,10 +1,11 @@
 /** The API's routes, matched on the raw path (the same on API Gateway `$default` and the local server). */
-import { AGENT_KINDS, FORECASTER_KINDS, isModelKind, type ModelKind, type TrainMode } from '../../src/config/model-kinds.ts';
+import { AGENT_KINDS, FORECASTER_KINDS, isAgentKind, isModelKind, type AgentKind, type ModelKind, type TrainMode } from '../../src/config/model-kinds.ts';
 
 export type Route =
   | { route: 'train'; kind: ModelKind; mode: TrainMode }
   | { route: 'execution'; executionId: string }
   | { route: 'models'; kind: ModelKind }
+  | { route: 'allocation'; kind: AgentKind }
   | { route: 'not-found' }
   | { route: 'method-not-allowed'; allow: string };
 
@@ -33,6 +34,11 @@ export function matchRoute(method: string, rawPath: string): Route {
   if (first === 'models' && second !== undefined && third === undefined) {
     if (!isModelKind(second)) return { route: 'not-found' };
     return method === 'GET' ? { route: 'models', kind: second } : { route: 'method-not-allowed', allow: 'GET' };
+  }
+  // An agent's allocation: GET without a portfolio, POST with one in the body.
+  if (first === 'models' && second !== undefined && third === 'allocation') {
+    if (!isAgentKind(second)) return { route: 'not-found' };
+    return method === 'GET' || method === 'POST' ? { route: 'allocation', kind: second } : { route: 'method-not-allowed', allow: 'GET, POST' };
   }
   return { route: 'not-found' };
 }

@@ -17,9 +17,11 @@ export async function trainRoute(event: APIGatewayProxyEventV2, target: { kind: 
   const wait = parseWait(query.value, deps.maxWaitSeconds);
   if (!wait.ok) return wait.response;
   let skipSnapshot = true; // agents have no snapshots
+  let allowFinalModel = false;
   if (agent) {
     const body = parseBody(event, agentBodySchema, deps.maxBodyBytes);
     if (!body.ok) return body.response;
+    allowFinalModel = body.value.allow_final_model ?? false;
   } else {
     const body = parseBody(event, forecasterBodySchema, deps.maxBodyBytes);
     if (!body.ok) return body.response;
@@ -30,7 +32,7 @@ export async function trainRoute(event: APIGatewayProxyEventV2, target: { kind: 
   // A kind without a trainer is refused here, before any claim or execution (a UserInputError: 400).
   assertTrainerRegistered(target.kind);
 
-  const plan = await resolveTrainingPlan({ kind: target.kind, mode: target.mode, profile: deps.profile }, deps);
+  const plan = await resolveTrainingPlan({ kind: target.kind, mode: target.mode, profile: deps.profile, allowFinalModel }, deps);
   const outcome = await startTraining(plan, { skipSnapshot }, deps);
   if (outcome.status === 'SUCCEEDED') return json(200, outcome.response);
 

@@ -3,7 +3,7 @@ import { UserInputError } from '../pipeline/errors.ts';
 import { CliUsageError, EXIT } from './cli-error.ts';
 import type { Io } from './commands/common.ts';
 import { DASHBOARD_USAGE } from './usage.ts';
-import { FORECASTS_USAGE, SERVE_USAGE, TRAIN_USAGE, UNIVERSE_USAGE } from './usage.ts';
+import { ALLOCATE_USAGE, FORECASTS_USAGE, SERVE_USAGE, TRAIN_USAGE, UNIVERSE_USAGE } from './usage.ts';
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   forecasts: async () => (await import('./commands/forecasts.ts')).forecastsCommand,
   serve: async () => (await import('./commands/serve.ts')).serveCommand,
   dashboard: async () => (await import('./commands/dashboard.ts')).dashboardCommand,
+  allocate: async () => (await import('./commands/allocate.ts')).allocateCommand,
 };
 
 export const USAGE = `mizan: trains, versions and promotes the models of a halal-universe trading system
@@ -23,6 +24,7 @@ export const USAGE = `mizan: trains, versions and promotes the models of a halal
   mizan models KIND [--data-dir DIR]
   ${UNIVERSE_USAGE}
   ${FORECASTS_USAGE}
+  ${ALLOCATE_USAGE}
   ${SERVE_USAGE}
   ${DASHBOARD_USAGE}
 

@@ -1,6 +1,9 @@
 /** Usage lines of every command: kept apart from the commands so `mizan help` loads nothing heavy. */
 import { MODEL_KINDS } from '../config/model-kinds.ts';
 
+export const ALLOCATE_USAGE =
+  'mizan allocate KIND [--as-of YYYY-MM-DD] [--portfolio FILE] [--json] [--data-dir DIR]   (KIND: an agent, e.g. ppo_lstm)';
+
 export const FORECASTS_USAGE =
   'mizan forecasts KIND --from YYYY-MM-DD --to YYYY-MM-DD [--symbols AAPL,MSFT] [--csv] [--allow-final-model] [--data-dir DIR]';
 
@@ -12,6 +15,7 @@ export const DASHBOARD_USAGE =
 
 export const TRAIN_USAGE =
   `mizan train KIND [--mode full|finetune] [--skip-snapshot] [--profile smoke|local|full] [--end YYYY-MM-DD] [--data-dir DIR] [--source sample|yahoo]
+                   [--allow-final-model] (agents: read the forecaster's final model when it has no snapshots)
   KIND: ${MODEL_KINDS.join(', ')}`;
 
 export const UNIVERSE_USAGE =

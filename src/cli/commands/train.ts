@@ -22,11 +22,14 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
     mode: { type: 'string' },
     'skip-snapshot': { type: 'boolean' },
     end: { type: 'string' },
+    'allow-final-model': { type: 'boolean' },
   });
   if (positionals.length !== 1) throw new CliUsageError(`usage: ${TRAIN_USAGE.split('\n')[0]}`);
   const kind = oneOf<ModelKind>('model kind', positionals[0], MODEL_KINDS);
   const mode = oneOf<TrainMode>('mode', values.mode as string | undefined, ['full', 'finetune'], 'full');
   if (!isAgentKind(kind) && mode !== 'full') throw new CliUsageError(`${kind} is a forecaster: --mode must be full`);
+  const allowFinalModel = Boolean(values['allow-final-model']);
+  if (allowFinalModel && !isAgentKind(kind)) throw new CliUsageError(`--allow-final-model is for agents, which read a forecaster's forecasts: ${kind} is a forecaster`);
   const options: SystemOptions = readCommonOptions(values, io.env);
   const windowEnd = isoDate('--end', values.end as string | undefined);
   // A kind without a trainer is refused (exit 2) before the data dir is opened or anything claimed.
@@ -34,7 +37,7 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
 
   // The plan is resolved (and the request validated) before anything is created in the data dir.
   const deps = await localDeps({ dataDir: options.dataDir, source: options.source });
-  const plan = await resolvePlanForCli({ kind, mode, profile: options.profile, windowEnd }, deps);
+  const plan = await resolvePlanForCli({ kind, mode, profile: options.profile, windowEnd, allowFinalModel }, deps);
   const system = await withWorkflow(deps, {}, io);
   try {
     const outcome = await startTraining(plan, { skipSnapshot: Boolean(values['skip-snapshot']) }, system);

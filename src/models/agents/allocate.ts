@@ -1,0 +1,200 @@
+/**
+ * Using a trained agent (`mizan allocate KIND`, GET/POST /models/{kind}/allocation): the current
+ * agent's target weights for the week after as_of, with what it saw, and, given the portfolio held
+ * now, the turnover to get there and its cost.
+ *
+ * The observation is the one the environment would give for that week: the panel's row built by
+ * env/build-panel.ts from what was known before the week's first session (the walk-forward forecast
+ * of the latest snapshot before it, signals and prices up to the previous close; see
+ * allocation/decision-week.ts for how a future week is built), standardised with the agent's stored
+ * transform, then the weights held coming into the week: the given portfolio's, else all cash (the
+ * state every evaluation starts from). The action is the policy's deterministic one, projected onto
+ * the agent's rules (each stock ≤ maxStockWeight, cash ≥ minCash) as in training.
+ */
+import { AGENT_KINDS, isAgentKind } from '../../config/model-kinds.ts';
+import { addDays } from '../../data/dates.ts';
+import { initBackend } from '../../ml/backend.ts';
+import { UserInputError } from '../../pipeline/errors.ts';
+import type { ArtifactStore } from '../../ports/artifact-store.ts';
+import type { MarketData } from '../../ports/market-data.ts';
+import type { ModelRegistry } from '../../ports/model-registry.ts';
+import { readModelFiles, versionPrefix } from '../artifacts/model-files.ts';
+import { marketDataBeforeWeek, resolveDecisionWeek } from './allocation/decision-week.ts';
+import { heldPortfolio, type Portfolio } from './allocation/portfolio.ts';
+import { rebalanceCost, type RebalanceCost } from './allocation/rebalance-cost.ts';
+import { applyStandardiser, buildRawPanel, selectWeeks, type PanelTransform, type SignalReader } from './env/build-panel.ts';
+import { observationSize, writeObservation } from './env/observation.ts';
+import { resolveRules } from './env/portfolio-rules.ts';
+import { projectWeights } from './env/project-weights.ts';
+import { allCash } from './env/rebalance.ts';
+import { deserializePpoAgent } from './ppo/ppo-artifacts.ts';
+
+/** What allocation needs of a stored agent: its observation size and its deterministic action (S+1 logits). */
+export interface AllocationPolicy {
+  readonly obsDim: number;
+  act(obs: Float32Array): ArrayLike<number>;
+  dispose(): void;
+}
+
+/** Builds an algorithm's policy from a version's files. */
+export type PolicyLoader = (files: Readonly<Record<string, Uint8Array>>) => AllocationPolicy;
+
+/** By algorithm, the kind's prefix (ppo_lstm → ppo). SAC adds its loader here. */
+export const POLICY_LOADERS: Readonly<Record<string, PolicyLoader>> = {
+  ppo: (files) => {
+    const agent = deserializePpoAgent(files);
+    return { obsDim: agent.obsDim, act: (obs) => agent.act(obs, true), dispose: () => agent.dispose() };
+  },
+};
+
+/** The stored standardiser of an agent version, with its symbols in the agent's order (a stable file name). */
+const TRANSFORM_FILE = 'panel-transform.json';
+
+/** The agent config fields allocation reads (metadata.json's config: the plan's). */
+interface StoredAgentConfig {
+  forecaster: 'lstm' | 'patchtst';
+  lookbackDays: number;
+  returnDays: number;
+  volatilityDays: number;
+  maxStockWeight?: number;
+  minCash?: number;
+  costBps?: number;
+  allowFinalModel?: boolean;
+}
+
+/** A kind without a current agent: 404 on the API, exit 2 on the CLI. */
+export class NoCurrentAgentError extends UserInputError {
+  override name = 'NoCurrentAgentError';
+  constructor(readonly kind: string) {
+    super(`${kind} has no current agent: train one first with \`mizan train ${kind}\` (HTTP: POST /train/${kind}/full)`);
+  }
+}
+
+export interface AllocationRequest {
+  kind: string;
+  /** YYYY-MM-DD; default: the end of the data's last complete week. */
+  asOf?: string;
+  /** The portfolio held now; without it the agent observes all cash and no rebalance is costed. */
+  portfolio?: Portfolio;
+}
+
+export interface AllocationDeps {
+  store: ArtifactStore;
+  registry: ModelRegistry;
+  marketData: MarketData;
+  /** The panel's signal rows (default: build-panel's); tests perturb them. */
+  signalReader?: SignalReader;
+}
+
+export interface Allocation {
+  kind: string;
+  version: string;
+  algorithm: string;
+  as_of: string;
+  /** Monday of the week the weights are for. */
+  week: string;
+  /** The last session the observation read. */
+  data_through: string | null;
+  forecaster: { kind: string; walk_forward: 'snapshots' | 'final_model'; snapshot: string | null };
+  symbols: string[];
+  /** Target weights in the agent's symbol order, then cash; they sum to 1. */
+  target_weights: Record<string, number>;
+  /** The raw (unstandardised) features of the week per symbol, by name; null where unknown (the agent saw the training mean). */
+  features: Record<string, Record<string, number | null>>;
+  /** The weights in the observation: the given portfolio's, or all cash. */
+  observed_weights: 'portfolio' | 'all_cash';
+  rules: { max_stock_weight: number; min_cash: number; cost_bps: number };
+  rebalance: RebalanceCost | null;
+}
+
+export interface AllocationResult {
+  allocation: Allocation;
+  /** The observation the policy was given (standardised features, then the held weights). */
+  observation: Float32Array;
+}
+
+export async function allocate(request: AllocationRequest, deps: AllocationDeps): Promise<AllocationResult> {
+  const { kind } = request;
+  if (!isAgentKind(kind)) throw new UserInputError(`"${kind.slice(0, 40)}" is not an agent kind: choose one of ${AGENT_KINDS.join(', ')}`, ['kind']);
+  const algorithm = kind.split('_')[0];
+  const load = Object.hasOwn(POLICY_LOADERS, algorithm) ? POLICY_LOADERS[algorithm] : undefined;
+  if (!load) throw new UserInputError(`allocation with ${algorithm} agents is not in this version yet (it is for: ${Object.keys(POLICY_LOADERS).join(', ')})`, ['kind']);
+  const version = await deps.registry.current(kind);
+  if (!version) throw new NoCurrentAgentError(kind);
+  const stored = await readModelFiles(deps.store, versionPrefix(kind, version));
+  if (!stored) throw new Error(`the current ${kind} ${version} has no committed files`);
+  const transform = readTransform(stored.files, `${kind} ${version}`);
+  const config = stored.metadata.config as unknown as StoredAgentConfig;
+  const rules = resolveRules({ maxStockWeight: config.maxStockWeight, minCash: config.minCash, costBps: config.costBps });
+  const symbols = transform.symbols;
+  const held = request.portfolio ? heldPortfolio(request.portfolio, symbols) : undefined;
+
+  const decision = await resolveDecisionWeek(request.asOf, symbols, deps.marketData);
+  const { week } = decision;
+  const panelInput = {
+    forecaster: config.forecaster,
+    symbols,
+    window: { start: week, end: addDays(week, 7) },
+    lookbackDays: config.lookbackDays,
+    returnDays: config.returnDays,
+    volatilityDays: config.volatilityDays,
+    allowFinalModel: config.allowFinalModel === true,
+  };
+  const panelDeps = { store: deps.store, registry: deps.registry, marketData: marketDataBeforeWeek(deps.marketData, week), signals: deps.signalReader };
+  const raw = selectWeeks(
+    await buildRawPanel(panelInput, panelDeps).catch((error: unknown) => {
+      if (error instanceof UserInputError) throw new UserInputError(`cannot observe the week of ${week} for ${kind} ${version}: ${error.message}`, error.path);
+      throw error;
+    }),
+    [week],
+  );
+  if (raw.weeks.length !== 1) {
+    throw new UserInputError(`cannot observe the week of ${week} for ${kind} ${version}: a symbol of ${symbols.join(', ')} has no forecast or no session before it`, ['as_of']);
+  }
+  const panel = applyStandardiser(raw, transform);
+  const observation = new Float32Array(observationSize(panel));
+  writeObservation(panel, 0, held?.weights ?? allCash(symbols.length), observation);
+
+  await initBackend();
+  const policy = load(stored.files);
+  let target: Float64Array;
+  try {
+    if (policy.obsDim !== observation.length) throw new Error(`${kind} ${version} expects ${policy.obsDim} observations, its panel gives ${observation.length}`);
+    target = projectWeights(policy.act(observation), rules);
+  } finally {
+    policy.dispose();
+  }
+
+  const F = raw.featureNames.length;
+  const features = Object.fromEntries(
+    symbols.map((symbol, s) => [symbol, Object.fromEntries(raw.featureNames.map((name, f) => [name, finiteOrNull(raw.raw[s * F + f])]))]),
+  );
+  const allocation: Allocation = {
+    kind,
+    version,
+    algorithm,
+    as_of: decision.asOf,
+    week,
+    data_through: decision.dataThrough,
+    forecaster: { kind: config.forecaster, walk_forward: raw.walkForward ?? 'snapshots', snapshot: raw.snapshots[0] ?? null },
+    symbols: [...symbols],
+    target_weights: Object.fromEntries([...symbols, 'cash'].map((name, i) => [name, target[i]])),
+    features,
+    observed_weights: held ? 'portfolio' : 'all_cash',
+    rules: { max_stock_weight: rules.maxStockWeight, min_cash: rules.minCash, cost_bps: rules.costBps },
+    rebalance: held ? rebalanceCost(symbols, held, target, rules.costBps) : null,
+  };
+  return { allocation, observation };
+}
+
+function readTransform(files: Readonly<Record<string, Uint8Array>>, label: string): PanelTransform & { symbols: string[] } {
+  const bytes = files[TRANSFORM_FILE];
+  if (!bytes) throw new Error(`${label} lacks ${TRANSFORM_FILE}`);
+  const transform = JSON.parse(new TextDecoder().decode(bytes)) as PanelTransform & { symbols?: string[] };
+  if (!Array.isArray(transform.symbols) || transform.symbols.length === 0) throw new Error(`${label}: ${TRANSFORM_FILE} lacks the agent's symbols`);
+  return transform as PanelTransform & { symbols: string[] };
+}
+
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}

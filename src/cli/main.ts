@@ -2,6 +2,7 @@ import { describeWriteFailure } from '../adapters/local/write-failure.ts';
 import { UserInputError } from '../pipeline/errors.ts';
 import { CliUsageError, EXIT } from './cli-error.ts';
 import type { Io } from './commands/common.ts';
+import { PULL_USAGE } from './usage.ts';
 import { DASHBOARD_USAGE } from './usage.ts';
 import { ALLOCATE_USAGE, FORECASTS_USAGE, SERVE_USAGE, TRAIN_USAGE, UNIVERSE_USAGE } from './usage.ts';
 
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   universe: async () => (await import('./commands/universe.ts')).universeCommand,
   forecasts: async () => (await import('./commands/forecasts.ts')).forecastsCommand,
   serve: async () => (await import('./commands/serve.ts')).serveCommand,
+  pull: async () => (await import('./commands/pull.ts')).pullCommand,
   dashboard: async () => (await import('./commands/dashboard.ts')).dashboardCommand,
   allocate: async () => (await import('./commands/allocate.ts')).allocateCommand,
 };
@@ -26,6 +28,7 @@ export const USAGE = `mizan: trains, versions and promotes the models of a halal
   ${FORECASTS_USAGE}
   ${ALLOCATE_USAGE}
   ${SERVE_USAGE}
+  ${PULL_USAGE}
   ${DASHBOARD_USAGE}
 
 Data dir: ./data unless --data-dir or MIZAN_DATA_DIR. Profile: local unless --profile or MIZAN_PROFILE.

@@ -7,6 +7,9 @@ export const ALLOCATE_USAGE =
 export const FORECASTS_USAGE =
   'mizan forecasts KIND --from YYYY-MM-DD --to YYYY-MM-DD [--symbols AAPL,MSFT] [--csv] [--allow-final-model] [--data-dir DIR]';
 
+export const PULL_USAGE =
+  'mizan pull KIND VERSION [--from-hf REPO] [--data-dir DIR]   (VERSION, or snapshot-YYYY-12-31; REPO default: MIZAN_HF_REPO; HF_TOKEN, HF_ENDPOINT)';
+
 export const SERVE_USAGE =
   'mizan serve [--port 3000] [--host 127.0.0.1] [--data-dir DIR] [--profile smoke|local|full]';
 

@@ -170,7 +170,7 @@ function agentWalkForward(m: Metadata): string[] {
   const used = stringList(m.snapshots_used);
   return [
     `Mode: \`${String(m.walk_forward ?? 'unknown')}\`: the forecasts in the agent's observations came from forecaster snapshots trained before each week, never from a model that saw it.`,
-    ...(used.length > 0 ? ['', `Snapshots used: ${used.join(', ')}.`] : []),
+    ...(used.length > 0 ? ['', `Snapshots used (${String((m.config as { forecaster?: string } | undefined)?.forecaster ?? 'forecaster')}): ${used.join(', ')}.`] : []),
   ];
 }
 

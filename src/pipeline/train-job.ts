@@ -3,24 +3,14 @@ import { initBackend } from '../ml/backend.ts';
 import { readModelFiles, versionPrefix } from '../models/artifacts/model-files.ts';
 import type { Comparison } from '../models/comparison.ts';
 import { kindSpec } from '../models/kinds.ts';
-import type { ArtifactStore } from '../ports/artifact-store.ts';
-import type { MarketData } from '../ports/market-data.ts';
-import type { ModelRegistry } from '../ports/model-registry.ts';
-import type { SignalProvider } from '../ports/signals.ts';
-import type { UniverseProvider } from '../ports/universe.ts';
+import type { TrainerDeps } from '../models/kind-trainer.ts';
 import type { SnapshotOutcome } from '../snapshots/snapshot-outcomes.ts';
 import type { TrainJobSpec, TrainingPlan } from './plan.ts';
 
 export type { Comparison } from '../models/comparison.ts';
 
-export interface TrainJobDeps {
-  store: ArtifactStore;
-  registry: ModelRegistry;
-  marketData: MarketData;
-  universe: UniverseProvider;
-  signals?: SignalProvider;
-  log: (line: string) => void;
-}
+/** What the job is given: the trainer's deps less the backend, which the job picks. */
+export type TrainJobDeps = Omit<TrainerDeps, 'backend'>;
 
 export type TrainJobResult =
   | { task: 'train'; version: string; metrics: Record<string, number>; comparison: Comparison | null; seconds: number }

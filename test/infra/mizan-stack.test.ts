@@ -121,10 +121,10 @@ describe('TrainModel state machine', () => {
     expect(target(asl.States['Fine-tune'] as Json)).toEqual({ queue: logicalId(stack.batch.cpuQueue), definition: logicalId(stack.batch.cpuJob) });
   });
 
-  it('publishes to Hugging Face only a promoted model', () => {
+  it('publishes every trained version to Hugging Face when publishing is on (main only when promoted, in the function)', () => {
     // Assess
     const publish = stateMachineDefinition(template).States['Publish?'] as Json;
-    expect(JSON.stringify(publish.Choices)).toContain('$.promotion.promoted');
+    expect(publish.Choices).toEqual([{ Variable: '$.publish', BooleanEquals: true, Next: 'Publish to Hugging Face' }]);
     expect(publish.Default).toBe('Record result');
   });
 
@@ -283,6 +283,23 @@ describe('schedules', () => {
     off.resourceCountIs('AWS::Events::Rule', 0);
     off.resourceCountIs('AWS::SecretsManager::Secret', 0);
     off.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  });
+
+  it('with -c dataSource=yahoo: an Alpha Vantage key secret, readable by the trainer and the API only, and the sentiment key in their environment', () => {
+    // Prepare
+    const live = buildApp({ cloudFormationValidation: false, env: {}, context: { dataSource: 'yahoo', newsSentimentKey: 'inputs/news/daily_sentiment.parquet', 'aws:cdk:bundling-stacks': [] } });
+    // Act
+    const t = Template.fromStack(live.stack);
+    // Assess
+    t.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    const secretId = Object.keys(t.findResources('AWS::SecretsManager::Secret'))[0];
+    const readers = Object.values(t.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p).includes(secretId) && JSON.stringify(p).includes('secretsmanager:GetSecretValue'));
+    expect(readers).toHaveLength(2);
+    const jobDefinitions = Object.values(t.findResources('AWS::Batch::JobDefinition'));
+    for (const job of jobDefinitions) {
+      const env = (job.Properties.ContainerProperties.Environment as { Name: string; Value: unknown }[]).map((e) => e.Name);
+      expect(env).toEqual(expect.arrayContaining(['MIZAN_ALPHAVANTAGE_SECRET_ARN', 'MIZAN_NEWS_SENTIMENT_KEY']));
+    }
   });
 });
 

@@ -13,8 +13,8 @@ import { describeHubFailure, timedFetch } from './hub-errors.ts';
 
 export const HUB_URL = 'https://huggingface.co';
 
-/** Per request (headers and body): generous for a large weights file, short of the 15-minute Lambda. */
-export const DEFAULT_HUB_TIMEOUT_MS = 5 * 60_000;
+/** Per request (headers and body): generous for a weights file, yet a stall fails well inside the publish Lambda's 10 minutes. */
+export const DEFAULT_HUB_TIMEOUT_MS = 2 * 60_000;
 
 export interface HuggingFacePublisherOptions {
   /** `org/name`, or a template with `{kind}` (`org/mizan-{kind}`): one repo per model kind. */

@@ -153,6 +153,20 @@ describe('HuggingFacePublisher against a local Hub', () => {
     });
   });
 
+  it('names an unreachable Hub, and a token the client refuses to send', async () => {
+    // Prepare: a Hub that was there and is gone
+    const gone = await startFakeHub({ token: TOKEN });
+    await gone.close();
+
+    // Act
+    const unreachable = await publisherFor(gone).publishBranch({ kind: 'lstm', branch: VERSION, files: files(), title: 't' }).catch((e: Error) => e);
+    const badToken = await publisherFor(gone, { token: 'not-a-token' }).publishBranch({ kind: 'lstm', branch: VERSION, files: files(), title: 't' }).catch((e: Error) => e);
+
+    // Assess
+    expect((unreachable as Error).message).toMatch(/^could not reach the Hugging Face Hub while listing acme\/mizan-lstm branch v2026\.08\.14-abc: ECONNREFUSED$/);
+    expect((badToken as Error).message).toMatch(/^Hugging Face call failed while listing acme\/mizan-lstm branch v2026\.08\.14-abc: .*hf_/);
+  });
+
   it('rejects an unsafe file path or a bad repo name before any request', async () => {
     // Prepare
     hub = await startFakeHub({ token: TOKEN, repos: ['acme/mizan-lstm'] });

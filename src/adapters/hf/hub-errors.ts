@@ -69,7 +69,12 @@ export function describeHubFailure(error: unknown, doing: string, tokenSource: s
     }
     return new HuggingFaceError(`Hugging Face Hub answered ${status} while ${doing}: ${said}`, status);
   }
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  const detail = cause?.code ?? cause?.message ?? (error as Error).message;
-  return new HuggingFaceError(`could not reach the Hugging Face Hub while ${doing}: ${(error as Error).message}${detail && detail !== (error as Error).message ? ` (${detail})` : ''}`);
+  const message = (error as Error).message;
+  if (error instanceof TypeError && /fetch failed/i.test(message)) {
+    // undici hides the reason (ECONNREFUSED, ENOTFOUND, a TLS error) in `cause`.
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return new HuggingFaceError(`could not reach the Hugging Face Hub while ${doing}: ${cause?.code ?? cause?.message ?? message}`);
+  }
+  // Refused before any request (e.g. @huggingface/hub checks the token's hf_ prefix).
+  return new HuggingFaceError(`Hugging Face call failed while ${doing}: ${message}`);
 }

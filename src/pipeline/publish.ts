@@ -7,6 +7,7 @@
  */
 import { isForecasterKind, type ForecasterKind } from '../config/model-kinds.ts';
 import { getJson, type ArtifactStore } from '../ports/artifact-store.ts';
+import type { ModelRegistry } from '../ports/model-registry.ts';
 import type { BranchLocation, Publisher } from '../ports/publisher.ts';
 import { METADATA_FILE, readModelFiles, versionPrefix } from '../models/artifacts/model-files.ts';
 import { snapshotPrefix } from '../snapshots/snapshot-paths.ts';
@@ -24,7 +25,7 @@ export interface PublishResult {
 
 export async function publishModel(
   input: { plan: TrainingPlan; promotion?: PromotionOutcome | null },
-  deps: { store: ArtifactStore; publisher: Publisher },
+  deps: { store: ArtifactStore; registry: Pick<ModelRegistry, 'current'>; publisher: Publisher },
 ): Promise<PublishResult> {
   if (!deps.publisher.enabled) return { hf_repo: null, hf_url: null };
   const { kind, version } = input.plan;
@@ -41,8 +42,11 @@ export async function publishModel(
     [CARD_FILE]: new TextEncoder().encode(versionCard({ metadata, promotion, hf_repo: where.hf_repo, snapshotBranches: snapshots.map((s) => s.branch) })),
   };
   await deps.publisher.publishBranch({ kind, branch: version, files, title: `mizan ${kind} ${version}` });
-  // `main` is the current model: only a promoted version goes there.
-  if (promotion?.promoted) await deps.publisher.publishBranch({ kind, branch: 'main', files, title: `mizan ${kind}: ${version} is the current model` });
+  // `main` is the current model: only a promoted version goes there, and only while it is still
+  // current (a later run may have replaced it since: main must not move back).
+  if (promotion?.promoted && (await deps.registry.current(kind)) === version) {
+    await deps.publisher.publishBranch({ kind, branch: 'main', files, title: `mizan ${kind}: ${version} is the current model` });
+  }
 
   for (const snapshot of snapshots) {
     const at = deps.publisher.locate(kind, snapshot.branch);

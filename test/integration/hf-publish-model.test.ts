@@ -58,8 +58,10 @@ const notPromoted: PromotionOutcome = {
 describe('publishModel', () => {
   let hub: FakeHub;
   let store: DirArtifactStore;
+  let registry: LocalModelRegistry;
   let dataDir: string;
   const publisher = () => new HuggingFacePublisher({ repo: 'acme/mizan-{kind}', token: async () => TOKEN, hubUrl: hub.url, timeoutMs: 2000 });
+  const deps = () => ({ store, registry, publisher: publisher() });
   const files = (branch: string) => hub.listing('acme/mizan-lstm', branch)?.map((f) => f.path);
   const text = (branch: string, path: string) => hub.repos.get('acme/mizan-lstm')!.branches.get(branch)!.get(path)!.bytes.toString('utf8');
 
@@ -67,6 +69,7 @@ describe('publishModel', () => {
     hub = await startFakeHub({ token: TOKEN });
     dataDir = await mkdtemp(join(tmpdir(), 'mizan-hf-publish-'));
     store = new DirArtifactStore(dataDir);
+    registry = new LocalModelRegistry(dataDir);
     await writeModelFiles(store, versionPrefix('lstm', VERSION), modelFiles(), {
       kind: 'lstm',
       version: VERSION,
@@ -93,12 +96,13 @@ describe('publishModel', () => {
         made_by_version: VERSION,
       });
     }
+    await registry.promote('lstm', undefined, VERSION); // as "Decide promotion" does for a promoted run
   });
   afterEach(() => hub.close());
 
   it('publishes a version that was not promoted to its own branch only: everything to load it, and main untouched', async () => {
     // Act
-    const result = await publishModel({ plan, promotion: notPromoted }, { store, publisher: publisher() });
+    const result = await publishModel({ plan, promotion: notPromoted }, deps());
 
     // Assess
     expect(result).toEqual({ hf_repo: 'acme/mizan-lstm', hf_url: `${hub.url}/acme/mizan-lstm/tree/${VERSION}` });
@@ -117,16 +121,30 @@ describe('publishModel', () => {
 
   it('also moves main to a promoted version, with the same files', async () => {
     // Act
-    await publishModel({ plan, promotion: promoted }, { store, publisher: publisher() });
+    await publishModel({ plan, promotion: promoted }, deps());
 
     // Assess
     expect(hub.listing('acme/mizan-lstm', 'main')).toEqual(hub.listing('acme/mizan-lstm', VERSION));
     expect(hub.commits.filter((c) => c.branch === 'main').map((c) => c.title)).toEqual([`mizan lstm: ${VERSION} is the current model`]);
   });
 
+  it('leaves main alone when another version has become current since this one was promoted', async () => {
+    // Prepare
+    const later = 'v2023.01.06-bbbbbbbbbbbb';
+    await writeModelFiles(store, versionPrefix('lstm', later), modelFiles(), { kind: 'lstm', version: later });
+    await registry.promote('lstm', VERSION, later);
+
+    // Act
+    await publishModel({ plan, promotion: promoted }, deps());
+
+    // Assess
+    expect(files(VERSION)).toContain('weights.bin');
+    expect(files('main')).toEqual(['.gitattributes']);
+  });
+
   it('publishes each snapshot to snapshot-YYYY-MM-DD with its own files, metadata and card', async () => {
     // Act
-    await publishModel({ plan, promotion: promoted }, { store, publisher: publisher() });
+    await publishModel({ plan, promotion: promoted }, deps());
 
     // Assess
     for (const yearEnd of YEAR_ENDS) {
@@ -142,7 +160,7 @@ describe('publishModel', () => {
 
   it('writes a model card with kind, version, window, symbols, config, metrics beside both baselines, walk-forward, the decision and how to pull', async () => {
     // Act
-    await publishModel({ plan, promotion: promoted }, { store, publisher: publisher() });
+    await publishModel({ plan, promotion: promoted }, deps());
     const card = text(VERSION, 'README.md');
 
     // Assess
@@ -165,11 +183,11 @@ describe('publishModel', () => {
 
   it('is idempotent: publishing the same version again commits nothing and answers the same URL', async () => {
     // Prepare
-    const first = await publishModel({ plan, promotion: promoted }, { store, publisher: publisher() });
+    const first = await publishModel({ plan, promotion: promoted }, deps());
     const commits = hub.commits.length;
 
     // Act
-    const again = await publishModel({ plan, promotion: promoted }, { store, publisher: publisher() });
+    const again = await publishModel({ plan, promotion: promoted }, deps());
 
     // Assess
     expect(commits).toBe(4); // version, main, two snapshots
@@ -178,18 +196,16 @@ describe('publishModel', () => {
   });
 
   it('publishes nothing without a configured repo', async () => {
-    expect(await publishModel({ plan, promotion: promoted }, { store, publisher: noPublisher })).toEqual({ hf_repo: null, hf_url: null });
+    expect(await publishModel({ plan, promotion: promoted }, { ...deps(), publisher: noPublisher })).toEqual({ hf_repo: null, hf_url: null });
     expect(hub.requests).toHaveLength(0);
   });
 
   it('records a failed upload beside the result (Publish → its Catch → Record result): the promotion stands', async () => {
     // Prepare: the state as "Publish to Hugging Face" receives it, and the Hub failing every request
-    const registry = new LocalModelRegistry(dataDir);
     await registry.claim('lstm', VERSION, VERSION);
-    await registry.promote('lstm', undefined, VERSION);
     const state = { plan, skipSnapshot: false, publish: true, executionName: VERSION, promotion: promoted };
     hub.fail({ status: 502, error: 'Bad Gateway' }, /./, 100);
-    const publish = makePublishHandler({ store, publisher: publisher() });
+    const publish = makePublishHandler(deps());
 
     // Act
     const error = (await publish(state, localLambdaContext('mizan-publish')).catch((e: unknown) => e)) as Error;

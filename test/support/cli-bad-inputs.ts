@@ -13,7 +13,7 @@ export const BAD_INPUTS: BadInput[] = [
   { name: 'unknown flag', args: ['train', 'lstm', '--epochs', '3'], message: /unknown flag --epochs \(valid flags: --data-dir, --profile, --source, --mode, --skip-snapshot, --end\)$/ },
   { name: 'bad profile', args: ['train', 'lstm', '--profile', 'huge'], message: /unknown profile "huge": choose one of smoke, local, full$/ },
   { name: 'bad date', args: ['train', 'lstm', '--profile', 'smoke', '--end', '2024-02-30'], message: /--end "2024-02-30" is not a date: use YYYY-MM-DD$/ },
-  { name: 'unknown command', args: ['fly'], message: /unknown command "fly": choose one of train, models, universe, forecasts, serve, help$/ },
+  { name: 'unknown command', args: ['fly'], message: /unknown command "fly": choose one of train, models, universe, forecasts, serve, pull, dashboard, allocate, help$/ },
   { name: 'unknown source', args: ['train', 'lstm', '--source', 'bloomberg'], message: /unknown source "bloomberg": choose one of sample, yahoo$/ },
   { name: 'fine-tune of a forecaster', args: ['train', 'lstm', '--mode', 'finetune'], message: /lstm is a forecaster: --mode must be full$/ },
   // Found only after the data is read (the window is resolved against it): still nothing written.

@@ -33,7 +33,8 @@ export function statusBadge(status: string): string {
 export function table(headers: string[], rows: string[][], className = ''): string {
   const head = headers.map((h) => `<th>${h}</th>`).join('');
   const body = rows.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
-  return `<table class="${esc(className)}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  // Wide tables scroll sideways inside their box rather than widening the page.
+  return `<div class="table-wrap"><table class="${esc(className)}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
 /** Seconds between two ISO timestamps, as a person reads a duration. */

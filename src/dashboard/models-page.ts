@@ -30,7 +30,6 @@ export function kindSection(view: KindView, root: string): string {
     'Promoted',
     'Walk-forward',
     'Hugging Face',
-    'Run',
   ];
   const rows = view.versions.map((row) => versionCells(row, forecaster, root, kind));
   return `<section class="kind">${heading}${current}${snapshots}${table(headers, rows, 'versions')}</section>`;
@@ -48,13 +47,14 @@ function versionCells(row: VersionRow, forecaster: boolean, root: string, kind: 
   const scores = forecaster
     ? [num(metrics.test_loss), num(metrics.test_baseline_loss), num(metrics.test_mean_baseline_loss), esc(view.test_vs_baselines ?? '—')]
     : [
-        `${num(metrics.eval_sharpe, 4)} / ${num(metrics.benchmark_sharpe, 4)}`,
-        `${pct(metrics.eval_cagr)} / ${pct(metrics.benchmark_cagr)}`,
-        `${pct(metrics.eval_max_drawdown)} / ${pct(metrics.benchmark_max_drawdown)}`,
+        nowrap(`${num(metrics.eval_sharpe, 4)} / ${num(metrics.benchmark_sharpe, 4)}`),
+        nowrap(`${pct(metrics.eval_cagr)} / ${pct(metrics.benchmark_cagr)}`),
+        nowrap(`${pct(metrics.eval_max_drawdown)} / ${pct(metrics.benchmark_max_drawdown)}`),
       ];
   return [
     versionLink,
-    statusBadge(view.status) + (view.error ? `<div class="cause">${esc(view.error.cause)}</div>` : ''),
+    // The status links to the run that made (or failed to make) the version.
+    `<a class="run-link" href="${esc(root + href.run(view.execution_id))}">${statusBadge(view.status)}</a>` + (view.error ? `<div class="cause">${esc(view.error.cause)}</div>` : ''),
     esc(metadata?.mode ?? '—'),
     start && end ? `${esc(start)} → ${esc(end)}` : '—',
     symbols ? `<span title="${esc(symbols.join(', '))}">${symbols.length}: ${esc(symbols.slice(0, 6).join(', '))}${symbols.length > 6 ? ', …' : ''}</span>` : '—',
@@ -62,7 +62,6 @@ function versionCells(row: VersionRow, forecaster: boolean, root: string, kind: 
     view.promoted === null ? '—' : view.promoted ? 'yes' : 'no',
     walkForward(row, forecaster),
     hfUrl ? `<a href="${esc(hfUrl)}">${esc(response?.hf_repo ?? hfUrl)}</a>` : '—',
-    `<a href="${esc(root + href.run(view.execution_id))}">run</a>`,
   ];
 }
 
@@ -71,9 +70,11 @@ function walkForward(row: VersionRow, forecaster: boolean): string {
   if (forecaster) {
     const outcomes = row.view.snapshots as { year_end: string; outcome: string }[] | null;
     if (!Array.isArray(outcomes)) return row.view.status === 'SUCCEEDED' ? 'no snapshots in this run' : '—';
-    return outcomes.map((o) => `${esc(o.year_end)} ${esc(o.outcome)}`).join('<br>');
+    return outcomes.map((o) => nowrap(`${esc(o.year_end)} ${esc(o.outcome)}`)).join('<br>');
   }
   const mode = row.metadata?.walk_forward ?? row.response?.walk_forward;
   const used = row.metadata?.snapshots_used as string[] | undefined;
-  return mode ? `${esc(mode)}${used ? ` (${esc(used.join(', '))})` : ''}` : '—';
+  return mode ? `${esc(mode)}${used ? `:<br>${used.map((u) => nowrap(esc(u))).join('<br>')}` : ''}` : '—';
 }
+
+const nowrap = (html: string) => `<span class="nowrap">${html}</span>`;

@@ -53,7 +53,7 @@ describe('the dashboard in chromium', () => {
     expect(ppo.status, ppo.text).toBe(200);
     trained.ppo = String(ppo.body.version);
     browser = await chromium.launch({ executablePath: CHROMIUM });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
   }, 600_000);
 
   afterAll(async () => {
@@ -125,6 +125,7 @@ describe('the dashboard in chromium', () => {
 
   it('Runs: the failed run in red, the state it failed in and its cause', async () => {
     await open('/ui/runs.html');
+    await screenshot('runs');
     const row = page.locator('table.runs tr', { hasText: trained.failedExecution });
     expect(await row.locator('.status-failed').innerText()).toBe('FAILED');
     expect(await row.locator('.state-failed').innerText()).toBe('Train');

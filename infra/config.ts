@@ -36,6 +36,10 @@ export interface MizanConfig {
   hfRepo: string | undefined;
   /** An existing Secrets Manager secret (name) holding the HF token; undefined = the stack creates one. */
   hfSecretName: string | undefined;
+  /** dataSource yahoo: an existing secret (name) holding the Alpha Vantage key; undefined = the stack creates one. */
+  alphaVantageSecretName: string | undefined;
+  /** dataSource yahoo: the bucket key of the daily news-sentiment parquet; undefined = sentiment scores 0. */
+  newsSentimentKey: string | undefined;
   /** Days CloudWatch keeps logs. */
   logRetentionDays: number;
 }
@@ -140,6 +144,8 @@ export function loadConfig(read: ContextReader, env: NodeJS.ProcessEnv = process
     finetuneKinds: kinds('finetuneKinds', AGENT_KINDS),
     hfRepo,
     hfSecretName: str('hfSecretName'),
+    alphaVantageSecretName: str('alphaVantageSecretName'),
+    newsSentimentKey: str('newsSentimentKey'),
     logRetentionDays: retention(str('logRetentionDays')),
   };
 }

@@ -7,6 +7,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { ALPHAVANTAGE_ENV } from '../src/adapters/alphavantage/alpha-vantage-key.ts';
 import type { Construct } from 'constructs';
 import { AWS_ENV } from '../src/runtime/aws-deps.ts';
 import type { MizanConfig } from './config.ts';
@@ -32,6 +33,7 @@ export class MizanStack extends Stack {
   readonly httpApi: MizanHttpApi;
   readonly functions: Record<'api' | 'decidePromotion' | 'publish' | 'recordResult' | 'recordFailure', MizanFunction>;
   readonly hfSecret: secretsmanager.ISecret | undefined;
+  readonly alphaVantageSecret: secretsmanager.ISecret | undefined;
   readonly schedules: TrainingSchedules | undefined;
 
   constructor(scope: Construct, id: string, props: MizanStackProps) {
@@ -53,11 +55,15 @@ export class MizanStack extends Stack {
       flowLogs: { rejected: { trafficType: ec2.FlowLogTrafficType.REJECT } },
     });
 
+    // Live signals (dataSource yahoo): Alpha Vantage statements (key in a secret) and a sentiment parquet in the bucket.
+    this.alphaVantageSecret = config.dataSource === 'yahoo' ? this.alphaVantageKeySecret(config) : undefined;
     const common: Record<string, string> = {
       [AWS_ENV.bucket]: bucket.bucketName,
       [AWS_ENV.table]: table.tableName,
       [AWS_ENV.dataSource]: config.dataSource,
       MIZAN_PROFILE: config.profile,
+      ...(this.alphaVantageSecret ? { [ALPHAVANTAGE_ENV.secretArn]: this.alphaVantageSecret.secretArn } : {}),
+      ...(config.dataSource === 'yahoo' && config.newsSentimentKey ? { MIZAN_NEWS_SENTIMENT_KEY: config.newsSentimentKey } : {}),
     };
 
     this.hfSecret = config.hfRepo === undefined ? undefined : this.hfTokenSecret(config);
@@ -67,6 +73,7 @@ export class MizanStack extends Stack {
     const trainerLogs = new logs.LogGroup(this, 'TrainerLogs', { retention: config.logRetentionDays as logs.RetentionDays });
     this.batch = new TrainingBatch(this, 'Batch', { config, vpc, environment: common, logGroup: trainerLogs });
     bucket.grantReadWrite(this.batch.jobRole);
+    this.alphaVantageSecret?.grantRead(this.batch.jobRole);
     table.grantReadData(this.batch.jobRole);
 
     const fn = (id: string, handler: string, description: string, extra: Partial<ConstructorParameters<typeof MizanFunction>[2]> = {}) =>
@@ -111,6 +118,7 @@ export class MizanStack extends Stack {
     // Least privilege, per function.
     bucket.grantReadWrite(api.fn); // plans read data, the yahoo source caches price windows
     table.grantReadWriteData(api.fn);
+    this.alphaVantageSecret?.grantRead(api.fn); // a plan of a kind with signals fingerprints the statements it will read
     stateMachine.grantStartExecution(api.fn);
     stateMachine.grantExecution(api.fn, 'states:DescribeExecution', 'states:GetExecutionHistory');
     bucket.grantRead(decidePromotion.fn);
@@ -142,6 +150,14 @@ export class MizanStack extends Stack {
     if (this.hfSecret) new CfnOutput(this, 'HfTokenSecretArn', { value: this.hfSecret.secretArn, description: 'Put the Hugging Face token here' });
 
     acknowledgeNagFindings(this);
+  }
+
+  /** The Alpha Vantage key: an existing secret by name, or a new one whose value the operator replaces. */
+  private alphaVantageKeySecret(config: MizanConfig): secretsmanager.ISecret {
+    if (config.alphaVantageSecretName) return secretsmanager.Secret.fromSecretNameV2(this, 'AlphaVantageKey', config.alphaVantageSecretName);
+    return new secretsmanager.Secret(this, 'AlphaVantageKey', {
+      description: 'mizan: Alpha Vantage API key for live fundamentals (replace the generated placeholder: aws secretsmanager put-secret-value)',
+    });
   }
 
   /** The Hugging Face token: an existing secret by name, or a new one whose value the operator replaces. */

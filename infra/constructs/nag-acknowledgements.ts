@@ -54,6 +54,9 @@ export function acknowledgeNagFindings(stack: MizanStack): void {
   if (stack.hfSecret instanceof Secret) {
     ack(stack.hfSecret, 'AwsSolutions-SMG4', 'A Hugging Face access token is issued and revoked at huggingface.co; AWS cannot rotate it. Rotate it there and put the new value.');
   }
+  if (stack.alphaVantageSecret instanceof Secret) {
+    ack(stack.alphaVantageSecret, 'AwsSolutions-SMG4', 'An Alpha Vantage API key is issued at alphavantage.co; AWS cannot rotate it. Replace it there and put the new value.');
+  }
   for (const environment of stack.batch.gpuComputeEnvironments) {
     ack(
       environment,

@@ -88,7 +88,7 @@ export class MizanStack extends Stack {
       });
     this.functions = {
       decidePromotion: fn('DecidePromotion', 'decide-promotion', 'TrainModel: compare with the current model and move `current` (compare-and-swap)'),
-      publish: fn('Publish', 'publish', 'TrainModel: publish a promoted model to Hugging Face', { timeout: Duration.minutes(10) }),
+      publish: fn('Publish', 'publish', 'TrainModel: publish a trained version to its Hugging Face branch (and main when promoted)', { timeout: Duration.minutes(10) }),
       recordResult: fn('RecordResult', 'record-result', 'TrainModel: store the response of a finished run'),
       recordFailure: fn('RecordFailure', 'record-failure', 'TrainModel: mark a failed run and free its claim'),
       // Its state machine ARN is added below: the state machine needs the other four functions first.

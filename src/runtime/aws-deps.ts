@@ -5,7 +5,7 @@
  *   MIZAN_TABLE (required)       registry table (pk/sk strings)
  *   MIZAN_STATE_MACHINE_ARN      TrainModel state machine (the API needs it; the trainer does not)
  *   MIZAN_DATA_SOURCE            sample (default) | yahoo; MIZAN_SAMPLE_DIR where the bundled sample is
- *   MIZAN_HF_REPO + MIZAN_HF_SECRET_ARN   publish promoted models to Hugging Face (both or neither)
+ *   MIZAN_HF_REPO + MIZAN_HF_SECRET_ARN   publish every trained version to its branch on Hugging Face, a promoted one to main too (both or neither)
  * SDK clients are injected (tests point them at local servers) or default to the Lambda/Batch role.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

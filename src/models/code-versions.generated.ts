@@ -2,8 +2,8 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: 'a64e423e32cdcaba',
   patchtst: 'd7db32ecfe57e3a8',
-  ppo_lstm: '34b139438b0af850',
-  ppo_patchtst: '84605a6edcea8d3f',
-  sac_lstm: '34b139438b0af850',
-  sac_patchtst: '84605a6edcea8d3f',
+  ppo_lstm: 'cfe3c749d8e628db',
+  ppo_patchtst: '08d4dc8c2012cf02',
+  sac_lstm: 'cfe3c749d8e628db',
+  sac_patchtst: '08d4dc8c2012cf02',
 };

@@ -27,24 +27,15 @@ import { observationSize, writeObservation } from './env/observation.ts';
 import { resolveRules } from './env/portfolio-rules.ts';
 import { projectWeights } from './env/project-weights.ts';
 import { allCash } from './env/rebalance.ts';
+import type { PortfolioAgent } from './agent-algorithm.ts';
 import { deserializePpoAgent } from './ppo/ppo-artifacts.ts';
 
-/** What allocation needs of a stored agent: its observation size and its deterministic action (S+1 logits). */
-export interface AllocationPolicy {
-  readonly obsDim: number;
-  act(obs: Float32Array): ArrayLike<number>;
-  dispose(): void;
-}
+/** Builds an algorithm's agent from a version's files; its act() is the deterministic action the evaluation uses. */
+export type PolicyLoader = (files: Readonly<Record<string, Uint8Array>>) => PortfolioAgent;
 
-/** Builds an algorithm's policy from a version's files. */
-export type PolicyLoader = (files: Readonly<Record<string, Uint8Array>>) => AllocationPolicy;
-
-/** By algorithm, the kind's prefix (ppo_lstm → ppo). SAC adds its loader here. */
+/** By algorithm, the kind's prefix (ppo_lstm → ppo). SAC adds its loader here (its algorithm's deserialize). */
 export const POLICY_LOADERS: Readonly<Record<string, PolicyLoader>> = {
-  ppo: (files) => {
-    const agent = deserializePpoAgent(files);
-    return { obsDim: agent.obsDim, act: (obs) => agent.act(obs, true), dispose: () => agent.dispose() };
-  },
+  ppo: deserializePpoAgent,
 };
 
 /** The stored standardiser of an agent version, with its symbols in the agent's order (a stable file name). */

@@ -6,6 +6,8 @@
   'use strict';
   var PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
+  var WHOLE = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000, 500000, 1000000];
+
   function percent(v) {
     return v == null ? '—' : (v * 100).toFixed(2) + ' %';
   }
@@ -35,7 +37,8 @@
       height: 260,
       scales: { x: { time: !!spec.time } },
       series: series,
-      axes: [{ label: spec.xLabel }, { size: 70, values: function (u, vals) { return vals.map(fmt); } }],
+      // Epochs and steps are whole numbers: no 1.5 tick.
+      axes: [spec.time ? { label: spec.xLabel } : { label: spec.xLabel, incrs: WHOLE }, { size: 70, values: function (u, vals) { return vals.map(fmt); } }],
     };
     if (spec.stacked) {
       // Band i lies between the running sum up to series i and the one below it.

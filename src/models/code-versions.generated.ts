@@ -2,8 +2,8 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: 'a64e423e32cdcaba',
   patchtst: 'd7db32ecfe57e3a8',
-  ppo_lstm: 'cfe3c749d8e628db',
-  ppo_patchtst: '08d4dc8c2012cf02',
-  sac_lstm: 'cfe3c749d8e628db',
-  sac_patchtst: '08d4dc8c2012cf02',
+  ppo_lstm: 'e46f30d6f88107dc',
+  ppo_patchtst: '4c0af69a5a2c1c1f',
+  sac_lstm: 'e46f30d6f88107dc',
+  sac_patchtst: '4c0af69a5a2c1c1f',
 };

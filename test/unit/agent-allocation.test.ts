@@ -34,6 +34,7 @@ describe('a portfolio given to allocate', () => {
     expect(negative.path).toEqual(['positions', 'AAPL']);
     expect(negative.message).toMatch(/^positions\.AAPL: a market value must be ≥ 0, got -1$/);
     expect(refusal(() => heldPortfolio({ cash: -5 }, SYMBOLS)).path).toEqual(['cash']);
+    expect(refusal(() => heldPortfolio({ cash: 1e308, positions: { AAPL: 1e308 } }, SYMBOLS)).path).toEqual(['positions']);
     for (const empty of [{}, { cash: 0 }, { cash: 0, positions: { AAPL: 0 } }]) {
       const error = refusal(() => heldPortfolio(empty, SYMBOLS));
       expect(error.path).toEqual(['positions']);

@@ -47,6 +47,7 @@ export function heldPortfolio(portfolio: Portfolio, symbols: readonly string[]):
   weights[symbols.length] = cash;
   const value = weights.reduce((a, b) => a + b, 0);
   if (!(value > 0)) throw new UserInputError('positions: the portfolio is empty (cash and positions add up to 0): give cash or a position with a market value above 0', ['positions']);
+  if (!Number.isFinite(value)) throw new UserInputError(`positions: cash and positions add up to ${value}, beyond what a number can hold`, ['positions']);
   for (let i = 0; i < weights.length; i++) weights[i] /= value;
   return { value, weights };
 }

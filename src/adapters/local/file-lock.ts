@@ -13,7 +13,10 @@ export class LockTimeoutError extends Error {
  * has to clear a lock left by a crash: there is no automatic stale-lock breaking (guessing
  * wrong would break the very exclusion it exists for), only a timeout naming the file.
  */
-export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+// 60 s: with a hundred concurrent claimers on a loaded 2-core machine, 10 s starved some of them
+// (no FIFO among pollers) and turned a burst of identical requests into 500s. A lock left by a crash
+// is still reported, a minute later.
+export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
   await acquire(lockPath, timeoutMs);
   try {
     return await fn();

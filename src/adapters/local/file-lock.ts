@@ -16,7 +16,9 @@ export class LockTimeoutError extends Error {
 // 60 s: with a hundred concurrent claimers on a loaded 2-core machine, 10 s starved some of them
 // (no FIFO among pollers) and turned a burst of identical requests into 500s. A lock left by a crash
 // is still reported, a minute later.
-export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+export const LOCK_TIMEOUT_MS = 60_000;
+
+export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, timeoutMs = LOCK_TIMEOUT_MS): Promise<T> {
   await acquire(lockPath, timeoutMs);
   try {
     return await fn();

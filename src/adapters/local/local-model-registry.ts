@@ -4,7 +4,7 @@ import type { ModelKind } from '../../config/model-kinds.ts';
 import type { ClaimOptions, ClaimResult, ModelRegistry, VersionRecord } from '../../ports/model-registry.ts';
 import { assertExecutionId, assertModelKind, VersionStateError } from '../../registry/registry-errors.ts';
 import { assertVersion, isVersion } from '../../registry/version.ts';
-import { withFileLock } from './file-lock.ts';
+import { withFileLock, LOCK_TIMEOUT_MS } from './file-lock.ts';
 
 export interface LocalModelRegistryOptions {
   /** How long to wait for a lock held by another caller before failing (default 10 s). */
@@ -40,7 +40,7 @@ export class LocalModelRegistry implements ModelRegistry {
 
   constructor(dataDir: string, options: LocalModelRegistryOptions = {}) {
     this.dataDir = resolve(dataDir);
-    this.lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
+    this.lockTimeoutMs = options.lockTimeoutMs ?? LOCK_TIMEOUT_MS;
     this.clock = options.clock ?? (() => new Date());
   }
 

@@ -148,10 +148,12 @@ describe('the dashboard on the local server and as files', () => {
     expect(body(written)).toBe(body(served));
   });
 
-  it('mizan dashboard without --out is a usage error', async () => {
+  it('mizan dashboard without --out, or with a data dir that is not there, is a usage error', async () => {
     const errors: string[] = [];
-    const code = await main(['dashboard', '--data-dir', dataDir], { stdout: () => undefined, stderr: (t) => errors.push(t), env: {} });
-    expect(code).toBe(2);
+    const io = { stdout: () => undefined, stderr: (t: string) => errors.push(t), env: {} };
+    expect(await main(['dashboard', '--data-dir', dataDir], io)).toBe(2);
     expect(errors.join('\n')).toContain('usage: mizan dashboard --out DIR');
+    expect(await main(['dashboard', '--out', join(sandbox, 'site2'), '--data-dir', join(sandbox, 'no-such-dir')], io)).toBe(2);
+    expect(errors.at(-1)).toBe(`mizan dashboard: no data dir at ${join(sandbox, 'no-such-dir')}`);
   });
 });

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { exportDashboard } from '../../dashboard/export-static.ts';
 import { localDashboardSource } from '../../dashboard/source.ts';
@@ -14,6 +15,8 @@ export async function dashboardCommand(argv: string[], io: Io): Promise<number> 
   const dataDirArg = (values['data-dir'] as string | undefined) ?? io.env.MIZAN_DATA_DIR ?? './data';
   if (dataDirArg.trim() === '') throw new CliUsageError('--data-dir must not be empty');
   const dataDir = resolve(dataDirArg);
+  // A mistyped data dir would otherwise give a dashboard of nothing.
+  if (!(await stat(dataDir).then((s) => s.isDirectory(), () => false))) throw new CliUsageError(`no data dir at ${dataDir}`);
   const outDir = resolve(out);
   const { pages, files } = await exportDashboard(localDashboardSource(dataDir), outDir);
   io.stdout(JSON.stringify({ out: outDir, pages, files: files.length, index: resolve(outDir, 'index.html') }));

@@ -98,10 +98,7 @@ describe('mizan train with and without --allow-final-model', () => {
     expect(run.stderr).toMatch(/training failed: .*no lstm snapshots: .*`mizan train lstm` \(without --skip-snapshot\)/);
   });
 
-  // Fails until the shared agent trainer (agent-trainer.ts, agent-config.ts's panelInput) passes
-  // config.allowFinalModel to buildRawPanel and writes raw.walkForward into the response: then
-  // vitest reports this `it.fails` as failing, and it becomes a plain `it`.
-  it.fails('with it, the agent trains on the final lstm and the response says walk_forward: final_model', async () => {
+  it('with it, the agent trains on the final lstm and the response says walk_forward: final_model', async () => {
     const run = await runCli(['train', 'ppo_lstm', '--profile', 'smoke', '--allow-final-model', '--data-dir', dataDir], cwd);
     expect(run.code, run.stderr).toBe(0);
     const response = JSON.parse(run.stdout) as { walk_forward: string; version: string };

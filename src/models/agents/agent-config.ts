@@ -24,6 +24,8 @@ export interface AgentCommonConfig {
   lookbackDays: number;
   /** Fine-tune: from the current agent, trainWeeks then evalWeeks at the window's end. */
   finetune: { trainWeeks: number; evalWeeks: number };
+  /** Set by the plan only when asked (allow_final_model): without forecaster snapshots, read its final model (not walk-forward). */
+  allowFinalModel?: boolean;
 }
 
 /** The seed's environment, features and splits, shared by PPO and SAC (each adds its own fine-tune steps and rate). */
@@ -69,5 +71,5 @@ export const AGENT_SOURCES = [
 
 /** What the panel builder needs from an agent's config, for these symbols over this window. */
 export function panelInput(config: AgentCommonConfig, symbols: string[], window: { start: string; end: string }) {
-  return { forecaster: config.forecaster, symbols, window, lookbackDays: config.lookbackDays, returnDays: config.returnDays, volatilityDays: config.volatilityDays };
+  return { forecaster: config.forecaster, symbols, window, lookbackDays: config.lookbackDays, returnDays: config.returnDays, volatilityDays: config.volatilityDays, allowFinalModel: config.allowFinalModel === true };
 }

@@ -78,15 +78,17 @@ export function agentTrainer<A extends PortfolioAgent, C extends AgentCommonConf
           };
           const comparison = await compareWithCurrent(plan, { agent, raw, transform, evaluation: split.evaluation, rules }, config, promotion, algorithm.deserialize, deps);
           const evaluationWeeks = { first: path.weeks[0], last: path.weeks.at(-1)!, count: path.weeks.length };
+          // 'final_model' only when allowed and the forecaster has no snapshots: its forecasts have seen the evaluation weeks.
+          const walkForward = raw.walkForward ?? 'snapshots';
           const files: Record<string, Uint8Array> = { ...algorithm.serialize(agent), [TRANSFORM_FILE]: transformFile(transform) };
           await writeModelFiles(deps.store, versionPrefix(plan.kind, plan.version), files, {
             ...planMetadata(plan, deps.backend),
             symbols_used: symbols,
             base_version: base?.version ?? null,
             metrics,
-            // Read by record-result into the response, beside the seed's fields.
-            response: { walk_forward: 'snapshots', evaluation_weeks: evaluationWeeks, hf_repo: null, hf_url: null },
-            walk_forward: 'snapshots',
+            // Read by record-result into the response, beside the seed's fields (it adds hf_repo and hf_url).
+            response: { walk_forward: walkForward, evaluation_weeks: evaluationWeeks },
+            walk_forward: walkForward,
             snapshots_used: raw.snapshots,
             split: {
               train: weekSpan(raw, split.train),

@@ -29,13 +29,15 @@ import { projectWeights } from './env/project-weights.ts';
 import { allCash } from './env/rebalance.ts';
 import type { PortfolioAgent } from './agent-algorithm.ts';
 import { deserializePpoAgent } from './ppo/ppo-artifacts.ts';
+import { deserializeSacAgent } from './sac/sac-artifacts.ts';
 
 /** Builds an algorithm's agent from a version's files; its act() is the deterministic action the evaluation uses. */
 export type PolicyLoader = (files: Readonly<Record<string, Uint8Array>>) => PortfolioAgent;
 
-/** By algorithm, the kind's prefix (ppo_lstm → ppo). SAC adds its loader here (its algorithm's deserialize). */
+/** By algorithm, the kind's prefix (ppo_lstm → ppo): its deserialize (SAC's act() is the squashed mean, as evaluated). */
 export const POLICY_LOADERS: Readonly<Record<string, PolicyLoader>> = {
   ppo: deserializePpoAgent,
+  sac: deserializeSacAgent,
 };
 
 /** The stored standardiser of an agent version, with its symbols in the agent's order (a stable file name). */

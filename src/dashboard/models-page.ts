@@ -42,7 +42,7 @@ function versionCells(row: VersionRow, forecaster: boolean, root: string, kind: 
   const start = window?.start ?? response?.data_window_start;
   const end = window?.end ?? response?.data_window_end;
   const symbols = (metadata?.symbols_used ?? metadata?.symbols ?? response?.symbols_used) as string[] | undefined;
-  const hfUrl = typeof response?.hf_url === 'string' ? response.hf_url : null;
+  const hfUrl = typeof response?.hf_url === 'string' && /^https?:\/\//.test(response.hf_url) ? response.hf_url : null;
   const versionLink = `<a href="${esc(root + href.version(kind, view.version))}">${esc(view.version)}</a>${view.current ? ' <span class="badge">current</span>' : ''}`;
   const scores = forecaster
     ? [num(metrics.test_loss), num(metrics.test_baseline_loss), num(metrics.test_mean_baseline_loss), esc(view.test_vs_baselines ?? '—')]

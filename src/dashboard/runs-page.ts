@@ -2,12 +2,13 @@
 import { duration, esc, statusBadge, table } from './html.ts';
 import type { RunSummary, RunView } from './read-runs.ts';
 import { href } from './routes.ts';
+import type { StateTiming } from '../ports/workflow.ts';
 import type { HistoryEvent } from './source.ts';
 
 export function runsBody(runs: RunSummary[], root: string): string {
   if (runs.length === 0) return '<p class="empty">No runs yet.</p>';
   const rows = runs.map(({ record, kind, version, mode }) => {
-    const failed = record.states.filter((s) => s.status === 'FAILED').map((s) => s.name);
+    const failed = whereItFailed(record.states);
     return [
       `<a href="${esc(root + href.run(record.executionId))}">${esc(record.executionId)}</a>`,
       esc(kind ?? '—'),
@@ -16,11 +17,24 @@ export function runsBody(runs: RunSummary[], root: string): string {
       statusBadge(record.status),
       esc(record.startedAt),
       duration(record.startedAt, record.stoppedAt),
-      failed.length ? `<span class="state-failed">${esc(failed[0])}</span>` : '',
+      failed ? `<span class="state-failed">${esc(failed)}</span>` : '',
       esc(record.error ?? ''),
     ];
   });
   return table(['Run', 'Kind', 'Version', 'Mode', 'Status', 'Started', 'Took', 'Failed in', 'Error'], rows, 'runs');
+}
+
+/**
+ * The state the failure started in: the failed state that ended first (a Map iteration fails before
+ * its Map, a task before the terminal "Training failed"); on a tie the later entered, the inner one.
+ */
+function whereItFailed(states: StateTiming[]): string | undefined {
+  let first: StateTiming | undefined;
+  for (const state of states) {
+    if (state.status !== 'FAILED') continue;
+    if (!first || (state.endedAt ?? '') <= (first.endedAt ?? '')) first = state;
+  }
+  return first?.name;
 }
 
 export function runBody(run: RunView, root: string, now: string): string {

@@ -115,6 +115,16 @@ describe('sac_lstm through the API and the CLI (smoke profile, walk-forward lstm
     expect(JSON.parse(viaCli.stdout)).toEqual(full.body);
   });
 
+  it('allocates with the current SAC agent: weights for the next week within the caps', async () => {
+    const answer = await call(server.url, 'GET', '/models/sac_lstm/allocation?as_of=2022-12-16');
+    expect(answer.status, answer.text).toBe(200);
+    const allocation = answer.body as { version: string; algorithm: string; week: string; symbols: string[]; target_weights: Record<string, number> };
+    expect(allocation).toMatchObject({ version: full.body.version, algorithm: 'sac', week: '2022-12-19', symbols: full.body.symbols_used });
+    const weights = Object.values(allocation.target_weights);
+    expect(weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    expect(Math.max(...allocation.symbols.map((s) => allocation.target_weights[s]))).toBeLessThanOrEqual(0.2 + 1e-9);
+  });
+
   it('fine-tunes from the current agent: 26 training and 13 evaluation weeks, compared by eval_cagr on the same weeks; a repeat answers the stored result', async () => {
     const prior = full.body as unknown as AgentResponse;
     const tuned = await cli('--mode', 'finetune');

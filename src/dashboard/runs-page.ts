@@ -82,7 +82,7 @@ function timeline(run: RunView, end: string): string {
     const failedEvent = state.status === 'FAILED' ? failedEvents.get(state.name) : undefined;
     const inMap = /\[.+\]$/.test(state.name);
     return `<tr class="state state-${state.status.toLowerCase()}${inMap ? ' map-item' : ''}">
-<td class="state-name">${esc(state.name)}</td><td>${statusBadge(state.status)}</td><td>+${duration(record.startedAt, state.startedAt)}</td><td>${duration(state.startedAt, state.endedAt ?? end)}</td>
+<td class="state-name">${esc(state.name)}</td><td>${statusBadge(state.status)}${state.status === 'RUNNING' && record.stoppedAt ? ' <small>(no exit recorded before the run stopped)</small>' : ''}</td><td>+${duration(record.startedAt, state.startedAt)}</td><td>${duration(state.startedAt, state.endedAt ?? end)}</td>
 <td class="bar-cell"><div class="bar bar-${state.status.toLowerCase()}" style="margin-left:${left.toFixed(2)}%;width:${Math.min(width, 100 - left).toFixed(2)}%"></div></td>
 </tr>${failedEvent ? `<tr class="state-cause"><td></td><td colspan="4"><span class="state-failed">${esc(failedEvent.error ?? '')}</span>: ${esc(readableCause(failedEvent.cause))}</td></tr>` : ''}`;
   });

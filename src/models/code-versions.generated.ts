@@ -2,8 +2,8 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: 'a64e423e32cdcaba',
   patchtst: 'd7db32ecfe57e3a8',
-  ppo_lstm: 'e46f30d6f88107dc',
-  ppo_patchtst: '4c0af69a5a2c1c1f',
-  sac_lstm: 'e46f30d6f88107dc',
-  sac_patchtst: '4c0af69a5a2c1c1f',
+  ppo_lstm: '432a2a0e7bcbd4d0',
+  ppo_patchtst: 'a1a2f62930f71b18',
+  sac_lstm: '432a2a0e7bcbd4d0',
+  sac_patchtst: 'a1a2f62930f71b18',
 };

@@ -2,7 +2,7 @@
  * The trainer job: what a Batch job runs on AWS and what the local runner spawns as a child process.
  *
  * Input (environment, set by the state machine's ContainerOverrides):
- *   MIZAN_TASK               'train' | 'snapshot'
+ *   MIZAN_TASK               'train' | 'snapshot' | 'walk-forward' (score the backfilled snapshots)
  *   MIZAN_PLAN               JSON of the TrainingPlan
  *   MIZAN_SNAPSHOT_YEAR_END  YYYY-12-31 (task 'snapshot' only)
  *   MIZAN_DATA_DIR           local runs: the data dir (artifacts, registry); without it the
@@ -21,7 +21,7 @@ import type { TrainJobDeps } from '../../src/pipeline/train-job.ts';
 const FAILURE_PREFIX = 'mizan-trainer: failed: ';
 
 const envSchema = z.object({
-  MIZAN_TASK: z.enum(['train', 'snapshot']),
+  MIZAN_TASK: z.enum(['train', 'snapshot', 'walk-forward']),
   MIZAN_PLAN: z.string().min(2),
   MIZAN_SNAPSHOT_YEAR_END: z.string().regex(/^\d{4}-12-31$/).optional(),
 });

@@ -163,6 +163,7 @@ export class LocalWorkflow implements Workflow {
           [STATE.train]: batch(() => 'Train'),
           [STATE.fineTune]: batch(() => 'Fine-tune'), // the CPU queue on AWS; the same trainer process here
           [STATE.trainSnapshot]: batch((request) => `snapshot ${envValue(request, 'MIZAN_SNAPSHOT_YEAR_END') ?? ''}`.trim()),
+          [STATE.scoreWalkForward]: batch(() => 'Score walk-forward'), // the CPU queue on AWS
           [STATE.decidePromotion]: lambda(this.options.steps.decidePromotion),
           [STATE.publish]: lambda(this.options.steps.publish),
           [STATE.recordResult]: lambda(this.options.steps.recordResult),

@@ -17,6 +17,7 @@ export const STATE = {
   shouldBackfill: 'Backfill snapshots?',
   backfill: 'Backfill snapshots',
   trainSnapshot: 'Train snapshot',
+  scoreWalkForward: 'Score walk-forward',
   recordResult: 'Record result',
   recordFailure: 'Record failure',
   failed: 'Training failed',
@@ -24,7 +25,7 @@ export const STATE = {
 
 /** The trainer container's environment contract (containers/trainer/entrypoint.ts reads these). */
 export const TRAINER_ENV = {
-  task: 'MIZAN_TASK', // 'train' | 'snapshot'
+  task: 'MIZAN_TASK', // 'train' | 'snapshot' | 'walk-forward'
   plan: 'MIZAN_PLAN', // JSON of the TrainingPlan
   snapshotYearEnd: 'MIZAN_SNAPSHOT_YEAR_END', // YYYY-12-31, for task 'snapshot'
 } as const;

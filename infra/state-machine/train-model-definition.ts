@@ -3,12 +3,14 @@
  * Step Functions, and the local runner renders the same chain to ASL and runs it in-process.
  * JSONPath only (aws-local-stepfunctions runs neither JSONata nor `Assign`).
  *
- * Order: Full or fine-tune? → Train | Fine-tune → Backfill snapshots? → Decide promotion → Publish? →
- * Record result. Everything that can fail the run comes before "Decide promotion", so a failed run
- * never moves `current` (a failed Hugging Face upload is recorded, not fatal).
+ * Order: Full or fine-tune? → Train | Fine-tune → Backfill snapshots? → [Backfill snapshots → Score
+ * walk-forward] → Decide promotion → Publish? → Record result. Everything that can fail the run comes
+ * before "Decide promotion", so a failed run never moves `current` (a failed Hugging Face upload is
+ * recorded, not fatal).
  *
  * Full trainings (and snapshots) run on the GPU queue; agent fine-tunes (`plan.mode == 'finetune'`), a few
- * epochs over the last 26 weeks, run on the Fargate CPU queue ("Full or fine-tune?").
+ * epochs over the last 26 weeks, run on the Fargate CPU queue ("Full or fine-tune?"), and so does
+ * "Score walk-forward" (inference only: the snapshots' forecasts scored per year).
  *
  * Execution input (WorkflowInput, src/pipeline/start-training.ts):
  *   { plan: TrainingPlan, skipSnapshot: boolean, publish: boolean, executionName: string }
@@ -42,7 +44,7 @@ export interface BatchJobRef {
 export interface TrainModelRefs {
   /** The GPU queue and trainer job definition for a full training. */
   trainJob: BatchJobRef;
-  /** The CPU queue and trainer job definition for an agent fine-tune. */
+  /** The CPU queue and trainer job definition: an agent fine-tune, and scoring the walk-forward forecasts. */
   fineTuneJob: BatchJobRef;
   /** Where snapshot years train (may be the same queue and definition). */
   snapshotJob: BatchJobRef;
@@ -126,6 +128,12 @@ export function buildTrainModelDefinition(scope: Construct, refs: TrainModelRefs
     resultPath: '$.snapshots',
   });
   backfill.itemProcessor(trainSnapshot);
+  // The snapshots just backfilled, scored per year (runs/{kind}/{version}/walk-forward.json): before
+  // Decide promotion, so a run whose score cannot be made fails like a failed backfill.
+  const scoreWalkForward = trainerJob(scope, STATE.scoreWalkForward, { ...refs.fineTuneJob, jobName: 'mizan-walk-forward' }, {
+    [TRAINER_ENV.task]: 'walk-forward',
+    [TRAINER_ENV.plan]: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.plan')),
+  }, { resultPath: '$.walkForward' });
 
   const recordResult = tasks.LambdaInvoke.jsonPath(scope, STATE.recordResult, {
     lambdaFunction: refs.functions.recordResult,
@@ -139,9 +147,9 @@ export function buildTrainModelDefinition(scope: Construct, refs: TrainModelRefs
   const failed = sfn.Fail.jsonPath(scope, STATE.failed, { errorPath: '$.error.Error', causePath: '$.error.Cause' });
   recordFailure.next(failed);
 
-  for (const state of [train, fineTune]) retryTransient(state, BATCH_TRANSIENT);
+  for (const state of [train, fineTune, scoreWalkForward]) retryTransient(state, BATCH_TRANSIENT);
   for (const state of [decide, publish, recordResult, recordFailure]) retryTransient(state, LAMBDA_TRANSIENT);
-  for (const state of [train, fineTune, backfill, decide, recordResult]) {
+  for (const state of [train, fineTune, backfill, scoreWalkForward, decide, recordResult]) {
     state.addCatch(recordFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
   }
   // A failed upload does not undo a trained, promoted model: the result records the error instead.
@@ -159,14 +167,14 @@ export function buildTrainModelDefinition(scope: Construct, refs: TrainModelRefs
   decide.next(shouldPublish);
 
   const shouldBackfill = sfn.Choice.jsonPath(scope, STATE.shouldBackfill, {
-    comment: 'Forecasters backfill their yearly snapshots unless skip_snapshot; agents have none',
+    comment: 'Forecasters backfill their yearly snapshots (then score them walk-forward) unless skip_snapshot; agents have none',
   })
     .when(
       sfn.Condition.and(
         sfn.Condition.booleanEquals('$.skipSnapshot', false),
         sfn.Condition.isPresent('$.plan.snapshotYearEnds[0]'),
       ),
-      backfill.next(decide),
+      backfill.next(scoreWalkForward).next(decide),
     )
     .otherwise(decide);
 

@@ -2,6 +2,8 @@
 import { isForecasterKind, type ModelKind } from '../config/model-kinds.ts';
 import { chartFigure } from './chart.ts';
 import { esc, num, pct, statusBadge, table } from './html.ts';
+import { MIN_SYMBOLS_PER_WEEK } from '../snapshots/format-forecasts.ts';
+import type { WalkForwardScoreLine } from '../snapshots/walk-forward-score.ts';
 import type { VersionView } from './read-version.ts';
 import { href } from './routes.ts';
 import { agentTrainingCharts, drawdownChart, equityChart, forecasterTrainingChart, weightsChart } from './version-charts.ts';
@@ -65,7 +67,29 @@ function snapshotSection(kind: ModelKind, view: VersionView): string {
     ? table(['Year end', 'This run', 'Snapshot', 'Last training week', 'Test loss', 'Always zero', 'Mean target'], rows, 'snapshots')
     : '<p>This run trained no snapshot years.</p>';
   return `<section><h2>Walk-forward snapshots</h2>${outcomes}
-<p class="note">The walk-forward hit rate per snapshot year (beside “always up”) is not stored: <code>mizan forecasts ${esc(kind)} --from … --to …</code> computes it by running the snapshots.</p></section>`;
+${walkForwardScore(kind, view)}</section>`;
+}
+
+/** runs/{kind}/{version}/walk-forward.json as stored by "Score walk-forward": each year's forecasts, then all of them. */
+function walkForwardScore(kind: ModelKind, view: VersionView): string {
+  const score = view.walkForward;
+  if (!score) {
+    return `<p class="walk-forward-missing">Walk-forward hit rate: not scored (the run skipped its snapshots, or predates scoring); <code>mizan forecasts ${esc(kind)} --from … --to …</code> runs the snapshots.</p>`;
+  }
+  const line = (label: string, l: WalkForwardScoreLine) => [
+    label,
+    l.first_week ? `${esc(l.first_week)} → ${esc(l.last_week)}` : '—',
+    esc(l.weeks),
+    `${pct(l.hit_rate)} <span class="note">(${esc(l.hits)} of ${esc(l.forecasts)})</span>`,
+    pct(l.always_up_rate),
+    num(l.rank_ic_mean, 4),
+    num(l.rank_ic_t, 3),
+    esc(l.rank_ic_weeks),
+  ];
+  const rows = [...score.years.map((y) => line(esc(y.year_end), y)), line('all years', score.total)];
+  return `<h3>Walk-forward hit rate</h3>
+${table(['Snapshot', 'Weeks forecast', 'Weeks', 'Hit rate', 'Always up', 'Rank IC', 'Rank IC t', 'IC weeks'], rows, 'walk-forward')}
+<p class="note">Each week forecast by the latest snapshot before it, for ${esc(score.symbols.length)} symbols; the hit rate counts forecasts whose sign was the week's, “always up” the weeks that rose; rank IC is the weekly Spearman correlation across symbols (weeks with at least ${MIN_SYMBOLS_PER_WEEK}).</p>`;
 }
 
 function agentSections(view: VersionView): string {

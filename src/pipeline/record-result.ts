@@ -4,6 +4,7 @@ import type { ArtifactStore } from '../ports/artifact-store.ts';
 import { getJson } from '../ports/artifact-store.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import { readSnapshotOutcomes } from '../snapshots/train-snapshot.ts';
+import { readWalkForwardScore } from '../snapshots/walk-forward-score.ts';
 import type { PromotionOutcome } from './decide-promotion.ts';
 import type { TrainingPlan } from './plan.ts';
 import { METADATA_FILE, versionPrefix } from '../models/artifacts/model-files.ts';
@@ -50,6 +51,12 @@ export async function recordResult(input: RecordResultInput, deps: { store: Arti
   if (isForecasterKind(plan.kind) && plan.snapshotYearEnds.length > 0) {
     const outcomes = await readSnapshotOutcomes(deps.store, plan.kind, plan.version);
     if (outcomes.length > 0) response.snapshots = outcomes.map((o) => ({ year_end: o.yearEnd, outcome: o.outcome }));
+    // "Score walk-forward" stored it: the whole period's figures (the per-year ones stay in the file).
+    const score = await readWalkForwardScore(deps.store, plan.kind, plan.version);
+    if (score) {
+      const { hit_rate, always_up_rate, rank_ic_mean, rank_ic_t, weeks } = score.total;
+      response.walk_forward = { hit_rate, always_up_rate, rank_ic_mean, rank_ic_t, weeks };
+    }
   }
   await deps.registry.complete(plan.kind, plan.version, response);
   return response;

@@ -4,7 +4,9 @@ import { readModelFiles, versionPrefix } from '../models/artifacts/model-files.t
 import type { Comparison } from '../models/comparison.ts';
 import { kindSpec } from '../models/kinds.ts';
 import type { TrainerDeps } from '../models/kind-trainer.ts';
+import { scoreWalkForward } from '../snapshots/score-walk-forward.ts';
 import type { SnapshotOutcome } from '../snapshots/snapshot-outcomes.ts';
+import type { WalkForwardScoreLine } from '../snapshots/walk-forward-score.ts';
 import type { TrainJobSpec, TrainingPlan } from './plan.ts';
 
 export type { Comparison } from '../models/comparison.ts';
@@ -14,7 +16,8 @@ export type TrainJobDeps = Omit<TrainerDeps, 'backend'>;
 
 export type TrainJobResult =
   | { task: 'train'; version: string; metrics: Record<string, number>; comparison: Comparison | null; seconds: number }
-  | { task: 'snapshot'; version: string; snapshot: SnapshotOutcome; seconds: number };
+  | { task: 'snapshot'; version: string; snapshot: SnapshotOutcome; seconds: number }
+  | { task: 'walk-forward'; version: string; total: WalkForwardScoreLine; seconds: number };
 
 /** The trainer's job (a Batch job on AWS, a child process locally): dispatched to the plan's kind. */
 export async function runTrainJob(spec: TrainJobSpec, deps: TrainJobDeps): Promise<TrainJobResult> {
@@ -28,6 +31,11 @@ export async function runTrainJob(spec: TrainJobSpec, deps: TrainJobDeps): Promi
     if (!trainer.trainSnapshot) throw new Error(`${plan.kind} has no snapshots`);
     const snapshot = await trainer.trainSnapshot(plan, spec.snapshotYearEnd, trainerDeps);
     return { task: 'snapshot', version: plan.version, snapshot, seconds: (Date.now() - started) / 1000 };
+  }
+  if (spec.task === 'walk-forward') {
+    // Inference only: the snapshots' forecasts, scored and stored under the run.
+    const { total } = await scoreWalkForward(plan, deps);
+    return { task: 'walk-forward', version: plan.version, total, seconds: (Date.now() - started) / 1000 };
   }
 
   const committed = await readCommittedModel(plan, deps);

@@ -47,17 +47,32 @@ export function formatForecastsSummary(rows: readonly WalkForwardRow[]): string[
   ];
   const finalRows = rows.filter((r) => r.walk_forward === 'final_model').length;
   if (finalRows > 0) lines.push(`warning: ${finalRows} forecast(s) come from the final model, which was trained on data after those weeks (walk_forward: final_model)`);
-  // Only walk-forward rows: the final model has seen those weeks, its hit rate would flatter it.
-  const known = rows.filter((r) => r.realised !== null && r.walk_forward === 'snapshot');
-  if (known.length > 0) {
-    const hits = known.filter((r) => Math.sign(r.forecast) === Math.sign(r.realised as number)).length;
-    // The baseline beside it: "always up" is right whenever the week rose.
-    const ups = known.filter((r) => (r.realised as number) > 0).length;
-    const pct = (n: number) => ((100 * n) / known.length).toFixed(1);
-    lines.push(`direction right in ${hits} of ${known.length} walk-forward forecasts with a known outcome (${pct(hits)}%; always-up baseline ${pct(ups)}%)`);
+  const { forecasts, hits, ups } = directionCounts(rows);
+  if (forecasts > 0) {
+    const pct = (n: number) => ((100 * n) / forecasts).toFixed(1);
+    lines.push(`direction right in ${hits} of ${forecasts} walk-forward forecasts with a known outcome (${pct(hits)}%; always-up baseline ${pct(ups)}%)`);
   }
   lines.push(rankIcLine(weeklyRankIc(rows)));
   return lines;
+}
+
+export interface DirectionCounts {
+  /** Walk-forward forecasts with a known outcome: the denominator of both rates. */
+  forecasts: number;
+  /** Of those, the ones whose sign was the realised return's. */
+  hits: number;
+  /** Of those, the weeks that rose: where the "always up" baseline is right. */
+  ups: number;
+}
+
+/** The hit rate's counts. Only walk-forward rows: the final model has seen those weeks, its hit rate would flatter it. */
+export function directionCounts(rows: readonly WalkForwardRow[]): DirectionCounts {
+  const known = rows.filter((r) => r.realised !== null && r.walk_forward === 'snapshot');
+  return {
+    forecasts: known.length,
+    hits: known.filter((r) => Math.sign(r.forecast) === Math.sign(r.realised as number)).length,
+    ups: known.filter((r) => (r.realised as number) > 0).length,
+  };
 }
 
 function rankIcLine(ic: RankIcSummary): string {

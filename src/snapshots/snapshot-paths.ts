@@ -35,3 +35,8 @@ export function outcomeKey(kind: ForecasterKind, version: string, yearEnd: strin
   assertYearEnd(yearEnd);
   return `${outcomesPrefix(kind, version)}/${yearEnd}.json`;
 }
+
+/** Where a run stores its walk-forward score (hit rate and rank IC per snapshot year): `runs/{kind}/{version}/walk-forward.json`. */
+export function walkForwardKey(kind: ForecasterKind, version: string): string {
+  return `runs/${kind}/${version}/walk-forward.json`;
+}

@@ -82,9 +82,9 @@ describe('the TrainModel state machine', () => {
     const asl = renderTrainModelAsl() as { StartAt: string; States: Record<string, JsonObject> };
     expect(asl.StartAt).toBe(STATE.fullOrFineTune);
     expect(Object.keys(asl.States).sort()).toEqual(
-      [STATE.fullOrFineTune, STATE.train, STATE.fineTune, STATE.decidePromotion, STATE.shouldPublish, STATE.publish, STATE.shouldBackfill, STATE.backfill, STATE.recordResult, STATE.recordFailure, STATE.failed].sort(),
+      [STATE.fullOrFineTune, STATE.train, STATE.fineTune, STATE.decidePromotion, STATE.shouldPublish, STATE.publish, STATE.shouldBackfill, STATE.backfill, STATE.scoreWalkForward, STATE.recordResult, STATE.recordFailure, STATE.failed].sort(),
     );
-    for (const name of [STATE.train, STATE.fineTune, STATE.decidePromotion, STATE.backfill, STATE.recordResult]) {
+    for (const name of [STATE.train, STATE.fineTune, STATE.decidePromotion, STATE.backfill, STATE.scoreWalkForward, STATE.recordResult]) {
       expect((asl.States[name].Catch as JsonObject[])[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: STATE.recordFailure });
     }
     // A failed upload is recorded in the result; it does not fail a trained, promoted model.
@@ -116,6 +116,21 @@ describe('the TrainModel state machine', () => {
     expect(asl.States[STATE.fineTune]!.Next).toBe(STATE.shouldBackfill);
   });
 
+  it('scores the backfilled snapshots on the CPU queue, between the backfill and Decide promotion', () => {
+    // Act
+    const asl = renderTrainModelAsl() as { States: Record<string, JsonObject> };
+    const score = asl.States[STATE.scoreWalkForward]!;
+    const parameters = score.Parameters as JsonObject;
+    // Assess
+    expect(asl.States[STATE.backfill]!.Next).toBe(STATE.scoreWalkForward);
+    expect(score).toMatchObject({ Type: 'Task', Resource: 'arn:aws:states:::batch:submitJob.sync', Next: STATE.decidePromotion });
+    expect(parameters).toMatchObject({ JobQueue: PLACEHOLDER_ARNS.fineTuneQueue, JobDefinition: PLACEHOLDER_ARNS.fineTuneJobDefinition });
+    expect((parameters.ContainerOverrides as JsonObject).Environment).toEqual([
+      { Name: 'MIZAN_TASK', Value: 'walk-forward' },
+      { Name: 'MIZAN_PLAN', 'Value.$': 'States.JsonToString($.plan)' },
+    ]);
+  });
+
   it('publishes every trained version when a publisher is configured, with the reason in the definition a person reads', () => {
     // Act
     const asl = renderTrainModelAsl() as { States: Record<string, JsonObject> };
@@ -129,7 +144,7 @@ describe('the TrainModel state machine', () => {
   it('gives every Task of the local copy an explicit timeout (aws-local-stepfunctions would stop it after 60 s)', () => {
     const local = localTrainModelDefinition() as { States: Record<string, JsonObject> };
     const snapshotTask = ((local.States[STATE.backfill].ItemProcessor as JsonObject).States as Record<string, JsonObject>)[STATE.trainSnapshot];
-    for (const task of [local.States[STATE.train], local.States[STATE.fineTune], snapshotTask, local.States[STATE.decidePromotion]]) {
+    for (const task of [local.States[STATE.train], local.States[STATE.fineTune], snapshotTask, local.States[STATE.scoreWalkForward], local.States[STATE.decidePromotion]]) {
       expect(task.TimeoutSeconds).toBeGreaterThanOrEqual(900);
     }
   });

@@ -25,6 +25,8 @@ interface RunOptions {
   promoted: boolean;
   /** A forecaster with these snapshot years (default: an agent, no snapshots). */
   snapshotYearEnds?: string[];
+  /** skip_snapshot (default: true without snapshot years). */
+  skipSnapshot?: boolean;
   /** The Task whose handler throws, as a failing service would. */
   failAt?: string;
 }
@@ -42,7 +44,7 @@ async function runTrainModel(opts: RunOptions): Promise<Run> {
   const snapshotYearEnds = opts.snapshotYearEnds ?? [];
   const input = {
     plan: { kind: snapshotYearEnds.length > 0 ? 'lstm' : 'ppo_lstm', mode: opts.mode, version: 'v2026.01.02-abc', snapshotYearEnds },
-    skipSnapshot: snapshotYearEnds.length === 0,
+    skipSnapshot: opts.skipSnapshot ?? snapshotYearEnds.length === 0,
     publish: opts.publish,
     executionName: 'v2026.01.02-abc',
   };
@@ -52,6 +54,7 @@ async function runTrainModel(opts: RunOptions): Promise<Run> {
         [STATE.train]: record(STATE.train, batchJob),
         [STATE.fineTune]: record(STATE.fineTune, batchJob),
         [STATE.trainSnapshot]: record(STATE.trainSnapshot, batchJob),
+        [STATE.scoreWalkForward]: record(STATE.scoreWalkForward, batchJob),
         [STATE.decidePromotion]: record(STATE.decidePromotion, () => promotion),
         [STATE.publish]: record(STATE.publish, () => ({ hf_repo: 'acme/mizan-ppo_lstm', hf_url: 'https://huggingface.co/acme/mizan-ppo_lstm' })),
         [STATE.recordResult]: record(STATE.recordResult, (state) => ({
@@ -128,12 +131,37 @@ describe('TrainModel publishes every trained version when a publisher is configu
 });
 
 describe('TrainModel never promotes from a failed run', () => {
-  it('backfills the snapshot years before deciding promotion', async () => {
+  it('backfills the snapshot years and scores them walk-forward (on the CPU queue) before deciding promotion', async () => {
     // Act
     const run = await runTrainModel({ mode: 'full', publish: false, promoted: true, snapshotYearEnds: ['2020-12-31', '2021-12-31'] });
     // Assess
     const tasks = run.calls.map((c) => c.state);
-    expect(tasks).toEqual([STATE.train, STATE.trainSnapshot, STATE.trainSnapshot, STATE.decidePromotion, STATE.recordResult]);
+    expect(tasks).toEqual([STATE.train, STATE.trainSnapshot, STATE.trainSnapshot, STATE.scoreWalkForward, STATE.decidePromotion, STATE.recordResult]);
+    const score = run.calls.find((c) => c.state === STATE.scoreWalkForward)!;
+    expect(jobQueueOf(score)).toBe(PLACEHOLDER_ARNS.fineTuneQueue);
+    const environment = (score.input.ContainerOverrides as { Environment: { Name: string; Value: string }[] }).Environment;
+    expect(environment.find((e) => e.Name === 'MIZAN_TASK')!.Value).toBe('walk-forward');
+    expect(JSON.parse(environment.find((e) => e.Name === 'MIZAN_PLAN')!.Value)).toMatchObject({ kind: 'lstm', snapshotYearEnds: ['2020-12-31', '2021-12-31'] });
+  });
+
+  it('scores nothing when there are no snapshots to backfill (an agent, or skip_snapshot)', async () => {
+    // Act
+    const agent = await runTrainModel({ mode: 'full', publish: false, promoted: true });
+    const skipped = await runTrainModel({ mode: 'full', publish: false, promoted: true, snapshotYearEnds: ['2020-12-31'], skipSnapshot: true });
+    // Assess
+    for (const run of [agent, skipped]) {
+      expect(run.entered).toEqual([STATE.fullOrFineTune, STATE.train, STATE.shouldBackfill, STATE.decidePromotion, STATE.shouldPublish, STATE.recordResult]);
+    }
+  });
+
+  it('fails a run whose walk-forward scoring fails without ever reaching Decide promotion', async () => {
+    // Act
+    const run = await runTrainModel({ mode: 'full', publish: true, promoted: true, snapshotYearEnds: ['2020-12-31'], failAt: STATE.scoreWalkForward });
+    // Assess
+    expect(run.entered).toContain(STATE.backfill);
+    expect(run.entered).not.toContain(STATE.decidePromotion);
+    expect(run.entered.slice(-3)).toEqual([STATE.scoreWalkForward, STATE.recordFailure, STATE.failed]);
+    expect(run.output).toHaveProperty('failed');
   });
 
   it('fails a run whose snapshot year fails without ever reaching Decide promotion', async () => {

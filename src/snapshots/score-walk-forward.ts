@@ -1,0 +1,56 @@
+/**
+ * The trainer's 'walk-forward' task ("Score walk-forward", after the backfill): the version's own
+ * snapshots forecast the plan's symbols over the run's window, week by week with the latest snapshot
+ * before each week, and the score per snapshot year is stored at runs/{kind}/{version}/walk-forward.json.
+ * Only weeks a snapshot covers: the final model has seen them all, so it never stands in.
+ */
+import { addDays } from '../data/dates.ts';
+import type { TrainingPlan } from '../pipeline/plan.ts';
+import { putJson } from '../ports/artifact-store.ts';
+import { readSnapshotOutcomes } from './snapshot-outcomes.ts';
+import { assertForecasterKind, walkForwardKey } from './snapshot-paths.ts';
+import { walkForwardForecasts, type WalkForwardDeps } from './walk-forward.ts';
+import { scoreByYear, type WalkForwardScore, type WalkForwardScoreLine } from './walk-forward-score.ts';
+
+export async function scoreWalkForward(plan: TrainingPlan, deps: WalkForwardDeps & { log: (line: string) => void }): Promise<WalkForwardScore> {
+  const kind = plan.kind;
+  assertForecasterKind(kind);
+  const yearEnds = [...plan.snapshotYearEnds].sort();
+  if (yearEnds.length === 0) throw new Error(`${kind} ${plan.version} has no snapshot years to score`);
+
+  // The snapshots this version's backfill committed (trained or kept), by the keys it recorded.
+  const outcomes = new Map((await readSnapshotOutcomes(deps.store, kind, plan.version)).map((o) => [o.yearEnd, o.snapshotKey]));
+  const missing = yearEnds.filter((y) => !outcomes.has(y));
+  if (missing.length > 0) throw new Error(`${kind} ${plan.version}: no backfilled snapshot for ${missing.join(', ')}: backfill the snapshots before scoring them`);
+  const snapshotKeys = Object.fromEntries(yearEnds.map((y) => [y, outcomes.get(y) as string]));
+
+  // From the first week after the oldest cutoff to the window's last week (its target weeks end by window.end).
+  const from = [plan.window.start, addDays(yearEnds[0], 1)].sort().at(-1) as string;
+  const rows = (await walkForwardForecasts({ kind, symbols: plan.symbols, from, to: plan.window.end, allowFinalModel: false, snapshotKeys }, deps)).filter(
+    (r) => r.weekEnd <= plan.window.end,
+  );
+  if (rows.length === 0) throw new Error(`${kind} ${plan.version}: no walk-forward week between ${from} and ${plan.window.end}`);
+
+  const { years, total } = scoreByYear(rows, yearEnds);
+  const score: WalkForwardScore = {
+    kind,
+    version: plan.version,
+    from: rows[0].weekStart,
+    to: rows.at(-1)!.weekStart,
+    symbols: [...plan.symbols],
+    snapshots: yearEnds.map((y) => ({ year_end: y, snapshot_key: snapshotKeys[y] })),
+    years,
+    total,
+    created_at: new Date().toISOString(),
+  };
+  await putJson(deps.store, walkForwardKey(kind, plan.version), score);
+  for (const year of years) deps.log(`walk-forward ${kind} snapshot ${year.year_end}: ${describe(year)}`);
+  deps.log(`walk-forward ${kind} ${plan.version} ${score.from}..${score.to}: ${describe(total)}`);
+  return score;
+}
+
+function describe(line: WalkForwardScoreLine): string {
+  const pct = (v: number | null) => (v === null ? 'n/a' : `${(100 * v).toFixed(1)}%`);
+  const ic = line.rank_ic_mean === null ? 'n/a' : `${line.rank_ic_mean.toFixed(4)} (t ${line.rank_ic_t?.toFixed(2) ?? 'n/a'}, ${line.rank_ic_weeks} weeks)`;
+  return `${line.weeks} weeks, hit rate ${pct(line.hit_rate)} (${line.hits}/${line.forecasts}) vs always up ${pct(line.always_up_rate)}, rank IC ${ic}`;
+}

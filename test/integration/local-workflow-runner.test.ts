@@ -10,10 +10,12 @@ import { LocalWorkflow, type StepHandlers } from '../../infra/local/local-workfl
 import { openLocalWorkflow } from '../../infra/local/open-local-workflow.ts';
 import { decisionKey, type PromotionOutcome } from '../../src/pipeline/decide-promotion.ts';
 import type { TrainingPlan } from '../../src/pipeline/plan.ts';
-import { putJson } from '../../src/ports/artifact-store.ts';
+import { getJson, putJson } from '../../src/ports/artifact-store.ts';
 import { resolveTrainingPlan } from '../../src/pipeline/resolve-plan.ts';
 import { startTraining, type WorkflowInput } from '../../src/pipeline/start-training.ts';
 import { localDeps, type LocalDeps } from '../../src/runtime/local-deps.ts';
+import { walkForwardKey } from '../../src/snapshots/snapshot-paths.ts';
+import type { WalkForwardScore } from '../../src/snapshots/walk-forward-score.ts';
 import { tempDataDir } from '../e2e/support.ts';
 import { trainerFault } from '../support/trainer-fault.ts';
 
@@ -86,6 +88,75 @@ describe('the local workflow runner', () => {
     expect(await deps.registry.get(plan.kind, plan.version)).toMatchObject({ status: 'FAILED' });
     await workflow.close();
   });
+});
+
+describe('"Score walk-forward" in a real run (the real trainer, smoke profile)', () => {
+  it('comes between Backfill snapshots and Decide promotion in a run with snapshots, and not at all with skip_snapshot', async () => {
+    // Prepare
+    const deps = await localDeps({ dataDir: await tempDataDir() });
+    const workflow = await openLocalWorkflow(deps);
+    const plan = await resolveTrainingPlan({ kind: 'lstm', mode: 'full', profile: 'smoke' }, deps);
+    const run = async (skipSnapshot: boolean) => {
+      const outcome = await startTraining(plan, { skipSnapshot }, { registry: deps.registry, workflow, publisherEnabled: false });
+      if (outcome.status !== 'RUNNING') throw new Error(`expected a new run, got ${outcome.status}`);
+      const finished = await workflow.waitFor(outcome.executionId);
+      return { finished, topLevel: finished.states.filter((s) => !s.name.includes('[')).map((s) => `${s.name}:${s.status}`) };
+    };
+    try {
+      // Act: skip_snapshot first, then the same version reopened to backfill its snapshots.
+      const skipped = await run(true);
+      const skippedResponse = (await deps.registry.get(plan.kind, plan.version))?.response;
+      const backfilled = await run(false);
+      // Assess
+      expect(skipped.topLevel).toEqual(['Full or fine-tune?:SUCCEEDED', 'Train:SUCCEEDED', 'Backfill snapshots?:SUCCEEDED', 'Decide promotion:SUCCEEDED', 'Publish?:SUCCEEDED', 'Record result:SUCCEEDED']);
+      expect(skippedResponse).not.toHaveProperty('walk_forward');
+      expect(backfilled.topLevel).toEqual([
+        'Full or fine-tune?:SUCCEEDED',
+        'Train:SUCCEEDED',
+        'Backfill snapshots?:SUCCEEDED',
+        'Backfill snapshots:SUCCEEDED',
+        'Score walk-forward:SUCCEEDED',
+        'Decide promotion:SUCCEEDED',
+        'Publish?:SUCCEEDED',
+        'Record result:SUCCEEDED',
+      ]);
+      const score = (await getJson<WalkForwardScore>(deps.store, walkForwardKey('lstm', plan.version)))!;
+      expect(score.years.map((y) => y.year_end)).toEqual(plan.snapshotYearEnds);
+      const { hit_rate, always_up_rate, rank_ic_mean, rank_ic_t, weeks } = score.total;
+      expect((await deps.registry.get(plan.kind, plan.version))?.response).toMatchObject({ walk_forward: { hit_rate, always_up_rate, rank_ic_mean, rank_ic_t, weeks } });
+    } finally {
+      await workflow.close();
+    }
+  }, 300_000);
+
+  it('fails the run when the scoring fails, as a failed backfill does: Decide promotion never runs, current stays absent', async () => {
+    // Prepare
+    const deps = await localDeps({ dataDir: await tempDataDir() });
+    const workflow = await openLocalWorkflow(deps, { trainerEnv: trainerFault('crash-walk-forward') });
+    const plan = await resolveTrainingPlan({ kind: 'lstm', mode: 'full', profile: 'smoke' }, deps);
+    try {
+      // Act
+      const outcome = await startTraining(plan, { skipSnapshot: false }, { registry: deps.registry, workflow, publisherEnabled: false });
+      if (outcome.status !== 'RUNNING') throw new Error(`expected a new run, got ${outcome.status}`);
+      const finished = await workflow.waitFor(outcome.executionId);
+      // Assess
+      expect(finished.status).toBe('FAILED');
+      expect(finished.states.filter((s) => !s.name.includes('[')).map((s) => `${s.name}:${s.status}`)).toEqual([
+        'Full or fine-tune?:SUCCEEDED',
+        'Train:SUCCEEDED',
+        'Backfill snapshots?:SUCCEEDED',
+        'Backfill snapshots:SUCCEEDED',
+        'Score walk-forward:FAILED',
+        'Record failure:SUCCEEDED',
+        'Training failed:FAILED',
+      ]);
+      expect(finished.cause).toContain('injected fault: the walk-forward scoring crashed');
+      expect(await deps.registry.get(plan.kind, plan.version)).toMatchObject({ status: 'FAILED', error: { cause: expect.stringContaining('walk-forward scoring crashed') } });
+      expect(await deps.registry.current(plan.kind)).toBeUndefined();
+    } finally {
+      await workflow.close();
+    }
+  }, 300_000);
 });
 
 describe('recovery of interrupted runs', () => {

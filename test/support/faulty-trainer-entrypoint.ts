@@ -5,6 +5,7 @@
  *                             marker) and fails: a half-written version is never visible
  *   crash-snapshot            fails snapshot jobs only: a run failing after its model trained promotes nothing
  *   crash-snapshot-then-hang  fails the first snapshot year and hangs the others: a failed Map stops its siblings
+ *   crash-walk-forward        fails the walk-forward scoring only: a run failing after its backfill promotes nothing
  *   hang                      never finishes
  * A failure ends like the real trainer's: `mizan-trainer: failed: <reason>` on stderr, exit 1.
  */
@@ -46,6 +47,9 @@ async function injectFault(): Promise<void> {
   }
   if (fault === 'crash-snapshot' && task === 'snapshot') {
     throw new Error(`injected fault: the snapshot ${yearEnd} trainer crashed (MIZAN_TRAINER_FAULT=${fault})`);
+  }
+  if (fault === 'crash-walk-forward' && task === 'walk-forward') {
+    throw new Error(`injected fault: the walk-forward scoring crashed (MIZAN_TRAINER_FAULT=${fault})`);
   }
   if (fault === 'hang') {
     log(`injected fault: hanging (MIZAN_TRAINER_FAULT=${fault})`);

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 
-export type TrainerFault = 'crash' | 'crash-snapshot' | 'crash-snapshot-then-hang' | 'hang';
+export type TrainerFault = 'crash' | 'crash-snapshot' | 'crash-snapshot-then-hang' | 'crash-walk-forward' | 'hang';
 
 export const FAULTY_TRAINER_ENTRY = fileURLToPath(new URL('./faulty-trainer-entrypoint.ts', import.meta.url));
 

@@ -91,6 +91,12 @@ describe('TrainModel state machine', () => {
     expect(backfill.Type).toBe('Map');
     expect(processor.States[processor.StartAt]!.Resource).toBe('arn:TOKEN:states:::batch:submitJob.sync');
     expect(backfill.Catch).toEqual([expect.objectContaining({ Next: 'Record failure' })]);
+    // The backfilled snapshots are scored before Decide promotion: a failed scoring fails the run.
+    const score = asl.States['Score walk-forward'] as Json;
+    expect(backfill.Next).toBe('Score walk-forward');
+    expect(score).toMatchObject({ Resource: 'arn:TOKEN:states:::batch:submitJob.sync', Next: 'Decide promotion' });
+    expect(score.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'Record failure' })]);
+    expect(JSON.stringify(score.Retry)).not.toContain('States.');
     for (const name of ['Decide promotion', 'Record result']) {
       expect((asl.States[name] as Json).Catch, name).toEqual([expect.objectContaining({ Next: 'Record failure' })]);
     }
@@ -100,7 +106,7 @@ describe('TrainModel state machine', () => {
     expect((asl.States['Training failed'] as Json).Type).toBe('Fail');
   });
 
-  it('trains full runs and snapshots on the GPU queue and agent fine-tunes on the Fargate CPU queue', () => {
+  it('trains full runs and snapshots on the GPU queue, agent fine-tunes and the walk-forward scoring on the Fargate CPU queue', () => {
     // Prepare: tokens rendered as the logical id they point at.
     const asl = stateMachineDefinition(template, logicalIdOfToken);
     const target = (state: Json) => {
@@ -119,6 +125,7 @@ describe('TrainModel state machine', () => {
     expect(target(asl.States.Train as Json)).toEqual(gpu);
     expect(target(processor.States[processor.StartAt]!)).toEqual(gpu);
     expect(target(asl.States['Fine-tune'] as Json)).toEqual({ queue: logicalId(stack.batch.cpuQueue), definition: logicalId(stack.batch.cpuJob) });
+    expect(target(asl.States['Score walk-forward'] as Json)).toEqual({ queue: logicalId(stack.batch.cpuQueue), definition: logicalId(stack.batch.cpuJob) });
   });
 
   it('publishes every trained version to Hugging Face when publishing is on (main only when promoted, in the function)', () => {

@@ -103,11 +103,17 @@ export class LocalWorkflow implements Workflow {
   }
 
   /** Resolves when the execution has ended (at once if it already has). */
-  async waitFor(executionId: string): Promise<ExecutionDescription> {
+  async waitFor(executionId: string, pollMs = 1000): Promise<ExecutionDescription> {
     await this.running.get(executionId);
-    const description = await this.describe(executionId);
-    if (!description) throw new Error(`no execution ${executionId}`);
-    return description;
+    for (;;) {
+      const description = await this.describe(executionId);
+      if (!description) throw new Error(`no execution ${executionId}`);
+      if (description.status !== 'RUNNING' || this.running.has(executionId)) return description;
+      // Another process (a server, another CLI) runs it: wait for its end, and take it over as
+      // interrupted if that process dies first (as a restart would).
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      await this.recoverInterrupted();
+    }
   }
 
   /** Kills running trainers and waits for their executions to be recorded FAILED. */

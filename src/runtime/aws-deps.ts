@@ -27,19 +27,11 @@ import type { SignalProvider } from '../ports/signals.ts';
 import type { UniverseProvider } from '../ports/universe.ts';
 import type { ExecutionDescription, Workflow } from '../ports/workflow.ts';
 import type { YahooHoldingsClient } from '../universe/etf-holdings.ts';
+import { AWS_ENV } from './aws-env.ts';
 import { marketSources } from './market-sources.ts';
 
 /** The names of the environment variables, shared with the CDK stack that sets them. */
-export const AWS_ENV = {
-  bucket: 'MIZAN_BUCKET',
-  bucketPrefix: 'MIZAN_BUCKET_PREFIX',
-  table: 'MIZAN_TABLE',
-  stateMachineArn: 'MIZAN_STATE_MACHINE_ARN',
-  dataSource: 'MIZAN_DATA_SOURCE',
-  sampleDir: 'MIZAN_SAMPLE_DIR',
-  hfRepo: 'MIZAN_HF_REPO',
-  hfSecretArn: 'MIZAN_HF_SECRET_ARN',
-} as const;
+export { AWS_ENV };
 
 export interface AwsClients {
   s3?: S3Client;

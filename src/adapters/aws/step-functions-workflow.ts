@@ -1,24 +1,17 @@
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  StartExecutionCommand,
-  type DescribeExecutionOutput,
-  type HistoryEvent,
-  type SFNClient,
-} from '@aws-sdk/client-sfn';
-import type { ExecutionDescription, ExecutionStatus, Workflow } from '../../ports/workflow.ts';
+import { DescribeExecutionCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { ExecutionDescription, Workflow } from '../../ports/workflow.ts';
 import { canonicalJson } from '../../registry/version.ts';
+import {
+  describeExecution,
+  executionArnOf,
+  executionHistory,
+  isExecutionName,
+  isStateMachineArn,
+  parseJson,
+  toIso,
+  toStatus,
+} from './sfn-execution-reads.ts';
 import { stateTimings } from './state-timings.ts';
-
-/** Step Functions execution names: 1-80 characters, none of whitespace, brackets, wildcards or `"#%\^|~`$&,;:/`, no control characters. */
-function isExecutionName(name: string): boolean {
-  if (name.length < 1 || name.length > 80) return false;
-  if (/[\s<>{}[\]?*"#%\\^|~`$&,;:/]/.test(name)) return false;
-  return [...name].every((char) => {
-    const code = char.codePointAt(0)!;
-    return code > 0x1f && (code < 0x7f || code > 0x9f);
-  });
-}
 
 /**
  * Runs the `TrainModel` state machine on AWS Step Functions. The execution id mizan hands
@@ -31,7 +24,7 @@ export class StepFunctionsWorkflow implements Workflow {
     private readonly client: SFNClient,
     private readonly stateMachineArn: string,
   ) {
-    if (!/^arn:[^:]+:states:[^:]*:[^:]*:stateMachine:[^:]+$/.test(stateMachineArn)) {
+    if (!isStateMachineArn(stateMachineArn)) {
       throw new Error(`not a state machine ARN: ${JSON.stringify(stateMachineArn)}`);
     }
   }
@@ -48,8 +41,7 @@ export class StepFunctionsWorkflow implements Workflow {
       if ((error as { name?: string })?.name !== 'ExecutionAlreadyExists') throw error;
     }
     // The name was used before (a run that closed, or one started with a different input): find it.
-    const executionArn = this.executionArnOf(name);
-    const existing = await this.client.send(new DescribeExecutionCommand({ executionArn }));
+    const existing = await this.client.send(new DescribeExecutionCommand({ executionArn: executionArnOf(this.stateMachineArn, name) }));
     if (!sameJson(existing.input, input)) {
       throw new Error(`execution ${name} already exists with a different input; a version's input never changes, so this is a bug upstream`);
     }
@@ -58,17 +50,11 @@ export class StepFunctionsWorkflow implements Workflow {
 
   async describe(executionId: string): Promise<ExecutionDescription | undefined> {
     if (!executionId.startsWith('arn:') && !isExecutionName(executionId)) return undefined;
-    const executionArn = executionId.startsWith('arn:') ? executionId : this.executionArnOf(executionId);
-    let execution: DescribeExecutionOutput;
-    try {
-      execution = await this.client.send(new DescribeExecutionCommand({ executionArn }));
-    } catch (error) {
-      const name = (error as { name?: string })?.name;
-      if (name === 'ExecutionDoesNotExist' || name === 'InvalidArn') return undefined;
-      throw error;
-    }
+    const executionArn = executionId.startsWith('arn:') ? executionId : executionArnOf(this.stateMachineArn, executionId);
+    const execution = await describeExecution(this.client, executionArn);
+    if (!execution) return undefined;
     const status = toStatus(execution.status);
-    const events = await this.history(executionArn);
+    const events = await executionHistory(this.client, executionArn);
     return {
       executionId: execution.name ?? executionId,
       name: execution.name ?? '',
@@ -81,52 +67,6 @@ export class StepFunctionsWorkflow implements Workflow {
       ...(execution.cause !== undefined ? { cause: execution.cause } : {}),
       states: stateTimings(events, status, toIso(execution.stopDate)),
     };
-  }
-
-  /** `arn:…:stateMachine:{machine}` → `arn:…:execution:{machine}:{name}`. */
-  private executionArnOf(name: string): string {
-    return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-  }
-
-  private async history(executionArn: string): Promise<HistoryEvent[]> {
-    const events: HistoryEvent[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await this.client.send(
-        new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000, includeExecutionData: false }),
-      );
-      events.push(...(page.events ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
-    return events;
-  }
-}
-
-function toStatus(status: string | undefined): ExecutionStatus {
-  switch (status) {
-    case 'RUNNING':
-    case 'SUCCEEDED':
-    case 'FAILED':
-    case 'TIMED_OUT':
-    case 'ABORTED':
-      return status;
-    case 'PENDING_REDRIVE':
-      return 'FAILED'; // failed, and may be redriven: to a caller it has failed
-    default:
-      throw new Error(`unexpected Step Functions execution status ${JSON.stringify(status)}`);
-  }
-}
-
-function toIso(date: Date | undefined): string | undefined {
-  return date === undefined ? undefined : date.toISOString();
-}
-
-function parseJson(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
   }
 }
 

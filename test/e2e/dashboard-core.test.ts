@@ -116,6 +116,9 @@ describe('the dashboard on the local server and as files', () => {
     const page = await raw(server.url, 'GET', `/ui/versions/lstm/${version}.html`);
     expect(page.status).toBe(200);
     expect(page.text).toContain(`<h1>lstm ${version}</h1>`);
+    // Trained with --skip-snapshot: nothing was scored walk-forward, and the page says so rather than show a number.
+    expect(page.text).toMatch(/<p class="walk-forward-missing">Walk-forward hit rate: not scored/);
+    expect(page.text).not.toContain('class="walk-forward"');
     const models = JSON.parse((await raw(server.url, 'GET', '/models/lstm')).text);
     const index = await raw(server.url, 'GET', '/');
     expect(index.text).toContain(`class="current-version" href="ui/versions/lstm/${models.current}.html">${models.current}</a>`);

@@ -91,8 +91,9 @@ describe('the dashboard in chromium', () => {
     expect(await patchtst.locator('.cause').innerText()).toContain('injected fault: the trainer crashed mid-write');
   });
 
-  it('Version of a forecaster: the loss chart has one point per stored epoch, and the snapshot years the run trained', async () => {
+  it('Version of a forecaster: the loss chart has one point per stored epoch, the snapshot years the run trained and their walk-forward hit rate beside always-up', async () => {
     const stored = await metadata('lstm', trained.lstm);
+    const score = JSON.parse(await readFile(join(dataDir, 'runs', 'lstm', trained.lstm, 'walk-forward.json'), 'utf8'));
 
     const status = await open(`/ui/versions/lstm/${trained.lstm}.html`);
     await screenshot('version-lstm');
@@ -104,6 +105,18 @@ describe('the dashboard in chromium', () => {
     expect(await page.locator('table.scores').innerText()).toContain(String(Number(stored.metrics.test_loss.toPrecision(6))));
     const years = await page.locator('table.snapshots tbody tr td:first-child').allInnerTexts();
     expect(years).toEqual(['2020-12-31', '2021-12-31']);
+    // The stored score, one row per snapshot year and one for the whole period: hit rate beside always up, rank IC.
+    const walkForward = page.locator('table.walk-forward tbody tr');
+    const percent = (v: number) => `${(v * 100).toFixed(2)} %`;
+    const cells = async (i: number) => (await walkForward.nth(i).locator('td').allInnerTexts()).map((t) => t.trim());
+    expect(await walkForward.locator('td:first-child').allInnerTexts()).toEqual(['2020-12-31', '2021-12-31', 'all years']);
+    for (const [i, line] of [...score.years, score.total].entries()) {
+      const [, , weeks, hitRate, alwaysUp, rankIc] = await cells(i);
+      expect(weeks).toBe(String(line.weeks));
+      expect(hitRate).toBe(`${percent(line.hit_rate)} (${line.hits} of ${line.forecasts})`);
+      expect(alwaysUp).toBe(percent(line.always_up_rate));
+      expect(rankIc).toBe(String(Number(line.rank_ic_mean.toPrecision(4))));
+    }
     expect(await page.locator('.decision').innerText()).toMatch(/^Promoted: first lstm model/);
   });
 
@@ -143,7 +156,7 @@ describe('the dashboard in chromium', () => {
     await open(`/ui/runs/${trained.lstm}.html`);
     await screenshot('run-succeeded');
     const names = await page.locator('table.timeline td.state-name').allInnerTexts();
-    expect(names).toEqual(expect.arrayContaining(['Train', 'Backfill snapshots', 'Train snapshot [2020-12-31]', 'Train snapshot [2021-12-31]', 'Decide promotion', 'Record result']));
+    expect(names).toEqual(expect.arrayContaining(['Train', 'Backfill snapshots', 'Train snapshot [2020-12-31]', 'Train snapshot [2021-12-31]', 'Score walk-forward', 'Decide promotion', 'Record result']));
   });
 
   it('an unknown kind, version or execution is a 404 page naming it', async () => {

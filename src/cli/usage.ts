@@ -14,7 +14,7 @@ export const SERVE_USAGE =
   'mizan serve [--port 3000] [--host 127.0.0.1] [--data-dir DIR] [--profile smoke|local|full]';
 
 export const DASHBOARD_USAGE =
-  'mizan dashboard --out DIR [--data-dir DIR]   (the pages `mizan serve` shows at /, as static files)';
+  'mizan dashboard --out DIR [--data-dir DIR | --bucket B --table T --state-machine-arn ARN [--bucket-prefix P] [--region R]]   (the pages `mizan serve` shows at /, as static files)';
 
 export const TRAIN_USAGE =
   `mizan train KIND [--mode full|finetune] [--skip-snapshot] [--profile smoke|local|full] [--end YYYY-MM-DD] [--data-dir DIR] [--source sample|yahoo]

@@ -98,7 +98,7 @@ describe('executionTimeline (a Step Functions history as the Runs pages read it)
     h.add('ExecutionStarted', 0);
     h.entered('Decide promotion', 1);
     h.add('TaskScheduled', 1);
-    h.add('TaskFailed', 2, { taskFailedEventDetails: { error: 'Lambda.ServiceException', cause: 'Rate exceeded' } });
+    h.add('TaskFailed', 2, { taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'Lambda.ServiceException', cause: 'Rate exceeded' } });
     h.add('TaskScheduled', 7);
     h.add('TaskSucceeded', 8);
     h.exited('Decide promotion', 8);

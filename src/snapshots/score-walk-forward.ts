@@ -4,9 +4,11 @@
  * before each week, and the score per snapshot year is stored at runs/{kind}/{version}/walk-forward.json.
  * Only weeks a snapshot covers: the final model has seen them all, so it never stands in.
  */
+import type { ForecasterKind } from '../config/model-kinds.ts';
 import { addDays } from '../data/dates.ts';
 import type { TrainingPlan } from '../pipeline/plan.ts';
 import { putJson } from '../ports/artifact-store.ts';
+import { readAllSnapshotMetadata } from './list-snapshots.ts';
 import { readSnapshotOutcomes } from './snapshot-outcomes.ts';
 import { assertForecasterKind, walkForwardKey } from './snapshot-paths.ts';
 import { walkForwardForecasts, type WalkForwardDeps } from './walk-forward.ts';
@@ -24,11 +26,17 @@ export async function scoreWalkForward(plan: TrainingPlan, deps: WalkForwardDeps
   if (missing.length > 0) throw new Error(`${kind} ${plan.version}: no backfilled snapshot for ${missing.join(', ')}: backfill the snapshots before scoring them`);
   const snapshotKeys = Object.fromEntries(yearEnds.map((y) => [y, outcomes.get(y) as string]));
 
-  // From the first week after the oldest cutoff to the window's last week (its target weeks end by window.end).
+  // From the first week after the oldest cutoff to the window's last week (its target weeks end by
+  // window.end): every such week's latest earlier year end is one of the plan's, so its own snapshots
+  // make all the forecasts, provided no other run replaced one meanwhile (checked before and after).
   const from = [plan.window.start, addDays(yearEnds[0], 1)].sort().at(-1) as string;
-  const rows = (await walkForwardForecasts({ kind, symbols: plan.symbols, from, to: plan.window.end, allowFinalModel: false, snapshotKeys }, deps)).filter(
+  await assertSnapshotsUnchanged(kind, snapshotKeys, deps);
+  const rows = (await walkForwardForecasts({ kind, symbols: plan.symbols, from, to: plan.window.end, allowFinalModel: false }, deps)).filter(
     (r) => r.weekEnd <= plan.window.end,
   );
+  await assertSnapshotsUnchanged(kind, snapshotKeys, deps);
+  const stray = rows.find((r) => r.snapshot === null || !(r.snapshot in snapshotKeys));
+  if (stray) throw new Error(`${kind} ${plan.version}: the week of ${stray.weekStart} was forecast by ${stray.snapshot ?? 'the final model'}, not one of this run's snapshots`);
   if (rows.length === 0) throw new Error(`${kind} ${plan.version}: no walk-forward week between ${from} and ${plan.window.end}`);
 
   const { years, total } = scoreByYear(rows, yearEnds);
@@ -47,6 +55,16 @@ export async function scoreWalkForward(plan: TrainingPlan, deps: WalkForwardDeps
   for (const year of years) deps.log(`walk-forward ${kind} snapshot ${year.year_end}: ${describe(year)}`);
   deps.log(`walk-forward ${kind} ${plan.version} ${score.from}..${score.to}: ${describe(total)}`);
   return score;
+}
+
+/** Each pinned year end is committed under the key this run's backfill recorded. */
+async function assertSnapshotsUnchanged(kind: ForecasterKind, snapshotKeys: Record<string, string>, deps: Pick<WalkForwardDeps, 'store'>): Promise<void> {
+  const committed = new Map((await readAllSnapshotMetadata(deps.store, kind)).map((meta) => [meta.year_end, meta.snapshot_key]));
+  for (const [yearEnd, key] of Object.entries(snapshotKeys)) {
+    const now = committed.get(yearEnd);
+    if (now === undefined) throw new Error(`the ${kind} snapshot ${yearEnd} (${key}) is not committed`);
+    if (now !== key) throw new Error(`the ${kind} snapshot ${yearEnd} is ${now} now, not ${key}: another run replaced it`);
+  }
 }
 
 function describe(line: WalkForwardScoreLine): string {

@@ -15,7 +15,6 @@ import { UserInputError } from '../pipeline/errors.ts';
 import { canonicalJson } from '../registry/version.ts';
 import { METADATA_FILE, readModelFiles, versionPrefix } from '../models/artifacts/model-files.ts';
 import { readAllSnapshotMetadata } from './list-snapshots.ts';
-import type { SnapshotMetadata } from './snapshot-metadata.ts';
 import { snapshotForWeek } from './snapshot-for-week.ts';
 import { assertForecasterKind, snapshotPrefix } from './snapshot-paths.ts';
 
@@ -43,11 +42,6 @@ export interface WalkForwardInput {
   to: string;
   /** Where no snapshot is old enough, use the current model (and mark those rows) instead of failing. */
   allowFinalModel: boolean;
-  /**
-   * Only these snapshots (year end → snapshot key), each required to be the one stored: a run scores
-   * its own backfill, not a snapshot another run has written since. Default: every committed snapshot.
-   */
-  snapshotKeys?: Readonly<Record<string, string>>;
 }
 
 export interface WalkForwardDeps {
@@ -60,8 +54,6 @@ export interface WalkForwardDeps {
 /** A model that can make forecasts: a snapshot (by year end) or the current version. */
 interface ForecastSource {
   snapshot: string | null;
-  /** The snapshot key its metadata named when the sources were listed (checked again when its files are read). */
-  key?: string;
   label: string;
   prefix: string;
   symbols: string[];
@@ -85,9 +77,8 @@ export async function walkForwardForecasts(input: WalkForwardInput, deps: WalkFo
   }
   if (from > to) throw new UserInputError(`from ${from} is after to ${to}`, ['from']);
 
-  const snapshots: ForecastSource[] = pinSnapshots(kind, await readAllSnapshotMetadata(deps.store, kind), input.snapshotKeys).map((meta) => ({
+  const snapshots: ForecastSource[] = (await readAllSnapshotMetadata(deps.store, kind)).map((meta) => ({
     snapshot: meta.year_end,
-    key: meta.snapshot_key,
     label: `snapshot ${meta.year_end}`,
     prefix: snapshotPrefix(kind, meta.year_end),
     symbols: meta.symbols,
@@ -154,9 +145,6 @@ export async function walkForwardForecasts(input: WalkForwardInput, deps: WalkFo
     await initBackend();
     const stored = await readModelFiles(deps.store, source.prefix);
     if (!stored) throw new Error(`${kind} ${source.label} disappeared while reading it (${source.prefix})`);
-    if (source.key !== undefined && stored.metadata.snapshot_key !== source.key) {
-      throw new Error(`${kind} ${source.label} was replaced while reading it (${source.key} → ${String(stored.metadata.snapshot_key)})`);
-    }
     const forecaster = await deserializeForecaster(stored.files);
     try {
       const forecasts = Array.from(predict(forecaster, samples));
@@ -173,20 +161,6 @@ export async function walkForwardForecasts(input: WalkForwardInput, deps: WalkFo
       forecaster.model.dispose();
     }
   }
-}
-
-/** The snapshots to use: all of them, or exactly the pinned ones (each present under its pinned key). */
-function pinSnapshots(kind: ForecasterKind, all: SnapshotMetadata[], pinned: Readonly<Record<string, string>> | undefined): SnapshotMetadata[] {
-  if (!pinned) return all;
-  const byYear = new Map(all.map((meta) => [meta.year_end, meta]));
-  return Object.entries(pinned)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([yearEnd, key]) => {
-      const meta = byYear.get(yearEnd);
-      if (!meta) throw new Error(`the ${kind} snapshot ${yearEnd} (${key}) is not committed`);
-      if (meta.snapshot_key !== key) throw new Error(`the ${kind} snapshot ${yearEnd} is ${meta.snapshot_key} now, not ${key}: another run replaced it`);
-      return meta;
-    });
 }
 
 /** The current model as a fallback source; undefined when there is none yet. */

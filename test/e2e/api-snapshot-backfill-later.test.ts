@@ -33,7 +33,8 @@ describe('a later request with snapshots after a skip_snapshot run', () => {
       { year_end: '2020-12-31', outcome: 'trained' },
       { year_end: '2021-12-31', outcome: 'trained' },
     ]);
-    expect(ctx.server.workflow.trainers.spawned).toBe(1 + 3); // Train (reusing) + two snapshot years
+    expect(full.body.walk_forward).toMatchObject({ weeks: 104 }); // scored walk-forward: 2021 and 2022
+    expect(ctx.server.workflow.trainers.spawned).toBe(1 + 4); // Train (reusing) + two snapshot years + Score walk-forward
     const log = await readFile(join(ctx.dataDir, 'executions', `${version}-retry2.log`), 'utf8');
     expect(log).toContain('already trained: reusing the committed model');
     expect((await readFile(join(versionDir, 'weights.bin'))).equals(weightsBefore)).toBe(true);
@@ -47,7 +48,7 @@ describe('a later request with snapshots after a skip_snapshot run', () => {
     const again = await call(ctx.server.url, 'POST', '/train/lstm', '{"skip_snapshot":false}');
     expect(again.status).toBe(200);
     expect(again.body).toEqual(full.body);
-    expect(ctx.server.workflow.trainers.spawned).toBe(4);
+    expect(ctx.server.workflow.trainers.spawned).toBe(5);
     const models = await call(ctx.server.url, 'GET', '/models/lstm');
     expect((models.body.versions as { execution_id: string }[]).map((v) => v.execution_id)).toEqual([`${version}-retry2`]);
   });

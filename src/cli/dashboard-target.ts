@@ -48,7 +48,9 @@ export function dashboardTarget(flags: DashboardFlags, env: NodeJS.ProcessEnv): 
   }
   // The stack's bucket, table and state machine live in one region: the ARN's, unless told otherwise.
   const region = flags.region ?? arn.value.split(':')[3];
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new CliUsageError(`--region "${region}" is not an AWS region (e.g. eu-west-1)`);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    throw new CliUsageError(flags.region !== undefined ? `--region "${region}" is not an AWS region (e.g. eu-west-1)` : `${arn.from} names no region: give --region`);
+  }
   const bucketPrefix = flags['bucket-prefix'] ?? (env[AWS_ENV.bucketPrefix] || undefined);
   if (bucketPrefix !== undefined) {
     try {

@@ -225,6 +225,7 @@ describe('mizan dashboard --bucket: the static pages from S3, DynamoDB and Step 
       [['--table', TABLE], {}, /^mizan dashboard: --table goes with --bucket \(or MIZAN_BUCKET\)/],
       [['--bucket', 'Not_A_Bucket', '--table', TABLE, '--state-machine-arn', STATE_MACHINE], {}, /--bucket "Not_A_Bucket" is not an S3 bucket name$/],
       [[], { MIZAN_BUCKET: BUCKET, MIZAN_TABLE: TABLE, MIZAN_STATE_MACHINE_ARN: 'TrainModel' }, /MIZAN_STATE_MACHINE_ARN "TrainModel" is not a state machine ARN/],
+      [[...flags(), '--region', 'mars'], {}, /^mizan dashboard: --region "mars" is not an AWS region \(e.g. eu-west-1\)$/],
       [['--bucket', 'no-such-bucket', '--table', TABLE, '--state-machine-arn', STATE_MACHINE], {}, /^mizan dashboard: no bucket no-such-bucket$/],
       [['--bucket', BUCKET, '--table', 'no-such-table', '--state-machine-arn', STATE_MACHINE], {}, /^mizan dashboard: no table no-such-table in us-east-1$/],
       [['--bucket', BUCKET, '--table', TABLE, '--state-machine-arn', `${STATE_MACHINE}-gone`], {}, /^mizan dashboard: no state machine arn:aws:states:us-east-1:123456789012:stateMachine:Mizan-TrainModel-gone$/],

@@ -80,7 +80,7 @@ export async function compareWithCurrent<A extends PortfolioAgent>(
       samples: common.length,
       reason:
         `both agents evaluated deterministically from all cash on ${common.length} of the challenger's ${evalWeeks.length} evaluation weeks` +
-        `${unseen.length >= 2 && unseen.length < both.length ? ' that the current agent did not train on' : ''}, costs included (a ${promotion.name} over few weeks is noisy)${seenNote}`,
+        `${unseen.length >= 2 && unseen.length < both.length ? ' that the current agent did not train on' : ''}, costs included (${promotion.name} over few weeks is noisy)${seenNote}`,
     };
   } finally {
     incumbent.agent.dispose();

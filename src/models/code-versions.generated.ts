@@ -2,8 +2,8 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: 'a64e423e32cdcaba',
   patchtst: 'd7db32ecfe57e3a8',
-  ppo_lstm: 'd8f7fc0011e9415e',
-  ppo_patchtst: '4b68b0d0ab4cc3c8',
-  sac_lstm: 'd8f7fc0011e9415e',
-  sac_patchtst: '4b68b0d0ab4cc3c8',
+  ppo_lstm: '43474da9742233f9',
+  ppo_patchtst: '666bc5ac2b11da67',
+  sac_lstm: '43474da9742233f9',
+  sac_patchtst: '666bc5ac2b11da67',
 };

@@ -120,8 +120,8 @@ describe('ppo_lstm through the CLI (smoke profile, walk-forward lstm snapshots)'
       });
       return rows;
     };
-    const a = await buildRawPanel(input, { store: deps.store, registry: deps.registry, marketData, signals: real });
-    const b = await buildRawPanel(input, { store: deps.store, registry: deps.registry, marketData: perturbedAfter(marketData, week), signals: noisy });
+    const a = await buildRawPanel(input, { store: deps.store, registry: deps.registry, marketData, signalReader: real });
+    const b = await buildRawPanel(input, { store: deps.store, registry: deps.registry, marketData: perturbedAfter(marketData, week), signalReader: noisy });
     expect(b.weeks).toEqual(a.weeks);
     const w = a.weeks.indexOf(week);
     expect(w).toBeGreaterThan(0);

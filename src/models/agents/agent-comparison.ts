@@ -52,7 +52,7 @@ export async function compareWithCurrent<A extends PortfolioAgent>(
     let incumbentRaw: RawPanel;
     try {
       incumbentRaw = selectWeeks(
-        await buildRawPanel(panelInput(incumbentConfig, incumbent.transform.symbols, window), { store: deps.store, registry: deps.registry, marketData: deps.marketData }),
+        await buildRawPanel(panelInput(incumbentConfig, incumbent.transform.symbols, window), { store: deps.store, registry: deps.registry, marketData: deps.marketData, signals: deps.signals }),
         evalWeeks,
       );
     } catch (error) {

@@ -37,7 +37,7 @@ export function agentTrainer<A extends PortfolioAgent, C extends AgentCommonConf
       const started = Date.now();
       const config = plan.config as unknown as C & { baseVersion?: string };
       const rules: PortfolioRules = { maxStockWeight: config.maxStockWeight, minCash: config.minCash, costBps: config.costBps };
-      const panelDeps: PanelDeps = { store: deps.store, registry: deps.registry, marketData: deps.marketData };
+      const panelDeps: PanelDeps = { store: deps.store, registry: deps.registry, marketData: deps.marketData, signals: deps.signals };
 
       let base: StoredAgent<A> | undefined;
       if (plan.mode === 'finetune') {

@@ -15,6 +15,7 @@ import { AGENT_KINDS, isAgentKind } from '../../config/model-kinds.ts';
 import { addDays } from '../../data/dates.ts';
 import { initBackend } from '../../ml/backend.ts';
 import { UserInputError } from '../../pipeline/errors.ts';
+import type { SignalProvider } from '../../ports/signals.ts';
 import type { ArtifactStore } from '../../ports/artifact-store.ts';
 import type { MarketData } from '../../ports/market-data.ts';
 import type { ModelRegistry } from '../../ports/model-registry.ts';
@@ -75,7 +76,9 @@ export interface AllocationDeps {
   store: ArtifactStore;
   registry: ModelRegistry;
   marketData: MarketData;
-  /** The panel's signal rows (default: build-panel's); tests perturb them. */
+  /** News and statements (the deployment's provider); the bundled files when absent. */
+  signals?: SignalProvider;
+  /** The panel's signal rows outright; tests perturb them. */
   signalReader?: SignalReader;
 }
 
@@ -133,7 +136,7 @@ export async function allocate(request: AllocationRequest, deps: AllocationDeps)
     volatilityDays: config.volatilityDays,
     allowFinalModel: config.allowFinalModel === true,
   };
-  const panelDeps = { store: deps.store, registry: deps.registry, marketData: marketDataBeforeWeek(deps.marketData, week), signals: deps.signalReader };
+  const panelDeps = { store: deps.store, registry: deps.registry, marketData: marketDataBeforeWeek(deps.marketData, week), signals: deps.signals, signalReader: deps.signalReader };
   const raw = selectWeeks(
     await buildRawPanel(panelInput, panelDeps).catch((error: unknown) => {
       if (error instanceof UserInputError) throw new UserInputError(`cannot observe the week of ${week} for ${kind} ${version}: ${error.message}`, error.path);

@@ -25,6 +25,7 @@ import { isoWeekMonday } from '../../../features/iso-week.ts';
 import { SIGNAL_CHANNELS, loadSampleSignalSources, signalRows, type SignalSources } from '../../../features/signal-channels.ts';
 import { dataRange } from '../../../pipeline/data-range.ts';
 import { UserInputError } from '../../../pipeline/errors.ts';
+import type { SignalProvider } from '../../../ports/signals.ts';
 import type { ArtifactStore } from '../../../ports/artifact-store.ts';
 import type { DailyBar, DateRange, MarketData } from '../../../ports/market-data.ts';
 import type { ModelRegistry } from '../../../ports/model-registry.ts';
@@ -68,10 +69,17 @@ export interface PanelDeps {
   store: ArtifactStore;
   registry: ModelRegistry;
   marketData: MarketData;
-  signals?: SignalReader;
+  /** News and statements for the signal channels (the run's provider: live or bundled); the bundled files when absent. */
+  signals?: SignalProvider;
+  /** Overrides the signal rows outright (tests perturb them). */
+  signalReader?: SignalReader;
 }
 
 let sampleSources: Promise<SignalSources> | undefined;
+
+function readerOf(sources: SignalSources): SignalReader {
+  return (symbol, dates) => signalRows(symbol, dates, sources);
+}
 
 /** The bundled sample's news and statements (read once per process) as a SignalReader. */
 export async function loadSignalReader(): Promise<SignalReader> {
@@ -106,7 +114,7 @@ export async function buildRawPanel(input: PanelInput, deps: PanelDeps): Promise
   }
 
   const bars = await loadBars(deps.marketData, symbols, dataRange(window, input.lookbackDays));
-  const readSignals = deps.signals ?? (await loadSignalReader());
+  const readSignals = deps.signalReader ?? (deps.signals ? readerOf(await deps.signals.signalSources(symbols)) : await loadSignalReader());
   const perSymbol = symbols.map((symbol) => {
     const list = (bars.get(symbol) ?? []).filter((b) => b.date <= window.end);
     if (list.length === 0) throw new UserInputError(`${symbol} has no prices in ${window.start}..${window.end}`, ['symbols']);

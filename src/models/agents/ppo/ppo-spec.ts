@@ -14,6 +14,8 @@ function ppoSpec(kind: 'ppo_lstm' | 'ppo_patchtst', forecaster: PpoAgentConfig['
     kind,
     config: (profile) => ppoAgentConfig(profile, forecaster),
     lookbackDays: (config) => config.lookbackDays,
+    // The panel reads news sentiment and statements: what they hold is part of the version.
+    usesSignals: () => true,
     promotion: PPO_PROMOTION,
     responseMetrics: PPO_RESPONSE_METRICS,
     sources: [...AGENT_SOURCES, `models/forecasters/${forecaster}`],

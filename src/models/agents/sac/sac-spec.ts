@@ -14,6 +14,8 @@ function sacSpec(kind: 'sac_lstm' | 'sac_patchtst', forecaster: SacAgentConfig['
     kind,
     config: (profile) => sacAgentConfig(profile, forecaster),
     lookbackDays: (config) => config.lookbackDays,
+    // The panel reads news sentiment and statements: what they hold is part of the version.
+    usesSignals: () => true,
     promotion: SAC_PROMOTION,
     responseMetrics: SAC_RESPONSE_METRICS,
     sources: [...AGENT_SOURCES, `models/forecasters/${forecaster}`],

@@ -192,17 +192,17 @@ describe('sacUpdate', () => {
 });
 
 describe('trainSac', () => {
-  it('leaves the tensor count flat over 1K steps and frees everything on dispose', async () => {
-    // (1K steps, not the 10K: 10K updates take minutes on this shared 2-core machine.)
-    // Prepare
+  it('leaves the tensor count flat over 10K steps and frees everything on dispose', async () => {
+    // Prepare: small networks and batches (a leak is per code path, not per size), so 10K updates run in seconds.
     const before = tf.memory().numTensors;
     const counts: number[] = [];
     // Act
-    const { agent, history, final } = await trainSac(smallEnv, { ...SMALL, totalSteps: 1000 }, { onUpdate: () => counts.push(tf.memory().numTensors) });
+    const config = { ...SMALL, totalSteps: 10_000, logInterval: 500, hiddenSizes: [8, 8], batchSize: 16 };
+    const { agent, history, final } = await trainSac(smallEnv, config, { onUpdate: () => counts.push(tf.memory().numTensors) });
     agent.dispose();
     // Assess
-    expect(history).toHaveLength(18); // 900 updates after a 100-step warm-up, a line every 50
-    expect(history.at(-1)!.updates).toBe(900);
+    expect(history).toHaveLength(20); // 9,900 updates after a 100-step warm-up: a line every 500, and the last partial one
+    expect(history.at(-1)!.updates).toBe(9_900);
     expect(new Set(counts).size).toBe(1);
     expect(tf.memory().numTensors).toBe(before);
     expect(final.updates).toBe(50);

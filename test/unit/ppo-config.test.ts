@@ -7,14 +7,14 @@ import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts
 import { LocalModelRegistry } from '../../src/adapters/local/local-model-registry.ts';
 import { SampleMarketData } from '../../src/data/sample-market-data.ts';
 import { buildRawPanel } from '../../src/models/agents/env/build-panel.ts';
-import { DEFAULT_PPO_CONFIG } from '../../src/models/agents/ppo/ppo.ts';
-import { SEED_PPO, ppoAgentConfig } from '../../src/models/agents/ppo/ppo-config.ts';
+import { ppoAgentConfig } from '../../src/models/agents/ppo/ppo-config.ts';
+import { DEFAULT_PPO_CONFIG } from '../../src/models/agents/ppo/ppo-defaults.ts';
 import { kindSpec } from '../../src/models/kinds.ts';
 
 describe('the PPO agents as kinds', () => {
-  it('restates the seed PPO figures of ppo.ts (the light config cannot import TensorFlow.js)', () => {
+  it('trains with the PPO defaults (ppo-defaults.ts), the agent config holding the seed', () => {
     const { seed: _seed, ...rest } = DEFAULT_PPO_CONFIG;
-    expect(SEED_PPO).toEqual(rest);
+    expect(ppoAgentConfig('local', 'lstm').ppo).toEqual(rest);
     expect(ppoAgentConfig('local', 'lstm').ppo.totalTimesteps).toBe(100_000);
     expect(ppoAgentConfig('full', 'lstm').finetune).toEqual({ totalTimesteps: 10_000, learningRate: 1e-4, trainWeeks: 26, evalWeeks: 13 });
   });

@@ -1,31 +1,14 @@
 /**
  * The PPO agents' config per profile (all of it is in the version hash) and its validation. Light:
- * no TensorFlow.js here (the spec reads it where a run is only planned), so the seed's PPO
- * hyper-parameters are restated here rather than imported from ppo.ts (a unit test keeps them equal).
+ * no TensorFlow.js here (the spec reads it where a run is only planned): the PPO figures come from
+ * ppo-defaults.ts, which ppo.ts uses too.
  */
 import type { ProfileName } from '../../../config/profiles.ts';
 import { SEED_AGENT_COMMON, assertPositiveIntegers, validateAgentCommon, type AgentCommonConfig } from '../agent-config.ts';
+import { DEFAULT_PPO_CONFIG, type PpoConfig } from './ppo-defaults.ts';
 
-export interface PpoHyperParameters {
-  totalTimesteps: number;
-  learningRate: number;
-  annealLr: boolean;
-  numEnvs: number;
-  numSteps: number;
-  gamma: number;
-  gaeLambda: number;
-  updateEpochs: number;
-  minibatchSize: number;
-  normAdv: boolean;
-  clipCoef: number;
-  clipVloss: boolean;
-  entCoef: number;
-  vfCoef: number;
-  maxGradNorm: number;
-  targetKl: number | null;
-  adamEpsilon: number;
-  hiddenSizes: number[];
-}
+/** PPO's config without the seed (the agent config's seed is used). */
+export type PpoHyperParameters = Omit<PpoConfig, 'seed'>;
 
 export interface PpoAgentConfig extends AgentCommonConfig {
   ppo: PpoHyperParameters;
@@ -33,27 +16,8 @@ export interface PpoAgentConfig extends AgentCommonConfig {
   finetune: AgentCommonConfig['finetune'] & { totalTimesteps: number; learningRate: number };
 }
 
-/** The seed's PPO figures (CleanRL's, with entropy 0.01 and minibatch 64): rollout 8 envs × 256 steps = 2048 timesteps. */
-export const SEED_PPO: PpoHyperParameters = {
-  totalTimesteps: 100_000,
-  learningRate: 3e-4,
-  annealLr: true,
-  numEnvs: 8,
-  numSteps: 256,
-  gamma: 0.99,
-  gaeLambda: 0.95,
-  updateEpochs: 10,
-  minibatchSize: 64,
-  normAdv: true,
-  clipCoef: 0.2,
-  clipVloss: true,
-  entCoef: 0.01,
-  vfCoef: 0.5,
-  maxGradNorm: 0.5,
-  targetKl: null,
-  adamEpsilon: 1e-5,
-  hiddenSizes: [64, 64],
-};
+/** The seed's PPO figures: PPO's defaults (CleanRL's, with entropy 0.01 and minibatch 64), without the seed. */
+const { seed: _seed, ...SEED_PPO } = DEFAULT_PPO_CONFIG;
 
 const SEED_AGENT: Omit<PpoAgentConfig, 'forecaster'> = {
   ...SEED_AGENT_COMMON,

@@ -1,29 +1,14 @@
 /**
  * The SAC agents' config per profile (all of it is in the version hash) and its validation. Light:
- * no TensorFlow.js here (the spec reads it where a run is only planned), so sac.ts's defaults are
- * restated here rather than imported (a unit test keeps them equal).
+ * no TensorFlow.js here (the spec reads it where a run is only planned): the SAC figures come from
+ * sac-defaults.ts, which sac.ts uses too.
  */
 import type { ProfileName } from '../../../config/profiles.ts';
 import { SEED_AGENT_COMMON, assertPositiveIntegers, validateAgentCommon, type AgentCommonConfig } from '../agent-config.ts';
+import { DEFAULT_SAC_CONFIG, type SacConfig } from './sac-defaults.ts';
 
-/** sac.ts's SacConfig without the seed (the agent config's seed is used). */
-export interface SacHyperParameters {
-  totalSteps: number;
-  learningRate: number;
-  alphaLearningRate: number;
-  batchSize: number;
-  tau: number;
-  gamma: number;
-  learningStarts: number;
-  bufferSize: number | null;
-  numEnvs: number;
-  actionScale: number;
-  initialAlpha: number;
-  targetEntropy: number | null;
-  hiddenSizes: number[];
-  logInterval: number;
-  finalWindow: number;
-}
+/** SAC's config without the seed (the agent config's seed is used). */
+export type SacHyperParameters = Omit<SacConfig, 'seed'>;
 
 export interface SacAgentConfig extends AgentCommonConfig {
   sac: SacHyperParameters;
@@ -31,28 +16,8 @@ export interface SacAgentConfig extends AgentCommonConfig {
   finetune: AgentCommonConfig['finetune'] & { totalSteps: number; learningRate: number };
 }
 
-/**
- * The issue's SAC figures: 100K environment steps, one env, batch 64, τ 0.005, γ 0.99, learning
- * rates 3e-4, target entropy −actDim (null), a replay as large as the run (null), (64, 64) ReLU;
- * actor_loss / critic_loss / alpha are means over the last 1000 updates.
- */
-export const SEED_SAC: SacHyperParameters = {
-  totalSteps: 100_000,
-  learningRate: 3e-4,
-  alphaLearningRate: 3e-4,
-  batchSize: 64,
-  tau: 0.005,
-  gamma: 0.99,
-  learningStarts: 1000,
-  bufferSize: null,
-  numEnvs: 1,
-  actionScale: 3,
-  initialAlpha: 0.01,
-  targetEntropy: null,
-  hiddenSizes: [64, 64],
-  logInterval: 1000,
-  finalWindow: 1000,
-};
+/** The issue's SAC figures: SAC's defaults, without the seed. */
+const { seed: _seed, ...SEED_SAC } = DEFAULT_SAC_CONFIG;
 
 const SEED_AGENT: Omit<SacAgentConfig, 'forecaster'> = {
   ...SEED_AGENT_COMMON,

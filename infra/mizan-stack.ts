@@ -85,6 +85,7 @@ export class MizanStack extends Stack {
         logRetentionDays: config.logRetentionDays,
         memorySize: extra.memorySize,
         withSampleData: extra.withSampleData,
+        withWasm: extra.withWasm,
       });
     this.functions = {
       decidePromotion: fn('DecidePromotion', 'decide-promotion', 'TrainModel: compare with the current model and move `current` (compare-and-swap)'),
@@ -96,6 +97,7 @@ export class MizanStack extends Stack {
         timeout: Duration.seconds(29),
         memorySize: 1024,
         withSampleData: config.dataSource === 'sample',
+        withWasm: true, // GET /models/{kind}/allocation runs the agent
         environment: { MIZAN_WAIT_CAP_SECONDS: String(API_WAIT_CAP_SECONDS) },
       }),
     };

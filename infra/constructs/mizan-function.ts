@@ -25,10 +25,14 @@ export interface MizanFunctionProps {
   logRetentionDays: number;
   /** Copy data/sample into the bundle (functions that plan runs on the bundled sample read it). */
   withSampleData?: boolean;
+  /** Copy TensorFlow.js's wasm binaries into the bundle (a function that runs a model: the API's allocation route). */
+  withWasm?: boolean;
 }
 
 /** Where the bundled sample lands inside the function: set as MIZAN_SAMPLE_DIR. */
 export const LAMBDA_SAMPLE_DIR = '/var/task/data/sample';
+/** Where the wasm binaries land inside the function: set as MIZAN_WASM_DIR (the bundle has no node_modules to find them in). */
+export const LAMBDA_WASM_DIR = '/var/task/wasm/';
 
 export class MizanFunction extends Construct {
   readonly fn: nodejs.NodejsFunction;
@@ -61,6 +65,7 @@ export class MizanFunction extends Construct {
       environment: {
         ...props.environment,
         ...(props.withSampleData ? { MIZAN_SAMPLE_DIR: LAMBDA_SAMPLE_DIR } : {}),
+        ...(props.withWasm ? { MIZAN_WASM_DIR: LAMBDA_WASM_DIR } : {}),
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
@@ -77,8 +82,10 @@ export class MizanFunction extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) =>
-            props.withSampleData ? [`mkdir -p "${outputDir}/data"`, `cp -R "${inputDir}/data/sample" "${outputDir}/data/sample"`] : [],
+          afterBundling: (inputDir: string, outputDir: string) => [
+            ...(props.withSampleData ? [`mkdir -p "${outputDir}/data"`, `cp -R "${inputDir}/data/sample" "${outputDir}/data/sample"`] : []),
+            ...(props.withWasm ? [`mkdir -p "${outputDir}/wasm"`, `cp "${inputDir}"/node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm "${outputDir}/wasm/"`] : []),
+          ],
         },
       },
     });

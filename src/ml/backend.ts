@@ -86,9 +86,10 @@ export const wasmCandidate: BackendCandidate = {
   label: '@tensorflow/tfjs-backend-wasm',
   backend: 'wasm',
   activate: async () => {
-    // Point at the package's own dist dir so the .wasm files are found from any working directory.
-    const require = createRequire(import.meta.url);
-    setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '/'));
+    // The package's own dist dir, so the .wasm files are found from any working directory; a bundle
+    // without node_modules (the API Lambda) ships them and names their folder in MIZAN_WASM_DIR.
+    const wasmDir = process.env.MIZAN_WASM_DIR || join(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')), '/');
+    setWasmPaths(wasmDir);
     const ok = await tf.setBackend('wasm');
     await tf.ready();
     if (!ok) throw new Error("setBackend('wasm') returned false");

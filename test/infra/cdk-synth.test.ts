@@ -58,5 +58,8 @@ describe('cdk synth (offline, validated)', () => {
     }
     expect(existsSync(join(assetDir(stack.functions.api), 'data/sample/prices'))).toBe(true);
     expect(existsSync(join(assetDir(stack.functions.recordFailure), 'data'))).toBe(false);
+    // The API runs an agent for /models/{kind}/allocation: TensorFlow.js's wasm binaries ship with it.
+    expect(existsSync(join(assetDir(stack.functions.api), 'wasm/tfjs-backend-wasm-simd.wasm'))).toBe(true);
+    expect(existsSync(join(assetDir(stack.functions.recordFailure), 'wasm'))).toBe(false);
   });
 });

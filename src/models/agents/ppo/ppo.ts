@@ -18,6 +18,7 @@ import type { VectorEnv } from '../env/agent-env.ts';
 import { episodeSharpe } from '../portfolio-metrics.ts';
 import { tf } from '../../../ml/backend.ts';
 import { mulberry32, nextSeed, shuffledIndices, type Rng } from '../../../ml/random.ts';
+import { gaussian, orthogonal } from '../../../ml/seeded-init.ts';
 import { DEFAULT_PPO_CONFIG, FINETUNE_LEARNING_RATE, type PpoConfig } from './ppo-defaults.ts';
 
 export { DEFAULT_PPO_CONFIG, FINETUNE_LEARNING_RATE, type PpoConfig };
@@ -175,39 +176,6 @@ function mlp(x: tf.Tensor2D, layers: Dense[]): tf.Tensor2D {
     });
     return h;
   });
-}
-
-/**
- * A rows × cols matrix with orthonormal columns (or rows, when rows < cols), times `gain`: modified
- * Gram–Schmidt on seeded Gaussian vectors, which is the QR-with-sign-fix of torch's orthogonal_
- * (a Haar-random orthogonal matrix). Done in JS: tfjs's Orthogonal initialiser warns on any matrix
- * over 2000 elements, and this is seeded by our own generator.
- */
-function orthogonal(rows: number, cols: number, gain: number, rng: Rng): Float32Array {
-  const n = Math.max(rows, cols);
-  const k = Math.min(rows, cols);
-  const vectors: Float64Array[] = [];
-  for (let j = 0; j < k; j++) {
-    const v = Float64Array.from({ length: n }, () => gaussian(rng));
-    for (const u of vectors) {
-      let dot = 0;
-      for (let i = 0; i < n; i++) dot += u[i] * v[i];
-      for (let i = 0; i < n; i++) v[i] -= dot * u[i];
-    }
-    const norm = Math.hypot(...v);
-    for (let i = 0; i < n; i++) v[i] /= norm;
-    vectors.push(v);
-  }
-  const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) out[r * cols + c] = gain * (rows >= cols ? vectors[c][r] : vectors[r][c]);
-  }
-  return out;
-}
-
-/** A standard normal draw (Box–Muller; 1 − u keeps the log finite). */
-function gaussian(rng: Rng): number {
-  return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ import { episodeSharpe } from '../portfolio-metrics.ts';
 import { FINETUNE_LEARNING_RATE, type EnvSource, type NamedWeights } from '../ppo/ppo.ts';
 import { tf } from '../../../ml/backend.ts';
 import { mulberry32, nextSeed, type Rng } from '../../../ml/random.ts';
+import { gaussian, orthogonal } from '../../../ml/seeded-init.ts';
 import { DEFAULT_SAC_CONFIG, type SacConfig } from './sac-defaults.ts';
 
 export { DEFAULT_SAC_CONFIG, FINETUNE_LEARNING_RATE, type EnvSource, type NamedWeights, type SacConfig };
@@ -336,37 +337,6 @@ function mlp(x: tf.Tensor2D, params: tf.Tensor[]): tf.Tensor2D {
     h = tf.fused.matMul({ a: h, b: params[2 * i] as tf.Tensor2D, bias: params[2 * i + 1], activation: i + 1 < depth ? 'relu' : 'linear' }) as tf.Tensor2D;
   }
   return h;
-}
-
-/**
- * Orthonormal columns (or rows) times `gain`, by Gram–Schmidt on seeded Gaussians: the same
- * construction as the PPO agent's (private there).
- */
-function orthogonal(rows: number, cols: number, gain: number, rng: Rng): Float32Array {
-  const n = Math.max(rows, cols);
-  const k = Math.min(rows, cols);
-  const vectors: Float64Array[] = [];
-  for (let j = 0; j < k; j++) {
-    const v = Float64Array.from({ length: n }, () => gaussian(rng));
-    for (const u of vectors) {
-      let dot = 0;
-      for (let i = 0; i < n; i++) dot += u[i] * v[i];
-      for (let i = 0; i < n; i++) v[i] -= dot * u[i];
-    }
-    const norm = Math.hypot(...v);
-    for (let i = 0; i < n; i++) v[i] /= norm;
-    vectors.push(v);
-  }
-  const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) out[r * cols + c] = gain * (rows >= cols ? vectors[c][r] : vectors[r][c]);
-  }
-  return out;
-}
-
-/** A standard normal draw (Box–Muller; 1 − u keeps the log finite). */
-function gaussian(rng: Rng): number {
-  return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -19,9 +19,10 @@ import { episodeSharpe } from '../portfolio-metrics.ts';
 import { tf } from '../../../ml/backend.ts';
 import { mulberry32, nextSeed, shuffledIndices, type Rng } from '../../../ml/random.ts';
 import { gaussian, orthogonal } from '../../../ml/seeded-init.ts';
+import type { NamedWeights } from '../agent-artifacts.ts';
 import { DEFAULT_PPO_CONFIG, FINETUNE_LEARNING_RATE, type PpoConfig } from './ppo-defaults.ts';
 
-export { DEFAULT_PPO_CONFIG, FINETUNE_LEARNING_RATE, type PpoConfig };
+export { DEFAULT_PPO_CONFIG, FINETUNE_LEARNING_RATE, type NamedWeights, type PpoConfig };
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -33,13 +34,6 @@ const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 interface Dense {
   w: tf.Variable;
   b: tf.Variable;
-}
-
-/** A tensor's name, shape and values: the agent's weights as plain data (for saving and cloning). */
-export interface NamedWeights {
-  name: string;
-  shape: number[];
-  values: Float32Array;
 }
 
 export class PpoAgent {

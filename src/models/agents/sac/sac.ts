@@ -33,7 +33,8 @@
  */
 import type { StepResult, VectorEnv } from '../env/agent-env.ts';
 import { episodeSharpe } from '../portfolio-metrics.ts';
-import { FINETUNE_LEARNING_RATE, type EnvSource, type NamedWeights } from '../ppo/ppo.ts';
+import type { NamedWeights } from '../agent-artifacts.ts';
+import { FINETUNE_LEARNING_RATE, type EnvSource } from '../ppo/ppo.ts';
 import { tf } from '../../../ml/backend.ts';
 import { mulberry32, nextSeed, type Rng } from '../../../ml/random.ts';
 import { gaussian, orthogonal } from '../../../ml/seeded-init.ts';

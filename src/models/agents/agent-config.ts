@@ -4,6 +4,7 @@
  * for full training and for a fine-tune. Light (no TensorFlow.js): the kinds' specs read it where a
  * run is only planned. All of it is part of the version.
  */
+import type { ProfileName } from '../../config/profiles.ts';
 
 export interface AgentCommonConfig {
   /** The forecaster whose walk-forward forecasts the agent reads. */
@@ -42,6 +43,14 @@ export const SEED_AGENT_COMMON: Omit<AgentCommonConfig, 'forecaster'> = {
   lookbackDays: 70,
   finetune: { trainWeeks: 26, evalWeeks: 13 },
 };
+
+/**
+ * An agent kind's config function from its table per profile: the profile's entry, cloned (the
+ * caller may change it), with the forecaster set, then validated.
+ */
+export function agentConfigByProfile<C extends AgentCommonConfig>(table: Record<ProfileName, Omit<C, 'forecaster'>>, validate: (c: C) => C): (profile: ProfileName, forecaster: C['forecaster']) => C {
+  return (profile, forecaster) => validate({ ...structuredClone(table[profile]), forecaster } as C);
+}
 
 /** Throws naming the field (prefixed by `label`, e.g. "ppo config") when a shared field is out of range. */
 export function validateAgentCommon(c: AgentCommonConfig, label: string): void {

@@ -3,8 +3,7 @@
  * no TensorFlow.js here (the spec reads it where a run is only planned): the PPO figures come from
  * ppo-defaults.ts, which ppo.ts uses too.
  */
-import type { ProfileName } from '../../../config/profiles.ts';
-import { SEED_AGENT_COMMON, assertPositiveIntegers, validateAgentCommon, type AgentCommonConfig } from '../agent-config.ts';
+import { SEED_AGENT_COMMON, agentConfigByProfile, assertPositiveIntegers, validateAgentCommon, type AgentCommonConfig } from '../agent-config.ts';
 import { DEFAULT_PPO_CONFIG, type PpoConfig } from './ppo-defaults.ts';
 
 /** PPO's config without the seed (the agent config's seed is used). */
@@ -32,16 +31,7 @@ const SMOKE_AGENT: Omit<PpoAgentConfig, 'forecaster'> = {
   finetune: { ...SEED_AGENT.finetune, totalTimesteps: 1_024 },
 };
 
-const PER_PROFILE: Record<ProfileName, Omit<PpoAgentConfig, 'forecaster'>> = {
-  smoke: SMOKE_AGENT,
-  local: SEED_AGENT,
-  full: SEED_AGENT,
-};
-
-export function ppoAgentConfig(profile: ProfileName, forecaster: PpoAgentConfig['forecaster']): PpoAgentConfig {
-  const base = PER_PROFILE[profile];
-  return validatePpoAgentConfig({ ...structuredClone(base), forecaster });
-}
+export const ppoAgentConfig = agentConfigByProfile<PpoAgentConfig>({ smoke: SMOKE_AGENT, local: SEED_AGENT, full: SEED_AGENT }, validatePpoAgentConfig);
 
 export function validatePpoAgentConfig(c: PpoAgentConfig): PpoAgentConfig {
   validateAgentCommon(c, 'ppo config');

@@ -3,8 +3,7 @@
  * no TensorFlow.js here (the spec reads it where a run is only planned): the SAC figures come from
  * sac-defaults.ts, which sac.ts uses too.
  */
-import type { ProfileName } from '../../../config/profiles.ts';
-import { SEED_AGENT_COMMON, assertPositiveIntegers, validateAgentCommon, type AgentCommonConfig } from '../agent-config.ts';
+import { SEED_AGENT_COMMON, agentConfigByProfile, assertPositiveIntegers, validateAgentCommon, type AgentCommonConfig } from '../agent-config.ts';
 import { DEFAULT_SAC_CONFIG, type SacConfig } from './sac-defaults.ts';
 
 /** SAC's config without the seed (the agent config's seed is used). */
@@ -33,15 +32,7 @@ const SMOKE_AGENT: Omit<SacAgentConfig, 'forecaster'> = {
   finetune: { ...SEED_AGENT.finetune, totalSteps: 400 },
 };
 
-const PER_PROFILE: Record<ProfileName, Omit<SacAgentConfig, 'forecaster'>> = {
-  smoke: SMOKE_AGENT,
-  local: SEED_AGENT,
-  full: SEED_AGENT,
-};
-
-export function sacAgentConfig(profile: ProfileName, forecaster: SacAgentConfig['forecaster']): SacAgentConfig {
-  return validateSacAgentConfig({ ...structuredClone(PER_PROFILE[profile]), forecaster });
-}
+export const sacAgentConfig = agentConfigByProfile<SacAgentConfig>({ smoke: SMOKE_AGENT, local: SEED_AGENT, full: SEED_AGENT }, validateSacAgentConfig);
 
 export function validateSacAgentConfig(c: SacAgentConfig): SacAgentConfig {
   validateAgentCommon(c, 'sac config');

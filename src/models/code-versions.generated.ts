@@ -2,8 +2,8 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: 'c031654ef97efdf5',
   patchtst: 'fad6978e1bf27152',
-  ppo_lstm: 'b940d25b8cc97c2d',
-  ppo_patchtst: 'aba980f641ec0f4a',
-  sac_lstm: 'b940d25b8cc97c2d',
-  sac_patchtst: 'aba980f641ec0f4a',
+  ppo_lstm: '460bef6c04fa1220',
+  ppo_patchtst: 'b85c1743f8bf3363',
+  sac_lstm: '460bef6c04fa1220',
+  sac_patchtst: 'b85c1743f8bf3363',
 };

@@ -2,8 +2,8 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: 'c031654ef97efdf5',
   patchtst: 'fad6978e1bf27152',
-  ppo_lstm: '460bef6c04fa1220',
-  ppo_patchtst: 'b85c1743f8bf3363',
-  sac_lstm: '460bef6c04fa1220',
-  sac_patchtst: 'b85c1743f8bf3363',
+  ppo_lstm: '177cb81cf81a8705',
+  ppo_patchtst: 'eed60196bc9c9ca3',
+  sac_lstm: '177cb81cf81a8705',
+  sac_patchtst: 'eed60196bc9c9ca3',
 };

@@ -288,7 +288,8 @@ export async function trainPpo(envSource: EnvSource, overrides: Partial<PpoConfi
   if (initial && (initial.obsDim !== obsDim || initial.actDim !== actDim || initial.config.hiddenSizes.join() !== config.hiddenSizes.join())) {
     throw new Error(`cannot fine-tune an agent of ${initial.obsDim}→[${initial.config.hiddenSizes}]→${initial.actDim} on an env of ${obsDim} observations and ${actDim} actions with hidden sizes [${config.hiddenSizes}]`);
   }
-  const numIterations = Math.max(1, Math.floor(config.totalTimesteps / batchSize));
+  // Whole rollouts, at least the asked-for timesteps (100K → 49 rollouts of 2,048 = 100,352).
+  const numIterations = Math.max(1, Math.ceil(config.totalTimesteps / batchSize));
 
   const seeds = mulberry32(config.seed);
   const agent = initial ? initial.clone(config) : PpoAgent.create(obsDim, actDim, config, nextSeed(seeds));

@@ -1,21 +1,16 @@
-import { isForecasterKind, type ModelKind } from '../config/model-kinds.ts';
-import { KIND_SPECS } from '../models/kinds.ts';
+import type { ModelKind } from '../config/model-kinds.ts';
+import { kindSpec } from '../models/kinds.ts';
 import type { PromotionMetric } from '../models/kind-spec.ts';
 
 export type { PromotionMetric } from '../models/kind-spec.ts';
 
 /**
  * The metric that decides promotion for a kind, and which direction is better (the seed's rules):
- * forecasters the MSE on the challenger's test weeks, PPO eval_sharpe, SAC eval_cagr. A registered
- * kind declares its own; the fallback names the seed's rule for kinds not written yet.
+ * forecasters the MSE on the challenger's test weeks, PPO eval_sharpe, SAC eval_cagr. Each kind
+ * declares its own (src/models/kinds.ts).
  */
 export function promotionMetric(kind: ModelKind): PromotionMetric {
-  const declared = KIND_SPECS[kind]?.promotion;
-  if (declared) return declared;
-  if (isForecasterKind(kind)) return { name: 'test_loss', better: 'lower' };
-  if (kind.startsWith('ppo_')) return { name: 'eval_sharpe', better: 'higher' };
-  if (kind.startsWith('sac_')) return { name: 'eval_cagr', better: 'higher' };
-  throw new Error(`no promotion metric for model kind ${JSON.stringify(kind)}`);
+  return kindSpec(kind).promotion;
 }
 
 export interface PromotionInput {

@@ -2,8 +2,8 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: 'c031654ef97efdf5',
   patchtst: 'fad6978e1bf27152',
-  ppo_lstm: '177cb81cf81a8705',
-  ppo_patchtst: 'eed60196bc9c9ca3',
-  sac_lstm: '177cb81cf81a8705',
-  sac_patchtst: 'eed60196bc9c9ca3',
+  ppo_lstm: '92daefc0cd6bc0dd',
+  ppo_patchtst: '6abbea353e5b39c0',
+  sac_lstm: '92daefc0cd6bc0dd',
+  sac_patchtst: '6abbea353e5b39c0',
 };

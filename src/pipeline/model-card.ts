@@ -58,14 +58,8 @@ export function versionCard(input: VersionCardInput): string {
     '',
     ...promotionLines(input.promotion),
     '',
-    '## Config',
-    '',
-    '```json',
-    JSON.stringify(m.config ?? {}, null, 2),
-    '```',
-    '',
-    ...filesSection(m),
-    ...pullSection(kind, version, input.hf_repo), // main carries the same card: it restores the version
+    // main carries the same card: it restores the version
+    ...configFilesAndPull(m, kind, version, input.hf_repo),
   ].join('\n');
 }
 
@@ -108,14 +102,7 @@ export function snapshotCard(input: SnapshotCardInput): string {
     `| Validation | ${num(metrics.val_loss)} | ${num(metrics.baseline_loss)} |`,
     ...(metrics.test_loss !== undefined ? [`| Test | ${num(metrics.test_loss)} | |`] : []),
     '',
-    '## Config',
-    '',
-    '```json',
-    JSON.stringify(m.config ?? {}, null, 2),
-    '```',
-    '',
-    ...filesSection(m),
-    ...pullSection(kind, input.branch, input.hf_repo),
+    ...configFilesAndPull(m, kind, input.branch, input.hf_repo),
   ].join('\n');
 }
 
@@ -231,4 +218,9 @@ function num(value: unknown): string {
 
 function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : [];
+}
+
+/** The end of every card: the config, the files with their sha256, and how to pull the branch. */
+function configFilesAndPull(m: Metadata, kind: string, branch: string, repo: string): string[] {
+  return ['## Config', '', '```json', JSON.stringify(m.config ?? {}, null, 2), '```', '', ...filesSection(m), ...pullSection(kind, branch, repo)];
 }

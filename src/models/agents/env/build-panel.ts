@@ -19,6 +19,7 @@
  * (fitStandardiser); NaN becomes 0, the training mean. The same stored transform is applied to any
  * later panel of the agent (evaluation, comparison, fine-tune, inference).
  */
+import { lowerBound } from '../../../data/daily-bars-csv.ts';
 import { addDays } from '../../../data/dates.ts';
 import { loadBars } from '../../../data/load-bars.ts';
 import { isoWeekMonday } from '../../../features/iso-week.ts';
@@ -155,15 +156,10 @@ export async function buildRawPanel(input: PanelInput, deps: PanelDeps): Promise
   return { weeks, symbols: [...symbols], featureNames: [...PANEL_FEATURES], raw: Float64Array.from(raw), returns: Float64Array.from(returns), snapshots: [...usedSnapshots].sort(), walkForward: finalModel ? 'final_model' : 'snapshots' };
 }
 
+/** Index of the first bar dated on or after `date`, or -1 when there is none. */
 function firstIndexOnOrAfter(bars: readonly DailyBar[], date: string): number {
-  let lo = 0;
-  let hi = bars.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (bars[mid].date < date) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < bars.length ? lo : -1;
+  const index = lowerBound(bars, date);
+  return index < bars.length ? index : -1;
 }
 
 function volatility(bars: readonly DailyBar[], prev: number, days: number): number {

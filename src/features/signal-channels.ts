@@ -49,6 +49,13 @@ export async function loadSampleSignalSources(sampleDir: string = DEFAULT_SAMPLE
   return indexSignalSources(news, statements);
 }
 
+let bundled: Promise<SignalSources> | undefined;
+/** The bundled sample's sources, read once per process: the fallback of every reader given no provider. */
+export function bundledSignalSources(): Promise<SignalSources> {
+  bundled ??= loadSampleSignalSources();
+  return bundled;
+}
+
 /**
  * tradingDates.length × 6 values, row-major (`[day * 6 + channel]`, channel order SIGNAL_CHANNELS),
  * unscaled. `tradingDates` must be strictly ascending (the symbol's bar dates).

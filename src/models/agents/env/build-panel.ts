@@ -23,7 +23,7 @@ import { lowerBound } from '../../../data/daily-bars-csv.ts';
 import { addDays } from '../../../data/dates.ts';
 import { loadBars } from '../../../data/load-bars.ts';
 import { isoWeekMonday } from '../../../features/iso-week.ts';
-import { SIGNAL_CHANNELS, loadSampleSignalSources, signalRows, type SignalSources } from '../../../features/signal-channels.ts';
+import { SIGNAL_CHANNELS, bundledSignalSources, signalRows, type SignalSources } from '../../../features/signal-channels.ts';
 import { dataRange } from '../../../pipeline/data-range.ts';
 import { UserInputError } from '../../../pipeline/errors.ts';
 import type { SignalProvider } from '../../../ports/signals.ts';
@@ -76,17 +76,13 @@ export interface PanelDeps {
   signalReader?: SignalReader;
 }
 
-let sampleSources: Promise<SignalSources> | undefined;
-
 function readerOf(sources: SignalSources): SignalReader {
   return (symbol, dates) => signalRows(symbol, dates, sources);
 }
 
 /** The bundled sample's news and statements (read once per process) as a SignalReader. */
 export async function loadSignalReader(): Promise<SignalReader> {
-  sampleSources ??= loadSampleSignalSources();
-  const sources = await sampleSources;
-  return (symbol, dates) => signalRows(symbol, dates, sources);
+  return readerOf(await bundledSignalSources());
 }
 
 export async function buildRawPanel(input: PanelInput, deps: PanelDeps): Promise<RawPanel> {

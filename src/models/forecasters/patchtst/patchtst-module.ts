@@ -4,7 +4,7 @@
  * on the price channels only.
  */
 import { loadBars } from '../../../data/load-bars.ts';
-import { SIGNAL_CHANNELS, lastFilingBySymbol, loadSampleSignalSources, newsDaysBySymbol, signalRows, type SignalSources } from '../../../features/signal-channels.ts';
+import { SIGNAL_CHANNELS, bundledSignalSources, lastFilingBySymbol, newsDaysBySymbol, signalRows, type SignalSources } from '../../../features/signal-channels.ts';
 import { buildWeeklySamples, CHANNELS } from '../../../features/weekly-dataset.ts';
 import { dataRange } from '../../../pipeline/data-range.ts';
 import type { ForecasterData, ForecasterModule } from '../shared/forecaster-module.ts';
@@ -15,12 +15,9 @@ import { buildPatchTstModel } from './patchtst-model.ts';
 /** Price channels (0..4) are normalised per instance by RevIN; the slow channels keep their level. */
 const PRICE_CHANNELS = Array.from({ length: CHANNELS }, (_, c) => c);
 
-let bundled: Promise<SignalSources> | undefined;
-/** The run's signal provider, or the bundled news and statements (read once per process). */
+/** The run's signal provider, or the bundled news and statements. */
 function signals(data: ForecasterData, symbols: readonly string[]): Promise<SignalSources> {
-  if (data.signals) return data.signals.signalSources(symbols);
-  bundled ??= loadSampleSignalSources();
-  return bundled;
+  return data.signals ? data.signals.signalSources(symbols) : bundledSignalSources();
 }
 
 export const patchtstModule: ForecasterModule<PatchTstConfig> = {

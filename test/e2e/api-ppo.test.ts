@@ -10,9 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from '../../infra/local/server.ts';
 import { SampleMarketData } from '../../src/data/sample-market-data.ts';
 import { localDeps } from '../../src/runtime/local-deps.ts';
-import { trainSnapshot } from '../../src/snapshots/train-snapshot.ts';
-import { smokeForecasterPlan } from '../support/smoke-forecaster-plan.ts';
-import { lstm, snapshotDeps } from '../support/snapshot-deps.ts';
+import { trainSmokeLstmSnapshots } from '../support/snapshot-deps.ts';
 import { call } from './support.ts';
 
 const SEED_METRICS = ['policy_loss', 'value_loss', 'avg_episode_return', 'avg_episode_sharpe', 'eval_sharpe', 'eval_cagr', 'eval_max_drawdown'];
@@ -24,8 +22,7 @@ describe('ppo_lstm through the API (smoke profile, walk-forward lstm snapshots)'
     const dataDir = join(await mkdtemp(join(tmpdir(), 'mizan-api-ppo-')), 'data');
     const marketData = new SampleMarketData();
     const deps = await localDeps({ dataDir });
-    const plan = await smokeForecasterPlan(marketData);
-    for (const yearEnd of plan.snapshotYearEnds) await trainSnapshot({ plan, yearEnd, module: lstm }, await snapshotDeps(deps.store, marketData));
+    await trainSmokeLstmSnapshots(deps.store, marketData);
     server = await startLocalServer({ port: 0, dataDir, profile: 'smoke', log: () => undefined });
   }, 60_000);
 

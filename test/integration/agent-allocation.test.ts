@@ -14,17 +14,15 @@ import type { ApiDeps } from '../../functions/api/api-deps.ts';
 import { makeApiHandler } from '../../functions/api/handler.ts';
 import { SampleMarketData } from '../../src/data/sample-market-data.ts';
 import { allocate, type Allocation } from '../../src/models/agents/allocate.ts';
-import { applyStandardiser, buildRawPanel, loadSignalReader, selectWeeks, type PanelTransform, type SignalReader } from '../../src/models/agents/env/build-panel.ts';
+import { applyStandardiser, buildRawPanel, loadSignalReader, selectWeeks, type PanelTransform } from '../../src/models/agents/env/build-panel.ts';
 import { projectWeights } from '../../src/models/agents/env/project-weights.ts';
 import { deserializePpoAgent } from '../../src/models/agents/ppo/ppo-artifacts.ts';
 import { readModelFiles, versionPrefix } from '../../src/models/artifacts/model-files.ts';
 import { UserInputError } from '../../src/pipeline/errors.ts';
 import { localDeps, type LocalDeps } from '../../src/runtime/local-deps.ts';
-import { trainSnapshot } from '../../src/snapshots/train-snapshot.ts';
 import { listTree, runCli } from '../e2e/cli-support.ts';
 import { perturbedAfter } from '../support/perturbed-market-data.ts';
-import { smokeForecasterPlan } from '../support/smoke-forecaster-plan.ts';
-import { lstm, snapshotDeps } from '../support/snapshot-deps.ts';
+import { signalsChangedFrom, trainSmokeLstmSnapshots } from '../support/snapshot-deps.ts';
 
 const marketData = new SampleMarketData();
 let dataDir: string;
@@ -38,8 +36,7 @@ beforeAll(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'mizan-allocate-cwd-'));
   dataDir = join(await mkdtemp(join(tmpdir(), 'mizan-allocate-')), 'data');
   deps = await localDeps({ dataDir });
-  const plan = await smokeForecasterPlan(marketData);
-  for (const yearEnd of plan.snapshotYearEnds) await trainSnapshot({ plan, yearEnd, module: lstm }, await snapshotDeps(deps.store, marketData));
+  await trainSmokeLstmSnapshots(deps.store, marketData);
   const trained = await runCli(['train', 'ppo_lstm', '--profile', 'smoke', '--data-dir', dataDir], cwd);
   if (trained.code !== 0) throw new Error(`training the smoke agent failed: ${trained.stderr}`);
   version = (JSON.parse(trained.stdout) as { version: string }).version;
@@ -108,13 +105,7 @@ describe('allocate (the core)', () => {
     const asOf = '2022-06-03';
     const week = '2022-06-06';
     const real = await loadSignalReader();
-    const noisy: SignalReader = (symbol, dates) => {
-      const rows = real(symbol, dates);
-      dates.forEach((d, i) => {
-        if (d >= week) for (let c = 0; c < 6; c++) rows[i * 6 + c] = 1000 + i + c;
-      });
-      return rows;
-    };
+    const noisy = signalsChangedFrom(real, week);
     const a = await allocate({ kind: 'ppo_lstm', asOf }, { ...deps, marketData });
     const b = await allocate({ kind: 'ppo_lstm', asOf }, { store: deps.store, registry: deps.registry, marketData: perturbedAfter(marketData, week), signalReader: noisy });
     expect(b.allocation).toEqual(a.allocation);

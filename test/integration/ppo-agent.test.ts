@@ -8,13 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SampleMarketData } from '../../src/data/sample-market-data.ts';
-import { buildRawPanel, PANEL_FEATURES, loadSignalReader, type SignalReader } from '../../src/models/agents/env/build-panel.ts';
+import { buildRawPanel, PANEL_FEATURES, loadSignalReader } from '../../src/models/agents/env/build-panel.ts';
 import { localDeps } from '../../src/runtime/local-deps.ts';
-import { trainSnapshot } from '../../src/snapshots/train-snapshot.ts';
 import { runCli, type CliRun } from '../e2e/cli-support.ts';
 import { perturbedAfter } from '../support/perturbed-market-data.ts';
-import { smokeForecasterPlan } from '../support/smoke-forecaster-plan.ts';
-import { lstm, snapshotDeps } from '../support/snapshot-deps.ts';
+import { signalsChangedFrom, trainSmokeLstmSnapshots } from '../support/snapshot-deps.ts';
 
 const SEED_FIELDS = ['version', 'data_window_start', 'data_window_end', 'metrics', 'promoted', 'prior_version', 'symbols_used'];
 const SEED_METRICS = ['policy_loss', 'value_loss', 'avg_episode_return', 'avg_episode_sharpe', 'eval_sharpe', 'eval_cagr', 'eval_max_drawdown'];
@@ -44,8 +42,7 @@ describe('ppo_lstm through the CLI (smoke profile, walk-forward lstm snapshots)'
     cwd = await mkdtemp(join(tmpdir(), 'mizan-ppo-cwd-'));
     dataDir = join(await mkdtemp(join(tmpdir(), 'mizan-ppo-')), 'data');
     const deps = await localDeps({ dataDir });
-    const plan = await smokeForecasterPlan(marketData);
-    for (const yearEnd of plan.snapshotYearEnds) await trainSnapshot({ plan, yearEnd, module: lstm }, await snapshotDeps(deps.store, marketData));
+    await trainSmokeLstmSnapshots(deps.store, marketData);
     refused = await runCli(['train', 'ppo_lstm', '--mode', 'finetune', '--profile', 'smoke', '--data-dir', dataDir], cwd);
     full = await runCli(['train', 'ppo_lstm', '--profile', 'smoke', '--data-dir', dataDir], cwd);
     fullResponse = JSON.parse(full.stdout || '{}') as AgentResponse;
@@ -113,13 +110,7 @@ describe('ppo_lstm through the CLI (smoke profile, walk-forward lstm snapshots)'
     const week = '2022-03-07';
     const input = { forecaster: 'lstm' as const, symbols: ['AAPL', 'MSFT'], window: { start: '2022-01-03', end: '2022-04-29' }, lookbackDays: 70, returnDays: 20, volatilityDays: 60 };
     const real = await loadSignalReader();
-    const noisy: SignalReader = (symbol, dates) => {
-      const rows = real(symbol, dates);
-      dates.forEach((d, i) => {
-        if (d >= week) for (let c = 0; c < 6; c++) rows[i * 6 + c] = 1000 + i + c;
-      });
-      return rows;
-    };
+    const noisy = signalsChangedFrom(real, week);
     const a = await buildRawPanel(input, { store: deps.store, registry: deps.registry, marketData, signalReader: real });
     const b = await buildRawPanel(input, { store: deps.store, registry: deps.registry, marketData: perturbedAfter(marketData, week), signalReader: noisy });
     expect(b.weeks).toEqual(a.weeks);

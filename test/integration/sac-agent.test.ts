@@ -11,11 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from '../../infra/local/server.ts';
 import { SampleMarketData } from '../../src/data/sample-market-data.ts';
 import { localDeps } from '../../src/runtime/local-deps.ts';
-import { trainSnapshot } from '../../src/snapshots/train-snapshot.ts';
 import { runCli } from '../e2e/cli-support.ts';
 import { call, type Answer } from '../e2e/support.ts';
-import { smokeForecasterPlan } from '../support/smoke-forecaster-plan.ts';
-import { lstm, snapshotDeps } from '../support/snapshot-deps.ts';
+import { trainSmokeLstmSnapshots } from '../support/snapshot-deps.ts';
 
 const SEED_FIELDS = ['version', 'data_window_start', 'data_window_end', 'metrics', 'promoted', 'prior_version', 'symbols_used', 'hf_repo', 'hf_url'];
 const SEED_METRICS = ['actor_loss', 'critic_loss', 'alpha', 'avg_episode_return', 'avg_episode_sharpe', 'eval_sharpe', 'eval_cagr', 'eval_max_drawdown'];
@@ -53,8 +51,7 @@ describe('sac_lstm through the API and the CLI (smoke profile, walk-forward lstm
     cwd = await mkdtemp(join(tmpdir(), 'mizan-sac-cwd-'));
     dataDir = join(await mkdtemp(join(tmpdir(), 'mizan-sac-')), 'data');
     const deps = await localDeps({ dataDir });
-    const plan = await smokeForecasterPlan(marketData);
-    for (const yearEnd of plan.snapshotYearEnds) await trainSnapshot({ plan, yearEnd, module: lstm }, await snapshotDeps(deps.store, marketData));
+    await trainSmokeLstmSnapshots(deps.store, marketData);
     server = await startLocalServer({ port: 0, dataDir, profile: 'smoke', log: () => undefined });
   }, 60_000);
 

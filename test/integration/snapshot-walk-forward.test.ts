@@ -9,11 +9,9 @@ import { runTrainJob } from '../../src/pipeline/train-job.ts';
 import type { TrainingPlan } from '../../src/pipeline/plan.ts';
 import { listSnapshots } from '../../src/snapshots/list-snapshots.ts';
 import { readAllSnapshotMetadata } from '../../src/snapshots/list-snapshots.ts';
-import { trainSnapshot } from '../../src/snapshots/train-snapshot.ts';
 import { walkForwardForecasts, type WalkForwardRow } from '../../src/snapshots/walk-forward.ts';
 import { perturbedAfter } from '../support/perturbed-market-data.ts';
-import { smokeForecasterPlan } from '../support/smoke-forecaster-plan.ts';
-import { lstm, sampleUniverse, snapshotDeps } from '../support/snapshot-deps.ts';
+import { sampleUniverse, trainSmokeLstmSnapshots } from '../support/snapshot-deps.ts';
 
 describe('walk-forward forecasts from yearly snapshots (bundled sample, smoke profile)', () => {
   const marketData = new SampleMarketData();
@@ -27,8 +25,7 @@ describe('walk-forward forecasts from yearly snapshots (bundled sample, smoke pr
     dir = await mkdtemp(join(tmpdir(), 'mizan-walk-forward-'));
     store = new DirArtifactStore(dir);
     registry = new LocalModelRegistry(dir);
-    plan = await smokeForecasterPlan(marketData);
-    for (const yearEnd of plan.snapshotYearEnds) await trainSnapshot({ plan, yearEnd, module: lstm }, await snapshotDeps(store, marketData));
+    plan = await trainSmokeLstmSnapshots(store, marketData);
   });
 
   afterAll(async () => {

@@ -1,41 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { smallEnv, steadyPanel } from '../support/toy-panels.ts';
 import { initBackend, tf } from '../../src/ml/backend.ts';
 import { PortfolioVectorEnv } from '../../src/models/agents/env/portfolio-env.ts';
 import { projectWeights } from '../../src/models/agents/env/project-weights.ts';
-import type { WeeklyPanel } from '../../src/models/agents/env/weekly-panel.ts';
 import { deserializePpoAgent, serializePpoAgent } from '../../src/models/agents/ppo/ppo-artifacts.ts';
 import { DEFAULT_PPO_CONFIG, PpoAgent, computeGae, trainPpo, type PpoConfig, type PpoUpdateLog } from '../../src/models/agents/ppo/ppo.ts';
-import { mulberry32 } from '../../src/ml/random.ts';
 
 beforeAll(async () => {
   await initBackend();
 });
 
-/** One asset with a steady +1 % a week and cash: the best portfolio holds the asset at its cap. */
-function steadyPanel(weeks: number, weeklyReturn: number): WeeklyPanel {
-  return {
-    weeks: Array.from({ length: weeks }, (_, w) => `w${w}`),
-    symbols: ['UP'],
-    featureNames: ['zero'],
-    features: new Float32Array(weeks),
-    returns: new Float64Array(weeks).fill(weeklyReturn),
-  };
-}
-
-/** A small noisy panel (3 stocks, 2 features) for the mechanics tests. */
-function noisyPanel(weeks = 80): WeeklyPanel {
-  const rng = mulberry32(5);
-  return {
-    weeks: Array.from({ length: weeks }, (_, w) => `w${w}`),
-    symbols: ['A', 'B', 'C'],
-    featureNames: ['f0', 'f1'],
-    features: Float32Array.from({ length: weeks * 6 }, () => 2 * rng() - 1),
-    returns: Float64Array.from({ length: weeks * 3 }, () => 0.04 * (rng() - 0.5)),
-  };
-}
-
 const SMALL: Partial<PpoConfig> = { numEnvs: 2, numSteps: 32, minibatchSize: 16, updateEpochs: 2, totalTimesteps: 192, seed: 7 };
-const smallEnv = (numEnvs: number, seed: number) => new PortfolioVectorEnv(noisyPanel(), { weekRange: { fromWeek: 0, toWeek: 80 }, numEnvs, seed, episodeWeeks: 20 });
 
 describe('computeGae', () => {
   it('bootstraps a truncation from V(finalObs), not a termination, and never crosses an episode boundary (hand case)', () => {

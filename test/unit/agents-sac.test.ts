@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { smallEnv, steadyPanel } from '../support/toy-panels.ts';
 import { initBackend, tf } from '../../src/ml/backend.ts';
 import { mulberry32 } from '../../src/ml/random.ts';
 import { PortfolioVectorEnv } from '../../src/models/agents/env/portfolio-env.ts';
 import { projectWeights } from '../../src/models/agents/env/project-weights.ts';
-import type { WeeklyPanel } from '../../src/models/agents/env/weekly-panel.ts';
 import { deserializeSacAgent, serializeSacAgent } from '../../src/models/agents/sac/sac-artifacts.ts';
 import {
   DEFAULT_SAC_CONFIG,
@@ -24,30 +24,6 @@ beforeAll(async () => {
   await initBackend();
 });
 
-/** One asset with a steady weekly return and cash: the best portfolio holds the asset at its cap. */
-function steadyPanel(weeks: number, weeklyReturn: number): WeeklyPanel {
-  return {
-    weeks: Array.from({ length: weeks }, (_, w) => `w${w}`),
-    symbols: ['UP'],
-    featureNames: ['zero'],
-    features: new Float32Array(weeks),
-    returns: new Float64Array(weeks).fill(weeklyReturn),
-  };
-}
-
-/** A small noisy panel (3 stocks, 2 features) for the mechanics tests. */
-function noisyPanel(weeks = 80): WeeklyPanel {
-  const rng = mulberry32(5);
-  return {
-    weeks: Array.from({ length: weeks }, (_, w) => `w${w}`),
-    symbols: ['A', 'B', 'C'],
-    featureNames: ['f0', 'f1'],
-    features: Float32Array.from({ length: weeks * 6 }, () => 2 * rng() - 1),
-    returns: Float64Array.from({ length: weeks * 3 }, () => 0.04 * (rng() - 0.5)),
-  };
-}
-
-const smallEnv = (numEnvs: number, seed: number) => new PortfolioVectorEnv(noisyPanel(), { weekRange: { fromWeek: 0, toWeek: 80 }, numEnvs, seed, episodeWeeks: 20 });
 const SMALL: Partial<SacConfig> = { totalSteps: 300, learningStarts: 100, logInterval: 50, finalWindow: 50, seed: 7 };
 const byName = (weights: NamedWeights[]) => new Map(weights.map((w) => [w.name, w.values]));
 

@@ -102,13 +102,23 @@ export class LocalWorkflow implements Workflow {
     return this.executions.read(executionId);
   }
 
-  /** Resolves when the execution has ended (at once if it already has). */
-  async waitFor(executionId: string, pollMs = 1000): Promise<ExecutionDescription> {
-    await this.running.get(executionId);
+  /**
+   * Resolves when the execution has ended (at once if it already has). An execution not yet
+   * written is waited for up to `startGraceMs`: a version's claim is taken just before its
+   * execution is started, so another process can see the claim a moment before the execution.
+   */
+  async waitFor(executionId: string, pollMs = 1000, startGraceMs = 30_000): Promise<ExecutionDescription> {
+    const giveUpAt = Date.now() + startGraceMs;
     for (;;) {
+      await this.running.get(executionId); // run by this process: its promise ends with the record written
       const description = await this.describe(executionId);
-      if (!description) throw new Error(`no execution ${executionId}`);
-      if (description.status !== 'RUNNING' || this.running.has(executionId)) return description;
+      if (!description) {
+        if (Date.now() >= giveUpAt) throw new Error(`no execution ${executionId}: its version was claimed but the run was never started`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, 100)));
+        continue;
+      }
+      if (description.status !== 'RUNNING') return description;
+      if (this.running.has(executionId)) continue;
       // Another process (a server, another CLI) runs it: wait for its end, and take it over as
       // interrupted if that process dies first (as a restart would).
       await new Promise((resolve) => setTimeout(resolve, pollMs));

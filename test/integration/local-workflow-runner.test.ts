@@ -43,6 +43,21 @@ describe('the local workflow runner', () => {
     await workflow.close();
   });
 
+  it('waits for an execution that is started just after its version was claimed, and gives up on one never started', async () => {
+    // Prepare: the claim is visible to another process a moment before the execution is written.
+    const { deps, workflow, plan } = await setup();
+    await deps.registry.claim(plan.kind, plan.version, plan.version);
+    const input: WorkflowInput = { plan, skipSnapshot: true, publish: false, executionName: plan.version };
+    // Act
+    const waiting = workflow.waitFor(plan.version);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await workflow.start(plan.version, input);
+    // Assess: the wait followed the run to its end (the faulty trainer fails it).
+    expect(await waiting).toMatchObject({ executionId: plan.version, status: 'FAILED' });
+    await expect(workflow.waitFor('v-never-started', 50, 200)).rejects.toThrow(/no execution v-never-started: its version was claimed but the run was never started/);
+    await workflow.close();
+  });
+
   it('records a failed run with its event history and per-state timings, and frees the version for a retry', async () => {
     // Prepare
     const { deps, workflow, plan } = await setup();

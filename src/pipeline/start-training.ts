@@ -1,4 +1,4 @@
-import type { ModelRegistry } from '../ports/model-registry.ts';
+import type { ModelRegistry, VersionRecord } from '../ports/model-registry.ts';
 import type { Workflow } from '../ports/workflow.ts';
 import type { TrainingPlan } from './plan.ts';
 
@@ -18,7 +18,15 @@ export interface StartDeps {
   registry: ModelRegistry;
   workflow: Workflow;
   publisherEnabled: boolean;
+  /** Milliseconds since the epoch (tests pass a clock). */
+  now?: () => number;
 }
+
+/**
+ * A claim this old whose execution does not exist was left by a process that stopped between
+ * the claim and the start (the API answers within 30 s; the CLI starts at once): it is freed.
+ */
+export const ORPHANED_CLAIM_MS = 2 * 60_000;
 
 /**
  * Idempotent start: a version that exists answers with its stored response; one that is
@@ -28,7 +36,12 @@ export interface StartDeps {
  * reopened by a request that wants them: the run reuses the committed model and backfills.
  */
 export async function startTraining(plan: TrainingPlan, opts: { skipSnapshot: boolean }, deps: StartDeps): Promise<StartOutcome> {
-  const existing = await deps.registry.get(plan.kind, plan.version);
+  let existing = await deps.registry.get(plan.kind, plan.version);
+  if (existing?.status === 'RUNNING' && (await isOrphanedClaim(existing, deps))) {
+    const error = { error: 'NeverStarted', cause: `the version was claimed at ${existing.claimedAt} but its run ${existing.executionId} was never started` };
+    await deps.registry.fail(plan.kind, plan.version, error);
+    existing = { ...existing, status: 'FAILED', error };
+  }
   const reopen = existing?.status === 'SUCCEEDED' && lacksWantedSnapshots(plan, opts, existing.response);
   if (existing?.status === 'SUCCEEDED' && existing.response && !reopen) {
     return { status: 'SUCCEEDED', version: plan.version, response: existing.response };
@@ -55,6 +68,11 @@ export async function startTraining(plan: TrainingPlan, opts: { skipSnapshot: bo
     await deps.registry.fail(plan.kind, plan.version, { error: 'StartExecutionFailed', cause: (err as Error).message });
     throw err;
   }
+}
+
+async function isOrphanedClaim(record: VersionRecord, deps: StartDeps): Promise<boolean> {
+  const age = (deps.now ?? Date.now)() - Date.parse(record.claimedAt);
+  return age >= ORPHANED_CLAIM_MS && (await deps.workflow.describe(record.executionId)) === undefined;
 }
 
 /** The request wants snapshots, the plan has years to backfill, and the stored run made none. */

@@ -12,7 +12,7 @@ import { decisionKey, type PromotionOutcome } from '../../src/pipeline/decide-pr
 import type { TrainingPlan } from '../../src/pipeline/plan.ts';
 import { getJson, putJson } from '../../src/ports/artifact-store.ts';
 import { resolveTrainingPlan } from '../../src/pipeline/resolve-plan.ts';
-import { startTraining, type WorkflowInput } from '../../src/pipeline/start-training.ts';
+import { ORPHANED_CLAIM_MS, startTraining, type WorkflowInput } from '../../src/pipeline/start-training.ts';
 import { localDeps, type LocalDeps } from '../../src/runtime/local-deps.ts';
 import { walkForwardKey } from '../../src/snapshots/snapshot-paths.ts';
 import type { WalkForwardScore } from '../../src/snapshots/walk-forward-score.ts';
@@ -55,6 +55,23 @@ describe('the local workflow runner', () => {
     // Assess: the wait followed the run to its end (the faulty trainer fails it).
     expect(await waiting).toMatchObject({ executionId: plan.version, status: 'FAILED' });
     await expect(workflow.waitFor('v-never-started', 50, 200)).rejects.toThrow(/no execution v-never-started: its version was claimed but the run was never started/);
+    await workflow.close();
+  });
+
+  it('frees a claim whose run was never started once it is two minutes old (the claimant stopped in between), and retries', async () => {
+    // Prepare: a claim without an execution, as a process killed between the two leaves it.
+    const { deps, workflow, plan } = await setup();
+    const claim = await deps.registry.claim(plan.kind, plan.version, plan.version);
+    if (!claim.claimed) throw new Error('expected the claim');
+    const claimedAt = Date.parse(claim.record.claimedAt);
+    const startDeps = (afterMs: number) => ({ registry: deps.registry, workflow, publisherEnabled: false, now: () => claimedAt + afterMs });
+    // Act
+    const young = await startTraining(plan, { skipSnapshot: true }, startDeps(ORPHANED_CLAIM_MS - 1000));
+    const orphaned = await startTraining(plan, { skipSnapshot: true }, startDeps(ORPHANED_CLAIM_MS));
+    // Assess: a young claim is waited for; an old one is recorded NeverStarted and the run retried under a new name.
+    expect(young).toMatchObject({ status: 'RUNNING', started: false, executionId: plan.version });
+    expect(orphaned).toMatchObject({ status: 'RUNNING', started: true, executionId: `${plan.version}-retry2` });
+    await workflow.waitFor(`${plan.version}-retry2`);
     await workflow.close();
   });
 

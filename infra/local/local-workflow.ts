@@ -233,7 +233,7 @@ export class LocalWorkflow implements Workflow {
       const kind = plan.kind as Parameters<ModelRegistry['get']>[0];
       const current = await this.options.registry.get(kind, plan.version);
       if (current?.status === 'RUNNING' && current.executionId === record.executionId) {
-        await this.options.registry.fail(kind, plan.version, error);
+        await this.options.registry.fail(kind, plan.version, error, { executionId: record.executionId });
       }
     } catch (failure) {
       this.log(`could not free the claim of ${record.executionId}: ${(failure as Error).message}`);

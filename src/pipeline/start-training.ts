@@ -1,5 +1,6 @@
 import type { ModelRegistry, VersionRecord } from '../ports/model-registry.ts';
 import type { Workflow } from '../ports/workflow.ts';
+import { VersionStateError } from '../registry/registry-errors.ts';
 import type { TrainingPlan } from './plan.ts';
 
 /** What the `TrainModel` state machine is started with. */
@@ -37,11 +38,7 @@ export const ORPHANED_CLAIM_MS = 2 * 60_000;
  */
 export async function startTraining(plan: TrainingPlan, opts: { skipSnapshot: boolean }, deps: StartDeps): Promise<StartOutcome> {
   let existing = await deps.registry.get(plan.kind, plan.version);
-  if (existing?.status === 'RUNNING' && (await isOrphanedClaim(existing, deps))) {
-    const error = { error: 'NeverStarted', cause: `the version was claimed at ${existing.claimedAt} but its run ${existing.executionId} was never started` };
-    await deps.registry.fail(plan.kind, plan.version, error);
-    existing = { ...existing, status: 'FAILED', error };
-  }
+  if (existing?.status === 'RUNNING' && (await isOrphanedClaim(existing, deps))) existing = await freeOrphanedClaim(existing, deps);
   const reopen = existing?.status === 'SUCCEEDED' && lacksWantedSnapshots(plan, opts, existing.response);
   if (existing?.status === 'SUCCEEDED' && existing.response && !reopen) {
     return { status: 'SUCCEEDED', version: plan.version, response: existing.response };
@@ -67,6 +64,18 @@ export async function startTraining(plan: TrainingPlan, opts: { skipSnapshot: bo
     // Free the claim: otherwise the version would look RUNNING forever.
     await deps.registry.fail(plan.kind, plan.version, { error: 'StartExecutionFailed', cause: (err as Error).message });
     throw err;
+  }
+}
+
+/** Records the claim FAILED (NeverStarted); if another request freed or retried it first, what that left. */
+async function freeOrphanedClaim(record: VersionRecord, deps: StartDeps): Promise<VersionRecord | undefined> {
+  const error = { error: 'NeverStarted', cause: `the version was claimed at ${record.claimedAt} but its run ${record.executionId} was never started` };
+  try {
+    await deps.registry.fail(record.kind, record.version, error, { executionId: record.executionId });
+    return { ...record, status: 'FAILED', error };
+  } catch (err) {
+    if (!(err instanceof VersionStateError)) throw err;
+    return deps.registry.get(record.kind, record.version);
   }
 }
 

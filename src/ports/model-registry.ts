@@ -20,6 +20,10 @@ export interface ClaimOptions {
   reopenSucceeded?: boolean;
 }
 
+export interface FailOptions {
+  executionId?: string;
+}
+
 export type ClaimResult = { claimed: true; record: VersionRecord } | { claimed: false; existing: VersionRecord };
 
 /**
@@ -37,8 +41,11 @@ export interface ModelRegistry {
   claim(kind: ModelKind, version: string, executionId: string, options?: ClaimOptions): Promise<ClaimResult>;
   /** RUNNING → SUCCEEDED with the response to answer repeated requests with. */
   complete(kind: ModelKind, version: string, response: Record<string, unknown>): Promise<void>;
-  /** RUNNING → FAILED, freeing the claim so an identical request retries. */
-  fail(kind: ModelKind, version: string, error: { error: string; cause: string }): Promise<void>;
+  /**
+   * RUNNING → FAILED, freeing the claim so an identical request retries. With `executionId`,
+   * only the claim of that execution is failed (not a newer claim taken meanwhile).
+   */
+  fail(kind: ModelKind, version: string, error: { error: string; cause: string }, options?: FailOptions): Promise<void>;
   /** All records of a kind, oldest claim first. */
   list(kind: ModelKind): Promise<VersionRecord[]>;
   current(kind: ModelKind): Promise<string | undefined>;

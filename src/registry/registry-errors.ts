@@ -15,6 +15,14 @@ export class VersionStateError extends Error {
   }
 }
 
+/** A conditional fail found the version claimed by another execution than the one named (a retry took over). */
+export class ClaimChangedError extends VersionStateError {
+  constructor(kind: ModelKind, version: string, expectedExecutionId: string, actualExecutionId: string) {
+    super(kind, version, 'RUNNING', 'RUNNING', 'fail');
+    this.message = `cannot fail ${kind} ${version} as ${expectedExecutionId}: it is claimed by ${actualExecutionId} now`;
+  }
+}
+
 export function assertModelKind(kind: unknown): asserts kind is ModelKind {
   if (typeof kind !== 'string' || !isModelKind(kind)) {
     throw new Error(`unknown model kind ${JSON.stringify(kind)}: expected one of ${MODEL_KINDS.join(', ')}`);

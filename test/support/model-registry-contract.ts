@@ -108,6 +108,16 @@ export function describeModelRegistryContract(name: string, makeRegistry: () => 
       expect(await registry.get('lstm', V1)).toMatchObject({ status: 'SUCCEEDED', response: { ok: 1 } });
     });
 
+    it('fails a claim named by its execution only while that execution holds it', async () => {
+      const registry = await makeRegistry();
+      await registry.claim('lstm', V1, 'exec-1');
+      await registry.fail('lstm', V1, { error: 'E', cause: 'first run' }, { executionId: 'exec-1' });
+      await registry.claim('lstm', V1, 'exec-1-retry2');
+      // A late fail of the first run must not free the retry's claim.
+      await expect(registry.fail('lstm', V1, { error: 'E', cause: 'late' }, { executionId: 'exec-1' })).rejects.toThrow(/claimed by exec-1-retry2 now/);
+      expect(await registry.get('lstm', V1)).toMatchObject({ status: 'RUNNING', executionId: 'exec-1-retry2' });
+    });
+
     it('lists the versions of a kind, oldest claim first, and only that kind', async () => {
       const registry = await makeRegistry();
       await registry.claim('lstm', V2, 'exec-a');

@@ -8,8 +8,8 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { ModelKind } from '../../config/model-kinds.ts';
-import type { ClaimOptions, ClaimResult, ModelRegistry, VersionRecord, VersionStatus } from '../../ports/model-registry.ts';
-import { assertExecutionId, assertModelKind, VersionStateError } from '../../registry/registry-errors.ts';
+import type { ClaimOptions, ClaimResult, FailOptions, ModelRegistry, VersionRecord, VersionStatus } from '../../ports/model-registry.ts';
+import { assertExecutionId, assertModelKind, ClaimChangedError, VersionStateError } from '../../registry/registry-errors.ts';
 import { assertVersion } from '../../registry/version.ts';
 
 type Item = Record<string, AttributeValue>;
@@ -96,8 +96,8 @@ export class DynamoModelRegistry implements ModelRegistry {
     });
   }
 
-  async fail(kind: ModelKind, version: string, error: { error: string; cause: string }): Promise<void> {
-    await this.finish(kind, version, 'fail', {
+  async fail(kind: ModelKind, version: string, error: { error: string; cause: string }, options: FailOptions = {}): Promise<void> {
+    const update = {
       UpdateExpression: 'SET #status = :next, finishedAt = :finishedAt, #error = :error REMOVE #response',
       ExpressionAttributeNames: { '#response': 'response', '#error': 'error' },
       ExpressionAttributeValues: {
@@ -105,7 +105,8 @@ export class DynamoModelRegistry implements ModelRegistry {
         ':finishedAt': { S: this.clock().toISOString() },
         ':error': { S: JSON.stringify({ error: error.error, cause: error.cause }) },
       },
-    });
+    };
+    await this.finish(kind, version, 'fail', update, options.executionId);
   }
 
   async list(kind: ModelKind): Promise<VersionRecord[]> {
@@ -208,22 +209,25 @@ export class DynamoModelRegistry implements ModelRegistry {
       ExpressionAttributeNames: Record<string, string>;
       ExpressionAttributeValues: Item;
     },
+    executionId?: string,
   ): Promise<void> {
     const key = versionKey(kind, version);
+    const ofExecution: Item = executionId === undefined ? {} : { ':executionId': { S: executionId } };
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: key,
           UpdateExpression: update.UpdateExpression,
-          ConditionExpression: '#status = :running',
+          ConditionExpression: executionId === undefined ? '#status = :running' : '#status = :running AND executionId = :executionId',
           ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#status': 'status' },
-          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':running': { S: 'RUNNING' } },
+          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':running': { S: 'RUNNING' }, ...ofExecution },
         }),
       );
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
       const existing = await this.get(kind, version);
+      if (existing?.status === 'RUNNING' && executionId !== undefined) throw new ClaimChangedError(kind, version, executionId, existing.executionId);
       throw new VersionStateError(kind, version, 'RUNNING', existing?.status ?? 'ABSENT', action);
     }
   }

@@ -1,8 +1,8 @@
 import { link, mkdir, open, readdir, readFile, readlink, rename, symlink, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ModelKind } from '../../config/model-kinds.ts';
-import type { ClaimOptions, ClaimResult, ModelRegistry, VersionRecord } from '../../ports/model-registry.ts';
-import { assertExecutionId, assertModelKind, VersionStateError } from '../../registry/registry-errors.ts';
+import type { ClaimOptions, ClaimResult, FailOptions, ModelRegistry, VersionRecord } from '../../ports/model-registry.ts';
+import { assertExecutionId, assertModelKind, ClaimChangedError, VersionStateError } from '../../registry/registry-errors.ts';
 import { assertVersion, isVersion } from '../../registry/version.ts';
 import { withFileLock, LOCK_TIMEOUT_MS } from './file-lock.ts';
 
@@ -76,13 +76,14 @@ export class LocalModelRegistry implements ModelRegistry {
     }));
   }
 
-  async fail(kind: ModelKind, version: string, error: { error: string; cause: string }): Promise<void> {
-    await this.finish(kind, version, 'fail', ({ response: _dropped, ...record }) => ({
+  async fail(kind: ModelKind, version: string, error: { error: string; cause: string }, options: FailOptions = {}): Promise<void> {
+    const update = ({ response: _dropped, ...record }: VersionRecord): VersionRecord => ({
       ...record,
       status: 'FAILED',
       finishedAt: this.clock().toISOString(),
       error: { error: error.error, cause: error.cause },
-    }));
+    });
+    await this.finish(kind, version, 'fail', update, options.executionId);
   }
 
   async list(kind: ModelKind): Promise<VersionRecord[]> {
@@ -152,6 +153,7 @@ export class LocalModelRegistry implements ModelRegistry {
     version: string,
     action: 'complete' | 'fail',
     update: (record: VersionRecord) => VersionRecord,
+    executionId?: string,
   ): Promise<void> {
     const path = this.recordPath(kind, version);
     await withFileLock(
@@ -159,6 +161,7 @@ export class LocalModelRegistry implements ModelRegistry {
       async () => {
         const existing = await this.readRecord(path);
         if (existing?.status !== 'RUNNING') throw new VersionStateError(kind, version, 'RUNNING', existing?.status ?? 'ABSENT', action);
+        if (executionId !== undefined && existing.executionId !== executionId) throw new ClaimChangedError(kind, version, executionId, existing.executionId);
         await this.replaceRecord(path, update(existing));
       },
       this.lockTimeoutMs,

@@ -1,8 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { smallEnv, steadyPanel } from '../support/toy-panels.ts';
+import { capMarket, smallEnv } from '../support/toy-panels.ts';
 import { initBackend, tf } from '../../src/ml/backend.ts';
-import { PortfolioVectorEnv } from '../../src/models/agents/env/portfolio-env.ts';
-import { projectWeights } from '../../src/models/agents/env/project-weights.ts';
 import { deserializePpoAgent, serializePpoAgent } from '../../src/models/agents/ppo/ppo-artifacts.ts';
 import { DEFAULT_PPO_CONFIG, PpoAgent, computeGae, trainPpo, type PpoConfig, type PpoUpdateLog } from '../../src/models/agents/ppo/ppo.ts';
 
@@ -76,11 +74,7 @@ describe('trainPpo', () => {
   it('learns a toy market with a known optimum: the asset at its cap', async () => {
     // Prepare: one asset at +1 % every week, cap 90 %, cash ≥ 2 %: the best weight is 0.9. The
     // initial policy's mean logits are ≈ 0, i.e. about 50/50.
-    const rules = { maxStockWeight: 0.9, minCash: 0.02 };
-    const panel = steadyPanel(104, 0.01);
-    const makeEnv = (numEnvs: number, seed: number) => new PortfolioVectorEnv(panel, { weekRange: { fromWeek: 0, toWeek: 104 }, numEnvs, seed, ...rules });
-    const allCashObs = Float32Array.from([0, 0, 1]);
-    const assetWeight = (logits: ArrayLike<number>) => projectWeights(logits, rules)[0];
+    const { rules, makeEnv, allCashObs, assetWeight } = capMarket();
     const untrained = PpoAgent.create(3, 2, DEFAULT_PPO_CONFIG, 3);
     const initialWeight = assetWeight(untrained.act(allCashObs, true));
     untrained.dispose();

@@ -1,9 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { smallEnv, steadyPanel } from '../support/toy-panels.ts';
+import { capMarket, smallEnv } from '../support/toy-panels.ts';
 import { initBackend, tf } from '../../src/ml/backend.ts';
 import { mulberry32 } from '../../src/ml/random.ts';
-import { PortfolioVectorEnv } from '../../src/models/agents/env/portfolio-env.ts';
-import { projectWeights } from '../../src/models/agents/env/project-weights.ts';
 import { deserializeSacAgent, serializeSacAgent } from '../../src/models/agents/sac/sac-artifacts.ts';
 import {
   DEFAULT_SAC_CONFIG,
@@ -204,11 +202,7 @@ describe('trainSac', () => {
   it('learns a toy market with a known optimum: the asset at its cap', async () => {
     // Prepare: one asset at +1 % every week, cap 90 %, cash ≥ 2 %: the best weight is 0.9. The
     // untrained deterministic policy (squashed mean ≈ 0 logits) holds about 50 %.
-    const rules = { maxStockWeight: 0.9, minCash: 0.02 };
-    const panel = steadyPanel(104, 0.01);
-    const makeEnv = (numEnvs: number, seed: number) => new PortfolioVectorEnv(panel, { weekRange: { fromWeek: 0, toWeek: 104 }, numEnvs, seed, ...rules });
-    const allCashObs = Float32Array.from([0, 0, 1]);
-    const assetWeight = (logits: ArrayLike<number>) => projectWeights(logits, rules)[0];
+    const { makeEnv, allCashObs, assetWeight } = capMarket();
     const untrained = SacAgent.create(3, 2, DEFAULT_SAC_CONFIG, 3);
     const initialWeight = assetWeight(untrained.act(allCashObs, true));
     untrained.dispose();

@@ -15,7 +15,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ExecutionRecord } from '../../infra/local/execution-store.ts';
 import { summariseCause } from '../../functions/shared/failure-cause.ts';
@@ -26,6 +26,7 @@ import { LocalModelRegistry } from '../../src/adapters/local/local-model-registr
 import { main } from '../../src/cli/main.ts';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.ts';
 import { SfnHistory } from '../support/sfn-history.ts';
+import { expectLinksResolve } from '../support/static-site.ts';
 import { startS3rver, type LocalS3 } from '../support/s3rver.ts';
 
 const BUCKET = 'mizan-artifacts';
@@ -80,21 +81,6 @@ function failedRunHistory(start: number, plan: unknown): HistoryEvent[] {
   h.entered('Training failed', 92, 'Fail');
   h.add('ExecutionFailed', 92, { executionFailedEventDetails: { error: 'States.TaskFailed', cause: BATCH_CAUSE } });
   return h.events;
-}
-
-/** Every relative link of every written page names a written file inside `outDir`. */
-async function expectLinksResolve(outDir: string): Promise<string[]> {
-  const files = (await readdir(outDir, { recursive: true })).map((f) => f.split('\\').join('/'));
-  for (const file of files.filter((f) => f.endsWith('.html'))) {
-    const html = await readFile(join(outDir, file), 'utf8');
-    for (const [, link] of html.matchAll(/(?:href|src)="([^"]+)"/g)) {
-      if (/^https?:/.test(link)) continue;
-      const target = resolve(dirname(join(outDir, file)), link);
-      expect(target.startsWith(outDir + '/'), `${file} → ${link}`).toBe(true);
-      expect(files, `${file} → ${link}`).toContain(target.slice(outDir.length + 1));
-    }
-  }
-  return files;
 }
 
 describe('mizan dashboard --bucket: the static pages from S3, DynamoDB and Step Functions', () => {

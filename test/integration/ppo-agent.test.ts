@@ -13,22 +13,10 @@ import { localDeps } from '../../src/runtime/local-deps.ts';
 import { runCli, type CliRun } from '../e2e/cli-support.ts';
 import { perturbedAfter } from '../support/perturbed-market-data.ts';
 import { signalsChangedFrom, trainSmokeLstmSnapshots } from '../support/snapshot-deps.ts';
+import type { AgentResponse } from '../support/agent-response.ts';
 
 const SEED_FIELDS = ['version', 'data_window_start', 'data_window_end', 'metrics', 'promoted', 'prior_version', 'symbols_used'];
 const SEED_METRICS = ['policy_loss', 'value_loss', 'avg_episode_return', 'avg_episode_sharpe', 'eval_sharpe', 'eval_cagr', 'eval_max_drawdown'];
-
-interface AgentResponse {
-  version: string;
-  data_window_start: string;
-  data_window_end: string;
-  metrics: Record<string, number>;
-  promoted: boolean;
-  prior_version: string | null;
-  symbols_used: string[];
-  walk_forward: string;
-  evaluation_weeks: { first: string; last: string; count: number };
-  promotion: { compared_on: string; comparison?: { compared_on: string; weeks: { count: number }; samples: number; current_score: number; candidate_score: number } };
-}
 
 describe('ppo_lstm through the CLI (smoke profile, walk-forward lstm snapshots)', () => {
   const marketData = new SampleMarketData();

@@ -14,21 +14,11 @@ import { localDeps } from '../../src/runtime/local-deps.ts';
 import { runCli } from '../e2e/cli-support.ts';
 import { call, type Answer } from '../e2e/support.ts';
 import { trainSmokeLstmSnapshots } from '../support/snapshot-deps.ts';
+import type { AgentResponse } from '../support/agent-response.ts';
 
 const SEED_FIELDS = ['version', 'data_window_start', 'data_window_end', 'metrics', 'promoted', 'prior_version', 'symbols_used', 'hf_repo', 'hf_url'];
 const SEED_METRICS = ['actor_loss', 'critic_loss', 'alpha', 'avg_episode_return', 'avg_episode_sharpe', 'eval_sharpe', 'eval_cagr', 'eval_max_drawdown'];
 const BENCHMARK_METRICS = ['benchmark_sharpe', 'benchmark_cagr', 'benchmark_max_drawdown'];
-
-interface AgentResponse {
-  version: string;
-  metrics: Record<string, number>;
-  promoted: boolean;
-  prior_version: string | null;
-  symbols_used: string[];
-  walk_forward: string;
-  evaluation_weeks: { first: string; last: string; count: number };
-  promotion: { compared_on: string; comparison?: { compared_on: string; metric: string; weeks: { count: number }; samples: number; current_score: number; candidate_score: number } };
-}
 
 interface AgentMetadata {
   files: Record<string, string>;

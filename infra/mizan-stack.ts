@@ -124,6 +124,7 @@ export class MizanStack extends Stack {
     stateMachine.grantStartExecution(api.fn);
     stateMachine.grantExecution(api.fn, 'states:DescribeExecution', 'states:GetExecutionHistory');
     bucket.grantRead(decidePromotion.fn);
+    bucket.grantPut(decidePromotion.fn, 'runs/*/promotion.json'); // the decision it records (src/pipeline/decide-promotion.ts)
     table.grantReadWriteData(decidePromotion.fn);
     bucket.grantRead(publish.fn);
     table.grantReadData(publish.fn);

@@ -1,5 +1,11 @@
-/** The API's routes, matched on the raw path (the same on API Gateway `$default` and the local server). */
+/**
+ * The API's routes, matched on the raw path (the same on API Gateway and the local server). What is
+ * routed, and with which methods, is route-table.ts: API Gateway routes the same table to the Lambda.
+ */
 import { AGENT_KINDS, FORECASTER_KINDS, isAgentKind, isModelKind, type AgentKind, type ModelKind, type TrainMode } from '../../src/config/model-kinds.ts';
+import { allowedMethods } from './route-table.ts';
+
+export { TRAIN_ENDPOINTS } from './route-table.ts';
 
 export type Route =
   | { route: 'train'; kind: ModelKind; mode: TrainMode }
@@ -9,11 +15,6 @@ export type Route =
   | { route: 'not-found' }
   | { route: 'method-not-allowed'; allow: string };
 
-export const TRAIN_ENDPOINTS: string[] = [
-  ...FORECASTER_KINDS.map((kind) => `/train/${kind}`),
-  ...AGENT_KINDS.flatMap((kind) => [`/train/${kind}/full`, `/train/${kind}/finetune`]),
-];
-
 export function matchRoute(method: string, rawPath: string): Route {
   const segments = rawPath.split('/');
   if (segments[0] !== '' || segments.slice(1).some((s) => s === '')) return { route: 'not-found' };
@@ -22,25 +23,33 @@ export function matchRoute(method: string, rawPath: string): Route {
 
   if (first === 'train' && second !== undefined) {
     if (second === 'executions' && third !== undefined) {
-      return method === 'GET' ? decodeExecutionId(third) : { route: 'method-not-allowed', allow: 'GET' };
+      return allows(method, '/train/executions/{id}') ? decodeExecutionId(third) : notAllowed('/train/executions/{id}');
     }
     const kind = second;
     const forecaster = (FORECASTER_KINDS as readonly string[]).includes(kind) && third === undefined;
     const agent = (AGENT_KINDS as readonly string[]).includes(kind) && (third === 'full' || third === 'finetune');
     if (!forecaster && !agent) return { route: 'not-found' };
-    if (method !== 'POST') return { route: 'method-not-allowed', allow: 'POST' };
+    const template = `/train/${kind}${third === undefined ? '' : `/${third}`}`;
+    if (!allows(method, template)) return notAllowed(template);
     return { route: 'train', kind: kind as ModelKind, mode: forecaster ? 'full' : (third as TrainMode) };
   }
   if (first === 'models' && second !== undefined && third === undefined) {
     if (!isModelKind(second)) return { route: 'not-found' };
-    return method === 'GET' ? { route: 'models', kind: second } : { route: 'method-not-allowed', allow: 'GET' };
+    return allows(method, '/models/{kind}') ? { route: 'models', kind: second } : notAllowed('/models/{kind}');
   }
-  // An agent's allocation: GET without a portfolio, POST with one in the body.
   if (first === 'models' && second !== undefined && third === 'allocation') {
     if (!isAgentKind(second)) return { route: 'not-found' };
-    return method === 'GET' || method === 'POST' ? { route: 'allocation', kind: second } : { route: 'method-not-allowed', allow: 'GET, POST' };
+    return allows(method, '/models/{kind}/allocation') ? { route: 'allocation', kind: second } : notAllowed('/models/{kind}/allocation');
   }
   return { route: 'not-found' };
+}
+
+function allows(method: string, template: string): boolean {
+  return allowedMethods(template).split(', ').includes(method);
+}
+
+function notAllowed(template: string): Route {
+  return { route: 'method-not-allowed', allow: allowedMethods(template) };
 }
 
 /** Execution ids are names (`v2026.08.14-abc…`) locally and ARNs on AWS; anything else is unknown. */

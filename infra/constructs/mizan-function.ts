@@ -29,6 +29,19 @@ export interface MizanFunctionProps {
   withWasm?: boolean;
 }
 
+/**
+ * CommonJS code inside an ESM bundle still calls require() and reads __filename/__dirname (tfjs-backend-wasm's
+ * Emscripten loader does, to find its .wasm): ESM defines none of them, so the bundle defines them first.
+ */
+export const ESM_BANNER = [
+  "import { createRequire as __mizanCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __mizanFileURLToPath } from 'node:url';",
+  "import { dirname as __mizanDirname } from 'node:path';",
+  'const require = __mizanCreateRequire(import.meta.url);',
+  'const __filename = __mizanFileURLToPath(import.meta.url);',
+  'const __dirname = __mizanDirname(__filename);',
+].join(' ');
+
 /** Where the bundled sample lands inside the function: set as MIZAN_SAMPLE_DIR. */
 export const LAMBDA_SAMPLE_DIR = '/var/task/data/sample';
 /** Where the wasm binaries land inside the function: set as MIZAN_WASM_DIR (the bundle has no node_modules to find them in). */
@@ -77,8 +90,7 @@ export class MizanFunction extends Construct {
         sourceMap: true,
         externalModules: [],
         mainFields: ['module', 'main'],
-        // CommonJS dependencies inside an ESM bundle still call require().
-        banner: "import { createRequire as __mizanCreateRequire } from 'node:module'; const require = __mizanCreateRequire(import.meta.url);",
+        banner: ESM_BANNER,
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

@@ -26,6 +26,12 @@ export function acknowledgeNagFindings(stack: MizanStack): void {
     }
   }
 
+  ack(
+    stack.functions.decidePromotion.role,
+    `AwsSolutions-IAM5[Resource::${arnOf(bucket)}/runs/*/promotion.json]`,
+    'Decide promotion writes only the decision record of the run it decides: runs/{kind}/{version}/promotion.json.',
+  );
+
   for (const fn of Object.values(stack.functions)) {
     ack(fn.fn, 'AwsSolutions-L1', 'nodejs22.x on purpose: the runtime the code is tested on (Node 20/22, DESIGN.md); supported by Lambda until 2027.');
     ack(fn.role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.');
@@ -42,6 +48,11 @@ export function acknowledgeNagFindings(stack: MizanStack): void {
     machine.role,
     `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:batch:${regionText(stack)}:<AWS::AccountId>:job-definition/*]`,
     "CDK's Batch submitJob.sync integration grants SubmitJob on job definitions by pattern (a definition ARN carries its revision); the job queue is pinned to mizan's.",
+  );
+  ack(
+    machine.role,
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:batch:${regionText(stack)}:<AWS::AccountId>:job/*]`,
+    'The Batch .sync integration terminates the jobs of a stopped state (a failed Map iteration, an aborted or timed-out run); job ids exist only at run time.',
   );
   for (const fn of Object.values(stack.functions)) {
     if (fn === stack.functions.api) continue;

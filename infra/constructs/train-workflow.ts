@@ -2,7 +2,8 @@
  * The `TrainModel` state machine on Step Functions, from the definition the local runner also runs
  * (infra/state-machine), with CloudWatch logging, X-Ray and alarms on failed, timed-out and throttled executions.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -38,6 +39,18 @@ export class TrainWorkflow extends Construct {
       // Secrets Manager and is read by the publish function), and the data is what makes a failure diagnosable.
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
+
+    // The `.sync` Batch integration polls its jobs and, when a state is stopped (the Map's other years after one
+    // fails, an aborted or timed-out execution), terminates them: without these two actions those GPU jobs keep
+    // running and billing. CDK's BatchSubmitJob grants only SubmitJob and the events rule.
+    // https://docs.aws.amazon.com/step-functions/latest/dg/batch-iam.html
+    this.stateMachine.addToRolePolicy(new iam.PolicyStatement({ actions: ['batch:DescribeJobs'], resources: ['*'] })); // no resource-level permissions
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['batch:TerminateJob'],
+        resources: [Stack.of(this).formatArn({ service: 'batch', resource: 'job', resourceName: '*' })],
+      }),
+    );
 
     const alarm = (name: string, metric: cloudwatch.Metric, what: string): cloudwatch.Alarm =>
       metric.with({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }).createAlarm(this, name, {

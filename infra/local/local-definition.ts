@@ -2,9 +2,9 @@
  * The TrainModel ASL the local runner executes: the committed rendering of the deployed definition
  * (infra/state-machine/train-model.asl.json: read, not rendered, so no aws-cdk-lib at run time),
  * plus two local-only adjustments:
- * - aws-local-stepfunctions times out every Task after 60 s unless it has `TimeoutSeconds`; the Batch
- *   tasks carry their limit as the job's `Timeout.AttemptDurationSeconds` (which only Batch reads),
- *   so the local copy gets it as `TimeoutSeconds` too.
+ * - aws-local-stepfunctions times out every Task after 60 s unless it has `TimeoutSeconds`; on AWS a Batch
+ *   job's limit is its job definition's (per attempt), which the local trainer processes do not have, so the
+ *   local copy gives each Batch task BATCH_TASK_TIMEOUT_SECONDS as `TimeoutSeconds`.
  * - the snapshot backfill's MaxConcurrency, when the runner caps it (e.g. at the core count).
  */
 import {
@@ -33,9 +33,7 @@ function injectTaskTimeouts(machine: JsonObject): void {
   const states = machine.States as Record<string, JsonObject>;
   for (const state of Object.values(states)) {
     if (state.Type === 'Task' && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) {
-      const parameters = state.Parameters as JsonObject | undefined;
-      const batchTimeout = (parameters?.Timeout as JsonObject | undefined)?.AttemptDurationSeconds;
-      state.TimeoutSeconds = typeof batchTimeout === 'number' ? batchTimeout : BATCH_TASK_TIMEOUT_SECONDS;
+      state.TimeoutSeconds = BATCH_TASK_TIMEOUT_SECONDS;
     }
     for (const nested of [state.ItemProcessor, state.Iterator]) {
       if (nested && typeof nested === 'object' && !Array.isArray(nested)) injectTaskTimeouts(nested);

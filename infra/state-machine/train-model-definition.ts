@@ -22,7 +22,6 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import {
-  BATCH_TASK_TIMEOUT_SECONDS,
   DEFAULT_SNAPSHOT_CONCURRENCY,
   LAMBDA_TASK_TIMEOUT_SECONDS,
   STATE,
@@ -32,8 +31,7 @@ import {
 // The names and defaults live in a CDK-free module (the local runner reads them without aws-cdk-lib).
 export { DEFAULT_SNAPSHOT_CONCURRENCY, STATE, TRAINER_ENV };
 
-/** Explicit task timeouts: AWS has none by default, aws-local-stepfunctions 60 s; both run this value. */
-export const BATCH_TASK_TIMEOUT = Duration.seconds(BATCH_TASK_TIMEOUT_SECONDS);
+/** An explicit Lambda task timeout: AWS has none by default, aws-local-stepfunctions 60 s; both run this value. */
 export const LAMBDA_TASK_TIMEOUT = Duration.seconds(LAMBDA_TASK_TIMEOUT_SECONDS);
 
 export interface BatchJobRef {
@@ -85,7 +83,8 @@ function trainerJob(
     jobQueueArn: job.jobQueueArn,
     jobDefinitionArn: job.jobDefinitionArn,
     containerOverrides: { environment: env },
-    taskTimeout: sfn.Timeout.duration(BATCH_TASK_TIMEOUT),
+    // No `taskTimeout`: CDK renders it as SubmitJob's `Timeout.AttemptDurationSeconds`, which would replace the
+    // job definition's per-attempt limit (trainJobTimeoutHours) for every attempt. The job definition decides.
     resultSelector: { 'JobId.$': '$.JobId', 'Status.$': '$.Status' },
     ...paths,
   });

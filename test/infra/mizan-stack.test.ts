@@ -38,7 +38,7 @@ describe('HTTP API', () => {
 
     // Assess
     expect(routes.map(([, r]) => r.RouteKey).sort()).toEqual(API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
-    expect(routes).toHaveLength(12);
+    expect(routes).toHaveLength(14); // 10 train routes, an execution, a model, an allocation by GET and by POST
     for (const [, route] of routes) {
       expect(route.AuthorizationType).toBe('AWS_IAM');
       expect(route.Target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] });
@@ -321,6 +321,7 @@ describe('least privilege', () => {
       'xray:GetSamplingRules',
       'xray:GetSamplingTargets',
       'ecr:GetAuthorizationToken',
+      'batch:DescribeJobs',
       'logs:CreateLogDelivery',
       'logs:DeleteLogDelivery',
       'logs:DescribeLogGroups',

@@ -1,5 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import parquet from 'parquetjs-lite';
+import { parquetReadObjects } from 'hyparquet';
 import { isIsoDate } from './dates.ts';
 import { DEFAULT_SAMPLE_DIR } from './sample-market-data.ts';
 
@@ -15,32 +16,29 @@ export interface NewsSentimentRow {
 
 export const DEFAULT_NEWS_SENTIMENT_FILE = join(DEFAULT_SAMPLE_DIR, 'news', 'daily_sentiment.parquet');
 
+const COLUMNS = ['date', 'symbol', 'sentiment_score', 'article_count'];
+
 /**
  * Reads a daily sentiment parquet (`date DATE, symbol VARCHAR, sentiment_score FLOAT,
- * article_count INTEGER`) with parquetjs-lite. That reader hands some numbers back as strings
- * (FLOAT and INT32 here), so every value is coerced and checked; a bad row throws naming the
- * file and the row number.
+ * article_count INTEGER`) with hyparquet: pure ESM, so it loads inside the Lambdas' ESM bundles,
+ * where parquetjs-lite's generated CommonJS threw in strict mode. Every value is still checked; a
+ * bad row throws naming the file and the row number.
  */
 export async function readNewsSentiment(file: string = DEFAULT_NEWS_SENTIMENT_FILE): Promise<NewsSentimentRow[]> {
-  return readRows(await parquet.ParquetReader.openFile(file), file);
+  return readNewsSentimentBytes(await readFile(file), file); // ~100 kB: read whole
 }
 
 /** The same, from the parquet's bytes (e.g. an S3 object): `name` is used in error messages. */
 export async function readNewsSentimentBytes(bytes: Uint8Array, name: string): Promise<NewsSentimentRow[]> {
-  return readRows(await parquet.ParquetReader.openBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)), name);
-}
-
-async function readRows(reader: Awaited<ReturnType<typeof parquet.ParquetReader.openFile>>, file: string): Promise<NewsSentimentRow[]> {
+  // hyparquet reads an ArrayBuffer holding the file alone; `bytes` may view a larger (pooled) buffer: copy.
+  const file = new Uint8Array(bytes).buffer;
+  let records: Record<string, unknown>[];
   try {
-    const cursor = reader.getCursor(['date', 'symbol', 'sentiment_score', 'article_count']);
-    const rows: NewsSentimentRow[] = [];
-    for (let record = await cursor.next(); record !== null; record = await cursor.next()) {
-      rows.push(toRow(record, file, rows.length + 1));
-    }
-    return rows;
-  } finally {
-    await reader.close();
+    records = await parquetReadObjects({ file, columns: COLUMNS });
+  } catch (err) {
+    throw new Error(`${name}: not a readable news-sentiment parquet: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
+  return records.map((record, i) => toRow(record, name, i + 1));
 }
 
 function toRow(record: Record<string, unknown>, file: string, index: number): NewsSentimentRow {

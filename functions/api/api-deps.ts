@@ -15,7 +15,10 @@ export interface ApiDeps {
   store: ArtifactStore;
   workflow: Workflow;
   publisherEnabled: boolean;
-  /** Cap of `?wait=`: Infinity locally; on AWS ~25 s (API Gateway ends a request at 30 s). */
+  /**
+   * Cap of `?wait=`, from the request's start: Infinity locally; on AWS ~25 s (API Gateway ends a
+   * request at 30 s), and the wait also ends 3 s before the Lambda does (request-clock.ts).
+   */
   maxWaitSeconds: number;
   /** How often a waiting request looks at the registry (default 250 ms). */
   pollIntervalMs?: number;

@@ -11,6 +11,7 @@ import { allocationRoute } from './allocation-route.ts';
 import { executionRoute } from './execution-route.ts';
 import { badRequest, json, notFound, type ApiResponse } from './http.ts';
 import { NO_QUERY, parseQuery } from './query-params.ts';
+import { requestClock, type RequestClock } from './request-clock.ts';
 import { matchRoute } from './routes.ts';
 import { trainRoute } from './train-route.ts';
 
@@ -25,10 +26,11 @@ export function makeApiHandler(deps: ApiDeps): ApiHandler {
       log(`api error ${request.context?.awsRequestId ?? ''}: ${error?.stack ?? String(error)}`);
       request.response = json(500, { error: 'internal error', request_id: request.context?.awsRequestId ?? null });
     })
-    .handler(async (event) => route(event, deps));
+    // The clock is read first: a wait's deadline counts planning and starting the run too.
+    .handler(async (event, context) => route(event, requestClock(context), deps));
 }
 
-async function route(event: APIGatewayProxyEventV2, deps: ApiDeps): Promise<ApiResponse> {
+async function route(event: APIGatewayProxyEventV2, clock: RequestClock, deps: ApiDeps): Promise<ApiResponse> {
   const method = (event.requestContext?.http?.method ?? 'GET').toUpperCase();
   const match = matchRoute(method, event.rawPath ?? '/');
   if (match.route === 'execution' || match.route === 'models') {
@@ -39,7 +41,7 @@ async function route(event: APIGatewayProxyEventV2, deps: ApiDeps): Promise<ApiR
   try {
     switch (match.route) {
       case 'train':
-        return await trainRoute(event, match, deps);
+        return await trainRoute(event, match, clock, deps);
       case 'execution':
         return await executionRoute(match.executionId, deps);
       case 'models':

@@ -10,7 +10,8 @@ export const handler = lazyAwsHandler((deps, env) => {
     ...deps,
     profile,
     publisherEnabled: deps.publisher.enabled,
-    // API Gateway ends a request at 30 s: a waiting request must answer before that.
+    // API Gateway ends a request at 30 s: a waiting request must answer before that (and before
+    // the function's own 29 s: the handler also stops waiting WAIT_MARGIN_MS before the context's end).
     maxWaitSeconds: Number(env.MIZAN_WAIT_CAP_SECONDS ?? 25),
   });
 });

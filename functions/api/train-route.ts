@@ -9,8 +9,14 @@ import type { ApiDeps } from './api-deps.ts';
 import { json, type ApiResponse } from './http.ts';
 import { FORECASTER_TRAIN_QUERY, parseQuery, parseWait, resolveSkipSnapshot, TRAIN_QUERY } from './query-params.ts';
 import { agentBodySchema, forecasterBodySchema, parseBody } from './request-body.ts';
+import type { RequestClock } from './request-clock.ts';
 
-export async function trainRoute(event: APIGatewayProxyEventV2, target: { kind: ModelKind; mode: TrainMode }, deps: ApiDeps): Promise<ApiResponse> {
+export async function trainRoute(
+  event: APIGatewayProxyEventV2,
+  target: { kind: ModelKind; mode: TrainMode },
+  clock: RequestClock,
+  deps: ApiDeps,
+): Promise<ApiResponse> {
   const agent = isAgentKind(target.kind);
   const query = parseQuery(event, agent ? TRAIN_QUERY : FORECASTER_TRAIN_QUERY);
   if (!query.ok) return query.response;
@@ -38,7 +44,9 @@ export async function trainRoute(event: APIGatewayProxyEventV2, target: { kind: 
 
   const running = { version: outcome.version, execution_id: outcome.executionId, status_url: statusUrl(outcome.executionId) };
   if (wait.value > 0) {
-    const record = await waitForRun(target.kind, outcome.version, wait.value, deps);
+    // `?wait=` counts from the request's start, and ends early enough for the answer to leave the Lambda.
+    const deadline = Math.min(clock.startedAt + wait.value * 1000, clock.waitLimit);
+    const record = await waitForRun(target.kind, outcome.version, deadline, deps);
     if (record?.status === 'SUCCEEDED' && record.response) return json(200, record.response);
     if (record?.status === 'FAILED') {
       return json(500, { ...running, status: 'FAILED', error: record.error?.error ?? 'Error', cause: record.error?.cause ?? 'unknown cause' });
@@ -51,9 +59,8 @@ export function statusUrl(executionId: string): string {
   return `/train/executions/${encodeURIComponent(executionId)}`;
 }
 
-/** Polls the registry until the version's run ends or `seconds` pass; the record then, if ended. */
-async function waitForRun(kind: ModelKind, version: string, seconds: number, deps: ApiDeps): Promise<VersionRecord | undefined> {
-  const deadline = Date.now() + seconds * 1000;
+/** Polls the registry until the version's run ends or the deadline (epoch ms) passes; the record then, if ended. */
+async function waitForRun(kind: ModelKind, version: string, deadline: number, deps: ApiDeps): Promise<VersionRecord | undefined> {
   const interval = deps.pollIntervalMs ?? 250;
   for (;;) {
     const record = await deps.registry.get(kind, version);

@@ -10,7 +10,7 @@ import type { ProfileName } from '../../src/config/profiles.ts';
 import { localDeps } from '../../src/runtime/local-deps.ts';
 import { makeApiHandler, type ApiHandler } from '../../functions/api/handler.ts';
 import { DEFAULT_MAX_BODY_BYTES } from '../../functions/api/request-body.ts';
-import { localLambdaContext } from '../../functions/shared/lambda-context.ts';
+import { localLambdaContext, NO_TIME_LIMIT_MS } from '../../functions/shared/lambda-context.ts';
 import { serveDashboard } from '../../src/dashboard/http-route.ts';
 import { localDashboardSource, type DashboardSource } from '../../src/dashboard/source.ts';
 import type { LocalWorkflow } from './local-workflow.ts';
@@ -105,7 +105,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, handler: ApiHand
     return send(res, 413, { error: `request body is larger than ${maxBodyBytes} bytes` });
   }
   const event = toHttpApiEvent(req, rawPath, rawQueryString, body);
-  const response = await handler(event, localLambdaContext('mizan-api'));
+  // No Lambda timeout here: `?wait=` is as long as asked (the README's "locally unbounded").
+  const response = await handler(event, localLambdaContext('mizan-api', NO_TIME_LIMIT_MS));
   res.writeHead(response.statusCode, response.headers as Record<string, string>);
   res.end(response.body);
 }

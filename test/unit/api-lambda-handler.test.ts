@@ -8,6 +8,7 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { WAIT_MARGIN_MS } from '../../functions/api/request-clock.ts';
 import { TRAIN_ENDPOINTS } from '../../functions/api/routes.ts';
 import type { ModelKind } from '../../src/config/model-kinds.ts';
 import { resolveTrainingPlan } from '../../src/pipeline/resolve-plan.ts';
@@ -71,12 +72,12 @@ beforeEach(async () => {
 });
 
 /** An API Gateway HTTP API (payload 2.0) event, as the Lambda receives it. */
-function httpApiEvent(method: string, path: string, body?: unknown): APIGatewayProxyEventV2 {
+function httpApiEvent(method: string, path: string, body?: unknown, rawQueryString = ''): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey: `${method} ${path}`,
     rawPath: path,
-    rawQueryString: '',
+    rawQueryString,
     headers: { 'content-type': 'application/json', host: 'abc123.execute-api.us-east-1.amazonaws.com' },
     requestContext: {
       accountId: '123456789012',
@@ -139,6 +140,22 @@ describe('the API Lambda (functions/api/index.ts) on HTTP API v2 events', () => 
     expect(input.plan).toMatchObject({ kind: 'lstm', mode: 'full', version: body.version, profile: 'smoke' });
     expect(input).toMatchObject({ publish: false, executionName: body.version });
     expect(await deps.registry.get('lstm', body.version)).toMatchObject({ status: 'RUNNING', executionId: body.version });
+  });
+
+  it('answers 202 to ?wait=25 before the function ends: 4 s left stops the wait 3 s before that, ~1 s after the request began', async () => {
+    // Prepare: a new version whose run (Step Functions mocked) never ends, and a function with 4 s left.
+    const shortContext = { ...context, getRemainingTimeInMillis: () => 4_000 } as Context;
+
+    // Act
+    const started = Date.now();
+    const response = await handler(httpApiEvent('POST', '/train/lstm', { skip_snapshot: true }, 'wait=25'), shortContext);
+    const elapsed = Date.now() - started;
+
+    // Assess: 202 once 4 s − WAIT_MARGIN_MS have passed since the start (planning included), not after 25 s.
+    expect(response.statusCode).toBe(202);
+    expect(JSON.parse(response.body!)).toMatchObject({ status: 'RUNNING' });
+    expect(elapsed).toBeGreaterThanOrEqual(4_000 - WAIT_MARGIN_MS - 50);
+    expect(elapsed).toBeLessThan(2_500); // well before the function's end at 4 s, whatever planning took
   });
 
   it(`answers 400 to a kind without a trainer in this deployment (${UNREGISTERED}), writes no registry record and starts nothing`, async () => {

@@ -116,8 +116,9 @@ export function loadConfig(read: ContextReader, env: NodeJS.ProcessEnv = process
 
   const gpuInstanceTypes = list('gpuInstanceTypes') ?? [...DEFAULTS.gpuInstanceTypes];
   for (const type of gpuInstanceTypes) {
-    // One GPU per job: only the single-GPU sizes of the families tfjs-node-gpu (CUDA 11.2) supports.
-    if (!/^(g4dn|g5|g6|p3)\.\w+$/.test(type)) throw new Error(`context gpuInstanceTypes: ${type} is not a g4dn/g5/g6/p3 GPU instance type`);
+    // One GPU per job: only the single-GPU sizes of the families tfjs-node-gpu (CUDA 11.2) supports and the
+    // AL2023 ECS GPU AMI runs (it does not support p3 or g3).
+    if (!/^(g4dn|g5|g6)\.\w+$/.test(type)) throw new Error(`context gpuInstanceTypes: ${type} is not a g4dn/g5/g6 GPU instance type`);
   }
   const profile = str('profile') ?? DEFAULTS.profile;
   if (!isProfileName(profile)) throw new Error(`context profile=${profile}: expected smoke, local or full`);

@@ -61,7 +61,9 @@ export class TrainingBatch extends Construct {
       allowAllOutbound: true,
     });
 
-    const gpuImages = [{ imageType: batch.EcsMachineImageType.ECS_AL2_NVIDIA }];
+    // The ECS GPU AMI on Amazon Linux 2023 (Amazon Linux 2, ECS_AL2_NVIDIA, reached end of support on 2026-06-30).
+    // Its NVIDIA driver runs the image's CUDA 11.2 user space (newer drivers run older CUDA); it has no p3/g3 support.
+    const gpuImages = [{ imageType: batch.EcsMachineImageType.ECS_AL2023_NVIDIA }];
     const instanceTypes = config.gpuInstanceTypes.map((type) => new ec2.InstanceType(type));
     const gpuEnvironment = (name: string, spot: boolean): batch.ManagedEc2EcsComputeEnvironment => {
       const environment = new batch.ManagedEc2EcsComputeEnvironment(this, name, {

@@ -50,7 +50,8 @@ describe('deploy configuration (CDK context)', () => {
 
   it.each([
     [{ schedules: 'maybe' }, /schedules=maybe: expected on or off/],
-    [{ gpuInstanceTypes: 'm5.large' }, /m5.large is not a g4dn\/g5\/g6\/p3 GPU instance type/],
+    [{ gpuInstanceTypes: 'm5.large' }, /m5.large is not a g4dn\/g5\/g6 GPU instance type/],
+    [{ gpuInstanceTypes: 'p3.2xlarge' }, /p3.2xlarge is not a g4dn\/g5\/g6 GPU instance type/], // the AL2023 GPU AMI has no p3 support
     [{ gpuMaxVcpus: '2' }, /gpuMaxVcpus=2: expected an integer from 4/],
     [{ forecasterSchedule: '0 4 * * 0' }, /expected an EventBridge cron/],
     [{ finetuneKinds: 'lstm' }, /unknown kind lstm/],

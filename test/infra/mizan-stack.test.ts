@@ -181,7 +181,7 @@ describe('AWS Batch', () => {
     expect(onDemand).toMatchObject({ Type: 'EC2', MinvCpus: 0 });
     for (const env of [spot, onDemand]) {
       expect(env.InstanceTypes).toEqual(['g5.xlarge', 'g4dn.xlarge']);
-      expect(env.Ec2Configuration).toEqual([{ ImageType: 'ECS_AL2_NVIDIA' }]);
+      expect(env.Ec2Configuration).toEqual([{ ImageType: 'ECS_AL2023_NVIDIA' }]); // not Amazon Linux 2: end of support 2026-06-30
     }
     expect(gpuQueue.ComputeEnvironmentOrder).toEqual([
       { ComputeEnvironment: { 'Fn::GetAtt': [logicalId(stack.batch.gpuComputeEnvironments[1]!), 'ComputeEnvironmentArn'] }, Order: 1 },

@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { ModelRegistry } from '../../src/ports/model-registry.ts';
-import type { ExecutionDescription, Workflow } from '../../src/ports/workflow.ts';
+import type { ExecutionDescription, ExecutionSummary, Workflow } from '../../src/ports/workflow.ts';
 import { STATE } from '../state-machine/train-model-contract.ts';
 import { ExecutionStore, isSafeExecutionId, timingsFromEvents, type ExecutionRecord, type HistoryEvent } from './execution-store.ts';
 import { localTrainModelDefinition } from './local-definition.ts';
@@ -95,6 +95,14 @@ export class LocalWorkflow implements Workflow {
     if (!record) return undefined;
     const { events: _events, ...description } = record;
     return description;
+  }
+
+  /** The execution record's status fields (the file holds the whole record: locally that read is cheap anyway). */
+  async status(executionId: string): Promise<ExecutionSummary | undefined> {
+    const record = await this.executions.read(executionId);
+    if (!record) return undefined;
+    const { executionId: id, status, startedAt, stoppedAt, error, cause } = record;
+    return { executionId: id, status, startedAt, ...(stoppedAt ? { stoppedAt } : {}), ...(error ? { error } : {}), ...(cause ? { cause } : {}) };
   }
 
   /** The full record with its event history. */

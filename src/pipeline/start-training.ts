@@ -1,7 +1,7 @@
-import type { ModelRegistry, VersionRecord } from '../ports/model-registry.ts';
-import type { Workflow } from '../ports/workflow.ts';
-import { VersionStateError } from '../registry/registry-errors.ts';
 import type { TrainingPlan } from './plan.ts';
+import { settleStaleClaim, type StaleClaimDeps } from './stale-claim.ts';
+
+export { CLAIM_CHECK_MIN_AGE_MS, ORPHANED_CLAIM_MS } from './stale-claim.ts';
 
 /** What the `TrainModel` state machine is started with. */
 export interface WorkflowInput {
@@ -15,19 +15,10 @@ export type StartOutcome =
   | { status: 'SUCCEEDED'; version: string; response: Record<string, unknown> }
   | { status: 'RUNNING'; version: string; executionId: string; started: boolean };
 
-export interface StartDeps {
-  registry: ModelRegistry;
-  workflow: Workflow;
+/** The store is read to undo the promotion of a run that ended unrecorded (stale-claim.ts). */
+export interface StartDeps extends StaleClaimDeps {
   publisherEnabled: boolean;
-  /** Milliseconds since the epoch (tests pass a clock). */
-  now?: () => number;
 }
-
-/**
- * A claim this old whose execution does not exist was left by a process that stopped between
- * the claim and the start (the API answers within 30 s; the CLI starts at once): it is freed.
- */
-export const ORPHANED_CLAIM_MS = 2 * 60_000;
 
 /**
  * Idempotent start: a version that exists answers with its stored response; one that is
@@ -38,7 +29,8 @@ export const ORPHANED_CLAIM_MS = 2 * 60_000;
  */
 export async function startTraining(plan: TrainingPlan, opts: { skipSnapshot: boolean }, deps: StartDeps): Promise<StartOutcome> {
   let existing = await deps.registry.get(plan.kind, plan.version);
-  if (existing?.status === 'RUNNING' && (await isOrphanedClaim(existing, deps))) existing = await freeOrphanedClaim(existing, deps);
+  // A claim whose run never started, or ended without recording the version, is freed first.
+  if (existing?.status === 'RUNNING') existing = await settleStaleClaim(plan, existing, deps);
   const reopen = existing?.status === 'SUCCEEDED' && lacksWantedSnapshots(plan, opts, existing.response);
   if (existing?.status === 'SUCCEEDED' && existing.response && !reopen) {
     return { status: 'SUCCEEDED', version: plan.version, response: existing.response };
@@ -65,23 +57,6 @@ export async function startTraining(plan: TrainingPlan, opts: { skipSnapshot: bo
     await deps.registry.fail(plan.kind, plan.version, { error: 'StartExecutionFailed', cause: (err as Error).message });
     throw err;
   }
-}
-
-/** Records the claim FAILED (NeverStarted); if another request freed or retried it first, what that left. */
-async function freeOrphanedClaim(record: VersionRecord, deps: StartDeps): Promise<VersionRecord | undefined> {
-  const error = { error: 'NeverStarted', cause: `the version was claimed at ${record.claimedAt} but its run ${record.executionId} was never started` };
-  try {
-    await deps.registry.fail(record.kind, record.version, error, { executionId: record.executionId });
-    return { ...record, status: 'FAILED', error };
-  } catch (err) {
-    if (!(err instanceof VersionStateError)) throw err;
-    return deps.registry.get(record.kind, record.version);
-  }
-}
-
-async function isOrphanedClaim(record: VersionRecord, deps: StartDeps): Promise<boolean> {
-  const age = (deps.now ?? Date.now)() - Date.parse(record.claimedAt);
-  return age >= ORPHANED_CLAIM_MS && (await deps.workflow.describe(record.executionId)) === undefined;
 }
 
 /** The request wants snapshots, the plan has years to backfill, and the stored run made none. */

@@ -21,6 +21,9 @@ export interface ExecutionDescription {
   states: StateTiming[];
 }
 
+/** What one status read tells of an execution: no state timings, no input or output. */
+export type ExecutionSummary = Pick<ExecutionDescription, 'executionId' | 'status' | 'startedAt' | 'stoppedAt' | 'error' | 'cause'>;
+
 /** Runs the `TrainModel` state machine: in-process locally (aws-local-stepfunctions), Step Functions on AWS. */
 export interface Workflow {
   /**
@@ -29,4 +32,9 @@ export interface Workflow {
    */
   start(name: string, input: unknown): Promise<{ executionId: string }>;
   describe(executionId: string): Promise<ExecutionDescription | undefined>;
+  /**
+   * The execution's status without its history (on AWS one DescribeExecution, where `describe` also
+   * pages through GetExecutionHistory): what a frequent check needs. Optional: callers fall back to `describe`.
+   */
+  status?(executionId: string): Promise<ExecutionSummary | undefined>;
 }

@@ -41,7 +41,7 @@ async function train(deps: LocalDeps, publisher: Publisher, kind: ModelKind, mod
   const workflow = await openLocalWorkflow(withHub);
   try {
     const plan = await resolveTrainingPlan({ kind, mode, profile: 'smoke' }, withHub);
-    const outcome = await startTraining(plan, { skipSnapshot: false }, { registry: deps.registry, workflow, publisherEnabled: true });
+    const outcome = await startTraining(plan, { skipSnapshot: false }, { registry: deps.registry, store: deps.store, workflow, publisherEnabled: true });
     if (outcome.status !== 'RUNNING') throw new Error(`${kind} ${plan.version} was already trained`);
     const finished = await workflow.waitFor(outcome.executionId);
     if (finished.status !== 'SUCCEEDED') throw new Error(`${kind} failed: ${finished.error}: ${finished.cause}`);

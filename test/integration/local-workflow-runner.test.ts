@@ -64,7 +64,7 @@ describe('the local workflow runner', () => {
     const claim = await deps.registry.claim(plan.kind, plan.version, plan.version);
     if (!claim.claimed) throw new Error('expected the claim');
     const claimedAt = Date.parse(claim.record.claimedAt);
-    const startDeps = (afterMs: number) => ({ registry: deps.registry, workflow, publisherEnabled: false, now: () => claimedAt + afterMs });
+    const startDeps = (afterMs: number) => ({ registry: deps.registry, store: deps.store, workflow, publisherEnabled: false, now: () => claimedAt + afterMs });
     // Act
     const young = await startTraining(plan, { skipSnapshot: true }, startDeps(ORPHANED_CLAIM_MS - 1000));
     const [one, other] = await Promise.all([1, 2].map(() => startTraining(plan, { skipSnapshot: true }, startDeps(ORPHANED_CLAIM_MS))));
@@ -81,11 +81,14 @@ describe('the local workflow runner', () => {
     // Prepare
     const { deps, workflow, plan } = await setup();
     // Act
-    const outcome = await startTraining(plan, { skipSnapshot: true }, { registry: deps.registry, workflow, publisherEnabled: false });
+    const outcome = await startTraining(plan, { skipSnapshot: true }, { registry: deps.registry, store: deps.store, workflow, publisherEnabled: false });
     if (outcome.status !== 'RUNNING') throw new Error('expected a new run');
     const finished = await workflow.waitFor(outcome.executionId);
     // Assess
     expect(finished).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed' });
+    const { executionId, status, startedAt, stoppedAt, error, cause } = finished;
+    expect(await workflow.status(outcome.executionId)).toEqual({ executionId, status, startedAt, stoppedAt, error, cause });
+    expect(await workflow.status('v-never-started')).toBeUndefined();
     expect(finished.states.map((s) => `${s.name}:${s.status}`)).toEqual(['Full or fine-tune?:SUCCEEDED', 'Train:FAILED', 'Record failure:SUCCEEDED', 'Training failed:FAILED']);
     for (const s of finished.states) expect(Date.parse(s.endedAt!)).toBeGreaterThanOrEqual(Date.parse(s.startedAt));
     const onDisk = JSON.parse(await readFile(join(deps.dataDir, 'executions', `${outcome.executionId}.json`), 'utf8')) as { events: { type: string }[] };
@@ -95,7 +98,7 @@ describe('the local workflow runner', () => {
     expect(record?.error?.cause).toContain('injected fault');
     expect(await deps.registry.current(plan.kind)).toBeUndefined();
 
-    const retry = await startTraining(plan, { skipSnapshot: true }, { registry: deps.registry, workflow, publisherEnabled: false });
+    const retry = await startTraining(plan, { skipSnapshot: true }, { registry: deps.registry, store: deps.store, workflow, publisherEnabled: false });
     expect(retry).toMatchObject({ status: 'RUNNING', started: true, executionId: `${plan.version}-retry2` });
     await workflow.waitFor(`${plan.version}-retry2`);
     await workflow.close();
@@ -131,7 +134,7 @@ describe('"Score walk-forward" in a real run (the real trainer, smoke profile)',
     const workflow = await openLocalWorkflow(deps);
     const plan = await resolveTrainingPlan({ kind: 'lstm', mode: 'full', profile: 'smoke' }, deps);
     const run = async (skipSnapshot: boolean) => {
-      const outcome = await startTraining(plan, { skipSnapshot }, { registry: deps.registry, workflow, publisherEnabled: false });
+      const outcome = await startTraining(plan, { skipSnapshot }, { registry: deps.registry, store: deps.store, workflow, publisherEnabled: false });
       if (outcome.status !== 'RUNNING') throw new Error(`expected a new run, got ${outcome.status}`);
       const finished = await workflow.waitFor(outcome.executionId);
       return { finished, topLevel: finished.states.filter((s) => !s.name.includes('[')).map((s) => `${s.name}:${s.status}`) };
@@ -170,7 +173,7 @@ describe('"Score walk-forward" in a real run (the real trainer, smoke profile)',
     const plan = await resolveTrainingPlan({ kind: 'lstm', mode: 'full', profile: 'smoke' }, deps);
     try {
       // Act
-      const outcome = await startTraining(plan, { skipSnapshot: false }, { registry: deps.registry, workflow, publisherEnabled: false });
+      const outcome = await startTraining(plan, { skipSnapshot: false }, { registry: deps.registry, store: deps.store, workflow, publisherEnabled: false });
       if (outcome.status !== 'RUNNING') throw new Error(`expected a new run, got ${outcome.status}`);
       const finished = await workflow.waitFor(outcome.executionId);
       // Assess
@@ -238,7 +241,7 @@ describe('a run that fails after "Decide promotion" moved current', () => {
   const runnerWith = (deps: LocalDeps, steps: Partial<StepHandlers>) =>
     LocalWorkflow.open({ dataDir: deps.dataDir, registry: deps.registry, steps: { ...localStepHandlers(deps), ...steps } });
   const run = async (workflow: LocalWorkflow, deps: LocalDeps, plan: TrainingPlan) => {
-    const outcome = await startTraining(plan, { skipSnapshot: true }, { registry: deps.registry, workflow, publisherEnabled: true });
+    const outcome = await startTraining(plan, { skipSnapshot: true }, { registry: deps.registry, store: deps.store, workflow, publisherEnabled: true });
     if (outcome.status !== 'RUNNING') throw new Error(`expected a new run, got ${outcome.status}`);
     const finished = await workflow.waitFor(outcome.executionId);
     await workflow.close();

@@ -191,4 +191,31 @@ describe('StepFunctionsWorkflow', () => {
     expect(await workflow.describe(`${EXEC}-nope`)).toBeUndefined();
     expect(sfn.commandCalls(GetExecutionHistoryCommand)).toHaveLength(0);
   });
+
+  it('reads a status with one DescribeExecution and no history, by name or ARN', async () => {
+    // Prepare: an execution stopped by StopExecution.
+    sfn.on(DescribeExecutionCommand, { executionArn: EXEC }).resolves({
+      executionArn: EXEC,
+      name: VERSION,
+      status: 'ABORTED',
+      startDate: at(0),
+      stopDate: at(30),
+      input: JSON.stringify(input),
+      error: 'Stopped',
+      cause: 'stopped from the console',
+    });
+    sfn.on(DescribeExecutionCommand, { executionArn: `${EXEC}-retry2` }).rejects(new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} }));
+    const workflow = new StepFunctionsWorkflow(new SFNClient({ region: 'us-east-1' }), SM);
+    // Act
+    const byName = await workflow.status(VERSION);
+    const byArn = await workflow.status(EXEC);
+    // Assess
+    const summary = { executionId: VERSION, status: 'ABORTED', startedAt: at(0).toISOString(), stoppedAt: at(30).toISOString(), error: 'Stopped', cause: 'stopped from the console' };
+    expect(byName).toEqual(summary);
+    expect(byArn).toEqual(summary);
+    expect(await workflow.status(`${VERSION}-retry2`)).toBeUndefined();
+    expect(await workflow.status('not a name')).toBeUndefined();
+    expect(sfn.commandCalls(DescribeExecutionCommand)).toHaveLength(3);
+    expect(sfn.commandCalls(GetExecutionHistoryCommand)).toHaveLength(0);
+  });
 });

@@ -1,5 +1,5 @@
-import { DescribeExecutionCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { ExecutionDescription, Workflow } from '../../ports/workflow.ts';
+import { DescribeExecutionCommand, StartExecutionCommand, type DescribeExecutionOutput, type SFNClient } from '@aws-sdk/client-sfn';
+import type { ExecutionDescription, ExecutionSummary, Workflow } from '../../ports/workflow.ts';
 import { canonicalJson } from '../../registry/version.ts';
 import {
   describeExecution,
@@ -49,25 +49,43 @@ export class StepFunctionsWorkflow implements Workflow {
   }
 
   async describe(executionId: string): Promise<ExecutionDescription | undefined> {
-    if (!executionId.startsWith('arn:') && !isExecutionName(executionId)) return undefined;
-    const executionArn = executionId.startsWith('arn:') ? executionId : executionArnOf(this.stateMachineArn, executionId);
-    const execution = await describeExecution(this.client, executionArn);
-    if (!execution) return undefined;
-    const status = toStatus(execution.status);
+    const executionArn = this.arnOf(executionId);
+    const execution = executionArn ? await describeExecution(this.client, executionArn) : undefined;
+    if (!executionArn || !execution) return undefined;
+    const summary = summaryOf(execution, executionId);
     const events = await executionHistory(this.client, executionArn);
     return {
-      executionId: execution.name ?? executionId,
+      ...summary,
       name: execution.name ?? '',
-      status,
-      startedAt: toIso(execution.startDate) ?? '',
-      ...(execution.stopDate ? { stoppedAt: toIso(execution.stopDate) } : {}),
       input: parseJson(execution.input),
       ...(execution.output !== undefined ? { output: parseJson(execution.output) } : {}),
-      ...(execution.error !== undefined ? { error: execution.error } : {}),
-      ...(execution.cause !== undefined ? { cause: execution.cause } : {}),
-      states: stateTimings(events, status, toIso(execution.stopDate)),
+      states: stateTimings(events, summary.status, summary.stoppedAt),
     };
   }
+
+  /** One DescribeExecution, no history: cheap enough for every request that finds a claim to check. */
+  async status(executionId: string): Promise<ExecutionSummary | undefined> {
+    const executionArn = this.arnOf(executionId);
+    const execution = executionArn ? await describeExecution(this.client, executionArn) : undefined;
+    return execution ? summaryOf(execution, executionId) : undefined;
+  }
+
+  /** A name or a full ARN → the execution ARN; undefined for what cannot name an execution. */
+  private arnOf(executionId: string): string | undefined {
+    if (executionId.startsWith('arn:')) return executionId;
+    return isExecutionName(executionId) ? executionArnOf(this.stateMachineArn, executionId) : undefined;
+  }
+}
+
+function summaryOf(execution: DescribeExecutionOutput, executionId: string): ExecutionSummary {
+  return {
+    executionId: execution.name ?? executionId,
+    status: toStatus(execution.status),
+    startedAt: toIso(execution.startDate) ?? '',
+    ...(execution.stopDate ? { stoppedAt: toIso(execution.stopDate) } : {}),
+    ...(execution.error !== undefined ? { error: execution.error } : {}),
+    ...(execution.cause !== undefined ? { cause: execution.cause } : {}),
+  };
 }
 
 function sameJson(existingInput: string | undefined, input: unknown): boolean {

@@ -10,5 +10,5 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  { files: ['bin/**/*.mjs'], languageOptions: { globals: { process: 'readonly' } } },
+  { files: ['bin/**/*.mjs', 'test/**/*.mjs'], languageOptions: { globals: { process: 'readonly' } } },
 );

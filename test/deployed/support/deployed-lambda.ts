@@ -28,7 +28,7 @@ export class LambdaInvocationError extends Error {
   }
 
   /** What Step Functions puts in `Cause` for a failed Lambda task. */
-  get cause(): string {
+  get stepFunctionsCause(): string {
     return JSON.stringify({ errorType: this.errorType, errorMessage: this.errorMessage, trace: this.trace });
   }
 }

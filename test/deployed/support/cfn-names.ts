@@ -90,7 +90,12 @@ export function physicalNames(id: string, resource: CfnResource): PhysicalNames 
   }
 }
 
-/** Evaluates Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::Select and Fn::Split against the pretend account; throws on anything else. */
+/**
+ * Evaluates Ref (resources and the pseudo parameters above), Fn::GetAtt, Fn::Join, Fn::Sub, Fn::Select
+ * and Fn::Split against the pretend account; throws, naming what it cannot resolve, on anything else
+ * (Fn::If and the other intrinsics, a pseudo parameter such as AWS::NotificationARNs, an attribute the
+ * names do not give).
+ */
 export class CfnResolver {
   private readonly names = new Map<string, PhysicalNames>();
 
@@ -104,14 +109,20 @@ export class CfnResolver {
     return names;
   }
 
+  /** What `{Ref: id}` returns: a pseudo parameter's value, or the resource's physical name. */
   ref(id: string): string {
-    return PSEUDO[id] ?? this.physical(id).ref;
+    if (id.startsWith('AWS::')) {
+      const value = PSEUDO[id];
+      if (value === undefined) throw new Error(`cannot resolve pseudo parameter Ref ${id}`);
+      return value;
+    }
+    return this.physical(id).ref;
   }
 
   getAtt(id: string, attribute: string): string {
     const names = this.physical(id);
-    const value = attribute === 'Arn' ? names.arn : names.attrs?.[attribute];
-    if (value === undefined) throw new Error(`cannot resolve Fn::GetAtt ${id}.${attribute}`);
+    const value = names.attrs?.[attribute] ?? (attribute === 'Arn' ? names.arn : undefined);
+    if (value === undefined) throw new Error(`cannot resolve Fn::GetAtt ${id}.${attribute}: physicalNames gives ${this.template.Resources[id]!.Type} no ${attribute} attribute`);
     return value;
   }
 
@@ -120,29 +131,37 @@ export class CfnResolver {
     if (Array.isArray(value)) return value.map((item) => this.resolve(item));
     if (value === null || typeof value !== 'object') return value;
     const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 1) {
-      const [key, arg] = entries[0]!;
-      if (key === 'Ref') return this.ref(arg as string);
-      if (key === 'Fn::GetAtt') {
-        const [id, attribute] = typeof arg === 'string' ? (arg.split('.') as [string, string]) : (arg as [string, string]);
-        return this.getAtt(id, attribute);
-      }
-      if (key === 'Fn::Join') {
-        const [separator, parts] = arg as [string, unknown[]];
-        return (this.resolve(parts) as unknown[]).join(separator);
-      }
-      if (key === 'Fn::Select') {
-        const [index, list] = arg as [number | string, unknown];
-        return (this.resolve(list) as unknown[])[Number(index)];
-      }
-      if (key === 'Fn::Split') {
-        const [separator, text] = arg as [string, unknown];
-        return String(this.resolve(text)).split(separator);
-      }
-      if (key === 'Fn::Sub') return this.sub(arg);
-      if (key.startsWith('Fn::') || key === 'Condition') throw new Error(`unsupported intrinsic ${key}: ${JSON.stringify(arg).slice(0, 200)}`);
+    const [key, arg] = entries[0] ?? [];
+    if (entries.length !== 1 || !key || (key !== 'Ref' && key !== 'Condition' && !key.startsWith('Fn::'))) {
+      return Object.fromEntries(entries.map(([k, item]) => [k, this.resolve(item)]));
     }
-    return Object.fromEntries(entries.map(([key, item]) => [key, this.resolve(item)]));
+    switch (key) {
+      case 'Ref':
+        return this.ref(String(arg));
+      case 'Fn::GetAtt': {
+        const [id, attribute] = typeof arg === 'string' ? splitOnce(arg, '.') : (arg as [string, unknown]);
+        return this.getAtt(id, this.resolveString(attribute));
+      }
+      case 'Fn::Join': {
+        const [separator, parts] = arg as [string, unknown];
+        return listOf(this.resolve(parts), key).join(separator);
+      }
+      case 'Fn::Select': {
+        const [index, list] = arg as [unknown, unknown];
+        const items = listOf(this.resolve(list), key);
+        const at = Number(this.resolve(index));
+        if (!(at in items)) throw new Error(`Fn::Select: index ${at} outside ${JSON.stringify(items)}`);
+        return items[at];
+      }
+      case 'Fn::Split': {
+        const [separator, text] = arg as [string, unknown];
+        return this.resolveString(text).split(separator);
+      }
+      case 'Fn::Sub':
+        return this.sub(arg);
+      default:
+        throw new Error(`cannot resolve intrinsic ${key}: ${JSON.stringify(arg).slice(0, 200)}`);
+    }
   }
 
   resolveString(value: unknown): string {
@@ -151,12 +170,25 @@ export class CfnResolver {
     return resolved;
   }
 
+  /** `${AWS::Region}`, `${LogicalId}`, `${LogicalId.Attr}`, a variable of the map, or `${!Literal}` (→ `${Literal}`). */
   private sub(arg: unknown): string {
     const [text, variables] = typeof arg === 'string' ? [arg, {}] : (arg as [string, Record<string, unknown>]);
-    return text.replace(/\$\{([^}!]+)\}/g, (_, name: string) => {
+    return text.replace(/\$\{([^}]*)\}/g, (_, name: string) => {
+      if (name.startsWith('!')) return `\${${name.slice(1)}}`;
       if (name in variables) return this.resolveString(variables[name]);
-      const [id, attribute] = name.split('.');
-      return attribute ? this.getAtt(id!, attribute) : this.ref(id!);
+      if (name.startsWith('AWS::')) return this.ref(name);
+      const [id, attribute] = splitOnce(name, '.');
+      return attribute ? this.getAtt(id, attribute) : this.ref(id);
     });
   }
+}
+
+function splitOnce(text: string, separator: string): [string, string] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + 1)];
+}
+
+function listOf(value: unknown, intrinsic: string): unknown[] {
+  if (!Array.isArray(value)) throw new Error(`${intrinsic}: expected a list, got ${JSON.stringify(value)}`);
+  return value;
 }

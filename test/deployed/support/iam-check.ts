@@ -1,7 +1,8 @@
 /**
  * Checks observed AWS calls against the synthesized template's IAM: each role's identity policies
  * (AWS::IAM::Policy / ManagedPolicy / RolePolicy attached to it, and its inline Policies), with the
- * template's intrinsics resolved to the caller's physical names, evaluated by @cloud-copilot/iam-simulate.
+ * template's intrinsics resolved by cfn-names.ts's CfnResolver (the pretend account's physical names),
+ * evaluated by @cloud-copilot/iam-simulate.
  *
  * Only identity policies are evaluated. Resource policies (bucket policies, Lambda permissions) are
  * ignored: the artifacts bucket's policy only denies non-TLS requests (AWS SDKs use TLS), the roles are
@@ -11,24 +12,7 @@
  * named in the reason of any denial of a role that has them, never silently counted as granting nothing.
  */
 import { getDenialReasons, runSimulation, type RunSimulationResults } from '@cloud-copilot/iam-simulate';
-
-/** What CloudFormation returns for one logical id: `Ref`, the `Arn` attribute, and other attributes. */
-export interface PhysicalNames {
-  ref: string;
-  arn?: string;
-  attrs?: Record<string, string>;
-}
-/** A function of the logical id, or an object with `physical(logicalId)` (cfn-names.ts's CfnResolver). */
-export type NameResolver = ((logicalId: string) => PhysicalNames) | { physical(logicalId: string): PhysicalNames };
-
-export interface IamCheckOptions {
-  /** The pretend account and region (defaults: the deployed tier's 111111111111, us-east-1). */
-  account?: string;
-  region?: string;
-  partition?: string;
-  urlSuffix?: string;
-  stackName?: string;
-}
+import type { CfnResolver, CfnResource } from './cfn-names.ts';
 
 export interface ObservedCall {
   /** The role's logical id. */
@@ -58,26 +42,18 @@ export interface RolePolicies {
   unsupported: string[];
 }
 
-type Resource = { Type: string; Properties?: Record<string, unknown> };
 /** The synthesized template (`cdk.out/Mizan.template.json`, or `Template.toJSON()`). */
-export type TemplateJson = { Resources?: Record<string, Resource> };
-
-interface Context {
-  names: (logicalId: string) => PhysicalNames;
-  pseudo: Record<string, string>;
-}
+export type TemplateJson = { Resources?: Record<string, CfnResource> };
 
 /** Every call checked, one result per resource, in order. Throws if a principal is not a role of the template. */
 export async function checkCalls<C extends ObservedCall>(
   template: TemplateJson,
-  resolver: NameResolver,
+  resolver: CfnResolver,
   calls: C[],
-  options: IamCheckOptions = {},
 ): Promise<Array<CallResult<C>>> {
-  const context = contextOf(resolver, options);
   const roles = new Map<string, RolePolicies>();
   const roleOf = (roleId: string): RolePolicies => {
-    if (!roles.has(roleId)) roles.set(roleId, collectRolePolicies(template, roleId, context));
+    if (!roles.has(roleId)) roles.set(roleId, collectRolePolicies(template, roleId, resolver));
     return roles.get(roleId)!;
   };
   const verdicts = new Map<string, Promise<{ allowed: boolean; reason?: string }>>();
@@ -86,7 +62,7 @@ export async function checkCalls<C extends ObservedCall>(
     const resources = call.resources.length ? call.resources : [''];
     return resources.map(async (resource) => {
       const key = JSON.stringify([call.principal, call.action, resource]);
-      if (!verdicts.has(key)) verdicts.set(key, simulate(role, call.action, resource, context));
+      if (!verdicts.has(key)) verdicts.set(key, simulate(role, call.action, resource, resolver));
       return { ...call, resource, ...(await verdicts.get(key)!) };
     });
   });
@@ -114,23 +90,11 @@ export function summarise(results: Array<CallResult<ObservedCall>>): Summary {
 }
 
 /** The identity policies of one role, intrinsics resolved. Throws if `roleId` is not an AWS::IAM::Role. */
-export function rolePolicies(template: TemplateJson, resolver: NameResolver, roleId: string, options: IamCheckOptions = {}): RolePolicies {
-  return collectRolePolicies(template, roleId, contextOf(resolver, options));
+export function rolePolicies(template: TemplateJson, resolver: CfnResolver, roleId: string): RolePolicies {
+  return collectRolePolicies(template, roleId, resolver);
 }
 
-function contextOf(resolver: NameResolver, options: IamCheckOptions): Context {
-  const names = typeof resolver === 'function' ? resolver : (id: string) => resolver.physical(id);
-  const pseudo = {
-    'AWS::AccountId': options.account ?? '111111111111',
-    'AWS::Region': options.region ?? 'us-east-1',
-    'AWS::Partition': options.partition ?? 'aws',
-    'AWS::URLSuffix': options.urlSuffix ?? 'amazonaws.com',
-    'AWS::StackName': options.stackName ?? 'Mizan',
-  };
-  return { names, pseudo };
-}
-
-function collectRolePolicies(template: TemplateJson, roleId: string, context: Context): RolePolicies {
+function collectRolePolicies(template: TemplateJson, roleId: string, resolver: CfnResolver): RolePolicies {
   const resources = template.Resources ?? {};
   const role = resources[roleId];
   if (role?.Type !== 'AWS::IAM::Role') {
@@ -138,10 +102,10 @@ function collectRolePolicies(template: TemplateJson, roleId: string, context: Co
     throw new Error(`${JSON.stringify(roleId)} is not an AWS::IAM::Role of the template (roles: ${roles.join(', ')})`);
   }
   const policies: RolePolicies['policies'] = [];
-  const resolve = (value: unknown) => resolveWith(value, context);
+  const resolve = (value: unknown) => resolver.resolve(value);
   // `{Ref: RoleId}` (what CDK writes), or the role's name as a literal.
   const refersToRole = (value: unknown) =>
-    (value as { Ref?: string } | undefined)?.Ref === roleId || (typeof value === 'string' && value === context.names(roleId).ref);
+    (value as { Ref?: string } | undefined)?.Ref === roleId || (typeof value === 'string' && value === resolver.ref(roleId));
 
   for (const [id, resource] of Object.entries(resources)) {
     const props = resource.Properties ?? {};
@@ -167,14 +131,14 @@ function collectRolePolicies(template: TemplateJson, roleId: string, context: Co
   return { roleId, policies, unsupported };
 }
 
-async function simulate(role: RolePolicies, action: string, resource: string, context: Context): Promise<{ allowed: boolean; reason?: string }> {
+async function simulate(role: RolePolicies, action: string, resource: string, resolver: CfnResolver): Promise<{ allowed: boolean; reason?: string }> {
   if (!resource) return { allowed: false, reason: `no resource was recorded for ${action}, so IAM cannot be asked` };
-  const account = context.pseudo['AWS::AccountId']!;
-  const roleName = context.names(role.roleId).ref;
+  const account = resolver.ref('AWS::AccountId');
+  const roleName = resolver.ref(role.roleId);
   const response = await runSimulation(
     {
       request: {
-        principal: `arn:${context.pseudo['AWS::Partition']}:sts::${account}:assumed-role/${roleName}/${role.roleId}-session`,
+        principal: `arn:${resolver.ref('AWS::Partition')}:sts::${account}:assumed-role/${roleName}/${role.roleId}-session`,
         action,
         // S3 ARNs carry no account: the bucket is the stack's, in the same account.
         resource: { resource, accountId: resource.split(':')[4] || account },
@@ -218,86 +182,3 @@ function denialReason(response: RunSimulationResults, role: RolePolicies, action
 }
 
 const asList = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-
-// --- CloudFormation intrinsics ---
-
-/** The value with Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::Select and Fn::Split evaluated; any other Fn:: throws. */
-export function resolveIntrinsics(value: unknown, resolver: NameResolver, options: IamCheckOptions = {}): unknown {
-  return resolveWith(value, contextOf(resolver, options));
-}
-
-function resolveWith(value: unknown, context: Context): unknown {
-  if (Array.isArray(value)) return value.map((item) => resolveWith(item, context));
-  if (value === null || typeof value !== 'object') return value;
-  const entries = Object.entries(value as Record<string, unknown>);
-  const [key, arg] = entries[0] ?? [];
-  if (entries.length !== 1 || !key || (key !== 'Ref' && !key.startsWith('Fn::'))) {
-    return Object.fromEntries(entries.map(([k, v]) => [k, resolveWith(v, context)]));
-  }
-  const resolve = (v: unknown) => resolveWith(v, context);
-  switch (key) {
-    case 'Ref':
-      return ref(String(arg), context);
-    case 'Fn::GetAtt': {
-      const [id, attribute] = typeof arg === 'string' ? splitOnce(arg, '.') : (arg as [string, string]);
-      return getAtt(id, String(resolve(attribute)), context);
-    }
-    case 'Fn::Join': {
-      const [separator, parts] = arg as [string, unknown];
-      return listOf(resolve(parts), key).join(separator);
-    }
-    case 'Fn::Select': {
-      const [index, list] = arg as [unknown, unknown];
-      const items = listOf(resolve(list), key);
-      const at = Number(resolve(index));
-      if (!(at in items)) throw new Error(`Fn::Select: index ${at} outside ${JSON.stringify(items)}`);
-      return items[at];
-    }
-    case 'Fn::Split': {
-      const [separator, text] = arg as [string, unknown];
-      return String(resolve(text)).split(separator);
-    }
-    case 'Fn::Sub':
-      return sub(arg, context);
-    default:
-      throw new Error(`cannot resolve intrinsic ${key}: ${JSON.stringify(arg).slice(0, 200)}`);
-  }
-}
-
-function ref(id: string, context: Context): string {
-  if (id.startsWith('AWS::')) {
-    const value = context.pseudo[id];
-    if (value === undefined) throw new Error(`cannot resolve pseudo parameter Ref ${id}`);
-    return value;
-  }
-  return context.names(id).ref;
-}
-
-function getAtt(id: string, attribute: string, context: Context): string {
-  const names = context.names(id);
-  const value = names.attrs?.[attribute] ?? (attribute === 'Arn' ? names.arn : undefined);
-  if (value === undefined) throw new Error(`cannot resolve Fn::GetAtt ${id}.${attribute}: the resolver gives no such attribute`);
-  return value;
-}
-
-/** `${AWS::Region}`, `${LogicalId}`, `${LogicalId.Attr}`, a variable of the map, or `${!Literal}` (→ `${Literal}`). */
-function sub(arg: unknown, context: Context): string {
-  const [text, variables] = typeof arg === 'string' ? [arg, {}] : (arg as [string, Record<string, unknown>]);
-  return text.replace(/\$\{([^}]*)\}/g, (_, name: string) => {
-    if (name.startsWith('!')) return `\${${name.slice(1)}}`;
-    if (name in variables) return String(resolveWith(variables[name], context));
-    if (name.startsWith('AWS::')) return ref(name, context);
-    const [id, attribute] = splitOnce(name, '.');
-    return attribute ? getAtt(id, attribute, context) : ref(id, context);
-  });
-}
-
-function splitOnce(text: string, separator: string): [string, string] {
-  const at = text.indexOf(separator);
-  return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + 1)];
-}
-
-function listOf(value: unknown, intrinsic: string): unknown[] {
-  if (!Array.isArray(value)) throw new Error(`${intrinsic}: expected a list, got ${JSON.stringify(value)}`);
-  return value;
-}

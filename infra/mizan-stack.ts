@@ -18,6 +18,7 @@ import { TrainingSchedules } from './constructs/schedules.ts';
 import { MizanStorage } from './constructs/storage.ts';
 import { TrainingBatch } from './constructs/training-batch.ts';
 import { TrainWorkflow } from './constructs/train-workflow.ts';
+import { ExecutionEndRule } from './constructs/execution-end-rule.ts';
 
 /** The API answers within API Gateway's 30 s integration limit: `?wait=` is capped below it. */
 export const API_WAIT_CAP_SECONDS = 25;
@@ -31,7 +32,8 @@ export class MizanStack extends Stack {
   readonly batch: TrainingBatch;
   readonly workflow: TrainWorkflow;
   readonly httpApi: MizanHttpApi;
-  readonly functions: Record<'api' | 'decidePromotion' | 'publish' | 'recordResult' | 'recordFailure', MizanFunction>;
+  readonly functions: Record<'api' | 'decidePromotion' | 'publish' | 'recordResult' | 'recordFailure' | 'executionEnded', MizanFunction>;
+  readonly executionEndRule: ExecutionEndRule;
   readonly hfSecret: secretsmanager.ISecret | undefined;
   readonly alphaVantageSecret: secretsmanager.ISecret | undefined;
   readonly schedules: TrainingSchedules | undefined;
@@ -92,6 +94,7 @@ export class MizanStack extends Stack {
       publish: fn('Publish', 'publish', 'TrainModel: publish a trained version to its Hugging Face branch (and main when promoted)', { timeout: Duration.minutes(10) }),
       recordResult: fn('RecordResult', 'record-result', 'TrainModel: store the response of a finished run'),
       recordFailure: fn('RecordFailure', 'record-failure', 'TrainModel: mark a failed run and free its claim'),
+      executionEnded: fn('ExecutionEnded', 'execution-ended', 'TrainModel: record a run that ended ABORTED, TIMED_OUT or FAILED without recording its version'),
       // Its state machine ARN is added below: the state machine needs the other four functions first.
       api: fn('Api', 'api', 'mizan HTTP API: plan, version, start and describe training runs', {
         timeout: Duration.seconds(29),
@@ -101,7 +104,7 @@ export class MizanStack extends Stack {
         environment: { MIZAN_WAIT_CAP_SECONDS: String(API_WAIT_CAP_SECONDS) },
       }),
     };
-    const { api, decidePromotion, publish, recordResult, recordFailure } = this.functions;
+    const { api, decidePromotion, publish, recordResult, recordFailure, executionEnded } = this.functions;
 
     this.workflow = new TrainWorkflow(this, 'TrainModel', {
       stateMachineName: `${this.stackName}-TrainModel`,
@@ -116,6 +119,7 @@ export class MizanStack extends Stack {
     });
     const { stateMachine } = this.workflow;
     api.fn.addEnvironment(AWS_ENV.stateMachineArn, stateMachine.stateMachineArn);
+    executionEnded.fn.addEnvironment(AWS_ENV.stateMachineArn, stateMachine.stateMachineArn); // it reads the ended run's history
 
     // Least privilege, per function.
     bucket.grantReadWrite(api.fn); // plans read data, the yahoo source caches price windows
@@ -133,6 +137,11 @@ export class MizanStack extends Stack {
     table.grantReadWriteData(recordResult.fn);
     table.grantReadWriteData(recordFailure.fn);
     bucket.grantRead(recordFailure.fn); // Record failure reads the run's promotion decision to undo it
+    table.grantReadWriteData(executionEnded.fn); // fails the claim; moves back or deletes CURRENT
+    bucket.grantRead(executionEnded.fn); // the run's promotion.json (the undo writes the table only)
+    stateMachine.grantExecution(executionEnded.fn, 'states:DescribeExecution', 'states:GetExecutionHistory'); // did the run decide its promotion?
+    // A run stopped from the console, timed out, or whose Record failure failed: recorded FAILED, its claim freed.
+    this.executionEndRule = new ExecutionEndRule(this, 'ExecutionEnd', { stateMachine, handler: executionEnded.fn });
 
     this.httpApi = new MizanHttpApi(this, 'Http', { handler: api.fn, logRetentionDays: config.logRetentionDays });
 

@@ -36,10 +36,16 @@ export function acknowledgeNagFindings(stack: MizanStack): void {
     ack(fn.fn, 'AwsSolutions-L1', 'nodejs22.x on purpose: the runtime the code is tested on (Node 20/22, DESIGN.md); supported by Lambda until 2027.');
     ack(fn.role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.');
   }
+  const executionsOfMachine = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${regionText(stack)}:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${Stack.of(stack).getLogicalId(stack.workflow.stateMachine.node.defaultChild as CfnResource)}"}]}]}:*]`;
   ack(
     stack.functions.api.role,
-    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${regionText(stack)}:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${Stack.of(stack).getLogicalId(stack.workflow.stateMachine.node.defaultChild as CfnResource)}"}]}]}:*]`,
+    executionsOfMachine,
     'GET /train/executions/{id}: executions are created at run time (named after versions); the grant covers executions of the TrainModel state machine only.',
+  );
+  ack(
+    stack.functions.executionEnded.role,
+    executionsOfMachine,
+    'An ended run is read by its execution, named at run time; the grant covers executions of the TrainModel state machine only.',
   );
 
   const machine = stack.workflow.stateMachine;
@@ -55,7 +61,7 @@ export function acknowledgeNagFindings(stack: MizanStack): void {
     'The Batch .sync integration terminates the jobs of a stopped state (a failed Map iteration, an aborted or timed-out run); job ids exist only at run time.',
   );
   for (const fn of Object.values(stack.functions)) {
-    if (fn === stack.functions.api) continue;
+    if (fn === stack.functions.api || fn === stack.functions.executionEnded) continue; // not state machine tasks
     ack(machine.role, `AwsSolutions-IAM5[Resource::${arnOf(fn.fn)}:*]`, "CDK's LambdaInvoke grant includes the function's versions and aliases (`:*`); the functions are mizan's own.");
   }
 

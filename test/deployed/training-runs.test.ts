@@ -103,7 +103,9 @@ describe('IAM, by simulation', () => {
     const calls = system.calls().filter((call) => call.principal !== 'Operator');
     const results = await checkCalls(system.stack.template, system.resolver, calls);
     const summary = summarise(results);
-    console.log(summary.text);
+    const actions = new Map<string, Set<string>>();
+    for (const call of calls) (actions.get(call.principal) ?? actions.set(call.principal, new Set()).get(call.principal)!).add(call.action);
+    console.log(`${summary.text}\n${[...actions].map(([role, set]) => `${role}: ${[...set].sort().join(', ')}`).join('\n')}`);
     expect(summary.denied, summary.text).toEqual([]);
     expect(results.length).toBeGreaterThan(50);
   });

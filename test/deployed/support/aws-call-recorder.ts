@@ -8,6 +8,7 @@
  */
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../../support/read-body.ts';
 
 export type AwsService = 's3' | 'dynamodb' | 'states' | 'secretsmanager';
 
@@ -131,15 +132,6 @@ async function proxy(
   });
   if (body) forwarded.end(body);
   else req.pipe(forwarded);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /** `Credential=AKID/date/region/service/aws4_request` from the Authorization header (or a presigned URL). */

@@ -9,6 +9,7 @@
 import '../../../infra/local/promise-with-resolvers.ts'; // aws-local-stepfunctions 3 uses Promise.withResolvers (Node 22)
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../../support/read-body.ts';
 import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 
 type Json = Record<string, unknown>;
@@ -85,8 +86,6 @@ export class StepFunctionsServer {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
     const operation = String(request.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
     const reply = (status: number, body: Json) => {
       response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
@@ -94,7 +93,7 @@ export class StepFunctionsServer {
     };
     const fault = (type: string, message: string) => reply(400, { __type: `com.amazonaws.states#${type}`, message });
     try {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Json;
+      const body = JSON.parse((await readBody(request)).toString('utf8') || '{}') as Json;
       if (operation === 'StartExecution') {
         if (body.stateMachineArn !== this.options.stateMachineArn) return fault('StateMachineDoesNotExist', `State Machine Does Not Exist: '${String(body.stateMachineArn)}'`);
         const name = String(body.name);

@@ -6,6 +6,7 @@
  *   MIZAN_STATE_MACHINE_ARN      TrainModel state machine (the API needs it; the trainer does not)
  *   MIZAN_DATA_SOURCE            sample (default) | yahoo; MIZAN_SAMPLE_DIR where the bundled sample is
  *   MIZAN_HF_REPO + MIZAN_HF_SECRET_ARN   publish every trained version to its branch on Hugging Face, a promoted one to main too (both or neither)
+ *   HF_ENDPOINT                  the Hub's address (default https://huggingface.co)
  * SDK clients are injected (tests point them at local servers) or default to the Lambda/Batch role.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -16,6 +17,7 @@ import { DynamoModelRegistry } from '../adapters/aws/dynamo-model-registry.ts';
 import { S3ArtifactStore } from '../adapters/aws/s3-artifact-store.ts';
 import { StepFunctionsWorkflow } from '../adapters/aws/step-functions-workflow.ts';
 import { HuggingFacePublisher } from '../adapters/hf/hugging-face-publisher.ts';
+import { HF_ENV } from '../adapters/hf/hub-env.ts';
 import { secretsManagerToken } from '../adapters/hf/secrets-manager-token.ts';
 import { DEFAULT_SAMPLE_DIR } from '../data/sample-market-data.ts';
 import type { YahooChartClient } from '../data/yahoo-market-data.ts';
@@ -90,7 +92,11 @@ export async function awsDeps(env: NodeJS.ProcessEnv = process.env, clients: Aws
   }
   const publisher: Publisher =
     hfRepo && hfSecret
-      ? new HuggingFacePublisher({ repo: hfRepo, token: secretsManagerToken(clients.secretsManager ?? new SecretsManagerClient({}), hfSecret) })
+      ? new HuggingFacePublisher({
+          repo: hfRepo,
+          token: secretsManagerToken(clients.secretsManager ?? new SecretsManagerClient({}), hfSecret),
+          hubUrl: env[HF_ENV.endpoint]?.trim() || undefined, // a private Hub endpoint, as huggingface_hub reads it
+        })
       : noPublisher;
 
   return { store, registry, workflow, marketData, universe, signals, publisher };

@@ -18,6 +18,7 @@ import { ACCOUNT, CfnResolver, REGION } from './cfn-names.ts';
 import { DeployedFunction, LambdaInvocationError } from './deployed-lambda.ts';
 import { matchingTargets, type RuleTarget } from './event-rules.ts';
 import { HttpApiGateway } from './http-api-gateway.ts';
+import { SecretsManagerServer } from './secrets-manager-server.ts';
 import { StepFunctionsServer, type Execution, type StatusChangeEvent, type TaskCall } from './step-functions-server.ts';
 import { resourcesOfType, synthesizedFunctions, synthesizedStack, type SynthesizedStack } from './synthesized-stack.ts';
 
@@ -25,6 +26,10 @@ import { resourcesOfType, synthesizedFunctions, synthesizedStack, type Synthesiz
 const BATCH_SYNC_RULE = `arn:aws:events:${REGION}:${ACCOUNT}:rule/StepFunctionsGetEventsForBatchJobsRule`;
 
 export interface DeployedSystemOptions {
+  /** CDK context of the synth (default: the tier's SYNTH_CONTEXT, the smoke profile). */
+  context?: Record<string, string>;
+  /** Added to every function's environment (e.g. HF_ENDPOINT: where the Hub is). */
+  functionEnv?: Record<string, string>;
   /** Replace a function's timeout (seconds) by logical-id prefix, e.g. `{ Api: 6 }`. */
   functionTimeouts?: Record<string, number>;
   /** The state machine's TimeoutSeconds, replaced (a test of TIMED_OUT cannot wait 72 h). */
@@ -60,6 +65,7 @@ export class DeployedSystem {
     readonly dynamo: LocalDynamo,
     readonly recorder: AwsCallRecorder,
     readonly stepFunctionsServer: StepFunctionsServer,
+    readonly secretsManager: SecretsManagerServer,
     options: DeployedSystemOptions,
   ) {
     const { template } = stack;
@@ -70,17 +76,18 @@ export class DeployedSystem {
     this.stateMachineRoleId = (template.Resources[machineId]!.Properties!.RoleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
     this.stepFunctions = stepFunctionsServer;
     const awsEnv = { AWS_ENDPOINT_URL: recorder.url };
+    const functionEnv = { ...options.functionEnv, ...awsEnv };
     const workDir = mkdtempSync(join(tmpdir(), 'mizan-deployed-'));
     for (const fn of synthesizedFunctions(stack)) {
       const timeout = Object.entries(options.functionTimeouts ?? {}).find(([prefix]) => fn.logicalId.startsWith(prefix))?.[1];
-      this.functions.set(fn.logicalId, new DeployedFunction(fn, { resolver, workDir, awsEnv, timeoutSeconds: timeout, log: options.log }));
+      this.functions.set(fn.logicalId, new DeployedFunction(fn, { resolver, workDir, awsEnv: functionEnv, timeoutSeconds: timeout, log: options.log }));
     }
     this.gateway = new HttpApiGateway(template, this.function('Api'));
     this.batch = new LocalBatch({ template, resolver, awsEnv, commandFor: options.commandFor, log: options.log });
   }
 
   static async start(options: DeployedSystemOptions = {}): Promise<DeployedSystem> {
-    const stack = await synthesizedStack();
+    const stack = await synthesizedStack(options.context);
     const resolver = new CfnResolver(stack.template);
     const [s3, dynamo] = await Promise.all([startS3rver(), startDynalite()]);
     const late: { system?: DeployedSystem } = {}; // the server's callbacks need the system it is part of
@@ -95,14 +102,15 @@ export class DeployedSystem {
       onStopped: (execution) => late.system!.terminateJobs(execution),
       onStatusChange: (event) => late.system!.deliver(event),
     });
-    await stepFunctions.start();
+    const secretsManager = new SecretsManagerServer();
+    await Promise.all([stepFunctions.start(), secretsManager.start()]);
     const recorder = new AwsCallRecorder({
       region: REGION,
       account: ACCOUNT,
-      upstreams: { s3: s3.endpoint, dynamodb: dynamo.endpoint, states: stepFunctions.url },
+      upstreams: { s3: s3.endpoint, dynamodb: dynamo.endpoint, states: stepFunctions.url, secretsmanager: secretsManager.url },
     });
     await recorder.start();
-    const system = (late.system = new DeployedSystem(stack, resolver, s3, dynamo, recorder, stepFunctions, options));
+    const system = (late.system = new DeployedSystem(stack, resolver, s3, dynamo, recorder, stepFunctions, secretsManager, options));
     await s3.createBucket(system.bucket);
     await dynamo.createRegistryTable(system.table);
     return system;
@@ -132,7 +140,7 @@ export class DeployedSystem {
     await this.stepFunctions.close();
     await Promise.allSettled(this.deliveries);
     await Promise.allSettled([...this.functions.values()].map((fn) => fn.close()));
-    await this.recorder.close();
+    await Promise.all([this.recorder.close(), this.secretsManager.close()]);
     await Promise.allSettled([this.s3.stop(), this.dynamo.stop()]);
   }
 

@@ -5,6 +5,7 @@
  * there: the template and the bundled Lambda assets, never the sources.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,15 +34,17 @@ export interface SynthesizedFunction {
   assetDir: string;
 }
 
-let cached: Promise<SynthesizedStack> | undefined;
+const cached = new Map<string, Promise<SynthesizedStack>>();
 
-export function synthesizedStack(): Promise<SynthesizedStack> {
-  cached ??= synthesizeOnce();
-  return cached;
+/** The stack synthesized with `context` (the tier's default: SYNTH_CONTEXT), once per test run and context. */
+export function synthesizedStack(context: Record<string, string> = SYNTH_CONTEXT): Promise<SynthesizedStack> {
+  const key = JSON.stringify(Object.entries(context).sort());
+  if (!cached.has(key)) cached.set(key, synthesizeOnce(context, createHash('sha256').update(key).digest('hex').slice(0, 12)));
+  return cached.get(key)!;
 }
 
-async function synthesizeOnce(): Promise<SynthesizedStack> {
-  const root = join(tmpdir(), 'mizan-deployed-synth');
+async function synthesizeOnce(synthContext: Record<string, string>, id: string): Promise<SynthesizedStack> {
+  const root = join(tmpdir(), `mizan-deployed-synth-${id}`);
   const outdir = join(root, 'cdk.out');
   const done = join(root, 'done');
   const lock = join(root, 'lock');
@@ -50,7 +53,7 @@ async function synthesizeOnce(): Promise<SynthesizedStack> {
   try {
     mkdirSync(lock); // the first file takes the lock and synthesizes
     const started = Date.now();
-    const context = Object.entries(SYNTH_CONTEXT).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
+    const context = Object.entries(synthContext).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
     try {
       await promisify(execFile)(process.execPath, [CDK_CLI, 'synth', '--quiet', '-o', outdir, ...context], {
         cwd: REPO_ROOT,

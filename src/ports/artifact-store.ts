@@ -14,6 +14,15 @@ export interface ArtifactStore {
   list(prefix: string): Promise<string[]>;
   /** Removes every key under `prefix` (used to clear a stale snapshot before it is rewritten). */
   deletePrefix(prefix: string): Promise<void>;
+  /** Removes one key; an absent key is no error (retention deletes a commit marker first, and may be re-run). */
+  delete(key: string): Promise<void>;
+  /** Every key under `prefix` (recursive) with its size in bytes, sorted by key: what retention would free. */
+  listSizes(prefix: string): Promise<StoredSize[]>;
+}
+
+export interface StoredSize {
+  key: string;
+  bytes: number;
 }
 
 export async function getText(store: ArtifactStore, key: string): Promise<string | undefined> {

@@ -24,6 +24,12 @@ export interface FailOptions {
   executionId?: string;
 }
 
+/** What a record must still be for retention to remove it: the one it decided on, never RUNNING. */
+export interface RemoveExpectation {
+  executionId: string;
+  status: Exclude<VersionStatus, 'RUNNING'>;
+}
+
 export type ClaimResult = { claimed: true; record: VersionRecord } | { claimed: false; existing: VersionRecord };
 
 /**
@@ -60,4 +66,10 @@ export interface ModelRegistry {
    * It undoes the promotion of a run that failed after promoting (src/pipeline/undo-promotion.ts).
    */
   restore(kind: ModelKind, expected: string, previous: string | undefined): Promise<boolean>;
+  /**
+   * Conditional delete, for retention (`mizan gc`, src/retention/): removes the record only while it
+   * is still the one `expected` names (same execution, same status), so a version claimed again since
+   * the decision is left alone. Returns whether it was removed (false when absent or changed).
+   */
+  remove(kind: ModelKind, version: string, expected: RemoveExpectation): Promise<boolean>;
 }

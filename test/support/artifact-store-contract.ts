@@ -93,6 +93,28 @@ export function describeArtifactStoreContract(name: string, makeStore: () => Pro
       expect(await store.list('bulk')).toEqual([]);
     });
 
+    it('deletes one key (an absent one is no error) and lists keys with their sizes', async () => {
+      // Prepare
+      const store = await makeStore();
+      await store.put('models/lstm/v1/metadata.json', '{"é":1}');
+      await store.put('models/lstm/v1/weights.bin', new Uint8Array(300));
+      await store.put('models/lstm/v2/metadata.json', '{}');
+      // Act
+      const sizes = await store.listSizes('models/lstm');
+      await store.delete('models/lstm/v1/metadata.json');
+      await store.delete('models/lstm/v1/metadata.json');
+      await store.delete('never/written.json');
+      // Assess
+      expect(sizes).toEqual([
+        { key: 'models/lstm/v1/metadata.json', bytes: 8 },
+        { key: 'models/lstm/v1/weights.bin', bytes: 300 },
+        { key: 'models/lstm/v2/metadata.json', bytes: 2 },
+      ]);
+      expect(await store.list('models/lstm')).toEqual(['models/lstm/v1/weights.bin', 'models/lstm/v2/metadata.json']);
+      expect(await store.listSizes('nothing/here')).toEqual([]);
+      await expect(store.delete('../escape')).rejects.toThrow(/invalid artifact key/);
+    });
+
     it('refuses to delete the whole store', async () => {
       const store = await makeStore();
       await store.put('keep.txt', 'x');

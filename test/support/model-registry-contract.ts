@@ -299,4 +299,39 @@ export function describeModelRegistryContract(name: string, makeRegistry: () => 
       expect(await registry.current('lstm')).toBe(V1);
     });
   });
+
+  describe(`ModelRegistry contract, retention: ${name}`, () => {
+    it('removes a record only while it is the one expected (same execution, same status)', async () => {
+      // Prepare
+      const registry = await makeRegistry();
+      await registry.claim('lstm', V1, 'exec-1');
+      await registry.complete('lstm', V1, { v: 1 });
+      await registry.claim('lstm', V2, 'exec-2');
+      await registry.fail('lstm', V2, { error: 'E', cause: 'c' });
+      await registry.claim('lstm', V3, 'exec-3');
+      // Act + Assess: a changed execution or status, or a RUNNING record, is left alone
+      expect(await registry.remove('lstm', V1, { executionId: 'exec-other', status: 'SUCCEEDED' })).toBe(false);
+      expect(await registry.remove('lstm', V1, { executionId: 'exec-1', status: 'FAILED' })).toBe(false);
+      expect(await registry.remove('lstm', V3, { executionId: 'exec-3', status: 'FAILED' })).toBe(false);
+      expect(await registry.remove('lstm', V1, { executionId: 'exec-1', status: 'SUCCEEDED' })).toBe(true);
+      expect(await registry.remove('lstm', V2, { executionId: 'exec-2', status: 'FAILED' })).toBe(true);
+      expect(await registry.remove('lstm', V2, { executionId: 'exec-2', status: 'FAILED' })).toBe(false); // already gone
+      expect(await registry.get('lstm', V1)).toBeUndefined();
+      expect((await registry.list('lstm')).map((r) => r.version)).toEqual([V3]);
+    });
+
+    it('lets a removed version be claimed afresh, and one of a racing claim and remove win cleanly', async () => {
+      // Prepare
+      const registry = await makeRegistry();
+      await registry.claim('lstm', V1, 'exec-1');
+      await registry.fail('lstm', V1, { error: 'E', cause: 'c' });
+      // Act: the retry's claim and the removal race
+      const [claim, removed] = await Promise.all([registry.claim('lstm', V1, 'exec-1-retry2'), registry.remove('lstm', V1, { executionId: 'exec-1', status: 'FAILED' })]);
+      // Assess: the claim always wins its record (created again if the removal came first)
+      expect(claim.claimed).toBe(true);
+      expect(await registry.get('lstm', V1)).toMatchObject({ status: 'RUNNING', executionId: 'exec-1-retry2' });
+      expect(typeof removed).toBe('boolean');
+      await expect(registry.remove('lstm', 'v2026.01.05-abc' as never, { executionId: 'e', status: 'FAILED' })).rejects.toThrow(/invalid version/);
+    });
+  });
 }

@@ -8,7 +8,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { ModelKind } from '../../config/model-kinds.ts';
-import type { ClaimOptions, ClaimResult, FailOptions, ModelRegistry, VersionRecord, VersionStatus } from '../../ports/model-registry.ts';
+import type { ClaimOptions, ClaimResult, FailOptions, ModelRegistry, RemoveExpectation, VersionRecord, VersionStatus } from '../../ports/model-registry.ts';
 import { assertExecutionId, assertModelKind, ClaimChangedError, VersionStateError } from '../../registry/registry-errors.ts';
 import { assertVersion } from '../../registry/version.ts';
 
@@ -192,6 +192,25 @@ export class DynamoModelRegistry implements ModelRegistry {
           }),
         );
       }
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /** One conditional DeleteItem: only the record retention decided on (same execution, same status). */
+  async remove(kind: ModelKind, version: string, expected: RemoveExpectation): Promise<boolean> {
+    try {
+      await this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: versionKey(kind, version),
+          ConditionExpression: 'executionId = :executionId AND #status = :status',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':executionId': { S: expected.executionId }, ':status': { S: expected.status } },
+        }),
+      );
       return true;
     } catch (error) {
       if (isConditionFailed(error)) return false;

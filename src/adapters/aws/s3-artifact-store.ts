@@ -1,4 +1,5 @@
 import {
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -6,7 +7,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { ArtifactStore } from '../../ports/artifact-store.ts';
+import type { ArtifactStore, StoredSize } from '../../ports/artifact-store.ts';
 import { assertValidKey, normalizePrefix } from '../artifact-key.ts';
 
 /** DeleteObjects takes at most this many keys per request. */
@@ -78,18 +79,33 @@ export class S3ArtifactStore implements ArtifactStore {
     }
   }
 
+  /** One DeleteObject (S3 answers success for an absent key too). */
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+  }
+
+  async listSizes(prefix: string): Promise<StoredSize[]> {
+    const objects = await this.listObjects(prefix);
+    return objects.map(({ key, bytes }) => ({ key: key.slice(this.root.length), bytes })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
   /** Full object keys under a folder-like prefix, following ListObjectsV2 pagination. */
   private async listObjectKeys(prefix: string): Promise<string[]> {
+    return (await this.listObjects(prefix)).map((object) => object.key);
+  }
+
+  /** Full object keys and sizes under a folder-like prefix (ListObjectsV2 gives both, page by page). */
+  private async listObjects(prefix: string): Promise<StoredSize[]> {
     const folder = normalizePrefix(prefix);
     const Prefix = this.root + (folder === '' ? '' : `${folder}/`);
-    const keys: string[] = [];
+    const objects: StoredSize[] = [];
     let ContinuationToken: string | undefined;
     do {
       const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix, ContinuationToken }));
-      for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push(object.Key);
+      for (const object of page.Contents ?? []) if (object.Key !== undefined) objects.push({ key: object.Key, bytes: object.Size ?? 0 });
       ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (ContinuationToken !== undefined);
-    return keys;
+    return objects;
   }
 
   private objectKey(key: string): string {

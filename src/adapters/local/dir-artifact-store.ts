@@ -1,6 +1,6 @@
 import { lstat, mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { ArtifactStore } from '../../ports/artifact-store.ts';
+import type { ArtifactStore, StoredSize } from '../../ports/artifact-store.ts';
 import { assertValidKey, normalizePrefix } from '../artifact-key.ts';
 import { describeWriteFailure } from './write-failure.ts';
 
@@ -77,6 +77,28 @@ export class DirArtifactStore implements ArtifactStore {
       throw error;
     }
     await rm(path, { recursive: true, force: true });
+  }
+
+  async delete(key: string): Promise<void> {
+    const path = this.pathOf(key);
+    try {
+      if ((await lstat(path)).isFile()) await unlink(path);
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+  }
+
+  async listSizes(prefix: string): Promise<StoredSize[]> {
+    const keys = await this.list(prefix);
+    const sizes: StoredSize[] = [];
+    for (const key of keys) {
+      try {
+        sizes.push({ key, bytes: (await lstat(join(this.location, key))).size });
+      } catch (error) {
+        if (!isMissing(error)) throw error; // deleted since it was listed
+      }
+    }
+    return sizes;
   }
 
   /** A refused write (full or read-only disk) says so in one line naming this store; its code, syscall and path stay. */

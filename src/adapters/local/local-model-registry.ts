@@ -1,7 +1,7 @@
 import { link, mkdir, open, readdir, readFile, readlink, rename, symlink, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ModelKind } from '../../config/model-kinds.ts';
-import type { ClaimOptions, ClaimResult, FailOptions, ModelRegistry, VersionRecord } from '../../ports/model-registry.ts';
+import type { ClaimOptions, ClaimResult, FailOptions, ModelRegistry, RemoveExpectation, VersionRecord } from '../../ports/model-registry.ts';
 import { assertExecutionId, assertModelKind, ClaimChangedError, VersionStateError } from '../../registry/registry-errors.ts';
 import { assertVersion, isVersion } from '../../registry/version.ts';
 import { withFileLock, LOCK_TIMEOUT_MS } from './file-lock.ts';
@@ -29,6 +29,8 @@ const tempSuffix = () => `.tmp-${process.pid}-${++tempCounter}`;
  *   reader ever sees a half-written record (a plain `open('wx')` + write would expose one).
  * - claim of a FAILED (or, when reopening, SUCCEEDED) version, complete, fail: read-check-replace
  *   under the version's lock file; the replacement is a temp file renamed over the record (atomic).
+ * - remove (retention): read-compare-unlink under the version's lock; a claim that finds the record
+ *   gone under that lock creates it again.
  * - promote, restore: read-compare-replace of the symlink under the kind's `current` lock; the new
  *   link is created under a temp name and renamed over `current` (atomic: never absent, never torn);
  *   a restore to no previous version removes the link.
@@ -52,19 +54,22 @@ export class LocalModelRegistry implements ModelRegistry {
     const path = this.recordPath(kind, version);
     assertExecutionId(executionId);
     const record: VersionRecord = { kind, version, status: 'RUNNING', executionId, claimedAt: this.clock().toISOString() };
-    if (await this.createRecord(path, record)) return { claimed: true, record };
-    return withFileLock(
-      this.versionLock(kind, version),
-      async () => {
-        const existing = await this.readRecord(path);
-        if (existing === undefined) throw new Error(`record ${path} vanished while claiming`); // records are never deleted
-        const takeable = existing.status === 'FAILED' || (options.reopenSucceeded === true && existing.status === 'SUCCEEDED');
-        if (!takeable) return { claimed: false, existing };
-        await this.replaceRecord(path, record);
-        return { claimed: true, record };
-      },
-      this.lockTimeoutMs,
-    );
+    for (;;) {
+      if (await this.createRecord(path, record)) return { claimed: true, record };
+      const result = await withFileLock(
+        this.versionLock(kind, version),
+        async (): Promise<ClaimResult | undefined> => {
+          const existing = await this.readRecord(path);
+          if (existing === undefined) return undefined; // removed by retention meanwhile: create it again
+          const takeable = existing.status === 'FAILED' || (options.reopenSucceeded === true && existing.status === 'SUCCEEDED');
+          if (!takeable) return { claimed: false, existing };
+          await this.replaceRecord(path, record);
+          return { claimed: true, record };
+        },
+        this.lockTimeoutMs,
+      );
+      if (result) return result;
+    }
   }
 
   async complete(kind: ModelKind, version: string, response: Record<string, unknown>): Promise<void> {
@@ -118,6 +123,20 @@ export class LocalModelRegistry implements ModelRegistry {
     assertVersion(expected);
     if (previous !== undefined) assertVersion(previous);
     return this.swapPointer(kind, expected, previous);
+  }
+
+  async remove(kind: ModelKind, version: string, expected: RemoveExpectation): Promise<boolean> {
+    const path = this.recordPath(kind, version);
+    return withFileLock(
+      this.versionLock(kind, version),
+      async () => {
+        const existing = await this.readRecord(path);
+        if (existing?.status !== expected.status || existing.executionId !== expected.executionId) return false;
+        await unlink(path);
+        return true;
+      },
+      this.lockTimeoutMs,
+    );
   }
 
   /** Under the kind's `current` lock: if the pointer is `expected`, point it at `next` (or remove it). */

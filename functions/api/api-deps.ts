@@ -2,6 +2,7 @@ import type { ProfileName } from '../../src/config/profiles.ts';
 import type { ArtifactStore } from '../../src/ports/artifact-store.ts';
 import type { MarketData } from '../../src/ports/market-data.ts';
 import type { ModelRegistry } from '../../src/ports/model-registry.ts';
+import type { SignalProvider } from '../../src/ports/signals.ts';
 import type { UniverseProvider } from '../../src/ports/universe.ts';
 import type { Workflow } from '../../src/ports/workflow.ts';
 
@@ -11,6 +12,8 @@ export interface ApiDeps {
   marketData: MarketData;
   universe: UniverseProvider;
   registry: ModelRegistry;
+  /** News and statements: a plan of a kind that reads them fingerprints them (the version), an allocation reads them. */
+  signals: SignalProvider;
   /** Read by GET /models/{kind} (the snapshots); the API never writes artifacts. */
   store: ArtifactStore;
   workflow: Workflow;

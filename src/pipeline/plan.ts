@@ -1,4 +1,4 @@
-import type { ModelKind, TrainMode } from '../config/model-kinds.ts';
+import type { ForecasterKind, ModelKind, TrainMode } from '../config/model-kinds.ts';
 import type { ProfileName } from '../config/profiles.ts';
 import type { DateRange } from '../ports/market-data.ts';
 
@@ -20,8 +20,19 @@ export interface TrainingInputs {
   dataFingerprint: string;
   /** sha256 of the news and statements a kind with signal channels reads (absent for the others). */
   signalFingerprint?: string;
+  /** Agents: the forecaster models their panel reads, so that retrained snapshots make a new agent version. */
+  forecasterModels?: ForecasterModels;
   /** A hash of the kind's training sources (src/models/code-versions.generated.ts). */
   codeVersion: string;
+}
+
+/** The forecaster models an agent's window reads: its snapshots, or the final model when allowed and there are none. */
+export interface ForecasterModels {
+  kind: ForecasterKind;
+  /** By year end: the key (what it was trained from) and a digest of its files' sha256s (what it is). */
+  snapshots: { yearEnd: string; key: string; files: string }[];
+  /** The current model's version, read when the forecaster has no snapshots and the request allows it. */
+  finalModel?: string;
 }
 
 export interface TrainingPlan extends TrainingInputs {

@@ -1,10 +1,11 @@
-import { isAgentKind, isForecasterKind, type ModelKind, type TrainMode } from '../config/model-kinds.ts';
+import { isAgentKind, isForecasterKind, type ForecasterKind, type ModelKind, type TrainMode } from '../config/model-kinds.ts';
 import { codeVersion, kindSpec } from '../models/kinds.ts';
 import { assertTrainerRegistered } from '../models/registered-kinds.ts';
 import { PROFILES, type ProfileName } from '../config/profiles.ts';
 import { fingerprintBars } from '../data/fingerprint.ts';
 import { loadBars } from '../data/load-bars.ts';
 import { computeVersion } from '../registry/version.ts';
+import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { DateRange, MarketData } from '../ports/market-data.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import type { SignalProvider } from '../ports/signals.ts';
@@ -12,6 +13,7 @@ import type { UniverseProvider } from '../ports/universe.ts';
 import { addDays, isIsoDate } from '../data/dates.ts';
 import { PriorModelRequiredError, UserInputError } from './errors.ts';
 import { dataRange } from './data-range.ts';
+import { forecasterModels } from './forecaster-models.ts';
 import type { TrainingInputs, TrainingPlan } from './plan.ts';
 
 export { dataRange } from './data-range.ts';
@@ -43,7 +45,9 @@ export interface PlanDeps {
   marketData: MarketData;
   universe: UniverseProvider;
   registry: ModelRegistry;
-  /** News and statements: their fingerprint is in the version of a kind that reads them. */
+  /** Agents: the forecaster's snapshots, whose identity is in the agent's version. */
+  store: ArtifactStore;
+  /** News and statements: their fingerprint is in the version of a kind that reads them (planning one without it fails). */
   signals?: SignalProvider;
 }
 
@@ -90,6 +94,9 @@ export async function resolveTrainingPlan(req: PlanRequest, deps: PlanDeps): Pro
   const config: Record<string, unknown> = { ...spec.config(req.profile), ...(baseVersion ? { baseVersion } : {}), ...(req.allowFinalModel ? { allowFinalModel: true } : {}) };
 
   const bars = await loadBars(deps.marketData, symbols, dataRange(window, spec.lookbackDays(config)));
+  // Leaving the fingerprint out would give runs on other news and statements the same version.
+  const usesSignals = spec.usesSignals?.(config) ?? false;
+  if (usesSignals && !deps.signals) throw new Error(`${req.kind} reads news and statements: planning it needs the run's signal provider, whose fingerprint is part of the version`);
   const inputs: TrainingInputs = {
     kind: req.kind,
     mode: req.mode,
@@ -99,7 +106,8 @@ export async function resolveTrainingPlan(req: PlanRequest, deps: PlanDeps): Pro
     config,
     source: deps.marketData.source,
     dataFingerprint: fingerprintBars(bars),
-    ...(spec.usesSignals?.(config) && deps.signals ? { signalFingerprint: await deps.signals.fingerprint(symbols) } : {}),
+    ...(usesSignals && deps.signals ? { signalFingerprint: await deps.signals.fingerprint(symbols) } : {}),
+    ...(isAgentKind(req.kind) ? { forecasterModels: await forecasterModels(config.forecaster as ForecasterKind, window, req.allowFinalModel === true, deps) } : {}),
     codeVersion: codeVersion(req.kind),
   };
   return { ...inputs, version: computeVersion(inputs), snapshotYearEnds: snapshotYearEnds(req.kind, window, profile.snapshotWarmupYears) };

@@ -14,6 +14,11 @@ export interface SnapshotKeyInputs {
   yearEnd: string;
   /** Fingerprint of the bars read up to and including the cutoff. */
   dataFingerprint: string;
+  /**
+   * Fingerprint of the signal rows (news sentiment, statements) read up to the cutoff; absent for a
+   * kind without signal channels, so their keys do not change.
+   */
+  signalFingerprint?: string;
   codeVersion: string;
 }
 

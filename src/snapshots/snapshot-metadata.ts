@@ -21,6 +21,8 @@ export interface SnapshotMetadata {
   seed: number;
   source: string;
   data_fingerprint: string;
+  /** Kinds with signal channels: the rows of news and statements read up to the cutoff (in the key). */
+  signal_fingerprint?: string;
   code_version: string;
   backend: string;
   metrics: { train_loss: number; val_loss: number; baseline_loss: number; test_loss?: number };

@@ -1,6 +1,8 @@
 import { PROFILES } from '../config/profiles.ts';
 import { fingerprintBars } from '../data/fingerprint.ts';
 import { loadBars } from '../data/load-bars.ts';
+import { bundledSignalSources } from '../features/signal-channels.ts';
+import { kindSpec } from '../models/kinds.ts';
 import { serializeForecaster } from '../models/forecasters/shared/forecaster-artifacts.ts';
 import type { ForecasterTrainingConfig } from '../models/forecasters/shared/forecaster-config.ts';
 import type { ForecasterModule } from '../models/forecasters/shared/forecaster-module.ts';
@@ -13,6 +15,7 @@ import type { TrainingPlan } from '../pipeline/plan.ts';
 import { dataRange } from '../pipeline/data-range.ts';
 import { METADATA_FILE, writeModelFiles } from '../models/artifacts/model-files.ts';
 import { marketDataUpTo } from './cutoff-market-data.ts';
+import { fingerprintSignalRows } from './signal-fingerprint.ts';
 import { computeSnapshotKey, configHash } from './snapshot-key.ts';
 import type { SnapshotMetadata } from './snapshot-metadata.ts';
 import { writeSnapshotOutcome, type SnapshotOutcome } from './snapshot-outcomes.ts';
@@ -56,6 +59,10 @@ export async function trainSnapshot(input: { plan: TrainingPlan; yearEnd: string
   const symbols = await snapshotUniverse(plan, yearEnd, deps.universe);
   const bars = await loadBars(cutoffData, symbols, dataRange(window, config.lookbackDays));
   const dataFingerprint = fingerprintBars(bars);
+  // What the kind's dataset reads (the run's provider, else the bundled files), on the same bars.
+  const signalFingerprint = kindSpec(kind).usesSignals?.(config)
+    ? fingerprintSignalRows(await (deps.signals ? deps.signals.signalSources(symbols) : bundledSignalSources()), bars)
+    : undefined;
   const snapshotKey = computeSnapshotKey({
     kind,
     config,
@@ -63,6 +70,7 @@ export async function trainSnapshot(input: { plan: TrainingPlan; yearEnd: string
     windowStart: plan.window.start,
     yearEnd,
     dataFingerprint,
+    signalFingerprint,
     codeVersion: plan.codeVersion,
   });
 
@@ -117,6 +125,7 @@ export async function trainSnapshot(input: { plan: TrainingPlan; yearEnd: string
     seed: config.seed,
     source: deps.marketData.source,
     data_fingerprint: dataFingerprint,
+    ...(signalFingerprint ? { signal_fingerprint: signalFingerprint } : {}),
     code_version: plan.codeVersion,
     backend: deps.backend,
     metrics: trained.metrics,

@@ -80,6 +80,7 @@ describe('signal providers', () => {
       marketData,
       universe: undefined as never,
       registry: new LocalModelRegistry(dir),
+      store: new DirArtifactStore(dir),
       signals: { source: 'sample', signalSources: async () => undefined as never, fingerprint: async () => fingerprint } satisfies SignalProvider,
     });
     const universe = await sampleUniverse(marketData);

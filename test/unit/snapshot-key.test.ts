@@ -30,9 +30,16 @@ describe('computeSnapshotKey', () => {
       { ...base, windowStart: '2016-01-11' },
       { ...base, yearEnd: '2021-12-31' },
       { ...base, dataFingerprint: 'b'.repeat(64) },
+      { ...base, signalFingerprint: 'c'.repeat(64) },
       { ...base, codeVersion: '2' },
     ];
     for (const variant of variants) expect(computeSnapshotKey(variant)).not.toBe(key);
+  });
+
+  it('tells apart the signals a snapshot read, and keeps the key of a kind that reads none', () => {
+    const patchtst: SnapshotKeyInputs = { ...base, kind: 'patchtst', signalFingerprint: 'c'.repeat(64) };
+    expect(computeSnapshotKey({ ...patchtst, signalFingerprint: 'd'.repeat(64) })).not.toBe(computeSnapshotKey(patchtst));
+    expect(computeSnapshotKey({ ...base, signalFingerprint: undefined })).toBe(computeSnapshotKey(base));
   });
 
   it('gives a config hash that ignores key order and sees every value', () => {

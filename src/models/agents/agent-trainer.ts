@@ -21,6 +21,7 @@ import type { PromotionMetric } from '../kind-spec.ts';
 import type { KindTrainer, TrainerDeps } from '../kind-trainer.ts';
 import type { TrainingPlan } from '../../pipeline/plan.ts';
 import { UserInputError } from '../../pipeline/errors.ts';
+import { assertPlannedForecasterModels } from '../../pipeline/forecaster-models.ts';
 import { applyStandardiser, buildRawPanel, fitStandardiser, type PanelDeps } from './env/build-panel.ts';
 import { equalWeightBenchmark, evaluatePolicy, PortfolioVectorEnv } from './env/portfolio-env.ts';
 import type { PortfolioRules } from './env/portfolio-rules.ts';
@@ -38,6 +39,7 @@ export function agentTrainer<A extends PortfolioAgent, C extends AgentCommonConf
       const config = plan.config as unknown as C & { baseVersion?: string };
       const rules: PortfolioRules = { maxStockWeight: config.maxStockWeight, minCash: config.minCash, costBps: config.costBps };
       const panelDeps: PanelDeps = { store: deps.store, registry: deps.registry, marketData: deps.marketData, signals: deps.signals };
+      await assertPlannedForecasterModels(plan, deps);
 
       let base: StoredAgent<A> | undefined;
       if (plan.mode === 'finetune') {

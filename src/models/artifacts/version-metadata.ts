@@ -14,6 +14,8 @@ export function planMetadata(plan: TrainingPlan, backend: string): Record<string
     seed: typeof seed === 'number' ? seed : null,
     source: plan.source,
     data_fingerprint: plan.dataFingerprint,
+    // Agents: the forecaster snapshots (or final model) the version was planned on.
+    ...(plan.forecasterModels ? { forecaster_models: plan.forecasterModels } : {}),
     code_version: plan.codeVersion,
     backend,
   };

@@ -3,7 +3,7 @@ import { UserInputError } from '../pipeline/errors.ts';
 import { CliUsageError, EXIT } from './cli-error.ts';
 import type { Io } from './commands/common.ts';
 import { PULL_USAGE } from './usage.ts';
-import { DASHBOARD_USAGE } from './usage.ts';
+import { DASHBOARD_USAGE, GC_USAGE } from './usage.ts';
 import { ALLOCATE_USAGE, FORECASTS_USAGE, SERVE_USAGE, TRAIN_USAGE, UNIVERSE_USAGE } from './usage.ts';
 
 type Command = (argv: string[], io: Io) => Promise<number>;
@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   pull: async () => (await import('./commands/pull.ts')).pullCommand,
   dashboard: async () => (await import('./commands/dashboard.ts')).dashboardCommand,
   allocate: async () => (await import('./commands/allocate.ts')).allocateCommand,
+  gc: async () => (await import('./commands/gc.ts')).gcCommand,
 };
 
 export const USAGE = `mizan: trains, versions and promotes the models of a halal-universe trading system
@@ -30,6 +31,7 @@ export const USAGE = `mizan: trains, versions and promotes the models of a halal
   ${SERVE_USAGE}
   ${PULL_USAGE}
   ${DASHBOARD_USAGE}
+  ${GC_USAGE}
 
 Data dir: ./data unless --data-dir or MIZAN_DATA_DIR. Profile: local unless --profile or MIZAN_PROFILE.
 Exit codes: 0 success, 1 a failed run, 2 bad usage or bad input.`;

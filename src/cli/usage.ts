@@ -16,6 +16,9 @@ export const SERVE_USAGE =
 export const DASHBOARD_USAGE =
   'mizan dashboard --out DIR [--data-dir DIR | --bucket B --table T --state-machine-arn ARN [--bucket-prefix P] [--region R]]   (the pages `mizan serve` shows at /, as static files)';
 
+export const GC_USAGE =
+  'mizan gc [--keep N] [--older-than DAYS] [--dry-run] [--json] [--data-dir DIR | --bucket B --table T [--bucket-prefix P] [--region R]]   (deletes versions and snapshots nothing needs; N default 3)';
+
 export const TRAIN_USAGE =
   `mizan train KIND [--mode full|finetune] [--skip-snapshot] [--profile smoke|local|full] [--end YYYY-MM-DD] [--data-dir DIR] [--source sample|yahoo]
                    [--allow-final-model] (agents: read the forecaster's final model when it has no snapshots)

@@ -13,6 +13,8 @@ export interface RunSummary {
   kind: ModelKind | null;
   version: string | null;
   mode: string | null;
+  /** Whether the registry still has the version (`mizan gc` deletes versions, not the runs that made them). */
+  versionExists: boolean;
 }
 
 export interface RunView extends RunSummary {
@@ -23,25 +25,34 @@ export interface RunView extends RunSummary {
 /** Every run, the latest start first. */
 export async function readRuns(source: DashboardSource): Promise<RunSummary[]> {
   const records = await source.executions.list();
-  return records.map(summarise).sort((a, b) => b.record.startedAt.localeCompare(a.record.startedAt));
+  const plans = records.map(planOf);
+  const known = new Set<string>();
+  for (const kind of new Set(plans.map((p) => p.kind).filter((k): k is ModelKind => k !== null))) {
+    for (const r of await source.registry.list(kind)) known.add(`${kind}/${r.version}`);
+  }
+  return records
+    .map((record, i) => ({ record, ...plans[i], versionExists: known.has(`${plans[i].kind}/${plans[i].version}`) }))
+    .sort((a, b) => b.record.startedAt.localeCompare(a.record.startedAt));
 }
 
 export async function readRun(executionId: string, source: DashboardSource): Promise<RunView | undefined> {
   const record = await source.executions.read(executionId);
   if (!record) return undefined;
-  const summary = summarise(record);
+  const plan = planOf(record);
   let versionRecord: VersionRecord | null = null;
-  if (summary.kind && summary.version) {
-    const found = await source.registry.get(summary.kind, summary.version);
+  let versionExists = false;
+  if (plan.kind && plan.version) {
+    const found = await source.registry.get(plan.kind, plan.version);
+    versionExists = found !== undefined;
     if (found?.executionId === executionId) versionRecord = found;
   }
-  return { ...summary, versionRecord };
+  return { record, ...plan, versionExists, versionRecord };
 }
 
 /** The plan the run was started with: kind, version and mode (from the execution's input). */
-function summarise(record: ExecutionRecord): RunSummary {
+function planOf(record: ExecutionRecord): Pick<RunSummary, 'kind' | 'version' | 'mode'> {
   const plan = (record.input as { plan?: { kind?: unknown; version?: unknown; mode?: unknown } } | null)?.plan;
   const kind = typeof plan?.kind === 'string' && isModelKind(plan.kind) ? plan.kind : null;
   const version = isVersion(plan?.version) ? plan.version : null;
-  return { record, kind, version, mode: typeof plan?.mode === 'string' ? plan.mode : null };
+  return { kind, version, mode: typeof plan?.mode === 'string' ? plan.mode : null };
 }

@@ -22,6 +22,8 @@ export interface VersionView {
   snapshotOutcomes: SnapshotOutcome[];
   /** Forecasters: null when the version was not scored (skip_snapshot, or a run from before scoring). */
   walkForward: WalkForwardScore | null;
+  /** Whether the registry still has the version current before this one's decision (`mizan gc` may have deleted it). */
+  priorExists: boolean;
 }
 
 export async function readVersion(kind: ModelKind, version: string, source: DashboardSource): Promise<VersionView | undefined> {
@@ -34,5 +36,7 @@ export async function readVersion(kind: ModelKind, version: string, source: Dash
     isForecasterKind(kind) ? readSnapshotOutcomes(source.store, kind, version) : Promise.resolve([]),
     isForecasterKind(kind) ? readWalkForwardScore(source.store, kind, version) : Promise.resolve(undefined),
   ]);
-  return { record, current: current === version, metadata: metadata ?? null, promotion: promotion ?? null, snapshotOutcomes, walkForward: walkForward ?? null };
+  const prior = promotion?.prior_version;
+  const priorExists = typeof prior === 'string' && (await source.registry.get(kind, prior)) !== undefined;
+  return { record, current: current === version, metadata: metadata ?? null, promotion: promotion ?? null, snapshotOutcomes, walkForward: walkForward ?? null, priorExists };
 }

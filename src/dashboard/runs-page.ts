@@ -7,12 +7,13 @@ import type { HistoryEvent } from './source.ts';
 
 export function runsBody(runs: RunSummary[], root: string): string {
   if (runs.length === 0) return '<p class="empty">No runs yet.</p>';
-  const rows = runs.map(({ record, kind, version, mode }) => {
+  const rows = runs.map((run) => {
+    const { record, kind, mode } = run;
     const failed = whereItFailed(record.states);
     return [
       `<a href="${esc(root + href.run(record.executionId))}">${esc(record.executionId)}</a>`,
       esc(kind ?? '—'),
-      kind && version ? `<a href="${esc(root + href.version(kind, version))}">${esc(version)}</a>` : '—',
+      versionCell(run, root) ?? '—',
       esc(mode ?? '—'),
       statusBadge(record.status),
       esc(record.startedAt),
@@ -22,6 +23,12 @@ export function runsBody(runs: RunSummary[], root: string): string {
     ];
   });
   return table(['Run', 'Kind', 'Version', 'Mode', 'Status', 'Started', 'Took', 'Failed in', 'Error'], rows, 'runs');
+}
+
+/** The version a run trained: a link while the registry has it, its name alone once `mizan gc` deleted it. */
+function versionCell({ kind, version, versionExists }: RunSummary, root: string): string | undefined {
+  if (!kind || !version) return undefined;
+  return versionExists ? `<a href="${esc(root + href.version(kind, version))}">${esc(version)}</a>` : `${esc(version)} <small>(deleted)</small>`;
 }
 
 /**
@@ -38,13 +45,13 @@ function whereItFailed(states: StateTiming[]): string | undefined {
 }
 
 export function runBody(run: RunView, root: string, now: string): string {
-  const { record, kind, version, mode } = run;
+  const { record, kind, mode } = run;
   const end = record.stoppedAt ?? now;
   const item = (term: string, value: string) => `<dt>${term}</dt><dd>${value}</dd>`;
   const summary = `<dl class="summary">
 ${item('Status', statusBadge(record.status) + (record.status === 'RUNNING' ? ' <small>(this page reloads every 5 s)</small>' : ''))}
 ${kind ? item('Kind', `<a href="${esc(root + href.kind(kind))}">${esc(kind)}</a>`) : ''}
-${kind && version ? item('Version', `<a href="${esc(root + href.version(kind, version))}">${esc(version)}</a>`) : ''}
+${versionCell(run, root) ? item('Version', versionCell(run, root)!) : ''}
 ${mode ? item('Mode', esc(mode)) : ''}
 ${item('Started', esc(record.startedAt))}
 ${record.stoppedAt ? item('Stopped', esc(record.stoppedAt)) : ''}

@@ -122,7 +122,11 @@ ${weights ? chartFigure(weights) : ''}</section>
 function promotionSection(kind: ModelKind, view: VersionView, root: string): string {
   const p = view.promotion;
   if (!p) return '<section><h2>Promotion</h2><p>No promotion decision recorded.</p></section>';
-  const prior = p.prior_version ? `<a href="${esc(root + href.version(kind, p.prior_version))}">${esc(p.prior_version)}</a>` : 'none';
+  const prior = !p.prior_version
+    ? 'none'
+    : view.priorExists
+      ? `<a href="${esc(root + href.version(kind, p.prior_version))}">${esc(p.prior_version)}</a>`
+      : `${esc(p.prior_version)} <small>(deleted)</small>`;
   const c = p.comparison;
   const comparison = c
     ? table(

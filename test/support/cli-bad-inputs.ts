@@ -13,9 +13,11 @@ export const BAD_INPUTS: BadInput[] = [
   { name: 'unknown flag', args: ['train', 'lstm', '--epochs', '3'], message: /unknown flag --epochs \(valid flags: --data-dir, --profile, --source, --mode, --skip-snapshot, --end, --allow-final-model\)$/ },
   { name: 'bad profile', args: ['train', 'lstm', '--profile', 'huge'], message: /unknown profile "huge": choose one of smoke, local, full$/ },
   { name: 'bad date', args: ['train', 'lstm', '--profile', 'smoke', '--end', '2024-02-30'], message: /--end "2024-02-30" is not a date: use YYYY-MM-DD$/ },
-  { name: 'unknown command', args: ['fly'], message: /unknown command "fly": choose one of train, models, universe, forecasts, serve, pull, dashboard, allocate, help$/ },
+  { name: 'unknown command', args: ['fly'], message: /unknown command "fly": choose one of train, models, universe, forecasts, serve, pull, dashboard, allocate, gc, help$/ },
   { name: 'unknown source', args: ['train', 'lstm', '--source', 'bloomberg'], message: /unknown source "bloomberg": choose one of sample, yahoo$/ },
   { name: 'fine-tune of a forecaster', args: ['train', 'lstm', '--mode', 'finetune'], message: /lstm is a forecaster: --mode must be full$/ },
+  { name: 'gc: a count that is not one', args: ['gc', '--keep', 'x'], message: /--keep "x" is not a whole number \(0 or more\)$/ },
+  { name: 'gc: a table without a bucket', args: ['gc', '--dry-run', '--table', 'mizan-registry'], message: /--table goes with --bucket \(or MIZAN_BUCKET\): the data dir needs none of it$/ },
   // Found only after the data is read (the window is resolved against it): still nothing written.
   { name: 'window end before the profile start', args: ['train', 'lstm', '--profile', 'smoke', '--end', '2012-01-06'], message: /window end 2012-01-06 is not after the profile's window start 2016-01-04$/ },
   // Issue 2 / DESIGN: a fine-tune with no prior model names the full training to run first.

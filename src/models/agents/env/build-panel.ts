@@ -70,7 +70,7 @@ export interface PanelDeps {
   store: ArtifactStore;
   registry: ModelRegistry;
   marketData: MarketData;
-  /** News and statements for the signal channels (the run's provider: live or bundled); the bundled files when absent. */
+  /** News and statements for the signal channels and the forecaster's (the run's provider: live or bundled); the bundled files when absent. */
   signals?: SignalProvider;
   /** Overrides the signal rows outright (tests perturb them). */
   signalReader?: SignalReader;
@@ -102,7 +102,9 @@ export async function buildRawPanel(input: PanelInput, deps: PanelDeps): Promise
   const yearEnds = snapshots.map((s) => s.year_end);
   const from = finalModel ? window.start : [window.start, addDays(yearEnds[0], 1)].sort()[1];
   if (from > window.end) throw new UserInputError(`no ${forecaster} snapshot is older than the window ${window.start}..${window.end} (snapshots: ${yearEnds.join(', ')})`);
-  const rows = await walkForwardForecasts({ kind: forecaster, symbols, from, to: window.end, allowFinalModel: finalModel }, { store: deps.store, registry: deps.registry, marketData: deps.marketData });
+  // One provider per run: the forecasts (PatchTST's signal channels) read the same news and statements as the panel.
+  const forecastDeps = { store: deps.store, registry: deps.registry, marketData: deps.marketData, signals: deps.signals };
+  const rows = await walkForwardForecasts({ kind: forecaster, symbols, from, to: window.end, allowFinalModel: finalModel }, forecastDeps);
   const forecasts = new Map<string, number>(); // `${symbol}|${monday}`
   const usedSnapshots = new Set<string>();
   for (const r of rows) {

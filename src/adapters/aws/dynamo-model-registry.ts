@@ -11,6 +11,7 @@ import type { ModelKind } from '../../config/model-kinds.ts';
 import type { ClaimOptions, ClaimResult, FailOptions, ModelRegistry, RemoveExpectation, VersionRecord, VersionStatus } from '../../ports/model-registry.ts';
 import { assertExecutionId, assertModelKind, ClaimChangedError, VersionStateError } from '../../registry/registry-errors.ts';
 import { assertVersion } from '../../registry/version.ts';
+import { isConditionFailed, newWriteToken, sendConditionalWrite, WRITE_TOKEN } from './dynamo-conditional-write.ts';
 
 type Item = Record<string, AttributeValue>;
 
@@ -29,7 +30,8 @@ export interface DynamoModelRegistryOptions {
  *   so a stored response comes back exactly as it went in.
  * - `CURRENT`: the pointer, attribute `version`.
  * Every write is a single conditional write (no transactions: they are not needed, and the
- * local test server has none); a failed condition is the answer "someone else got there first".
+ * local test server has none); a failed condition is the answer "someone else got there first",
+ * unless the item carries the write's own token (its reply was lost: dynamo-conditional-write.ts).
  */
 export class DynamoModelRegistry implements ModelRegistry {
   private readonly clock: () => Date;
@@ -56,27 +58,22 @@ export class DynamoModelRegistry implements ModelRegistry {
     const takeable = (status: VersionStatus) => status === 'FAILED' || (reopen && status === 'SUCCEEDED');
     for (let attempt = 1; ; attempt++) {
       const record: VersionRecord = { kind, version, status: 'RUNNING', executionId, claimedAt: this.clock().toISOString() };
-      try {
-        await this.client.send(
-          new PutItemCommand({
-            TableName: this.tableName,
-            Item: { ...key, ...toItem(record) },
-            ...(reopen
-              ? {
-                  ConditionExpression: 'attribute_not_exists(pk) OR #status = :failed OR #status = :succeeded',
-                  ExpressionAttributeValues: { ':failed': { S: 'FAILED' }, ':succeeded': { S: 'SUCCEEDED' } },
-                }
-              : {
-                  ConditionExpression: 'attribute_not_exists(pk) OR #status = :failed',
-                  ExpressionAttributeValues: { ':failed': { S: 'FAILED' } },
-                }),
-            ExpressionAttributeNames: { '#status': 'status' },
-          }),
-        );
-        return { claimed: true, record };
-      } catch (error) {
-        if (!isConditionFailed(error)) throw error;
-      }
+      const token = newWriteToken();
+      const put = new PutItemCommand({
+        TableName: this.tableName,
+        Item: { ...key, ...toItem(record), [WRITE_TOKEN]: { S: token } },
+        ...(reopen
+          ? {
+              ConditionExpression: 'attribute_not_exists(pk) OR #status = :failed OR #status = :succeeded',
+              ExpressionAttributeValues: { ':failed': { S: 'FAILED' }, ':succeeded': { S: 'SUCCEEDED' } },
+            }
+          : {
+              ConditionExpression: 'attribute_not_exists(pk) OR #status = :failed',
+              ExpressionAttributeValues: { ':failed': { S: 'FAILED' } },
+            }),
+        ExpressionAttributeNames: { '#status': 'status' },
+      });
+      if ((await this.write(put, key, token)) === 'written') return { claimed: true, record };
       const existing = await this.get(kind, version);
       // It was not takeable when our write was refused; if it has turned takeable since, claim again.
       if (existing && (!takeable(existing.status) || attempt >= CLAIM_ATTEMPTS)) return { claimed: false, existing };
@@ -142,31 +139,26 @@ export class DynamoModelRegistry implements ModelRegistry {
     assertModelKind(kind);
     if (expected !== undefined) assertVersion(expected);
     assertVersion(next);
-    try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: { S: kind },
-            sk: { S: CURRENT_SK },
-            version: { S: next },
-            promotedAt: { S: this.clock().toISOString() },
-            ...(expected === undefined ? {} : { previousVersion: { S: expected } }),
-          },
-          ...(expected === undefined
-            ? { ConditionExpression: 'attribute_not_exists(pk)' }
-            : {
-                ConditionExpression: '#version = :expected',
-                ExpressionAttributeNames: { '#version': 'version' },
-                ExpressionAttributeValues: { ':expected': { S: expected } },
-              }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+    const key = currentKey(kind);
+    const token = newWriteToken();
+    const put = new PutItemCommand({
+      TableName: this.tableName,
+      Item: {
+        ...key,
+        version: { S: next },
+        promotedAt: { S: this.clock().toISOString() },
+        ...(expected === undefined ? {} : { previousVersion: { S: expected } }),
+        [WRITE_TOKEN]: { S: token },
+      },
+      ...(expected === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': { S: expected } },
+          }),
+    });
+    return (await this.write(put, key, token)) === 'written';
   }
 
   /** One conditional write on the CURRENT item, only from `expected`: a PutItem back to `previous`, or a DeleteItem. */
@@ -174,29 +166,29 @@ export class DynamoModelRegistry implements ModelRegistry {
     assertModelKind(kind);
     assertVersion(expected);
     if (previous !== undefined) assertVersion(previous);
-    const key = { pk: { S: kind }, sk: { S: CURRENT_SK } };
+    const key = currentKey(kind);
     const condition = {
       ConditionExpression: '#version = :expected',
       ExpressionAttributeNames: { '#version': 'version' },
       ExpressionAttributeValues: { ':expected': { S: expected } },
     };
-    try {
-      if (previous === undefined) {
+    if (previous === undefined) {
+      // A delete leaves no token to read back: a lost reply surfaces as an error (the undo is retried) or a refusal.
+      try {
         await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: key, ...condition }));
-      } else {
-        await this.client.send(
-          new PutItemCommand({
-            TableName: this.tableName,
-            Item: { ...key, version: { S: previous }, promotedAt: { S: this.clock().toISOString() }, restoredFrom: { S: expected } },
-            ...condition,
-          }),
-        );
+        return true;
+      } catch (error) {
+        if (isConditionFailed(error)) return false;
+        throw error;
       }
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
     }
+    const token = newWriteToken();
+    const put = new PutItemCommand({
+      TableName: this.tableName,
+      Item: { ...key, version: { S: previous }, promotedAt: { S: this.clock().toISOString() }, restoredFrom: { S: expected }, [WRITE_TOKEN]: { S: token } },
+      ...condition,
+    });
+    return (await this.write(put, key, token)) === 'written';
   }
 
   /** One conditional DeleteItem: only the record retention decided on (same execution, same status). */
@@ -232,24 +224,29 @@ export class DynamoModelRegistry implements ModelRegistry {
   ): Promise<void> {
     const key = versionKey(kind, version);
     const ofExecution: Item = executionId === undefined ? {} : { ':executionId': { S: executionId } };
-    try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression: update.UpdateExpression,
-          ConditionExpression: executionId === undefined ? '#status = :running' : '#status = :running AND executionId = :executionId',
-          ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#status': 'status' },
-          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':running': { S: 'RUNNING' }, ...ofExecution },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-      const existing = await this.get(kind, version);
-      if (existing?.status === 'RUNNING' && executionId !== undefined) throw new ClaimChangedError(kind, version, executionId, existing.executionId);
-      throw new VersionStateError(kind, version, 'RUNNING', existing?.status ?? 'ABSENT', action);
-    }
+    const token = newWriteToken();
+    const updateItem = new UpdateItemCommand({
+      TableName: this.tableName,
+      Key: key,
+      UpdateExpression: `${update.UpdateExpression.replace(/^SET /, 'SET #token = :token, ')}`,
+      ConditionExpression: executionId === undefined ? '#status = :running' : '#status = :running AND executionId = :executionId',
+      ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#status': 'status', '#token': WRITE_TOKEN },
+      ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':running': { S: 'RUNNING' }, ':token': { S: token }, ...ofExecution },
+    });
+    if ((await this.write(updateItem, key, token)) === 'written') return;
+    const existing = await this.get(kind, version);
+    if (existing?.status === 'RUNNING' && executionId !== undefined) throw new ClaimChangedError(kind, version, executionId, existing.executionId);
+    throw new VersionStateError(kind, version, 'RUNNING', existing?.status ?? 'ABSENT', action);
   }
+
+  /** One conditional write tagged with `token`: a lost reply of a write that landed counts as written (dynamo-conditional-write.ts). */
+  private write(command: PutItemCommand | UpdateItemCommand, key: Item, token: string): Promise<'written' | 'refused'> {
+    return sendConditionalWrite(this.client, () => this.client.send(command as PutItemCommand), { tableName: this.tableName, key, token });
+  }
+}
+
+function currentKey(kind: ModelKind): Item {
+  return { pk: { S: kind }, sk: { S: CURRENT_SK } };
 }
 
 function versionKey(kind: ModelKind, version: string): Item {
@@ -284,10 +281,6 @@ function toRecord(item: Item): VersionRecord {
   if (item.response?.S !== undefined) record.response = JSON.parse(item.response.S) as Record<string, unknown>;
   if (item.error?.S !== undefined) record.error = JSON.parse(item.error.S) as { error: string; cause: string };
   return record;
-}
-
-function isConditionFailed(error: unknown): boolean {
-  return (error as { name?: string })?.name === 'ConditionalCheckFailedException';
 }
 
 function compare(a: string, b: string): number {

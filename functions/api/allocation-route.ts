@@ -2,8 +2,8 @@
  * GET /models/{agent}/allocation[?as_of=YYYY-MM-DD]: the current agent's target weights for the week
  * after as_of, with what it saw. POST the same path with the portfolio held now as the body,
  * `{"cash": 1000, "positions": {"AAPL": 5000}}` (market values), to also get the turnover and cost.
- * 404 when the kind has no current agent; bad input (query, body, unknown symbol, negative value,
- * empty portfolio, as_of) is a 400 naming the field.
+ * 404 when the kind has no current agent; bad input (query, body, a position that is no ticker or
+ * not the agent's, negative value, empty portfolio, as_of) is a 400 naming the field.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { AgentKind } from '../../src/config/model-kinds.ts';

@@ -2,8 +2,8 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: 'f761a9441c7f9ee8',
   patchtst: '9b079c6f1b5dd16e',
-  ppo_lstm: '4e4f3f6df3b2a3d4',
-  ppo_patchtst: 'f5ba96a8b5ec2158',
-  sac_lstm: '4e4f3f6df3b2a3d4',
-  sac_patchtst: 'f5ba96a8b5ec2158',
+  ppo_lstm: 'c07008459b984076',
+  ppo_patchtst: '346c10c8852a9b48',
+  sac_lstm: 'c07008459b984076',
+  sac_patchtst: '346c10c8852a9b48',
 };

@@ -166,6 +166,8 @@ describe('GET/POST /models/{kind}/allocation', () => {
     ['an empty portfolio', 'POST', '', '{}', 'positions'],
     ['a value that is not a number', 'POST', '', '{"cash": "1000"}', 'cash'],
     ['an unknown key', 'POST', '', '{"cash": 1, "weights": {}}', 'weights'],
+    ['a position named __proto__', 'POST', '', '{"cash": 1, "positions": {"__proto__": 5}}', 'positions.__proto__'],
+    ['a position named constructor', 'POST', '', '{"cash": 0, "positions": {"constructor": 5}}', 'positions.constructor'],
   ])('answers 400 to %s, naming it', async (_what, method, query, body, path) => {
     const answer = await ask(method, '/models/ppo_lstm/allocation', query, body);
     expect(answer.status).toBe(400);
@@ -208,6 +210,7 @@ describe('mizan allocate', () => {
       [['allocate', 'ppo_lstm', '--portfolio', await write('bad.json', '{cash: 1')], /--portfolio .*bad\.json: not JSON/],
       [['allocate', 'ppo_lstm', '--portfolio', await write('unknown.json', '{"positions": {"ZZZZ": 1}}')], /--portfolio .*unknown\.json: positions\.ZZZZ: not one of the agent's symbols/],
       [['allocate', 'ppo_lstm', '--portfolio', await write('empty.json', '{"cash": 0}')], /--portfolio .*empty\.json: positions: the portfolio is empty/],
+      [['allocate', 'ppo_lstm', '--portfolio', await write('proto.json', '{"cash": 0, "positions": {"__proto__": 5}}')], /--portfolio .*proto\.json: positions\.__proto__: not a ticker symbol/],
     ];
     const before = await listTree(dataDir);
     for (const [args, message] of cases) {

@@ -51,6 +51,20 @@ describe('a portfolio given to allocate', () => {
     expect(extra.message).toMatch(/^stocks: unknown key/);
     expect(refusal(() => parsePortfolio([1, 2])).path).toEqual(['portfolio']);
   });
+
+  it('refuses, by name, a position that is no ticker: __proto__ (an own key of parsed JSON), constructor, prototype', () => {
+    for (const name of ['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'aapl', '']) {
+      for (const cash of [0, 1]) {
+        const error = refusal(() => parsePortfolio(JSON.parse(`{"cash": ${cash}, "positions": {${JSON.stringify(name)}: 5, "AAPL": 1}}`)));
+        expect(error.path, name).toEqual(['positions', name]);
+        expect(error.message, name).toBe(`positions.${name}: not a ticker symbol (such as AAPL or BRK-B)`);
+      }
+    }
+    // Given as parsed JSON without the schema (the programmatic path), the agent's symbols refuse it.
+    const proto = refusal(() => heldPortfolio(JSON.parse('{"cash": 0, "positions": {"__proto__": 5}}'), SYMBOLS));
+    expect(proto.path).toEqual(['positions', '__proto__']);
+    expect(proto.message).not.toMatch(/empty/);
+  });
 });
 
 describe('the cost of moving to the target', () => {

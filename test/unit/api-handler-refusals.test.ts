@@ -77,6 +77,20 @@ describe('the API refuses unknown query parameters, naming them, before doing an
   });
 });
 
+describe('the allocation route refuses a position that is no ticker, naming it, before reading anything', () => {
+  it.each(['__proto__', 'constructor', 'prototype'])('%s', async (name) => {
+    for (const cash of [0, 1]) {
+      // Act: JSON.parse makes each an own key of the positions
+      const answer = await ask('POST', '/models/ppo_lstm/allocation', '', `{"cash": ${cash}, "positions": {"${name}": 5}}`);
+      // Assess
+      expect(answer.status).toBe(400);
+      expect(answer.body.issues).toEqual([{ path: `positions.${name}`, message: 'not a ticker symbol (such as AAPL or BRK-B)' }]);
+      expect(answer.body.error).not.toMatch(/empty/);
+      expect(answer.calls).toEqual([]);
+    }
+  });
+});
+
 // A deployment that trains the forecasters only (MIZAN_KINDS): the agents' routes have no trainer here.
 const FORECASTERS_ONLY = 'lstm,patchtst';
 const unregistered = TRAIN_ENDPOINTS.filter((path) => !FORECASTERS_ONLY.split(',').includes(path.split('/')[2]));

@@ -2,14 +2,31 @@
  * A current portfolio as a person gives it (`--portfolio FILE`, the allocation route's body): cash
  * and each position's market value, in one currency. One schema for the CLI and the API, then the
  * checks that need the agent: every position is one of its symbols, no value is negative, and the
- * portfolio holds something. Every refusal names the field.
+ * portfolio holds something. Every refusal names the field (a position by its name).
  */
 import { z } from 'zod';
 import { UserInputError } from '../../../pipeline/errors.ts';
 
+/** A ticker as the market data spells it: AAPL, BRK-B, BF.B. */
+const SYMBOL = /^[A-Z0-9][A-Z0-9.^=-]{0,14}$/;
+
+/**
+ * Positions by symbol. Names are checked on the parsed JSON itself, before zod's record: JSON.parse
+ * makes `__proto__` an own key, which the record would drop without a word (a portfolio of what
+ * remains, or "empty"); `constructor`, `prototype` and the like are no symbols either.
+ */
+const positionsSchema = z.preprocess((value, ctx) => {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const name of Object.keys(value)) {
+      if (!SYMBOL.test(name)) ctx.addIssue({ code: 'custom', message: 'not a ticker symbol (such as AAPL or BRK-B)', path: [name], input: value });
+    }
+  }
+  return value;
+}, z.record(z.string(), z.number()));
+
 export const portfolioSchema = z.strictObject({
   cash: z.number().optional(),
-  positions: z.record(z.string(), z.number()).optional(),
+  positions: positionsSchema.optional(),
 });
 
 export type Portfolio = z.infer<typeof portfolioSchema>;

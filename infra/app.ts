@@ -5,10 +5,9 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { cdkJsonContext } from './cdk-context.ts';
 import { loadConfig } from './config.ts';
-import { repoPath } from './constructs/paths.ts';
 import { MizanStack } from './mizan-stack.ts';
 
 export interface BuildAppOptions {
@@ -35,11 +34,6 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Miza
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };
-}
-
-function cdkJsonContext(): Record<string, unknown> {
-  const cdkJson = JSON.parse(readFileSync(repoPath('cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
-  return cdkJson.context ?? {};
 }
 
 // Run by the CDK CLI (or `node bin/run-ts.mjs infra/app.ts`): synthesize into cdk.out.

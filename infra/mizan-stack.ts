@@ -15,6 +15,7 @@ import { acknowledgeNagFindings } from './constructs/nag-acknowledgements.ts';
 import { MizanHttpApi } from './constructs/http-api.ts';
 import { MizanFunction } from './constructs/mizan-function.ts';
 import { TrainingSchedules } from './constructs/schedules.ts';
+import { trainingSchedules } from './schedule-definitions.ts';
 import { MizanStorage } from './constructs/storage.ts';
 import { TrainingBatch } from './constructs/training-batch.ts';
 import { TrainWorkflow } from './constructs/train-workflow.ts';
@@ -146,13 +147,7 @@ export class MizanStack extends Stack {
     this.httpApi = new MizanHttpApi(this, 'Http', { handler: api.fn, logRetentionDays: config.logRetentionDays });
 
     this.schedules = config.schedules
-      ? new TrainingSchedules(this, 'Schedules', {
-          apiHandler: api.fn,
-          forecasterSchedule: config.forecasterSchedule,
-          forecasterKinds: config.forecasterKinds,
-          finetuneSchedule: config.finetuneSchedule,
-          finetuneKinds: config.finetuneKinds,
-        })
+      ? new TrainingSchedules(this, 'Schedules', { apiHandler: api.fn, schedules: trainingSchedules(config) })
       : undefined;
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the IAM-authorised HTTP API' });

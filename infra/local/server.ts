@@ -9,6 +9,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { ProfileName } from '../../src/config/profiles.ts';
 import { localDeps } from '../../src/runtime/local-deps.ts';
 import { makeApiHandler, type ApiHandler } from '../../functions/api/handler.ts';
+import type { ApiResponse } from '../../functions/api/http.ts';
 import { DEFAULT_MAX_BODY_BYTES } from '../../functions/api/request-body.ts';
 import { localLambdaContext, NO_TIME_LIMIT_MS } from '../../functions/shared/lambda-context.ts';
 import { serveDashboard } from '../../src/dashboard/http-route.ts';
@@ -35,6 +36,8 @@ export interface LocalServerOptions {
 export interface LocalServer {
   url: string;
   workflow: LocalWorkflow;
+  /** The API handler itself, as EventBridge's targets invoke the Lambda (the local scheduler calls it). */
+  invoke(event: APIGatewayProxyEventV2): Promise<ApiResponse>;
   close(): Promise<void>;
 }
 
@@ -81,6 +84,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   return {
     url,
     workflow,
+    invoke: (event) => handler(event, localLambdaContext('mizan-api', NO_TIME_LIMIT_MS)),
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

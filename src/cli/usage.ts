@@ -11,7 +11,7 @@ export const PULL_USAGE =
   'mizan pull KIND VERSION [--from-hf REPO] [--data-dir DIR]   (VERSION, or snapshot-YYYY-12-31; REPO default: MIZAN_HF_REPO; HF_TOKEN, HF_ENDPOINT)';
 
 export const SERVE_USAGE =
-  'mizan serve [--port 3000] [--host 127.0.0.1] [--data-dir DIR] [--profile smoke|local|full]';
+  'mizan serve [--port 3000] [--host 127.0.0.1] [--data-dir DIR] [--profile smoke|local|full] [--schedules]   (--schedules: the weekly EventBridge schedules, fired here)';
 
 export const DASHBOARD_USAGE =
   'mizan dashboard --out DIR [--data-dir DIR | --bucket B --table T --state-machine-arn ARN [--bucket-prefix P] [--region R]]   (the pages `mizan serve` shows at /, as static files)';

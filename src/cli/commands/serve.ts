@@ -1,4 +1,5 @@
-import { startLocalServer } from '../../../infra/local/server.ts';
+import type { LocalScheduler } from '../../../infra/local/local-scheduler.ts';
+import { startLocalServer, type LocalServer } from '../../../infra/local/server.ts';
 import { parseFlags, port } from '../args.ts';
 import { CliUsageError } from '../cli-error.ts';
 import { commonOptions, readCommonOptions, type Io } from './common.ts';
@@ -12,6 +13,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     profile: commonOptions.profile,
     port: { type: 'string' },
     host: { type: 'string' },
+    schedules: { type: 'boolean' },
   });
   if (positionals.length > 0) throw new CliUsageError(`usage: ${SERVE_USAGE}`);
   const options = readCommonOptions(values, io.env);
@@ -23,6 +25,8 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     log: io.stderr,
     trainerOutput: io.stderr,
   });
+  // The weekly schedules the EventBridge rules run on AWS, fired here through the same API handler.
+  const scheduler = values.schedules === true ? await startSchedules(server, options.dataDir, io) : undefined;
   io.stdout(`listening ${server.url}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -30,6 +34,20 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     process.once('SIGTERM', stop);
   });
   io.stderr('stopping: running trainer processes are ended; their runs show FAILED (interrupted) at the next start');
+  await scheduler?.stop();
   await server.close();
   return 0;
+}
+
+async function startSchedules(server: LocalServer, dataDir: string, io: Io): Promise<LocalScheduler> {
+  const [{ LocalScheduler }, { configuredSchedules }, { DirArtifactStore }] = await Promise.all([
+    import('../../../infra/local/local-scheduler.ts'),
+    import('../../../infra/local/configured-schedules.ts'),
+    import('../../adapters/local/dir-artifact-store.ts'),
+  ]);
+  const schedules = configuredSchedules();
+  const scheduler = new LocalScheduler({ schedules, store: new DirArtifactStore(dataDir), invoke: (event) => server.invoke(event), log: io.stderr });
+  for (const s of schedules) io.stderr(`schedule ${s.id}: ${s.expression} (UTC) → ${s.calls.map((c) => `POST ${c.path}`).join(', ')}`);
+  scheduler.start();
+  return scheduler;
 }

@@ -4,6 +4,21 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
+/**
+ * Prefixes of the bucket that are safe to expire: per-day caches a run reads only on their own day
+ * (the Alpha Vantage statements and call quota, the ETF holdings); a later run fetches its own day.
+ * Not `cache/yahoo/chart/` (a fully ended window is read again by every run over it: expiring it
+ * would refetch it, and a changed bar would change the version), nor `models/`, `runs/` (what
+ * `mizan gc` decides, by reference) nor `gc/pending/` (a gc's unfinished deletions). docs/deploy.md says the same.
+ */
+export const EXPIRING_PREFIXES = [
+  { prefix: 'cache/alphavantage/', days: 30 },
+  { prefix: 'cache/yahoo/top-holdings/', days: 30 },
+] as const;
+
+/** How long an overwritten or deleted object stays recoverable (the bucket is versioned). */
+export const NONCURRENT_DAYS = 90;
+
 export class MizanStorage extends Construct {
   readonly bucket: s3.Bucket;
   readonly accessLogs: s3.Bucket;
@@ -29,8 +44,12 @@ export class MizanStorage extends Construct {
       versioned: true,
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: 'artifacts/',
-      // Overwritten snapshots and superseded cache entries stay recoverable for a while, not forever.
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      lifecycleRules: [
+        // Overwritten snapshots, superseded cache entries and what `mizan gc` deleted stay recoverable
+        // for a while, not forever; then the delete marker left alone goes too.
+        { noncurrentVersionExpiration: Duration.days(NONCURRENT_DAYS), abortIncompleteMultipartUploadAfter: Duration.days(7), expiredObjectDeleteMarker: true },
+        ...EXPIRING_PREFIXES.map(({ prefix, days }) => ({ id: `Expire-${prefix.replace(/\/$/, '').replaceAll('/', '-')}`, prefix, expiration: Duration.days(days) })),
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
 

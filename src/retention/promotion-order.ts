@@ -1,10 +1,10 @@
 /**
  * The versions a kind's `current` has pointed at, the most recent first: what `--keep N` keeps
- * (the last N of them). HISTORY PLUG-IN POINT: until the registry keeps a promotion history, this is
- * read from the registry's own promotion records, the SUCCEEDED versions whose stored response says
- * `promoted: true`, ordered by when their run finished (it promotes just before recording itself).
- * Once `ModelRegistry.history(kind)` exists, `fromHistory` is the one to call: it also counts manual
- * promotions and rollbacks, which no run's response records.
+ * (the last N of them). Two sources, merged by read-inventory.ts (the history plug-in point there):
+ * the registry's promotion history when it keeps one (`fromHistory`: manual promotions and
+ * rollbacks included), and the runs' own promotion records (`promotedNewestFirst`: the SUCCEEDED
+ * versions whose stored response says `promoted: true`, by when their run finished, which is just
+ * after it promoted), which also cover what happened before a history was kept.
  */
 import type { VersionRecord } from '../ports/model-registry.ts';
 

@@ -2,10 +2,10 @@
 import { FORECASTER_KINDS, MODEL_KINDS, type ModelKind } from '../config/model-kinds.ts';
 import { METADATA_FILE, versionPrefix } from '../models/artifacts/model-files.ts';
 import { getJson, type ArtifactStore, type StoredSize } from '../ports/artifact-store.ts';
-import type { ModelRegistry } from '../ports/model-registry.ts';
+import type { ModelRegistry, VersionRecord } from '../ports/model-registry.ts';
 import { snapshotsRoot, YEAR_END_PATTERN } from '../snapshots/snapshot-paths.ts';
 import type { Inventory, KindFacts, SnapshotFacts, VersionFacts } from './inventory.ts';
-import { promotedNewestFirst } from './promotion-order.ts';
+import { fromHistory, promotedNewestFirst } from './promotion-order.ts';
 import { versionReferences } from './references.ts';
 
 export interface InventoryDeps {
@@ -61,7 +61,18 @@ async function readKind(kind: ModelKind, deps: InventoryDeps): Promise<KindFacts
       references: versionReferences(kind, metadata, years),
     });
   }
-  return { kind, current, promoted: promotedNewestFirst(records), versions };
+  return { kind, current, promoted: await madeCurrent(kind, records, deps.registry), versions };
+}
+
+/**
+ * HISTORY PLUG-IN POINT: the versions made current, newest first. A registry that keeps a promotion
+ * history (`history(kind)`, oldest move first) answers first, manual moves and rollbacks included;
+ * the runs' own records (`promoted: true`) add what happened before histories were kept.
+ */
+async function madeCurrent(kind: ModelKind, records: VersionRecord[], registry: ModelRegistry): Promise<string[]> {
+  const withHistory = registry as ModelRegistry & { history?: (kind: ModelKind) => Promise<{ to: string | null }[]> };
+  const fromLog = typeof withHistory.history === 'function' ? fromHistory(await withHistory.history(kind)) : [];
+  return [...new Set([...fromLog, ...promotedNewestFirst(records)])];
 }
 
 /** Keys under `root` grouped by their first segment (a version, a year end). */

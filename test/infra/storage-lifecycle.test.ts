@@ -24,9 +24,9 @@ describe('the artifact bucket lifecycle', () => {
   });
 
   it('expires only the per-day caches, never models, runs, gc tombstones or the price windows', () => {
-    const expiring = rules.filter((r) => r.ExpirationInDays !== undefined).map((r) => [r.Prefix, r.ExpirationInDays]);
-    expect(expiring).toEqual(EXPIRING_PREFIXES.map((p) => [p.prefix, p.days]));
-    for (const [prefix] of expiring) for (const kept of ['models/', 'runs/', 'gc/', 'cache/yahoo/chart/']) expect(prefix!.startsWith(kept) || kept.startsWith(prefix!)).toBe(false);
+    const expiring = rules.filter((r) => r.ExpirationInDays !== undefined);
+    expect(expiring.map((r) => [r.Prefix, r.ExpirationInDays])).toEqual(EXPIRING_PREFIXES.map((p) => [p.prefix, p.days]));
+    for (const { Prefix: prefix = '' } of expiring) for (const kept of ['models/', 'runs/', 'gc/', 'cache/yahoo/chart/']) expect(prefix.startsWith(kept) || kept.startsWith(prefix), `${prefix} vs ${kept}`).toBe(false);
   });
 
   it('is stated in docs/deploy.md', () => {

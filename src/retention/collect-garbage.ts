@@ -2,11 +2,13 @@
  * `mizan gc`: finish an interrupted gc, read the inventory, decide (retention-plan.ts), then delete
  * (or, dry, only say what would go). The same code for the data dir and for a bucket and table.
  */
+import { MODEL_KINDS } from '../config/model-kinds.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import { deleteSnapshot, deleteVersion } from './delete-safely.ts';
 import { finishPending, readPending, type Pending } from './finish-pending.ts';
 import { readInventory } from './read-inventory.ts';
+import { forecasterOf } from './references.ts';
 import { planRetention, type RetentionOptions, type RetentionPlan } from './retention-plan.ts';
 
 export interface GcDeps {
@@ -46,7 +48,13 @@ export async function collectGarbage(options: RetentionOptions & { dryRun: boole
       report.skipped.push({ kind: v.kind, name: v.version, why: 'its record changed since the decision (claimed again)' });
     }
   }
+  // A run started since the inventory may read or keep any of its forecaster's snapshots: look again.
+  const busy = await forecastersInUse(deps.registry);
   for (const s of plan.snapshots) {
+    if (busy.has(s.kind)) {
+      report.skipped.push({ kind: s.kind, name: s.yearEnd, why: `a run that reads ${s.kind} snapshots started during this gc` });
+      continue;
+    }
     if (await deleteSnapshot({ kind: s.kind, yearEnd: s.yearEnd, key: s.key }, deps)) {
       report.deleted.snapshots.push(s);
       report.deleted.bytes += s.bytes;
@@ -56,4 +64,14 @@ export async function collectGarbage(options: RetentionOptions & { dryRun: boole
     }
   }
   return report;
+}
+
+/** The forecasters whose snapshots a RUNNING run (of the forecaster, or of an agent on it) may read or write. */
+async function forecastersInUse(registry: ModelRegistry): Promise<Set<string>> {
+  const busy = new Set<string>();
+  for (const kind of MODEL_KINDS) {
+    const forecaster = forecasterOf(kind);
+    if (forecaster && (await registry.list(kind)).some((r) => r.status === 'RUNNING')) busy.add(forecaster);
+  }
+  return busy;
 }

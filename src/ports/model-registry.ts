@@ -1,4 +1,5 @@
 import type { ModelKind } from '../config/model-kinds.ts';
+import type { PointerMove, PromotionEntry } from '../registry/promotion-history.ts';
 
 export type VersionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
 
@@ -72,4 +73,18 @@ export interface ModelRegistry {
    * the decision is left alone. Returns whether it was removed (false when absent or changed).
    */
   remove(kind: ModelKind, version: string, expected: RemoveExpectation): Promise<boolean>;
+  /**
+   * The recorded compare-and-swap: moves `current` from `move.expected` to `move.next` (or clears
+   * it) like `promote`/`restore`, and appends the move to the kind's promotion history
+   * (src/registry/promotion-history.ts). Returns whether it moved; a refused move records nothing.
+   */
+  move(kind: ModelKind, move: PointerMove): Promise<boolean>;
+  /** Every move of `current`, oldest first, ending at the version current now. */
+  history(kind: ModelKind): Promise<PromotionEntry[]>;
+  /**
+   * Replaces the stored response of a SUCCEEDED version, only while the record is still that of
+   * `executionId` (a re-run that reclaimed it meanwhile wins). Returns whether it was replaced.
+   * `mizan publish` uses it to record a retried upload.
+   */
+  replaceResponse(kind: ModelKind, version: string, executionId: string, response: Record<string, unknown>): Promise<boolean>;
 }

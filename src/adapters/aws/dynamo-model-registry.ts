@@ -11,6 +11,8 @@ import type { ModelKind } from '../../config/model-kinds.ts';
 import type { ClaimOptions, ClaimResult, FailOptions, ModelRegistry, RemoveExpectation, VersionRecord, VersionStatus } from '../../ports/model-registry.ts';
 import { assertExecutionId, assertModelKind, ClaimChangedError, VersionStateError } from '../../registry/registry-errors.ts';
 import { assertVersion } from '../../registry/version.ts';
+import type { PointerMove, PromotionEntry } from '../../registry/promotion-history.ts';
+import { DynamoPromotionLog } from './dynamo-promotion-log.ts';
 import { isConditionFailed, newWriteToken, sendConditionalWrite, WRITE_TOKEN } from './dynamo-conditional-write.ts';
 
 type Item = Record<string, AttributeValue>;
@@ -35,6 +37,7 @@ export interface DynamoModelRegistryOptions {
  */
 export class DynamoModelRegistry implements ModelRegistry {
   private readonly clock: () => Date;
+  private readonly promotions: DynamoPromotionLog;
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -42,6 +45,40 @@ export class DynamoModelRegistry implements ModelRegistry {
     options: DynamoModelRegistryOptions = {},
   ) {
     this.clock = options.clock ?? (() => new Date());
+    this.promotions = new DynamoPromotionLog(client, tableName, () => this.clock());
+  }
+
+  /** A recorded move of CURRENT and the promotion history: dynamo-promotion-log.ts. */
+  async move(kind: ModelKind, move: PointerMove): Promise<boolean> {
+    assertModelKind(kind);
+    if (move.expected !== undefined) assertVersion(move.expected);
+    if (move.next !== undefined) assertVersion(move.next);
+    return this.promotions.move(kind, move);
+  }
+
+  async history(kind: ModelKind): Promise<PromotionEntry[]> {
+    assertModelKind(kind);
+    return this.promotions.history(kind);
+  }
+
+  /** One conditional UpdateItem: only a SUCCEEDED record of the same execution. */
+  async replaceResponse(kind: ModelKind, version: string, executionId: string, response: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: versionKey(kind, version),
+          UpdateExpression: 'SET #response = :response',
+          ConditionExpression: '#status = :succeeded AND executionId = :executionId',
+          ExpressionAttributeNames: { '#response': 'response', '#status': 'status' },
+          ExpressionAttributeValues: { ':response': { S: JSON.stringify(response) }, ':succeeded': { S: 'SUCCEEDED' }, ':executionId': { S: executionId } },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
   }
 
   async get(kind: ModelKind, version: string): Promise<VersionRecord | undefined> {

@@ -1,10 +1,12 @@
-import { link, mkdir, open, readdir, readFile, readlink, rename, symlink, unlink } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readdir, readFile, readlink, rename, symlink, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ModelKind } from '../../config/model-kinds.ts';
 import type { ClaimOptions, ClaimResult, FailOptions, ModelRegistry, RemoveExpectation, VersionRecord } from '../../ports/model-registry.ts';
 import { assertExecutionId, assertModelKind, ClaimChangedError, VersionStateError } from '../../registry/registry-errors.ts';
+import { missingEntries, nextEntry, type PointerMove, type PromotionEntry } from '../../registry/promotion-history.ts';
 import { assertVersion, isVersion } from '../../registry/version.ts';
 import { withFileLock, LOCK_TIMEOUT_MS } from './file-lock.ts';
+import { LocalPromotionLog } from './local-promotion-log.ts';
 
 export interface LocalModelRegistryOptions {
   /** How long to wait for a lock held by another caller before failing (default 10 s). */
@@ -34,14 +36,18 @@ const tempSuffix = () => `.tmp-${process.pid}-${++tempCounter}`;
  * - promote, restore: read-compare-replace of the symlink under the kind's `current` lock; the new
  *   link is created under a temp name and renamed over `current` (atomic: never absent, never torn);
  *   a restore to no previous version removes the link.
+ * - move: the same under the same lock, with the promotion history (`registry/{kind}/promotions/`,
+ *   local-promotion-log.ts) brought up to date before and appended after.
  */
 export class LocalModelRegistry implements ModelRegistry {
   private readonly dataDir: string;
   private readonly lockTimeoutMs: number;
   private readonly clock: () => Date;
+  private readonly promotions: LocalPromotionLog;
 
   constructor(dataDir: string, options: LocalModelRegistryOptions = {}) {
     this.dataDir = resolve(dataDir);
+    this.promotions = new LocalPromotionLog(this.dataDir);
     this.lockTimeoutMs = options.lockTimeoutMs ?? LOCK_TIMEOUT_MS;
     this.clock = options.clock ?? (() => new Date());
   }
@@ -139,32 +145,99 @@ export class LocalModelRegistry implements ModelRegistry {
     );
   }
 
-  /** Under the kind's `current` lock: if the pointer is `expected`, point it at `next` (or remove it). */
-  private async swapPointer(kind: ModelKind, expected: string | undefined, next: string | undefined): Promise<boolean> {
+  async move(kind: ModelKind, move: PointerMove): Promise<boolean> {
+    if (move.next !== undefined) assertVersion(move.next);
+    return this.swapPointer(kind, move.expected, move.next, async (setPointer) => {
+      // Under the lock: the log catches up with the pointer's state, then this move is made and appended.
+      let tail = await this.promotions.tail(kind);
+      for (const missing of missingEntries(tail, await this.pointerState(kind))) {
+        await this.promotions.append(kind, missing);
+        tail = missing;
+      }
+      const entry = nextEntry(tail, move, this.clock().toISOString());
+      await this.promotions.writePending(kind, entry);
+      await setPointer();
+      // The pointer has moved and pending.json holds the entry: a failed append (a full disk) is
+      // repaired by the next move or read, and must not report a move that happened as failed.
+      await this.promotions.append(kind, entry).catch(() => undefined);
+    });
+  }
+
+  async history(kind: ModelKind): Promise<PromotionEntry[]> {
     assertModelKind(kind);
-    if (expected !== undefined) assertVersion(expected);
-    const pointer = this.pointerPath(kind);
-    await mkdir(join(this.dataDir, 'models', kind), { recursive: true });
+    // Read without the lock (readers write nothing): a move that lands between the reads is seen as
+    // a changed pointer or a pending entry ahead of the log, and the reads are made again.
+    for (let attempt = 1; ; attempt++) {
+      const before = await this.readPointer(kind);
+      const entries = await this.promotions.entries(kind);
+      const state = await this.pointerState(kind);
+      const tail = entries.at(-1);
+      const settled = before === state.version && (state.lastMove?.seq ?? 0) <= (tail?.seq ?? 0) + 1;
+      if (settled || attempt >= 5) return [...entries, ...missingEntries(tail, state)];
+    }
+  }
+
+  async replaceResponse(kind: ModelKind, version: string, executionId: string, response: Record<string, unknown>): Promise<boolean> {
+    const path = this.recordPath(kind, version);
     return withFileLock(
-      join(this.dataDir, 'registry', kind, '.locks', 'current.lock'),
+      this.versionLock(kind, version),
       async () => {
-        if ((await this.readPointer(kind)) !== expected) return false;
-        if (next === undefined) {
-          await unlink(pointer);
-          return true;
-        }
-        const temp = pointer + tempSuffix();
-        await symlink(next, temp); // relative target: the data dir can move
-        try {
-          await rename(temp, pointer);
-        } catch (error) {
-          await unlink(temp).catch(() => undefined);
-          throw error;
-        }
+        const existing = await this.readRecord(path);
+        if (existing?.status !== 'SUCCEEDED' || existing.executionId !== executionId) return false;
+        await this.replaceRecord(path, { ...existing, response });
         return true;
       },
       this.lockTimeoutMs,
     );
+  }
+
+  /**
+   * Under the kind's `current` lock: if the pointer is `expected`, point it at `next` (or remove it).
+   * With `around`, the swap is made when `around` calls it (a move records itself around it).
+   */
+  private async swapPointer(
+    kind: ModelKind,
+    expected: string | undefined,
+    next: string | undefined,
+    around: (setPointer: () => Promise<void>) => Promise<void> = (setPointer) => setPointer(),
+  ): Promise<boolean> {
+    assertModelKind(kind);
+    if (expected !== undefined) assertVersion(expected);
+    const pointer = this.pointerPath(kind);
+    await mkdir(join(this.dataDir, 'models', kind), { recursive: true });
+    const setPointer = async () => {
+      if (next === undefined) {
+        await unlink(pointer);
+        return;
+      }
+      const temp = pointer + tempSuffix();
+      await symlink(next, temp); // relative target: the data dir can move
+      try {
+        await rename(temp, pointer);
+      } catch (error) {
+        await unlink(temp).catch(() => undefined);
+        throw error;
+      }
+    };
+    return withFileLock(
+      join(this.dataDir, 'registry', kind, '.locks', 'current.lock'),
+      async () => {
+        if ((await this.readPointer(kind)) !== expected) return false;
+        await around(setPointer);
+        return true;
+      },
+      this.lockTimeoutMs,
+    );
+  }
+
+  /** The pointer, the move pending beside it, and when the link was last replaced. */
+  private async pointerState(kind: ModelKind) {
+    const [version, lastMove, movedAt] = await Promise.all([
+      this.readPointer(kind),
+      this.promotions.pending(kind),
+      lstat(this.pointerPath(kind)).then((info) => info.mtime.toISOString(), () => undefined),
+    ]);
+    return { version, lastMove, movedAt };
   }
 
   private async finish(

@@ -3,6 +3,7 @@ import { getJson, putJson } from '../ports/artifact-store.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import { METADATA_FILE, versionPrefix } from '../models/artifacts/model-files.ts';
 import type { Comparison } from '../models/comparison.ts';
+import { entryOfCurrent, type PromotionRecord } from '../registry/promotion-history.ts';
 import { decide, promotionMetric } from '../registry/promotion-rule.ts';
 import type { TrainingPlan } from './plan.ts';
 
@@ -27,9 +28,19 @@ interface VersionMetadata {
  * the challenger's evaluation weeks. Without such a comparison against the model that is current
  * now (it moved during the run, or could not be scored) nothing is promoted: stored numbers from
  * different weeks are never compared. The pointer then moves by compare-and-swap from the version
- * the decision was made against, so two racing runs cannot both win.
+ * the decision was made against, so two racing runs cannot both win; the move is recorded in the
+ * kind's promotion history as automatic.
+ *
+ * The promotion rule, the same for a current model promoted automatically and for one a person chose
+ * (`mizan promote` / `mizan rollback`): the run's model replaces it only if the run scored that very
+ * model on the run's own test weeks and beats it strictly by the kind's metric, or if there is no
+ * current model. So a manual choice is never silently undone: a run planned before it compared with
+ * another model and promotes nothing; a later run must beat the chosen model itself.
  */
-export async function decidePromotion(input: { plan: TrainingPlan }, deps: { store: ArtifactStore; registry: ModelRegistry }): Promise<PromotionOutcome> {
+export async function decidePromotion(
+  input: { plan: TrainingPlan; executionId?: string },
+  deps: { store: ArtifactStore; registry: ModelRegistry },
+): Promise<PromotionOutcome> {
   const { kind, version } = input.plan;
   const candidate = await getJson<VersionMetadata>(deps.store, `${versionPrefix(kind, version)}/${METADATA_FILE}`);
   if (!candidate) throw new Error(`${kind} ${version} has no metadata.json: the training job did not commit it`);
@@ -59,11 +70,17 @@ export async function decidePromotion(input: { plan: TrainingPlan }, deps: { sto
     comparedOn = 'not_compared';
   }
 
+  // Said in the reason when the current model was a person's choice, so the record shows the rule met it.
+  const chosen = current === undefined ? undefined : entryOfCurrent(await deps.registry.history(kind), current);
+  if (chosen?.trigger === 'manual') decision.reason += `; ${current} was made current by hand (${chosen.by}: "${chosen.reason}")`;
+
   let outcome: PromotionOutcome;
   const base = { prior_version: current ?? null, compared_on: comparedOn, comparison };
+  const by = `run ${input.executionId ?? version}`;
+  const record = (action: PromotionRecord['action'], reason: string): PromotionRecord => ({ trigger: 'automatic', action, by, reason });
   if (!decision.promote) {
     outcome = { promoted: false, reason: decision.reason, ...base };
-  } else if (await deps.registry.promote(kind, current, version)) {
+  } else if (await deps.registry.move(kind, { expected: current, next: version, record: record('promote', decision.reason) })) {
     outcome = { promoted: true, reason: decision.reason, ...base };
   } else {
     outcome = { promoted: false, reason: `another run moved current away from ${current ?? 'none'} during this decision`, ...base };
@@ -72,7 +89,9 @@ export async function decidePromotion(input: { plan: TrainingPlan }, deps: { sto
     await putJson(deps.store, decisionKey(kind, version), outcome);
   } catch (error) {
     // Record failure undoes a promotion from this record: without it, move the pointer back here.
-    if (outcome.promoted) await deps.registry.restore(kind, version, current);
+    if (outcome.promoted) {
+      await deps.registry.move(kind, { expected: version, next: current, record: record('undo', `the decision could not be stored (${(error as Error).message})`) });
+    }
     throw error;
   }
   return outcome;

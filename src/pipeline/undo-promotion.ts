@@ -13,7 +13,7 @@ export type UndoOutcome =
  * failed (Publish, Record result) must not leave `current` on a version recorded FAILED. If this
  * version's stored decision says promoted and `current` is still this version, `current` moves back
  * to the decision's prior version (or is cleared for a first model), by compare-and-swap: a run
- * that has promoted another version since is left alone.
+ * that has promoted another version since is left alone. The move is recorded in the history as an undo.
  *
  * `decidedInThisRun` (the state carries `promotion`) keeps a failure before "Decide promotion"
  * from touching `current`: e.g. a failed snapshot backfill of the version that is already current
@@ -29,6 +29,7 @@ export async function undoPromotion(
   const decision = await getJson<PromotionOutcome>(deps.store, decisionKey(kind, version));
   if (!decision?.promoted) return { undone: false, why: 'not promoted' };
   const previous = decision.prior_version ?? undefined;
-  if (!(await deps.registry.restore(kind, version, previous))) return { undone: false, why: 'no longer current' };
+  const record = { trigger: 'automatic' as const, action: 'undo' as const, by: `run ${version}`, reason: `the run of ${version} failed after promoting it` };
+  if (!(await deps.registry.move(kind, { expected: version, next: previous, record }))) return { undone: false, why: 'no longer current' };
   return { undone: true, restoredTo: previous ?? null };
 }

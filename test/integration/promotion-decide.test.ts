@@ -19,6 +19,7 @@ import { recordResult } from '../../src/pipeline/record-result.ts';
 import type { Comparison } from '../../src/models/comparison.ts';
 import { versionPrefix, writeModelFiles } from '../../src/models/artifacts/model-files.ts';
 import type { ModelRegistry } from '../../src/ports/model-registry.ts';
+import type { PointerMove } from '../../src/registry/promotion-history.ts';
 
 const V1 = 'v2022.12.30-111111111111';
 const V2 = 'v2023.01.06-222222222222';
@@ -166,7 +167,7 @@ describe('decidePromotion on the local store and registry', () => {
   });
 
   it('lets exactly one of two racing decisions made against the same prior win (compare-and-swap)', async () => {
-    // Prepare: both candidates beat V1. The registry below holds each promote() until both decisions
+    // Prepare: both candidates beat V1. The registry below holds each move() until both decisions
     // have read `current`, the worst interleaving: both decided against V1.
     await commit(V1, { test_loss: 0.2 });
     await decideFor(V1);
@@ -181,9 +182,9 @@ describe('decidePromotion on the local store and registry', () => {
         if (++reads === 2) bothRead();
         return value;
       },
-      promote: async (kind: ModelKind, expected: string | undefined, next: string) => {
+      move: async (kind: ModelKind, move: PointerMove) => {
         await barrier;
-        return registry.promote(kind, expected, next);
+        return registry.move(kind, move);
       },
     });
     // Act
@@ -198,4 +199,46 @@ describe('decidePromotion on the local store and registry', () => {
     const winner = outcomes[0].promoted ? V3 : V4;
     expect(await pointer()).toBe(winner);
   });
+
+  describe('after a person chose the current model (the promotion rule, on the record)', () => {
+    /** V1 promoted automatically, V2 (worse) chosen by hand over it. */
+    const chooseByHand = async () => {
+      await commit(V1, { test_loss: 0.2 });
+      await decideFor(V1);
+      await commit(V2, { test_loss: 0.3 });
+      expect(await registry.move('lstm', { expected: V1, next: V2, record: { trigger: 'manual', action: 'promote', by: 'alice@host (cli)', reason: 'V1 misbehaves live' } })).toBe(true);
+    };
+
+    it('is not undone by a run that was compared with the model current before the choice', async () => {
+      await chooseByHand();
+      await commit(V3, { test_loss: 0.1 }, sameWeeks(V1, 0.2, 0.1)); // better than V1, but planned against V1
+      const outcome = await decideFor(V3);
+      expect(outcome).toMatchObject({ promoted: false, prior_version: V2, compared_on: 'not_compared' });
+      expect(outcome.reason).toMatch(/V2|v2023\.01\.06-222222222222 was made current by hand \(alice@host \(cli\): "V1 misbehaves live"\)/);
+      expect(await pointer()).toBe(V2);
+    });
+
+    it('is not undone by a run that does not beat the chosen model on its own weeks', async () => {
+      await chooseByHand();
+      await commit(V3, { test_loss: 0.31 }, sameWeeks(V2, 0.3, 0.31));
+      expect(await decideFor(V3)).toMatchObject({ promoted: false, prior_version: V2, compared_on: 'same_test_weeks' });
+      expect(await pointer()).toBe(V2);
+    });
+
+    it('is replaced by a run that beats the chosen model itself, recorded as automatic from it', async () => {
+      await chooseByHand();
+      await commit(V3, { test_loss: 0.25 }, sameWeeks(V2, 0.3, 0.25));
+      const outcome = await decidePromotion({ plan: planFor('lstm', V3), executionId: `${V3}-retry1` }, { store, registry });
+      expect(outcome).toMatchObject({ promoted: true, prior_version: V2 });
+      expect(await pointer()).toBe(V3);
+      const history = await registry.history('lstm');
+      expect(history.map((e) => [e.seq, e.from, e.to, e.trigger, e.action])).toEqual([
+        [1, null, V1, 'automatic', 'promote'],
+        [2, V1, V2, 'manual', 'promote'],
+        [3, V2, V3, 'automatic', 'promote'],
+      ]);
+      expect(history[2]).toMatchObject({ by: `run ${V3}-retry1`, reason: expect.stringMatching(/^better test_loss 0.25 vs 0.3 .*made current by hand/) });
+    });
+  });
 });
+

@@ -8,6 +8,7 @@ import { PriorModelRequiredError, UserInputError } from '../../src/pipeline/erro
 import { readModels } from '../../src/pipeline/read-models.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { allocationRoute } from './allocation-route.ts';
+import { currentRoute } from './current-route.ts';
 import { executionRoute } from './execution-route.ts';
 import { badRequest, json, notFound, type ApiResponse } from './http.ts';
 import { NO_QUERY, parseQuery } from './query-params.ts';
@@ -48,6 +49,8 @@ async function route(event: APIGatewayProxyEventV2, clock: RequestClock, deps: A
         return json(200, await readModels(match.kind, deps));
       case 'allocation':
         return await allocationRoute(event, match.kind, method, deps);
+      case 'current':
+        return await currentRoute(event, match.kind, deps);
       case 'method-not-allowed':
         return json(405, { error: `method ${method.slice(0, 16)} not allowed here: use ${match.allow}` }, { allow: match.allow });
       case 'not-found':

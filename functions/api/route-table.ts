@@ -28,6 +28,8 @@ export const READ_ROUTES: RouteSpec[] = [
   // An agent's allocation: GET without a portfolio, POST with one in the body.
   { method: 'GET', path: '/models/{kind}/allocation' },
   { method: 'POST', path: '/models/{kind}/allocation' },
+  // A person's choice of the current version (promote, roll back), on the record.
+  { method: 'POST', path: '/models/{kind}/current' },
 ];
 
 export const API_ROUTES: RouteSpec[] = [...TRAIN_ROUTES, ...READ_ROUTES];

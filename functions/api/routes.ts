@@ -12,6 +12,7 @@ export type Route =
   | { route: 'execution'; executionId: string }
   | { route: 'models'; kind: ModelKind }
   | { route: 'allocation'; kind: AgentKind }
+  | { route: 'current'; kind: ModelKind }
   | { route: 'not-found' }
   | { route: 'method-not-allowed'; allow: string };
 
@@ -40,6 +41,10 @@ export function matchRoute(method: string, rawPath: string): Route {
   if (first === 'models' && second !== undefined && third === 'allocation') {
     if (!isAgentKind(second)) return { route: 'not-found' };
     return allows(method, '/models/{kind}/allocation') ? { route: 'allocation', kind: second } : notAllowed('/models/{kind}/allocation');
+  }
+  if (first === 'models' && second !== undefined && third === 'current') {
+    if (!isModelKind(second)) return { route: 'not-found' };
+    return allows(method, '/models/{kind}/current') ? { route: 'current', kind: second } : notAllowed('/models/{kind}/current');
   }
   return { route: 'not-found' };
 }

@@ -5,6 +5,7 @@ import type { Io } from './commands/common.ts';
 import { PULL_USAGE } from './usage.ts';
 import { DASHBOARD_USAGE, GC_USAGE } from './usage.ts';
 import { ALLOCATE_USAGE, FORECASTS_USAGE, SERVE_USAGE, TRAIN_USAGE, UNIVERSE_USAGE } from './usage.ts';
+import { MODELS_USAGE, PROMOTE_USAGE, ROLLBACK_USAGE } from './usage.ts';
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
@@ -18,13 +19,17 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   pull: async () => (await import('./commands/pull.ts')).pullCommand,
   dashboard: async () => (await import('./commands/dashboard.ts')).dashboardCommand,
   allocate: async () => (await import('./commands/allocate.ts')).allocateCommand,
+  promote: async () => (await import('./commands/promote.ts')).promoteCommand,
+  rollback: async () => (await import('./commands/rollback.ts')).rollbackCommand,
   gc: async () => (await import('./commands/gc.ts')).gcCommand,
 };
 
 export const USAGE = `mizan: trains, versions and promotes the models of a halal-universe trading system
 
   ${TRAIN_USAGE.replace(/\n/g, '\n  ')}
-  mizan models KIND [--data-dir DIR]
+  ${MODELS_USAGE}
+  ${PROMOTE_USAGE}
+  ${ROLLBACK_USAGE}
   ${UNIVERSE_USAGE}
   ${FORECASTS_USAGE}
   ${ALLOCATE_USAGE}

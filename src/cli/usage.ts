@@ -27,3 +27,11 @@ export const TRAIN_USAGE =
 export const UNIVERSE_USAGE =
   'mizan universe [--as-of YYYY-MM-DD] [--json]';
 
+const TARGET = '[--data-dir DIR | --bucket B --table T [--bucket-prefix P] [--region R]]';
+
+export const MODELS_USAGE = `mizan models KIND ${TARGET}   (versions, metrics, snapshots, the promotion history)`;
+
+export const PROMOTE_USAGE = `mizan promote KIND VERSION --reason TEXT [--expected-current VERSION|none] ${TARGET}`;
+
+export const ROLLBACK_USAGE = `mizan rollback KIND [--to VERSION] --reason TEXT [--expected-current VERSION|none] ${TARGET}`;
+

@@ -1,6 +1,7 @@
 /** The Models page: per kind, the current version and a table of every version with its scores. */
 import { isForecasterKind } from '../config/model-kinds.ts';
 import { esc, num, pct, statusBadge, table } from './html.ts';
+import { promotionsSection } from './promotions-section.ts';
 import type { KindView, VersionRow } from './read-kind.ts';
 import { href } from './routes.ts';
 
@@ -32,7 +33,7 @@ export function kindSection(view: KindView, root: string): string {
     'Hugging Face',
   ];
   const rows = view.versions.map((row) => versionCells(row, forecaster, root, kind));
-  return `<section class="kind">${heading}${current}${snapshots}${table(headers, rows, 'versions')}</section>`;
+  return `<section class="kind">${heading}${current}${snapshots}${table(headers, rows, 'versions')}${promotionsSection(view, root)}</section>`;
 }
 
 function versionCells(row: VersionRow, forecaster: boolean, root: string, kind: KindView['kind']): string[] {

@@ -24,6 +24,8 @@ export interface KindView {
   /** Newest claim first. */
   versions: VersionRow[];
   snapshots: ModelsView['snapshots'];
+  /** Every move of `current`, oldest first. */
+  promotions: ModelsView['promotions'];
 }
 
 export async function readKind(kind: ModelKind, source: DashboardSource): Promise<KindView> {
@@ -36,5 +38,5 @@ export async function readKind(kind: ModelKind, source: DashboardSource): Promis
       response: responses.get(view.version) ?? null,
     })),
   );
-  return { kind, current: models.current, versions: versions.reverse(), snapshots: models.snapshots };
+  return { kind, current: models.current, versions: versions.reverse(), snapshots: models.snapshots, promotions: models.promotions };
 }

@@ -1,6 +1,7 @@
 import { isForecasterKind, type ModelKind } from '../config/model-kinds.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
+import type { PromotionEntry } from '../registry/promotion-history.ts';
 import { listSnapshots } from '../snapshots/list-snapshots.ts';
 
 export interface ModelsView {
@@ -19,14 +20,20 @@ export interface ModelsView {
     /** For forecasters: which snapshot years this run trained, skipped or replaced. */
     snapshots: unknown;
     error: { error: string; cause: string } | null;
+    /** The version's Hugging Face branch, when it was published. */
+    hf_url: string | null;
+    /** Why its upload failed, until `mizan publish` retries it successfully. */
+    publish_error: string | null;
   }[];
+  /** Every move of `current`, oldest first: who, when, why, automatic or manual, from which version. */
+  promotions: PromotionEntry[];
   /** Forecasters only: the yearly snapshots the walk-forward forecasts use. */
   snapshots?: { year_end: string; training_data_end: string; snapshot_key: string; metrics: unknown; created_at: string }[];
 }
 
 /** GET /models/{kind} and `mizan models KIND`: the current version, every version with its metrics, and the snapshots. */
 export async function readModels(kind: ModelKind, deps: { registry: ModelRegistry; store: ArtifactStore }): Promise<ModelsView> {
-  const [current, records] = await Promise.all([deps.registry.current(kind), deps.registry.list(kind)]);
+  const [current, records, promotions] = await Promise.all([deps.registry.current(kind), deps.registry.list(kind), deps.registry.history(kind)]);
   const view: ModelsView = {
     kind,
     current: current ?? null,
@@ -43,7 +50,10 @@ export async function readModels(kind: ModelKind, deps: { registry: ModelRegistr
       promoted: typeof r.response?.promoted === 'boolean' ? r.response.promoted : null,
       snapshots: r.response?.snapshots ?? null,
       error: r.error ?? null,
+      hf_url: typeof r.response?.hf_url === 'string' ? r.response.hf_url : null,
+      publish_error: typeof r.response?.publish_error === 'string' ? r.response.publish_error : null,
     })),
+    promotions,
   };
   if (isForecasterKind(kind)) {
     view.snapshots = (await listSnapshots(deps.store, kind)).map((s) => ({

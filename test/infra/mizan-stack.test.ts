@@ -38,7 +38,7 @@ describe('HTTP API', () => {
 
     // Assess
     expect(routes.map(([, r]) => r.RouteKey).sort()).toEqual(API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
-    expect(routes).toHaveLength(14); // 10 train routes, an execution, a model, an allocation by GET and by POST
+    expect(routes).toHaveLength(15); // 10 train routes, an execution, a model, an allocation by GET and by POST, a model's current
     for (const [, route] of routes) {
       expect(route.AuthorizationType).toBe('AWS_IAM');
       expect(route.Target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] });

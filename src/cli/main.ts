@@ -5,7 +5,7 @@ import type { Io } from './commands/common.ts';
 import { PULL_USAGE } from './usage.ts';
 import { DASHBOARD_USAGE, GC_USAGE } from './usage.ts';
 import { ALLOCATE_USAGE, FORECASTS_USAGE, SERVE_USAGE, TRAIN_USAGE, UNIVERSE_USAGE } from './usage.ts';
-import { MODELS_USAGE, PROMOTE_USAGE, ROLLBACK_USAGE } from './usage.ts';
+import { MODELS_USAGE, PROMOTE_USAGE, PUBLISH_USAGE, ROLLBACK_USAGE } from './usage.ts';
 
 type Command = (argv: string[], io: Io) => Promise<number>;
 
@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   allocate: async () => (await import('./commands/allocate.ts')).allocateCommand,
   promote: async () => (await import('./commands/promote.ts')).promoteCommand,
   rollback: async () => (await import('./commands/rollback.ts')).rollbackCommand,
+  publish: async () => (await import('./commands/publish.ts')).publishCommand,
   gc: async () => (await import('./commands/gc.ts')).gcCommand,
 };
 
@@ -30,6 +31,7 @@ export const USAGE = `mizan: trains, versions and promotes the models of a halal
   ${MODELS_USAGE}
   ${PROMOTE_USAGE}
   ${ROLLBACK_USAGE}
+  ${PUBLISH_USAGE}
   ${UNIVERSE_USAGE}
   ${FORECASTS_USAGE}
   ${ALLOCATE_USAGE}

@@ -33,7 +33,7 @@ export function kindSection(view: KindView, root: string): string {
     'Hugging Face',
   ];
   const rows = view.versions.map((row) => versionCells(row, forecaster, root, kind));
-  return `<section class="kind">${heading}${current}${snapshots}${table(headers, rows, 'versions')}${promotionsSection(view, root)}</section>`;
+  return `<section class="kind">${heading}${current}${snapshots}${unpublished(view)}${table(headers, rows, 'versions')}${promotionsSection(view, root)}</section>`;
 }
 
 function versionCells(row: VersionRow, forecaster: boolean, root: string, kind: KindView['kind']): string[] {
@@ -62,8 +62,15 @@ function versionCells(row: VersionRow, forecaster: boolean, root: string, kind: 
     ...scores,
     view.promoted === null ? '—' : view.promoted ? 'yes' : 'no',
     walkForward(row, forecaster),
-    hfUrl ? `<a href="${esc(hfUrl)}">${esc(response?.hf_repo ?? hfUrl)}</a>` : '—',
+    hfUrl ? `<a href="${esc(hfUrl)}">${esc(response?.hf_repo ?? hfUrl)}</a>` : view.publish_error ? `<span class="error">not published</span><div class="cause">${esc(view.publish_error)}</div>` : '—',
   ];
+}
+
+/** The versions whose upload failed, and the command that retries it. */
+function unpublished(view: KindView): string {
+  const failed = view.versions.filter((row) => row.view.status === 'SUCCEEDED' && row.view.publish_error !== null).map((row) => row.view.version);
+  if (failed.length === 0) return '';
+  return `<p class="unpublished error">Not published to Hugging Face (the upload failed): ${failed.map(esc).join(', ')}. Retry with <code>mizan publish ${esc(view.kind)} VERSION</code>.</p>`;
 }
 
 /** Forecasters: which snapshot years this run trained or skipped; agents: their walk-forward source. */

@@ -24,7 +24,8 @@ export interface PublishResult {
 }
 
 export async function publishModel(
-  input: { plan: TrainingPlan; promotion?: PromotionOutcome | null },
+  // The plan's identity and snapshot years are all it reads: `mizan publish` rebuilds them from the stored response.
+  input: { plan: Pick<TrainingPlan, 'kind' | 'version' | 'snapshotYearEnds'>; promotion?: PromotionOutcome | null },
   deps: { store: ArtifactStore; registry: Pick<ModelRegistry, 'current'>; publisher: Publisher },
 ): Promise<PublishResult> {
   if (!deps.publisher.enabled) return { hf_repo: null, hf_url: null };

@@ -208,4 +208,32 @@ describe('train → publish → pull through the fake Hub (smoke profile)', () =
     expect(await deps.registry.current('ppo_lstm')).toBe(tuned.promoted ? tuned.version : agent.version);
     expect(hub.commits).toHaveLength(commits);
   }, 120_000);
+
+  it('`mizan publish` retries that refused upload: the branch is published, publish_error cleared, a repeat commits nothing', async () => {
+    // Prepare: the refused fine-tune of the test above
+    const tuned = (await deps.registry.list('ppo_lstm')).find((r) => typeof r.response?.publish_error === 'string');
+    expect(tuned, 'the refused upload is recorded').toBeDefined();
+    const publishEnv = { ...env, MIZAN_HF_REPO: REPO };
+    const publish = async () => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(['publish', 'ppo_lstm', tuned!.version, '--data-dir', deps.dataDir], { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: publishEnv });
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    };
+
+    // Act
+    const first = await publish();
+    const commits = hub.commits.length;
+    const again = await publish();
+
+    // Assess
+    expect(first.code, first.err).toBe(0);
+    expect(JSON.parse(first.out)).toMatchObject({ hf_repo: 'acme/mizan-ppo-lstm', cleared_publish_error: tuned!.response!.publish_error, recorded: true });
+    expect(hub.listing('acme/mizan-ppo-lstm', tuned!.version)?.map((f) => f.path)).toContain('metadata.json');
+    const stored = (await deps.registry.get('ppo_lstm', tuned!.version))!.response!;
+    expect(stored).not.toHaveProperty('publish_error');
+    expect(stored).toMatchObject({ hf_repo: 'acme/mizan-ppo-lstm', hf_url: `${hub.url}/acme/mizan-ppo-lstm/tree/${tuned!.version}` });
+    expect(JSON.parse(again.out)).toMatchObject({ recorded: false });
+    expect(hub.commits).toHaveLength(commits);
+  });
 });

@@ -13,7 +13,7 @@ export const BAD_INPUTS: BadInput[] = [
   { name: 'unknown flag', args: ['train', 'lstm', '--epochs', '3'], message: /unknown flag --epochs \(valid flags: --data-dir, --profile, --source, --mode, --skip-snapshot, --end, --allow-final-model\)$/ },
   { name: 'bad profile', args: ['train', 'lstm', '--profile', 'huge'], message: /unknown profile "huge": choose one of smoke, local, full$/ },
   { name: 'bad date', args: ['train', 'lstm', '--profile', 'smoke', '--end', '2024-02-30'], message: /--end "2024-02-30" is not a date: use YYYY-MM-DD$/ },
-  { name: 'unknown command', args: ['fly'], message: /unknown command "fly": choose one of train, models, universe, forecasts, serve, pull, dashboard, allocate, promote, rollback, gc, help$/ },
+  { name: 'unknown command', args: ['fly'], message: /unknown command "fly": choose one of train, models, universe, forecasts, serve, pull, dashboard, allocate, promote, rollback, publish, gc, help$/ },
   { name: 'unknown source', args: ['train', 'lstm', '--source', 'bloomberg'], message: /unknown source "bloomberg": choose one of sample, yahoo$/ },
   { name: 'fine-tune of a forecaster', args: ['train', 'lstm', '--mode', 'finetune'], message: /lstm is a forecaster: --mode must be full$/ },
   { name: 'gc: a count that is not one', args: ['gc', '--keep', 'x'], message: /--keep "x" is not a whole number \(0 or more\)$/ },
@@ -50,4 +50,5 @@ export const BAD_INPUTS: BadInput[] = [
     args: ['rollback', 'lstm', '--to', 'v2099.01.01-aaaaaaaaaaaa', '--reason', 'x'],
     message: /(lstm v2099\.01\.01-aaaaaaaaaaaa was never current, so it is no rollback: .*|lstm has no current version: there is nothing to roll back)$/,
   },
+  { name: 'publish without a Hugging Face repo', args: ['publish', 'lstm', 'v2022.12.30-0123456789ab'], message: /no Hugging Face repo is configured: set MIZAN_HF_REPO \(org\/name or org\/mizan-\{kind\}\) and HF_TOKEN$/ },
 ];

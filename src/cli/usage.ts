@@ -36,4 +36,3 @@ export const PROMOTE_USAGE = `mizan promote KIND VERSION --reason TEXT [--expect
 export const ROLLBACK_USAGE = `mizan rollback KIND [--to VERSION] --reason TEXT [--expected-current VERSION|none] ${TARGET}`;
 
 export const PUBLISH_USAGE = `mizan publish KIND VERSION ${TARGET}   (MIZAN_HF_REPO with HF_TOKEN, or on AWS MIZAN_HF_SECRET_ARN; HF_ENDPOINT)`;
-

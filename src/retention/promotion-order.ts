@@ -1,10 +1,9 @@
 /**
  * The versions a kind's `current` has pointed at, the most recent first: what `--keep N` keeps
- * (the last N of them). Two sources, merged by read-inventory.ts (the history plug-in point there):
- * the registry's promotion history when it keeps one (`fromHistory`: manual promotions and
- * rollbacks included), and the runs' own promotion records (`promotedNewestFirst`: the SUCCEEDED
- * versions whose stored response says `promoted: true`, by when their run finished, which is just
- * after it promoted), which also cover what happened before a history was kept.
+ * (the last N of them). Two sources, merged by read-inventory.ts: the registry's promotion history
+ * (`fromHistory`: manual promotions and rollbacks included), and the runs' own promotion records
+ * (`promotedNewestFirst`: the SUCCEEDED versions whose stored response says `promoted: true`, by when
+ * their run finished, just after it promoted), which also cover what came before the history.
  */
 import type { VersionRecord } from '../ports/model-registry.ts';
 

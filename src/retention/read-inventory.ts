@@ -65,14 +65,12 @@ async function readKind(kind: ModelKind, deps: InventoryDeps): Promise<KindFacts
 }
 
 /**
- * HISTORY PLUG-IN POINT: the versions made current, newest first. A registry that keeps a promotion
- * history (`history(kind)`, oldest move first) answers first, manual moves and rollbacks included;
- * the runs' own records (`promoted: true`) add what happened before histories were kept.
+ * The versions made current, newest first: the kind's promotion history (every move of `current`,
+ * manual promotions and rollbacks included), then the runs' own records (`promoted: true`), which
+ * also name the promotions made before the history was kept.
  */
 async function madeCurrent(kind: ModelKind, records: VersionRecord[], registry: ModelRegistry): Promise<string[]> {
-  const withHistory = registry as ModelRegistry & { history?: (kind: ModelKind) => Promise<{ to: string | null }[]> };
-  const fromLog = typeof withHistory.history === 'function' ? fromHistory(await withHistory.history(kind)) : [];
-  return [...new Set([...fromLog, ...promotedNewestFirst(records)])];
+  return [...new Set([...fromHistory(await registry.history(kind)), ...promotedNewestFirst(records)])];
 }
 
 /** Keys under `root` grouped by their first segment (a version, a year end). */

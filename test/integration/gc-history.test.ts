@@ -1,6 +1,6 @@
 /**
- * The promotion history plug-in point (src/retention/read-inventory.ts): when the registry keeps a
- * history, a version a person made current (no run's record says so) counts among the last N.
+ * gc reads the promotion history (src/retention/read-inventory.ts): a version a person made current,
+ * which no run's record names as promoted, counts among the last N.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,7 +40,7 @@ describe('gc with a promotion history', () => {
     return report.plan.kept.filter((k) => k.kind === 'lstm').map((k) => [k.version, k.why]).sort();
   };
 
-  it('keeps the last N the history names, manual moves included; without one, the runs\' records', async () => {
+  it('keeps the last N the history names, manual moves included, beside those the runs\' records name', async () => {
     expect(await plan()).toEqual([
       [FIRST, ['among the last 2 made current']],
       [LATEST, ['current', 'among the last 2 made current']],

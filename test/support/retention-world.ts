@@ -1,6 +1,7 @@
 /**
  * A store and registry holding 100 versions of the six kinds, made cheaply (no training): registry
- * records through the registry's own claim/complete/fail/promote, each version's files through
+ * records through the registry's own claim/complete/fail and recorded moves of `current` (so the
+ * promotion history holds every promotion), each version's files through
  * writeModelFiles (metadata.json with every file's sha256), promotion decisions, snapshot outcomes
  * and snapshots through the writers the runs use. Each version says by hand whether `mizan gc
  * --keep 3` must keep it and why: the test's oracle, written apart from the code it checks.
@@ -135,7 +136,6 @@ const snapshotKey = (kind: string, yearEnd: string) => `s${yearEnd.replaceAll('-
 
 /** Writes the world through the ports; `registryAt(t)` is a registry whose clock reads `t`. */
 export async function buildWorld(world: World, deps: { store: ArtifactStore; registryAt: (at: Date) => ModelRegistry; writeExecution?: (record: ExecutionRecord) => Promise<void> }): Promise<void> {
-  const registry = deps.registryAt(new Date(T0));
   const currentOf = new Map<ModelKind, string>();
   for (const snapshot of world.snapshots) await writeSnapshot(snapshot, deps.store);
   for (const [i, v] of world.versions.entries()) {
@@ -153,14 +153,16 @@ export async function buildWorld(world: World, deps: { store: ArtifactStore; reg
         await writeSnapshotOutcome(deps.store, v.kind as ForecasterKind, v.version, { yearEnd, outcome: 'skipped', snapshotKey: snapshotKey(v.kind, yearEnd), lastTrainingWeekEnd: yearEnd, seconds: 0.1 });
       }
       const prior = currentOf.get(v.kind);
+      const decisionReason = v.promoted ? 'better on the same weeks' : 'not better on the same weeks';
       const decision: PromotionOutcome = {
         promoted: v.promoted,
         prior_version: prior ?? null,
-        reason: v.promoted ? 'better on the same weeks' : 'not better on the same weeks',
+        reason: decisionReason,
         compared_on: prior ? 'same_test_weeks' : 'first_model',
       };
       if (v.promoted) {
-        if (!(await registry.promote(v.kind, prior, v.version))) throw new Error(`world: promotion of ${v.kind} ${v.version} refused`);
+        const move = { expected: prior, next: v.version, record: { trigger: 'automatic' as const, action: 'promote' as const, by: `run ${v.version}`, reason: decisionReason } };
+        if (!(await deps.registryAt(finished).move(v.kind, move))) throw new Error(`world: promotion of ${v.kind} ${v.version} refused`);
         currentOf.set(v.kind, v.version);
       }
       await putJson(deps.store, decisionKey(v.kind, v.version), decision);

@@ -1,5 +1,6 @@
-import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LockTimeoutError } from '../../src/adapters/local/file-lock.ts';
@@ -57,12 +58,27 @@ describe('LocalModelRegistry on disk', () => {
     expect([...seen].sort()).toEqual([V1, V2]);
   });
 
-  it('fails with a clear timeout naming the lock file when a crashed process left a lock, changing nothing', async () => {
+  it('breaks a lock left by a process that is gone (the pid file of an earlier mizan) and goes on', async () => {
     // Prepare
     const registry = new LocalModelRegistry(dataDir, { lockTimeoutMs: 150 });
     await registry.promote('lstm', undefined, V1);
     const lock = join(dataDir, 'registry', 'lstm', '.locks', 'current.lock');
-    await writeFile(lock, '99999\n');
+    await writeFile(lock, `${spawnSync(process.execPath, ['-e', '']).pid}\n`);
+    // Act
+    const moved = await registry.promote('lstm', V1, V2);
+    // Assess
+    expect(moved).toBe(true);
+    expect(await registry.current('lstm')).toBe(V2);
+    expect(await readdir(join(dataDir, 'registry', 'lstm', '.locks'))).toEqual([]);
+  });
+
+  it('times out naming the lock when a live process holds it, changing nothing', async () => {
+    // Prepare: a lock naming this process that it is taking right now would be live; one naming the
+    // parent process (alive, same host) is too.
+    const registry = new LocalModelRegistry(dataDir, { lockTimeoutMs: 150 });
+    await registry.promote('lstm', undefined, V1);
+    const lock = join(dataDir, 'registry', 'lstm', '.locks', 'current.lock');
+    await symlink(`${process.ppid}@${hostname().replace(/[^A-Za-z0-9.-]/g, '').slice(0, 24)}@${Date.now()}@1`, lock);
     // Act
     const attempt = registry.promote('lstm', V1, V2);
     // Assess

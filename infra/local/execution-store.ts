@@ -1,9 +1,12 @@
 /**
  * Executions on disk: `{dataDir}/executions/{executionId}.json`, rewritten atomically (temp file +
  * rename) as the run progresses, so a reader never sees a torn file and a crash leaves the last state.
+ * A write the disk refuses leaves no temp file behind and rejects with one line naming the data dir.
  */
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { removeQuietly, writeTempFile } from '../../src/adapters/local/temp-files.ts';
+import { asRefusedWrite } from '../../src/adapters/local/write-failure.ts';
 import type { ExecutionDescription, StateTiming } from '../../src/ports/workflow.ts';
 
 /** One entry of the event history (inputs and outputs left out: the state carries the whole plan). */
@@ -32,14 +35,14 @@ export function isSafeExecutionId(id: string): boolean {
   return EXECUTION_ID.test(id) && !id.includes('..');
 }
 
-let tempCounter = 0;
-
 export class ExecutionStore {
   readonly dir: string;
   /** Writes of one execution are chained so that they land in order. */
   private readonly chains = new Map<string, Promise<void>>();
+  /** The write of each execution that waits for the previous one: a newer state replaces its text. */
+  private readonly queued = new Map<string, { text: string; done: Promise<void> }>();
 
-  constructor(dataDir: string) {
+  constructor(private readonly dataDir: string) {
     this.dir = join(dataDir, 'executions');
   }
 
@@ -57,20 +60,40 @@ export class ExecutionStore {
     }
   }
 
-  /** Queues a write of the record as it is now; resolves when it is on disk. */
+  /**
+   * Queues a write of the record as it is now; resolves when it (or a newer state) is on disk. Each
+   * write holds the whole record, so a write still waiting for its turn just takes the newer text:
+   * a burst of state changes costs one write, not one each.
+   */
   write(record: ExecutionRecord): Promise<void> {
-    if (!isSafeExecutionId(record.executionId)) throw new Error(`unsafe execution id ${JSON.stringify(record.executionId)}`);
+    const id = record.executionId;
+    if (!isSafeExecutionId(id)) throw new Error(`unsafe execution id ${JSON.stringify(id)}`);
     const text = JSON.stringify(record, null, 2) + '\n';
-    const previous = this.chains.get(record.executionId) ?? Promise.resolve();
-    const next = previous.then(async () => {
-      await mkdir(this.dir, { recursive: true });
-      const path = join(this.dir, `${record.executionId}.json`);
-      const temp = `${path}.tmp-${process.pid}-${++tempCounter}`;
-      await writeFile(temp, text);
-      await rename(temp, path);
+    const waiting = this.queued.get(id);
+    if (waiting) {
+      waiting.text = text;
+      return waiting.done;
+    }
+    const previous = this.chains.get(id) ?? Promise.resolve();
+    const entry = { text, done: Promise.resolve() };
+    entry.done = previous.then(() => {
+      this.queued.delete(id);
+      return this.writeNow(id, entry.text);
     });
-    this.chains.set(record.executionId, next.catch(() => undefined));
-    return next;
+    this.queued.set(id, entry);
+    this.chains.set(id, entry.done.catch(() => undefined));
+    return entry.done;
+  }
+
+  private async writeNow(executionId: string, text: string): Promise<void> {
+    const path = join(this.dir, `${executionId}.json`);
+    const temp = await writeTempFile(path, text, this.dataDir, { sync: false });
+    try {
+      await rename(temp, path);
+    } catch (error) {
+      await removeQuietly(temp);
+      throw asRefusedWrite(error, this.dataDir);
+    }
   }
 
   async list(): Promise<ExecutionRecord[]> {

@@ -1,66 +1,140 @@
 /**
- * Test-only preload: makes writes under one directory fail as a full or read-only disk would.
- *   NODE_OPTIONS="--import=<this file>" MIZAN_FAIL_WRITES_UNDER=/abs/dir MIZAN_FAIL_WRITES_CODE=ENOSPC
+ * Test-only file system shim: makes writes under one directory fail as a full, read-only or failing
+ * disk would, with errors shaped as the kernel's (code, errno, syscall, path). Reads always work.
  * Patches fs and fs/promises (callback, sync and promise forms; ESM named imports too, through
- * syncBuiltinESMExports) to throw errors shaped as the kernel's (code, errno, syscall, path).
- * ENOSPC fails what allocates (create, write, mkdir, link); EACCES and EROFS every change
- * (also rename, unlink, rm). Reads always work. Child processes inherit it through NODE_OPTIONS.
- * The env vars are read on each call: unset them and writes work again.
+ * syncBuiltinESMExports) and the FileHandle methods that write or flush.
+ *
+ * Each write is one of three kinds:
+ *   data    needs data blocks: writeFile, appendFile, a FileHandle's write / writeFile / sync,
+ *           copyFile, mkdir of a new directory, a symlink too long to live in its inode (> 60 bytes)
+ *   entry   needs only an inode and a directory entry: open(O_CREAT) of a new file, link, a short symlink
+ *   change  needs nothing new: rename, unlink, rm, rmdir, truncate, opening an existing file to write
+ *
+ * Two ways to use it:
+ * - As a preload (child processes inherit it through NODE_OPTIONS), failing every write under a dir:
+ *     NODE_OPTIONS="--import=<this file>" MIZAN_FAIL_WRITES_UNDER=/abs/dir MIZAN_FAIL_WRITES_CODE=ENOSPC
+ *   ENOSPC fails data and entry writes (no room for anything); EACCES, EROFS and EIO fail every write.
+ *   The env vars are read on each call: unset them and writes work again.
+ * - In-process, imported by a test: `writeFaults.arm({ under, code, at })` counts the writes under
+ *   `under` from then on and fails:
+ *     ENOSPC  every data write from the `at`-th data write on (a disk that fills up and stays full;
+ *             inodes and directory entries still available, as on ext4 and tmpfs)
+ *     EIO     exactly the `at`-th write of any kind (one transient I/O error)
+ *   With `at: Infinity` it only counts. `writeFaults.writes` lists what was counted (kind, call, path
+ *   relative to `under`, whether it failed); `disarm()` stops counting and failing.
  */
 import { Buffer } from 'node:buffer';
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { constants } from 'node:os';
-import { resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
 
-const MESSAGES = { ENOSPC: 'no space left on device', EACCES: 'permission denied', EROFS: 'read-only file system' };
+const MESSAGES = { ENOSPC: 'no space left on device', EACCES: 'permission denied', EROFS: 'read-only file system', EIO: 'i/o error' };
+/** ext4 keeps a symlink target shorter than this in the inode; tmpfs keeps longer ones inline too. */
+const INLINE_SYMLINK_BYTES = 60;
 
-/** The error to throw for a write of `path`, or undefined when this write goes through. */
-function injectedError(syscall, path, allocates) {
-  const under = process.env.MIZAN_FAIL_WRITES_UNDER;
-  const code = process.env.MIZAN_FAIL_WRITES_CODE ?? 'ENOSPC';
-  if (!under || typeof path !== 'string' && !(path instanceof URL) && !Buffer.isBuffer(path)) return undefined;
-  const target = resolve(path instanceof URL ? fileURLToPath(path) : String(path));
-  const root = resolve(under);
-  if (target !== root && !target.startsWith(root + sep)) return undefined;
-  if (code === 'ENOSPC' && !allocates) return undefined;
+/** The in-process controller (see above). */
+export const writeFaults = {
+  /** @type {{ under: string, code: 'ENOSPC' | 'EIO', at: number } | undefined} */
+  plan: undefined,
+  dataWrites: 0,
+  allWrites: 0,
+  /** @type {{ kind: string, call: string, path: string, failed: boolean }[]} */
+  writes: [],
+  arm(plan) {
+    this.plan = { ...plan, under: resolve(plan.under) };
+    this.dataWrites = 0;
+    this.allWrites = 0;
+    this.writes = [];
+  },
+  disarm() {
+    this.plan = undefined;
+  },
+};
+
+function toPath(path) {
+  if (path instanceof URL) return fileURLToPath(path);
+  if (typeof path === 'string' || Buffer.isBuffer(path)) return resolve(String(path));
+  return undefined;
+}
+
+const inside = (target, root) => target === root || target.startsWith(root + sep);
+const exists = (path) => {
+  try {
+    fs.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+function injected(code, syscall, target) {
   const error = new Error(`${code}: ${MESSAGES[code] ?? 'injected failure'}, ${syscall} '${target}'`);
   return Object.assign(error, { errno: constants.errno[code] !== undefined ? -constants.errno[code] : -1, code, syscall, path: target });
 }
 
-const isWriteFlag = (flags) => flags !== undefined && flags !== null && (typeof flags === 'number' ? (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR)) !== 0 : /[wa+]/.test(String(flags)));
+/** The error for this write, or undefined when it goes through; counts it when armed. */
+function decide(call, syscall, kind, target) {
+  const plan = writeFaults.plan;
+  if (plan && inside(target, plan.under)) {
+    writeFaults.allWrites += 1;
+    if (kind === 'data') writeFaults.dataWrites += 1;
+    const failed = plan.code === 'EIO' ? writeFaults.allWrites === plan.at : kind === 'data' && writeFaults.dataWrites >= plan.at;
+    writeFaults.writes.push({ kind, call, path: relative(plan.under, target), failed });
+    if (failed) return injected(plan.code, syscall, target);
+  }
+  const under = process.env.MIZAN_FAIL_WRITES_UNDER;
+  if (!under || !inside(target, resolve(under))) return undefined;
+  const code = process.env.MIZAN_FAIL_WRITES_CODE ?? 'ENOSPC';
+  if (code === 'ENOSPC' && kind === 'change') return undefined;
+  return injected(code, syscall, target);
+}
 
-/** name → [syscall, which argument is the path, does it allocate, applies only when] */
+const isWriteFlag = (flags) =>
+  flags !== undefined && flags !== null && (typeof flags === 'number' ? (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR)) !== 0 : /[wa+]/.test(String(flags)));
+
+/** name → [syscall, which argument is the path, the kind of write (undefined: not a write)] */
 const TARGETS = {
-  open: ['open', 0, true, (args) => isWriteFlag(args[1])],
-  writeFile: ['open', 0, true],
-  appendFile: ['open', 0, true],
-  mkdir: ['mkdir', 0, true],
-  symlink: ['symlink', 1, true],
-  link: ['link', 1, true],
-  copyFile: ['copyfile', 1, true],
-  cp: ['copyfile', 1, true],
-  rename: ['rename', 1, false],
-  unlink: ['unlink', 0, false],
-  rm: ['rm', 0, false],
-  rmdir: ['rmdir', 0, false],
-  truncate: ['open', 0, false],
+  open: ['open', 0, (args, path) => (isWriteFlag(args[1]) ? (exists(path) ? 'change' : 'entry') : undefined)],
+  writeFile: ['open', 0, () => 'data'],
+  appendFile: ['open', 0, () => 'data'],
+  mkdir: ['mkdir', 0, (_args, path) => (exists(path) ? 'change' : 'data')],
+  symlink: ['symlink', 1, (args) => (String(args[0]).length > INLINE_SYMLINK_BYTES ? 'data' : 'entry')],
+  link: ['link', 1, () => 'entry'],
+  copyFile: ['copyfile', 1, () => 'data'],
+  cp: ['copyfile', 1, () => 'data'],
+  rename: ['rename', 1, () => 'change'],
+  unlink: ['unlink', 0, () => 'change'],
+  rm: ['rm', 0, () => 'change'],
+  rmdir: ['rmdir', 0, () => 'change'],
+  truncate: ['open', 0, () => 'change'],
 };
+
+/** The path each FileHandle opened for writing was opened at (its own writes are counted against it). */
+const handlePaths = new WeakMap();
+
+function fail(form, args, error) {
+  if (form === 'promise') return Promise.reject(error);
+  if (form === 'sync') throw error;
+  const callback = args.findLast((arg) => typeof arg === 'function');
+  if (callback) return void process.nextTick(callback, error);
+  throw error;
+}
 
 function patch(target, name, form) {
   const original = target[name];
-  const [syscall, pathArg, allocates, when = () => true] = TARGETS[name.replace(/Sync$/, '')];
+  const [syscall, pathArg, kindOf] = TARGETS[name.replace(/Sync$/, '')];
   if (typeof original !== 'function') return;
   target[name] = function (...args) {
-    const error = when(args) ? injectedError(syscall, args[pathArg], allocates) : undefined;
-    if (!error) return original.apply(this, args);
-    if (form === 'promise') return Promise.reject(error);
-    if (form === 'sync') throw error;
-    const callback = args.findLast((arg) => typeof arg === 'function');
-    if (callback) return void process.nextTick(callback, error);
-    throw error;
+    const path = toPath(args[pathArg]);
+    const kind = path === undefined ? undefined : kindOf(args, path);
+    const error = kind === undefined ? undefined : decide(name, syscall, kind, path);
+    if (error) return fail(form, args, error);
+    const result = original.apply(this, args);
+    if (form === 'promise' && name === 'open' && kind !== undefined) return result.then((handle) => (handlePaths.set(handle, path), handle));
+    return result;
   };
 }
 
@@ -69,9 +143,24 @@ for (const name of Object.keys(TARGETS)) {
   patch(fs, name, 'callback');
   patch(fs, `${name}Sync`, 'sync');
 }
+
+// FileHandle: its writes and flushes, counted against the path it was opened at.
+const probe = await fs.promises.open(fileURLToPath(import.meta.url), 'r');
+const FileHandle = Object.getPrototypeOf(probe);
+await probe.close();
+for (const [name, syscall] of [['write', 'write'], ['writev', 'writev'], ['writeFile', 'write'], ['appendFile', 'write'], ['sync', 'fsync'], ['datasync', 'fdatasync']]) {
+  const original = FileHandle[name];
+  FileHandle[name] = function (...args) {
+    const path = handlePaths.get(this);
+    const error = path === undefined ? undefined : decide(`handle.${name}`, syscall, 'data', path);
+    return error ? Promise.reject(error) : original.apply(this, args);
+  };
+}
+
 const createWriteStream = fs.createWriteStream;
 fs.createWriteStream = function (path, options) {
-  const error = injectedError('open', path, true);
+  const target = toPath(path);
+  const error = target === undefined ? undefined : decide('createWriteStream', 'open', 'data', target);
   if (error) throw error;
   return createWriteStream.call(this, path, options);
 };

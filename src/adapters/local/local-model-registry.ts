@@ -1,12 +1,15 @@
-import { link, lstat, mkdir, open, readdir, readFile, readlink, rename, symlink, unlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { link, lstat, mkdir, readdir, readFile, readlink, rename, symlink, unlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { ModelKind } from '../../config/model-kinds.ts';
 import type { ClaimOptions, ClaimResult, FailOptions, ModelRegistry, RemoveExpectation, VersionRecord } from '../../ports/model-registry.ts';
 import { assertExecutionId, assertModelKind, ClaimChangedError, VersionStateError } from '../../registry/registry-errors.ts';
 import { missingEntries, nextEntry, type PointerMove, type PromotionEntry } from '../../registry/promotion-history.ts';
 import { assertVersion, isVersion } from '../../registry/version.ts';
+import { installReserve, prepareReserve, removeReserve, useReserve } from './failure-reserve.ts';
 import { withFileLock, LOCK_TIMEOUT_MS } from './file-lock.ts';
 import { LocalPromotionLog } from './local-promotion-log.ts';
+import { removeQuietly, writeTempFile } from './temp-files.ts';
+import { describeWriteFailure } from './write-failure.ts';
 
 export interface LocalModelRegistryOptions {
   /** How long to wait for a lock held by another caller before failing (default 10 s). */
@@ -23,7 +26,9 @@ const tempSuffix = () => `.tmp-${process.pid}-${++tempCounter}`;
  * Layout under `dataDir`:
  * - `models/{kind}/current` → `{version}`: a relative symlink, the `current` pointer.
  * - `registry/{kind}/{version}.json`: one record per version.
- * - `registry/{kind}/.locks/`: lock files (O_EXCL), held for a few milliseconds.
+ * - `registry/{kind}/.{version}.json.reserve`: the FAILED record of a RUNNING claim, renamed over the
+ *   record when the disk refuses the real one (failure-reserve.ts).
+ * - `registry/{kind}/.locks/`: lock symlinks (file-lock.ts), held for a few milliseconds.
  *
  * How each write stays correct under races:
  * - claim of an absent version: the record is written to a temp file, then `link()`ed to its
@@ -60,21 +65,31 @@ export class LocalModelRegistry implements ModelRegistry {
     const path = this.recordPath(kind, version);
     assertExecutionId(executionId);
     const record: VersionRecord = { kind, version, status: 'RUNNING', executionId, claimedAt: this.clock().toISOString() };
-    for (;;) {
-      if (await this.createRecord(path, record)) return { claimed: true, record };
-      const result = await withFileLock(
-        this.versionLock(kind, version),
-        async (): Promise<ClaimResult | undefined> => {
-          const existing = await this.readRecord(path);
-          if (existing === undefined) return undefined; // removed by retention meanwhile: create it again
-          const takeable = existing.status === 'FAILED' || (options.reopenSucceeded === true && existing.status === 'SUCCEEDED');
-          if (!takeable) return { claimed: false, existing };
-          await this.replaceRecord(path, record);
+    // The claim's FAILED record is written first, so that failing the run never needs free space (failure-reserve.ts).
+    const reserve = await prepareReserve(path, record, this.dataDir);
+    try {
+      for (;;) {
+        if (await this.createRecord(path, record)) {
+          await installReserve(reserve, path);
           return { claimed: true, record };
-        },
-        this.lockTimeoutMs,
-      );
-      if (result) return result;
+        }
+        const result = await withFileLock(
+          this.versionLock(kind, version),
+          async (): Promise<ClaimResult | undefined> => {
+            const existing = await this.readRecord(path);
+            if (existing === undefined) return undefined; // removed by retention meanwhile: create it again
+            const takeable = existing.status === 'FAILED' || (options.reopenSucceeded === true && existing.status === 'SUCCEEDED');
+            if (!takeable) return { claimed: false, existing };
+            await this.replaceRecord(path, record);
+            await installReserve(reserve, path);
+            return { claimed: true, record };
+          },
+          this.lockTimeoutMs,
+        );
+        if (result) return result;
+      }
+    } finally {
+      await removeQuietly(reserve); // not installed: the claim was not taken
     }
   }
 
@@ -149,14 +164,19 @@ export class LocalModelRegistry implements ModelRegistry {
     if (move.next !== undefined) assertVersion(move.next);
     return this.swapPointer(kind, move.expected, move.next, async (setPointer) => {
       // Under the lock: the log catches up with the pointer's state, then this move is made and appended.
+      // A disk that refuses the log's writes does not stop the move (a full disk must not keep `current`
+      // on a run that failed after promoting): it is then not recorded, and reads as `unrecorded`.
+      let recordable = true;
       let tail = await this.promotions.tail(kind);
       for (const missing of missingEntries(tail, await this.pointerState(kind))) {
-        await this.promotions.append(kind, missing);
+        recordable = await unlessRefused(this.promotions.append(kind, missing));
+        if (!recordable) break;
         tail = missing;
       }
       const entry = nextEntry(tail, move, this.clock().toISOString());
-      await this.promotions.writePending(kind, entry);
+      if (recordable) recordable = await unlessRefused(this.promotions.writePending(kind, entry));
       await setPointer();
+      if (!recordable) return;
       // The pointer has moved and pending.json holds the entry: a failed append (a full disk) is
       // repaired by the next move or read, and must not report a move that happened as failed.
       await this.promotions.append(kind, entry).catch(() => undefined);
@@ -254,7 +274,14 @@ export class LocalModelRegistry implements ModelRegistry {
         const existing = await this.readRecord(path);
         if (existing?.status !== 'RUNNING') throw new VersionStateError(kind, version, 'RUNNING', existing?.status ?? 'ABSENT', action);
         if (executionId !== undefined && existing.executionId !== executionId) throw new ClaimChangedError(kind, version, executionId, existing.executionId);
-        await this.replaceRecord(path, update(existing));
+        try {
+          await this.replaceRecord(path, update(existing));
+        } catch (error) {
+          // The disk refused the record: a failure is recorded anyway, by renaming the claim's reserve.
+          if (action === 'fail' && (await useReserve(path, existing))) return;
+          throw error;
+        }
+        await removeReserve(path);
       },
       this.lockTimeoutMs,
     );
@@ -308,7 +335,7 @@ export class LocalModelRegistry implements ModelRegistry {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw error;
     } finally {
-      await unlink(temp);
+      await removeQuietly(temp); // the record is linked (or not): a temp left by a failing disk is swept later
     }
   }
 
@@ -317,22 +344,24 @@ export class LocalModelRegistry implements ModelRegistry {
     try {
       await rename(temp, path);
     } catch (error) {
-      await unlink(temp).catch(() => undefined);
+      await removeQuietly(temp);
       throw error;
     }
   }
 
   private async writeTemp(path: string, record: VersionRecord): Promise<string> {
-    await mkdir(dirname(path), { recursive: true });
-    const temp = join(dirname(path), `.${basename(path)}${tempSuffix()}`);
-    const handle = await open(temp, 'wx');
-    try {
-      await handle.writeFile(JSON.stringify(record, null, 2) + '\n');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    return temp;
+    return writeTempFile(path, JSON.stringify(record, null, 2) + '\n', this.dataDir);
+  }
+}
+
+/** Whether `write` landed; false when the disk refused it (full, failing, read-only), other errors thrown. */
+async function unlessRefused(write: Promise<void>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (describeWriteFailure(error) === undefined) throw error;
+    return false;
   }
 }
 

@@ -7,9 +7,10 @@
  *   pointer moves. If the process dies after moving the pointer but before appending the entry, the
  *   next move (or a reader) finds it there and appends it (src/registry/promotion-history.ts).
  */
-import { link, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseEntry, type PromotionEntry } from '../../registry/promotion-history.ts';
+import { removeQuietly } from './temp-files.ts';
 
 const ENTRY = /^(\d{8})\.json$/;
 const PENDING = 'pending.json';
@@ -40,7 +41,7 @@ export class LocalPromotionLog {
     try {
       await rename(temp, path);
     } catch (error) {
-      await unlink(temp).catch(() => undefined);
+      await removeQuietly(temp);
       throw error;
     }
   }
@@ -56,7 +57,7 @@ export class LocalPromotionLog {
       const there = await this.read(path);
       if (JSON.stringify(there) !== JSON.stringify(entry)) throw new Error(`${path} already holds another move: the promotion history is append-only`);
     } finally {
-      await unlink(temp);
+      await removeQuietly(temp); // linked or not, the temp goes (retried once after a transient error)
     }
   }
 
@@ -94,7 +95,7 @@ export class LocalPromotionLog {
     } catch (error) {
       // A full disk refuses the write: no half-written temp file stays behind.
       await handle.close();
-      await unlink(temp).catch(() => undefined);
+      await removeQuietly(temp);
       throw error;
     }
     await handle.close();

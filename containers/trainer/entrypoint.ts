@@ -12,34 +12,14 @@
  *
  * MIZAN_EXIT_WITH_PARENT=1 (set by the local runner): exit when stdin closes, i.e. the server died.
  */
-import { z } from 'zod';
-import { describeWriteFailure } from '../../src/adapters/local/write-failure.ts';
-import { MODEL_KINDS } from '../../src/config/model-kinds.ts';
-import type { TrainJobSpec, TrainingPlan } from '../../src/pipeline/plan.ts';
+import type { TrainJobSpec } from '../../src/pipeline/plan.ts';
 import type { TrainJobDeps } from '../../src/pipeline/train-job.ts';
+import { failureReason, readJobSpec } from './job-spec.ts';
 
 const FAILURE_PREFIX = 'mizan-trainer: failed: ';
 
-const envSchema = z.object({
-  MIZAN_TASK: z.enum(['train', 'snapshot', 'walk-forward']),
-  MIZAN_PLAN: z.string().min(2),
-  MIZAN_SNAPSHOT_YEAR_END: z.string().regex(/^\d{4}-12-31$/).optional(),
-});
-
-const planSchema = z.looseObject({
-  kind: z.enum(MODEL_KINDS),
-  version: z.string().regex(/^v\d{4}\.\d{2}\.\d{2}-[0-9a-f]+$/),
-});
-
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
-}
-
-export function readJobSpec(env: NodeJS.ProcessEnv): TrainJobSpec {
-  const parsed = envSchema.parse(env);
-  const plan = planSchema.parse(JSON.parse(parsed.MIZAN_PLAN)) as unknown as TrainingPlan;
-  if (parsed.MIZAN_TASK === 'snapshot' && !parsed.MIZAN_SNAPSHOT_YEAR_END) throw new Error('MIZAN_SNAPSHOT_YEAR_END is required for a snapshot job');
-  return { task: parsed.MIZAN_TASK, plan, ...(parsed.MIZAN_SNAPSHOT_YEAR_END ? { snapshotYearEnd: parsed.MIZAN_SNAPSHOT_YEAR_END } : {}) };
 }
 
 async function buildDeps(env: NodeJS.ProcessEnv, spec: TrainJobSpec): Promise<Omit<TrainJobDeps, 'log'>> {
@@ -64,11 +44,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;
   } catch (error) {
-    const message =
-      error instanceof z.ZodError
-        ? `invalid job spec: ${z.prettifyError(error)}`
-        : (describeWriteFailure(error, process.env.MIZAN_DATA_DIR) ?? (error instanceof Error ? error.message : String(error)));
-    log(`${FAILURE_PREFIX}${message.replace(/\s+/g, ' ')}`);
+    log(`${FAILURE_PREFIX}${failureReason(error, process.env.MIZAN_DATA_DIR)}`);
     return 1;
   }
 }

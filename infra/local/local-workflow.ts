@@ -2,18 +2,28 @@
  * The Workflow port on one machine: the TrainModel definition (rendered from the same CDK chain
  * that is deployed) run in-process by aws-local-stepfunctions. Tasks are overridden by state name:
  * Batch tasks become trainer child processes, Lambda tasks call the handlers of functions/ in-process.
- * Executions are persisted with their event history; one left RUNNING by a dead server is marked
- * FAILED (interrupted) at the next start and its version claim is freed.
+ * Executions are persisted with their event history. At each start the runner tidies the data dir
+ * (src/adapters/local/data-dir-sweep.ts) and settles executions left RUNNING by a runner that is gone:
+ * from the version's record when the run recorded its outcome but not its own end, else as
+ * interrupted (its promotion undone, its claim freed).
  */
 import './promise-with-resolvers.ts';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { ModelRegistry } from '../../src/ports/model-registry.ts';
+import { removeUncommittedVersion, sweepDataDir } from '../../src/adapters/local/data-dir-sweep.ts';
+import { isAlive } from '../../src/adapters/local/lock-holder.ts';
+import { describeWriteFailure } from '../../src/adapters/local/write-failure.ts';
+import { decidedPromotion } from '../../src/pipeline/ended-run.ts';
+import type { TrainingPlan } from '../../src/pipeline/plan.ts';
+import { undoPromotion } from '../../src/pipeline/undo-promotion.ts';
+import type { ArtifactStore } from '../../src/ports/artifact-store.ts';
+import type { ModelRegistry, VersionRecord } from '../../src/ports/model-registry.ts';
 import type { ExecutionDescription, ExecutionSummary, Workflow } from '../../src/ports/workflow.ts';
 import { STATE } from '../state-machine/train-model-contract.ts';
 import { ExecutionStore, isSafeExecutionId, timingsFromEvents, type ExecutionRecord, type HistoryEvent } from './execution-store.ts';
 import { localTrainModelDefinition } from './local-definition.ts';
+import type { TrainerJobs } from './trainer-jobs.ts';
 import { defaultTrainerCommand, TrainerProcesses, type SubmitJobRequest, type TrainerCommand } from './trainer-processes.ts';
 
 type StepFn = (input: unknown) => Promise<unknown>;
@@ -31,6 +41,10 @@ export interface LocalWorkflowOptions {
   steps: StepHandlers;
   /** Used to free the claim of an interrupted or otherwise unrecorded failed run. */
   registry: ModelRegistry;
+  /** Read, with the registry, to undo the promotion of such a run when it had decided it. */
+  store?: ArtifactStore;
+  /** What runs the Batch tasks (default: trainer child processes). */
+  trainerJobs?: TrainerJobs;
   trainer?: TrainerCommand;
   /** Extra environment for every trainer process (tests: MIZAN_TRAINER_ENTRY). */
   trainerEnv?: Record<string, string>;
@@ -46,29 +60,40 @@ export const INTERRUPTED_CAUSE = 'interrupted: the server stopped while this run
 
 export class LocalWorkflow implements Workflow {
   readonly executions: ExecutionStore;
-  readonly trainers: TrainerProcesses;
+  readonly trainers: TrainerJobs;
+  private readonly dataDir: string;
   private readonly definition: StateMachineDefinition;
   private readonly running = new Map<string, Promise<ExecutionRecord>>();
   private readonly starting = new Map<string, Promise<{ executionId: string }>>();
+  /** Ended executions whose last write the disk refused: this process answers from here. */
+  private readonly unwritten = new Map<string, ExecutionRecord>();
   private readonly log: (line: string) => void;
 
   private constructor(private readonly options: LocalWorkflowOptions) {
     const dataDir = resolve(options.dataDir);
+    this.dataDir = dataDir;
     this.executions = new ExecutionStore(dataDir);
-    this.trainers = new TrainerProcesses({
-      command: options.trainer ?? defaultTrainerCommand(),
-      dataDir,
-      maxParallel: options.maxParallelJobs ?? availableParallelism(),
-      env: options.trainerEnv,
-      onOutput: options.trainerOutput,
-    });
+    this.trainers =
+      options.trainerJobs ??
+      new TrainerProcesses({
+        command: options.trainer ?? defaultTrainerCommand(),
+        dataDir,
+        maxParallel: options.maxParallelJobs ?? availableParallelism(),
+        env: options.trainerEnv,
+        onOutput: options.trainerOutput,
+      });
     this.definition = localTrainModelDefinition({ snapshotConcurrency: options.snapshotConcurrency }) as unknown as StateMachineDefinition;
     this.log = options.log ?? (() => undefined);
   }
 
-  /** Creates the runner and recovers executions a previous server left RUNNING. */
+  /** Creates the runner, tidies the data dir and settles executions a previous runner left RUNNING. */
   static async open(options: LocalWorkflowOptions): Promise<LocalWorkflow> {
     const workflow = new LocalWorkflow(options);
+    try {
+      await sweepDataDir(workflow.dataDir, workflow.log);
+    } catch (error) {
+      workflow.log(`mizan: could not tidy ${workflow.dataDir}: ${oneLine(error, workflow.dataDir)}`);
+    }
     await workflow.recoverInterrupted();
     return workflow;
   }
@@ -91,7 +116,7 @@ export class LocalWorkflow implements Workflow {
   }
 
   async describe(executionId: string): Promise<ExecutionDescription | undefined> {
-    const record = await this.executions.read(executionId);
+    const record = await this.read(executionId);
     if (!record) return undefined;
     const { events: _events, ...description } = record;
     return description;
@@ -99,7 +124,7 @@ export class LocalWorkflow implements Workflow {
 
   /** The execution record's status fields (the file holds the whole record: locally that read is cheap anyway). */
   async status(executionId: string): Promise<ExecutionSummary | undefined> {
-    const record = await this.executions.read(executionId);
+    const record = await this.read(executionId);
     if (!record) return undefined;
     const { executionId: id, status, startedAt, stoppedAt, error, cause } = record;
     return { executionId: id, status, startedAt, ...(stoppedAt ? { stoppedAt } : {}), ...(error ? { error } : {}), ...(cause ? { cause } : {}) };
@@ -107,7 +132,11 @@ export class LocalWorkflow implements Workflow {
 
   /** The full record with its event history. */
   history(executionId: string): Promise<ExecutionRecord | undefined> {
-    return this.executions.read(executionId);
+    return this.read(executionId);
+  }
+
+  private async read(executionId: string): Promise<ExecutionRecord | undefined> {
+    return this.unwritten.get(executionId) ?? (await this.executions.read(executionId));
   }
 
   /**
@@ -160,7 +189,11 @@ export class LocalWorkflow implements Workflow {
       ownerPid: process.pid,
     };
     await this.executions.write(record);
-    const run = this.run(record);
+    // Never rejects: a run that throws (a bug) is left RUNNING on disk, and settled as interrupted.
+    const run = this.run(record).catch((error: unknown) => {
+      this.log(`execution ${name} ended abnormally: ${oneLine(error, this.dataDir)}`);
+      return record;
+    });
     this.running.set(name, run);
     void run.finally(() => this.running.delete(name));
     return { executionId: name };
@@ -228,55 +261,119 @@ export class LocalWorkflow implements Workflow {
     record.stoppedAt = new Date().toISOString();
     record.states = timingsFromEvents(record.events);
     if (record.status === 'FAILED') await this.freeClaim(record, { error: record.error ?? 'States.Runtime', cause: record.cause ?? 'unknown cause' });
-    await this.executions.write(record);
+    await this.writeEnd(record);
     this.log(`execution ${id} ${record.status}${record.status === 'FAILED' ? `: ${record.error}` : ''}`);
     return record;
   }
 
-  /** "Record failure" normally does this; if it could not run (or the server died), the runner does. */
-  private async freeClaim(record: ExecutionRecord, error: { error: string; cause: string }): Promise<void> {
-    const plan = (record.input as { plan?: { kind?: string; version?: string } } | undefined)?.plan;
-    if (!plan?.kind || !plan.version) return;
+  /**
+   * Writes an ended execution. Never throws: if the disk refuses, this process answers from memory and
+   * the next runner settles the file from the version's record (recoverInterrupted).
+   */
+  private async writeEnd(record: ExecutionRecord): Promise<void> {
     try {
-      const kind = plan.kind as Parameters<ModelRegistry['get']>[0];
-      const current = await this.options.registry.get(kind, plan.version);
-      if (current?.status === 'RUNNING' && current.executionId === record.executionId) {
-        await this.options.registry.fail(kind, plan.version, error, { executionId: record.executionId });
+      await this.executions.write(record);
+      this.unwritten.delete(record.executionId);
+    } catch (error) {
+      this.unwritten.set(record.executionId, record);
+      this.log(`execution ${record.executionId}: its end could not be written (${oneLine(error, this.dataDir)}); the next run records it`);
+    }
+  }
+
+  /**
+   * What "Record failure" normally does, when it could not (or the runner died): undo the run's
+   * promotion if it decided one, then record the version FAILED, freeing its claim; and remove the
+   * version dir if the model in it was never complete. Never throws (the next runner tries again).
+   */
+  private async freeClaim(record: ExecutionRecord, error: { error: string; cause: string }): Promise<void> {
+    const plan = (record.input as { plan?: TrainingPlan } | undefined)?.plan;
+    if (!plan?.kind || !plan.version) return;
+    const { registry, store } = this.options;
+    try {
+      const claim = await registry.get(plan.kind, plan.version);
+      if (claim?.status === 'RUNNING' && claim.executionId === record.executionId) {
+        // Undone first, as Record failure does: a version is never FAILED under `current`.
+        if (store && decidedPromotion(record)) await undoPromotion({ plan, decidedInThisRun: true }, { store, registry });
+        await registry.fail(plan.kind, plan.version, error, { executionId: record.executionId });
       }
+      await removeUncommittedVersion(this.dataDir, plan.kind, plan.version);
     } catch (failure) {
-      this.log(`could not free the claim of ${record.executionId}: ${(failure as Error).message}`);
+      this.log(`could not free the claim of ${record.executionId}: ${oneLine(failure, this.dataDir)}`);
     }
   }
 
   private async recoverInterrupted(): Promise<void> {
-    for (const record of await this.executions.list()) {
-      if (record.status !== 'RUNNING' || this.running.has(record.executionId)) continue;
-      // Another live process (a server while the CLI trains, or the reverse) still runs it.
-      if (record.ownerPid !== undefined && record.ownerPid !== process.pid && isAlive(record.ownerPid)) continue;
-      const now = new Date().toISOString();
-      record.status = 'FAILED';
-      record.error = 'Interrupted';
-      record.cause = INTERRUPTED_CAUSE;
-      record.stoppedAt = now;
-      record.events.push({ type: 'ExecutionFailed', timestamp: now, error: record.error, cause: record.cause });
-      for (const timing of record.states) {
-        if (timing.status === 'RUNNING') Object.assign(timing, { status: 'FAILED', endedAt: now });
+    let records: ExecutionRecord[];
+    try {
+      records = await this.executions.list();
+    } catch (error) {
+      this.log(`mizan: could not read the executions under ${this.dataDir}: ${oneLine(error, this.dataDir)}`);
+      return;
+    }
+    for (const onDisk of records) {
+      if (onDisk.status !== 'RUNNING' || this.running.has(onDisk.executionId)) continue;
+      // Ended here, its end refused by the disk: written now if the disk takes it.
+      const ended = this.unwritten.get(onDisk.executionId);
+      if (ended) {
+        await this.writeEnd(ended);
+        continue;
       }
-      await this.freeClaim(record, { error: 'Interrupted', cause: INTERRUPTED_CAUSE });
-      await this.executions.write(record);
-      this.log(`execution ${record.executionId} was interrupted: marked FAILED, claim freed`);
+      // Another live process (a server while the CLI trains, or the reverse) still runs it.
+      if (onDisk.ownerPid !== undefined && onDisk.ownerPid !== process.pid && isAlive(onDisk.ownerPid)) continue;
+      await this.settle(onDisk);
+    }
+  }
+
+  /**
+   * An execution RUNNING on disk whose runner is gone: if the version's record holds this execution's
+   * outcome (the runner recorded it, then could not write its own end), the execution takes it;
+   * otherwise the run was interrupted.
+   */
+  private async settle(record: ExecutionRecord): Promise<void> {
+    const now = new Date().toISOString();
+    const outcome = await this.recordedOutcome(record);
+    if (outcome?.status === 'SUCCEEDED') {
+      record.status = 'SUCCEEDED';
+      record.output = outcome.response;
+    } else {
+      record.status = 'FAILED';
+      record.error = outcome?.error?.error ?? 'Interrupted';
+      record.cause = outcome?.error?.cause ?? INTERRUPTED_CAUSE;
+      if (!outcome) await this.freeClaim(record, { error: 'Interrupted', cause: INTERRUPTED_CAUSE });
+    }
+    record.stoppedAt = outcome?.finishedAt ?? now;
+    record.events.push(
+      record.status === 'SUCCEEDED'
+        ? { type: 'ExecutionSucceeded', timestamp: record.stoppedAt }
+        : { type: 'ExecutionFailed', timestamp: record.stoppedAt, error: record.error, cause: record.cause },
+    );
+    for (const timing of record.states) {
+      if (timing.status === 'RUNNING') Object.assign(timing, { status: 'FAILED', endedAt: record.stoppedAt });
+    }
+    await this.writeEnd(record);
+    this.log(
+      outcome
+        ? `execution ${record.executionId} ended ${record.status} without writing its end: recorded from its version's record`
+        : `execution ${record.executionId} was interrupted: marked FAILED, claim freed`,
+    );
+  }
+
+  /** The version's record when it is this execution's and ended. */
+  private async recordedOutcome(record: ExecutionRecord): Promise<VersionRecord | undefined> {
+    const plan = (record.input as { plan?: TrainingPlan } | undefined)?.plan;
+    if (!plan?.kind || !plan.version) return undefined;
+    try {
+      const version = await this.options.registry.get(plan.kind, plan.version);
+      return version?.executionId === record.executionId && version.status !== 'RUNNING' ? version : undefined;
+    } catch {
+      return undefined;
     }
   }
 }
 
-/** Whether a process exists (signal 0 only checks). A pid reused since is a rare false positive: the run then stays RUNNING until that process ends. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** An error as one line: a refused write names the data dir. */
+function oneLine(error: unknown, dataDir: string): string {
+  return describeWriteFailure(error, dataDir) ?? (error as Error).message ?? String(error);
 }
 
 interface RawEvent {

@@ -7,5 +7,5 @@ export function openLocalWorkflow(
   deps: Pick<LocalDeps, 'dataDir' | 'store' | 'registry' | 'publisher'>,
   options: Omit<LocalWorkflowOptions, 'dataDir' | 'steps' | 'registry'> = {},
 ): Promise<LocalWorkflow> {
-  return LocalWorkflow.open({ ...options, dataDir: deps.dataDir, steps: localStepHandlers(deps), registry: deps.registry });
+  return LocalWorkflow.open({ ...options, dataDir: deps.dataDir, steps: localStepHandlers(deps), registry: deps.registry, store: deps.store });
 }

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TrainerJobs } from './trainer-jobs.ts';
 
 export interface TrainerCommand {
   command: string;
@@ -72,7 +73,7 @@ export interface TrainerProcessesOptions {
   onOutput?: (line: string) => void;
 }
 
-export class TrainerProcesses {
+export class TrainerProcesses implements TrainerJobs {
   /** Every trainer process ever spawned by this instance (tests count them). */
   spawned = 0;
   private running = 0;
@@ -138,7 +139,10 @@ export class TrainerProcesses {
     let lastLine = '';
     let errorLine = '';
     let failureLine = '';
-    let logChain = appendFile(logFile, `[${label}] started pid ${child.pid ?? '?'}\n`);
+    // The log is best effort, and each append is caught at once: a refused one (a full disk) must not
+    // wait, unhandled, for the job to end (Node ends the process on an unhandled rejection).
+    const append = (text: string) => appendFile(logFile, text).catch(() => undefined);
+    let logChain = append(`[${label}] started pid ${child.pid ?? '?'}\n`);
     const onStderr = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       for (const line of text.split('\n')) {
@@ -150,7 +154,7 @@ export class TrainerProcesses {
         this.options.onOutput?.(`[${label}] ${trimmed}`);
       }
       const prefixed = text.replace(/^(?=.)/gm, `[${label}] `);
-      logChain = logChain.then(() => appendFile(logFile, prefixed.endsWith('\n') ? prefixed : `${prefixed}\n`));
+      logChain = logChain.then(() => append(prefixed.endsWith('\n') ? prefixed : `${prefixed}\n`));
     };
     child.stderr?.on('data', onStderr);
     child.stdout?.resume(); // the final JSON result: Batch does not return it either (the artifacts are the result)
@@ -164,7 +168,7 @@ export class TrainerProcesses {
       child.on('close', (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal }));
     });
     set.delete(child);
-    await logChain.catch(() => undefined);
+    await logChain;
     const stoppedAt = Date.now();
     if (code === 0) return this.describe(request, executionId, createdAt, startedAt, 0, 'Essential container in task exited', stoppedAt);
     const reason = signal ? `trainer killed by ${signal}` : failureLine || errorLine || lastLine || `trainer exited with code ${code}`;

@@ -68,12 +68,16 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       io.stderr(`mizan ${command}: ${err.message}`);
       return EXIT.usage;
     }
-    // A full or read-only data dir is the person's to fix: one line naming it, no stack trace.
-    const refusedWrite = describeWriteFailure(err, dataDirArgument(rest, io.env));
-    io.stderr(refusedWrite ? `mizan: ${refusedWrite}` : `mizan ${command} failed: ${(err as Error).name}: ${(err as Error).message}`);
+    io.stderr(failureLine(command, err, dataDirArgument(rest, io.env)));
     if (io.env.MIZAN_DEBUG) io.stderr(String((err as Error).stack));
     return EXIT.failed;
   }
+}
+
+/** A failed command in one line; a full or read-only data dir is the person's to fix: named, no stack trace. */
+export function failureLine(command: string, err: unknown, dataDir: string): string {
+  const refusedWrite = describeWriteFailure(err, dataDir);
+  return refusedWrite ? `mizan: ${refusedWrite}` : `mizan ${command} failed: ${(err as Error).name}: ${(err as Error).message}`;
 }
 
 /** The data dir the command was given (as readCommonOptions reads it), to name it in an error. */

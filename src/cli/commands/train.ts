@@ -3,12 +3,12 @@ import { assertTrainerRegistered } from '../../models/registered-kinds.ts';
 import { PriorModelRequiredError } from '../../pipeline/errors.ts';
 import { resolveTrainingPlan, type PlanDeps, type PlanRequest } from '../../pipeline/resolve-plan.ts';
 import type { TrainingPlan } from '../../pipeline/plan.ts';
-import { startTraining } from '../../pipeline/start-training.ts';
 import { isoDate, oneOf, parseFlags } from '../args.ts';
-import { CliUsageError, EXIT } from '../cli-error.ts';
+import { CliUsageError } from '../cli-error.ts';
 import { localDeps } from '../../runtime/local-deps.ts';
 import { withWorkflow, type SystemOptions } from '../local-system.ts';
 import { commonOptions, readCommonOptions, type Io } from './common.ts';
+import { runToEnd } from './run-to-end.ts';
 import { TRAIN_USAGE } from '../usage.ts';
 
 
@@ -39,28 +39,7 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
   const deps = await localDeps({ dataDir: options.dataDir, source: options.source });
   const plan = await resolvePlanForCli({ kind, mode, profile: options.profile, windowEnd, allowFinalModel }, deps);
   const system = await withWorkflow(deps, {}, io);
-  try {
-    const outcome = await startTraining(plan, { skipSnapshot: Boolean(values['skip-snapshot']) }, system);
-    if (outcome.status === 'SUCCEEDED') {
-      io.stderr(`${kind} ${plan.version} already trained with these inputs: returning the stored result, no training`);
-      io.stdout(JSON.stringify(outcome.response, null, 2));
-      return EXIT.ok;
-    }
-    io.stderr(`${kind} ${plan.version}: execution ${outcome.executionId} ${outcome.started ? 'started' : 'already running, waiting for it'}`);
-    const finished = await system.waitForExecution(outcome.executionId);
-    const record = await system.registry.get(kind, plan.version);
-    if (finished.status === 'SUCCEEDED' && record?.response) {
-      io.stdout(JSON.stringify(record.response, null, 2));
-      return EXIT.ok;
-    }
-    // The record's error was written by Record failure with a readable cause; the execution's
-    // cause can be the raw DescribeJobs JSON of a failed Batch job.
-    const failure = record?.status === 'FAILED' && record.error ? record.error : { error: finished.error ?? 'Error', cause: finished.cause ?? 'unknown cause' };
-    io.stderr(`training failed: ${failure.error}: ${failure.cause}`);
-    return EXIT.failed;
-  } finally {
-    await system.close();
-  }
+  return runToEnd(plan, { skipSnapshot: Boolean(values['skip-snapshot']) }, system, io);
 }
 
 /** As resolveTrainingPlan, but a fine-tune without a prior model names the CLI command to run first (the API names its route). */

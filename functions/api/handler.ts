@@ -10,6 +10,7 @@ import type { ApiDeps } from './api-deps.ts';
 import { allocationRoute } from './allocation-route.ts';
 import { currentRoute } from './current-route.ts';
 import { executionRoute } from './execution-route.ts';
+import { diskRefusal } from './disk-refusal.ts';
 import { badRequest, json, notFound, type ApiResponse } from './http.ts';
 import { NO_QUERY, parseQuery } from './query-params.ts';
 import { requestClock, type RequestClock } from './request-clock.ts';
@@ -22,10 +23,18 @@ export function makeApiHandler(deps: ApiDeps): ApiHandler {
   const log = deps.log ?? ((line: string) => console.error(line));
   return middy<APIGatewayProxyEventV2, ApiResponse>()
     .onError(async (request) => {
-      // Anything unexpected: logged with its stack, answered without it.
       const error = request.error as Error | undefined;
-      log(`api error ${request.context?.awsRequestId ?? ''}: ${error?.stack ?? String(error)}`);
-      request.response = json(500, { error: 'internal error', request_id: request.context?.awsRequestId ?? null });
+      const requestId = request.context?.awsRequestId ?? null;
+      // A disk that refuses writes is the operator's to fix: named, in one line, without a stack.
+      const refused = diskRefusal(error);
+      if (refused) {
+        log(`api error ${requestId ?? ''}: ${refused.line}`);
+        request.response = json(refused.status, { error: refused.error, request_id: requestId });
+        return;
+      }
+      // Anything unexpected: logged with its stack, answered without it.
+      log(`api error ${requestId ?? ''}: ${error?.stack ?? String(error)}`);
+      request.response = json(500, { error: 'internal error', request_id: requestId });
     })
     // The clock is read first: a wait's deadline counts planning and starting the run too.
     .handler(async (event, context) => route(event, requestClock(context), deps));

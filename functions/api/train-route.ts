@@ -1,6 +1,7 @@
 /** POST /train/...: validate (query, body, a registered trainer) → plan → idempotent start → 200 stored / 202 running (optionally waiting). */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { isAgentKind, type ModelKind, type TrainMode } from '../../src/config/model-kinds.ts';
+import { noSpaceInCause } from '../../src/adapters/local/write-failure.ts';
 import { assertTrainerRegistered } from '../../src/models/registered-kinds.ts';
 import { resolveTrainingPlan } from '../../src/pipeline/resolve-plan.ts';
 import { startTraining } from '../../src/pipeline/start-training.ts';
@@ -49,7 +50,11 @@ export async function trainRoute(
     const record = await waitForRun(target.kind, outcome.version, deadline, deps);
     if (record?.status === 'SUCCEEDED' && record.response) return json(200, record.response);
     if (record?.status === 'FAILED') {
-      return json(500, { ...running, status: 'FAILED', error: record.error?.error ?? 'Error', cause: record.error?.cause ?? 'unknown cause' });
+      const cause = record.error?.cause ?? 'unknown cause';
+      // A run that failed because the disk filled up: 507, naming where.
+      const full = noSpaceInCause(cause);
+      if (full !== undefined) return json(507, { ...running, status: 'FAILED', error: `no space left on device under ${full}`, cause });
+      return json(500, { ...running, status: 'FAILED', error: record.error?.error ?? 'Error', cause });
     }
   }
   return json(202, { version: running.version, status: 'RUNNING', execution_id: running.execution_id, status_url: running.status_url });

@@ -142,20 +142,20 @@ describe('the API Lambda (functions/api/index.ts) on HTTP API v2 events', () => 
     expect(await deps.registry.get('lstm', body.version)).toMatchObject({ status: 'RUNNING', executionId: body.version });
   });
 
-  it('answers 202 to ?wait=25 before the function ends: 4 s left stops the wait 3 s before that, ~1 s after the request began', async () => {
-    // Prepare: a new version whose run (Step Functions mocked) never ends, and a function with 4 s left.
-    const shortContext = { ...context, getRemainingTimeInMillis: () => 4_000 } as Context;
+  it('answers 202 to ?wait=25 before the function ends: with 4 s left the wait stops 3 s before its end', async () => {
+    // Prepare: a new version whose run (Step Functions mocked) never ends, and a function with 4 s left (a real deadline).
+    const end = Date.now() + 4_000;
+    const shortContext = { ...context, getRemainingTimeInMillis: () => end - Date.now() } as Context;
 
     // Act
-    const started = Date.now();
     const response = await handler(httpApiEvent('POST', '/train/lstm', { skip_snapshot: true }, 'wait=25'), shortContext);
-    const elapsed = Date.now() - started;
+    const answeredBeforeEnd = end - Date.now();
 
-    // Assess: 202 once 4 s − WAIT_MARGIN_MS have passed since the start (planning included), not after 25 s.
+    // Assess: 202 before the function's end, whatever planning took on a loaded machine; not after 25 s.
     expect(response.statusCode).toBe(202);
     expect(JSON.parse(response.body!)).toMatchObject({ status: 'RUNNING' });
-    expect(elapsed).toBeGreaterThanOrEqual(4_000 - WAIT_MARGIN_MS - 50);
-    expect(elapsed).toBeLessThan(2_500); // well before the function's end at 4 s, whatever planning took
+    expect(answeredBeforeEnd).toBeGreaterThan(0);
+    expect(answeredBeforeEnd).toBeLessThanOrEqual(WAIT_MARGIN_MS + 50); // it waited until the margin, not less
   });
 
   it(`answers 400 to a kind without a trainer in this deployment (${UNREGISTERED}), writes no registry record and starts nothing`, async () => {

@@ -348,7 +348,7 @@ export class LocalWorkflow implements Workflow {
         : { type: 'ExecutionFailed', timestamp: record.stoppedAt, error: record.error, cause: record.cause },
     );
     for (const timing of record.states) {
-      if (timing.status === 'RUNNING') Object.assign(timing, { status: 'FAILED', endedAt: record.stoppedAt });
+      if (timing.status === 'RUNNING') Object.assign(timing, { status: record.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED', endedAt: record.stoppedAt });
     }
     await this.writeEnd(record);
     this.log(

@@ -34,7 +34,6 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, ti
 
 async function acquire(lockPath: string, timeoutMs: number, warn: (line: string) => void): Promise<string> {
   const deadline = Date.now() + timeoutMs;
-  await mkdir(dirname(lockPath), { recursive: true });
   for (let attempt = 0; ; attempt++) {
     const token = holderToken();
     if (await tryCreate(lockPath, token)) return token;
@@ -66,7 +65,11 @@ export async function breakIfStale(lockPath: string, warn: (line: string) => voi
 async function tryCreate(lockPath: string, token: string): Promise<boolean> {
   noteHeld(lockPath, token);
   try {
-    await symlink(token, lockPath);
+    await symlink(token, lockPath).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      await mkdir(dirname(lockPath), { recursive: true }); // the folder is made only when missing
+      await symlink(token, lockPath);
+    });
     return true;
   } catch (error) {
     noteReleased(token);

@@ -157,7 +157,7 @@ describe('mizan gc on a data dir of 100 versions', () => {
     expect(missing.err).toMatch(/no data dir at/);
     const err: string[] = [];
     expect(await main(['gc', '--bucket', 'mizan-artifacts'], io([], err))).toBe(2);
-    expect(err.join('\n')).toMatch(/needs the registry table too/);
+    expect(err.join('\n')).toMatch(/a bucket goes with its registry table: --table NAME/);
     expect(await main(['gc', '--bucket', 'mizan-artifacts', '--table', 'mizan-registry'], io([], err))).toBe(2);
     expect(err.join('\n')).toMatch(/needs the stack's region/);
   });

@@ -4,11 +4,11 @@
  * MIZAN_STATE_MACHINE_ARN, MIZAN_BUCKET_PREFIX); as for the runtime, MIZAN_DATA_DIR wins over MIZAN_BUCKET.
  */
 import { resolve } from 'node:path';
-import { normalizePrefix } from '../adapters/artifact-key.ts';
 import { isStateMachineArn } from '../adapters/aws/sfn-execution-reads.ts';
 import type { AwsDashboardTarget } from '../dashboard/aws-source.ts';
 import { AWS_ENV } from '../runtime/aws-env.ts';
 import { CliUsageError } from './cli-error.ts';
+import { checkedBucketPrefix } from './registry-target.ts';
 
 export type DashboardTarget = { from: 'data-dir'; dataDir: string } | ({ from: 'aws'; region: string } & AwsDashboardTarget);
 
@@ -51,14 +51,7 @@ export function dashboardTarget(flags: DashboardFlags, env: NodeJS.ProcessEnv): 
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
     throw new CliUsageError(flags.region !== undefined ? `--region "${region}" is not an AWS region (e.g. eu-west-1)` : `${arn.from} names no region: give --region`);
   }
-  const bucketPrefix = flags['bucket-prefix'] ?? (env[AWS_ENV.bucketPrefix] || undefined);
-  if (bucketPrefix !== undefined) {
-    try {
-      normalizePrefix(bucketPrefix);
-    } catch (error) {
-      throw new CliUsageError(`--bucket-prefix: ${(error as Error).message}`);
-    }
-  }
+  const bucketPrefix = checkedBucketPrefix(flags['bucket-prefix'], env);
   return { from: 'aws', bucket: bucket.value, table: table.value, stateMachineArn: arn.value, region, ...(bucketPrefix !== undefined ? { bucketPrefix } : {}) };
 }
 

@@ -44,18 +44,23 @@ export function registryTarget(flags: TargetFlags, env: NodeJS.ProcessEnv): Regi
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new CliUsageError(`"${bucket}" is not an S3 bucket name`);
   if (!/^[A-Za-z0-9_.-]{3,255}$/.test(table)) throw new CliUsageError(`"${table}" is not a DynamoDB table name`);
   if (flags.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(flags.region)) throw new CliUsageError(`--region "${flags.region}" is not an AWS region (e.g. eu-west-1)`);
-  const bucketPrefix = flags['bucket-prefix'] ?? (env[AWS_ENV.bucketPrefix] || undefined);
-  if (bucketPrefix !== undefined) {
-    try {
-      normalizePrefix(bucketPrefix);
-    } catch (error) {
-      throw new CliUsageError(`--bucket-prefix: ${(error as Error).message}`);
-    }
-  }
+  const bucketPrefix = checkedBucketPrefix(flags['bucket-prefix'], env);
   return { from: 'aws', bucket, table, ...(bucketPrefix !== undefined ? { bucketPrefix } : {}), ...(flags.region !== undefined ? { region: flags.region } : {}) };
 }
 
 function nonEmpty(flag: string | undefined, name: string): string | undefined {
   if (flag !== undefined && flag.trim() === '') throw new CliUsageError(`${name} must not be empty`);
   return flag;
+}
+
+/** --bucket-prefix, else MIZAN_BUCKET_PREFIX, checked as the S3 store will read it (also for `mizan dashboard`). */
+export function checkedBucketPrefix(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const bucketPrefix = flag ?? (env[AWS_ENV.bucketPrefix] || undefined);
+  if (bucketPrefix === undefined) return undefined;
+  try {
+    normalizePrefix(bucketPrefix);
+  } catch (error) {
+    throw new CliUsageError(`--bucket-prefix: ${(error as Error).message}`);
+  }
+  return bucketPrefix;
 }

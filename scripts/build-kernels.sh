@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds every C kernel in src/ml/kernels/*.c into the .wasm beside it (committed; nothing is built
+# at install). Debian's clang + lld: `apt-get install -y clang lld`. The flags are fixed here, so a
+# rebuild of the same source with the same clang gives the same bytes; test/unit/kernels-build.test.ts
+# rebuilds into a temporary folder and compares.
+#   bash scripts/build-kernels.sh            # rebuild in place
+#   bash scripts/build-kernels.sh OUT_DIR    # build into OUT_DIR (the check uses this)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-src/ml/kernels}
+mkdir -p "$out"
+for src in src/ml/kernels/*.c; do
+  [ -e "$src" ] || continue
+  name=$(basename "$src" .c)
+  # wasm32 with SIMD128, no libc: each kernel exports its functions and its own memory, and
+  # allocates from __heap_base itself. No -ffast-math: results must match tfjs to 1e-4 and be
+  # bit-identical run to run. No debug info, so no paths end up in the binary.
+  clang --target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -ffreestanding -fno-builtin \
+    -Wall -Werror \
+    -Wl,--no-entry -Wl,--export-dynamic -Wl,--strip-all -Wl,--initial-memory=1048576 -Wl,--max-memory=2147483648 \
+    -o "$out/$name.wasm" "$src"
+  echo "built $out/$name.wasm"
+done

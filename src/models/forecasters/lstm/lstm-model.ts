@@ -7,6 +7,7 @@ import type { LstmConfig } from './lstm-config.ts';
 import { tf } from '../../../ml/backend.ts';
 import { mulberry32, nextSeed } from '../../../ml/random.ts';
 import { SeededDropout } from '../../../ml/seeded-dropout.ts';
+import { FusedLstm } from './fused-lstm-layer.ts';
 
 export function buildLstmModel(config: LstmConfig, channels: number): tf.Sequential {
   return withoutOrthogonalNotice(() => build(config, channels));
@@ -19,7 +20,7 @@ function build(config: LstmConfig, channels: number): tf.Sequential {
   const model = tf.sequential({ name: 'lstm_forecaster' });
   for (let layer = 0; layer < config.layers; layer++) {
     model.add(
-      tf.layers.lstm({
+      new FusedLstm({
         name: `lstm_${layer + 1}`,
         units: config.hiddenUnits,
         returnSequences: layer < config.layers - 1,

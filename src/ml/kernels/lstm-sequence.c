@@ -1,0 +1,237 @@
+// A whole-sequence LSTM layer (Keras/tfjs gate order i, f, g, o; sigmoid gates, tanh cell; zero
+// initial state): the forward pass over every time step in one call and backpropagation through
+// time in one call, so that tfjs dispatches two ops per layer instead of ~1,000 small ones.
+// Tensors are row-major float32 and time-major inside ([T, B, ·]); the loader converts.
+// Every sum runs in a fixed order, so a call is bit-identical run to run.
+#include <wasm_simd128.h>
+
+typedef v128_t f4;
+#define EXPORT __attribute__((visibility("default")))
+
+// ---- memory: a bump allocator the loader resets between calls --------------------------------
+extern unsigned char __heap_base;
+// The first free byte; the loader lays out its buffers from here and calls ensure_memory.
+EXPORT unsigned long heap_start(void) { return ((unsigned long)&__heap_base + 63) & ~63ul; }
+
+// Grows the memory to hold `end` bytes; returns 0 when the memory cannot grow.
+EXPORT int ensure_memory(unsigned long end) {
+  unsigned long have = __builtin_wasm_memory_size(0) * 65536ul;
+  if (end <= have) return 1;
+  unsigned long pages = (end - have + 65535) / 65536;
+  if (__builtin_wasm_memory_grow(0, pages) == (unsigned long)-1) return 0;
+  return 1;
+}
+
+// ---- activations (vectorised; exp from a range reduction and a degree-7 polynomial) -----------
+static inline f4 exp4(f4 x) {
+  x = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_splat(-87.0f)), wasm_f32x4_splat(88.0f));
+  f4 n = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)));
+  f4 r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
+  f4 p = wasm_f32x4_splat(1.0f / 5040.0f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 720.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 120.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 24.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 6.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(0.5f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  v128_t bits = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  return wasm_f32x4_mul(p, bits);
+}
+
+static inline f4 sigmoid4(f4 x) {
+  f4 one = wasm_f32x4_splat(1.0f);
+  return wasm_f32x4_div(one, wasm_f32x4_add(one, exp4(wasm_f32x4_neg(x))));
+}
+
+// tanh: an odd series near 0 (where 1 − 2/(e^2x + 1) would lose relative precision), else that form.
+static inline f4 tanh4(f4 x) {
+  f4 one = wasm_f32x4_splat(1.0f);
+  f4 big = wasm_f32x4_sub(one, wasm_f32x4_div(wasm_f32x4_splat(2.0f), wasm_f32x4_add(exp4(wasm_f32x4_add(x, x)), one)));
+  f4 x2 = wasm_f32x4_mul(x, x);
+  f4 s = wasm_f32x4_splat(62.0f / 2835.0f);
+  s = wasm_f32x4_sub(wasm_f32x4_mul(s, x2), wasm_f32x4_splat(17.0f / 315.0f));
+  s = wasm_f32x4_add(wasm_f32x4_mul(s, x2), wasm_f32x4_splat(2.0f / 15.0f));
+  s = wasm_f32x4_sub(wasm_f32x4_mul(s, x2), wasm_f32x4_splat(1.0f / 3.0f));
+  s = wasm_f32x4_add(wasm_f32x4_mul(s, x2), one);
+  f4 small = wasm_f32x4_mul(s, x);
+  return wasm_v128_bitselect(small, big, wasm_f32x4_lt(wasm_f32x4_abs(x), wasm_f32x4_splat(0.25f)));
+}
+
+// ---- C[M,N] += A·B with A(r,k) = A[r*ars + k*aks] (so A or its transpose), B and C row-major ------
+static void matmul_block(int M, int N, int K, const float* A, int ars, int aks, const float* B, int ldb, float* C, int ldc) {
+  int r = 0;
+  for (; r + 4 <= M; r += 4) {
+    const float* a0 = A + r * ars;
+    int c = 0;
+    for (; c + 8 <= N; c += 8) {
+      float* c0 = C + r * ldc + c;
+      f4 s00 = wasm_v128_load(c0), s01 = wasm_v128_load(c0 + 4);
+      f4 s10 = wasm_v128_load(c0 + ldc), s11 = wasm_v128_load(c0 + ldc + 4);
+      f4 s20 = wasm_v128_load(c0 + 2 * ldc), s21 = wasm_v128_load(c0 + 2 * ldc + 4);
+      f4 s30 = wasm_v128_load(c0 + 3 * ldc), s31 = wasm_v128_load(c0 + 3 * ldc + 4);
+      const float* b = B + c;
+      const float* a = a0;
+      for (int k = 0; k < K; k++, b += ldb, a += aks) {
+        f4 b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+        f4 x0 = wasm_f32x4_splat(a[0]), x1 = wasm_f32x4_splat(a[ars]);
+        f4 x2 = wasm_f32x4_splat(a[2 * ars]), x3 = wasm_f32x4_splat(a[3 * ars]);
+        s00 = wasm_f32x4_add(s00, wasm_f32x4_mul(x0, b0)); s01 = wasm_f32x4_add(s01, wasm_f32x4_mul(x0, b1));
+        s10 = wasm_f32x4_add(s10, wasm_f32x4_mul(x1, b0)); s11 = wasm_f32x4_add(s11, wasm_f32x4_mul(x1, b1));
+        s20 = wasm_f32x4_add(s20, wasm_f32x4_mul(x2, b0)); s21 = wasm_f32x4_add(s21, wasm_f32x4_mul(x2, b1));
+        s30 = wasm_f32x4_add(s30, wasm_f32x4_mul(x3, b0)); s31 = wasm_f32x4_add(s31, wasm_f32x4_mul(x3, b1));
+      }
+      wasm_v128_store(c0, s00); wasm_v128_store(c0 + 4, s01);
+      wasm_v128_store(c0 + ldc, s10); wasm_v128_store(c0 + ldc + 4, s11);
+      wasm_v128_store(c0 + 2 * ldc, s20); wasm_v128_store(c0 + 2 * ldc + 4, s21);
+      wasm_v128_store(c0 + 3 * ldc, s30); wasm_v128_store(c0 + 3 * ldc + 4, s31);
+    }
+    for (; c < N; c++) {
+      for (int i = 0; i < 4; i++) {
+        const float* a = a0 + i * ars;
+        float s = C[(r + i) * ldc + c];
+        for (int k = 0; k < K; k++) s += a[k * aks] * B[k * ldb + c];
+        C[(r + i) * ldc + c] = s;
+      }
+    }
+  }
+  for (; r < M; r++) {
+    const float* a0 = A + r * ars;
+    int c = 0;
+    for (; c + 4 <= N; c += 4) {
+      float* c0 = C + r * ldc + c;
+      f4 s = wasm_v128_load(c0);
+      for (int k = 0; k < K; k++) s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_f32x4_splat(a0[k * aks]), wasm_v128_load(B + k * ldb + c)));
+      wasm_v128_store(c0, s);
+    }
+    for (; c < N; c++) {
+      float s = C[r * ldc + c];
+      for (int k = 0; k < K; k++) s += a0[k * aks] * B[k * ldb + c];
+      C[r * ldc + c] = s;
+    }
+  }
+}
+
+// In slices of 256 along K, so that the slice of B stays in cache across the blocks of C; each C
+// element still sums its products in k order.
+static void matmul_acc(int M, int N, int K, const float* A, int ars, int aks, const float* B, int ldb, float* C, int ldc) {
+  for (int k0 = 0; k0 < K; k0 += 256) {
+    int kc = K - k0 < 256 ? K - k0 : 256;
+    matmul_block(M, N, kc, A + (long)k0 * aks, ars, aks, B + (long)k0 * ldb, ldb, C, ldc);
+  }
+}
+
+static void zero(float* p, long n) {
+  for (long i = 0; i < n; i++) p[i] = 0.0f;
+}
+
+// out[cols, ldo] = in[rows, cols] transposed, the columns rows..ldo−1 of out zero.
+static void transpose(const float* in, int rows, int cols, float* out, int ldo) {
+  for (int c = 0; c < cols; c++)
+    for (int r = 0; r < ldo; r++) out[c * ldo + r] = r < rows ? in[r * cols + c] : 0.0f;
+}
+
+// [B, T, F] <-> [T, B, F]
+EXPORT void batch_to_time(const float* in, int B, int T, int F, float* out) {
+  for (int b = 0; b < B; b++)
+    for (int t = 0; t < T; t++)
+      for (int f = 0; f < F; f++) out[((long)t * B + b) * F + f] = in[((long)b * T + t) * F + f];
+}
+// [T, B, ld] (the first F of every ld) → [B, T, F]
+EXPORT void time_to_batch(const float* in, int T, int B, int F, int ld, float* out) {
+  for (int t = 0; t < T; t++)
+    for (int b = 0; b < B; b++)
+      for (int f = 0; f < F; f++) out[((long)b * T + t) * F + f] = in[((long)t * B + b) * ld + f];
+}
+
+// Applies the gates to z = [zi, zf, zg, zo] (one row of 4H) in place (→ i, f, g, o activated) and
+// updates the cell c (H) and the hidden state h (H). H is a multiple of 4 (the loader checks).
+static void gate_row(float* z, float* c, float* h, int H) {
+  for (int j = 0; j < H; j += 4) {
+    f4 i = sigmoid4(wasm_v128_load(z + j));
+    f4 f = sigmoid4(wasm_v128_load(z + H + j));
+    f4 g = tanh4(wasm_v128_load(z + 2 * H + j));
+    f4 o = sigmoid4(wasm_v128_load(z + 3 * H + j));
+    f4 cn = wasm_f32x4_add(wasm_f32x4_mul(f, wasm_v128_load(c + j)), wasm_f32x4_mul(i, g));
+    wasm_v128_store(z + j, i); wasm_v128_store(z + H + j, f); wasm_v128_store(z + 2 * H + j, g); wasm_v128_store(z + 3 * H + j, o);
+    wasm_v128_store(c + j, cn);
+    wasm_v128_store(h + j, wasm_f32x4_mul(o, tanh4(cn)));
+  }
+}
+
+// Forward. x [T,B,I], W [I,4H], U [H,4H], bias [4H] → hs [T,B,H]. With keep = 1, gates [T,B,4H]
+// and cs [T,B,H] receive every step (for lstm_backward); with keep = 0 they are one step long
+// (gates [B,4H], cs [B,H]) and reused.
+EXPORT void lstm_forward(int T, int B, int I, int H, const float* x, const float* W, const float* U, const float* bias,
+                  float* hs, float* cs, float* gates, int keep) {
+  int G = 4 * H;
+  zero(cs, (long)B * H);
+  for (int t = 0; t < T; t++) {
+    float* z = gates + (keep ? (long)t * B * G : 0);
+    float* c = cs + (keep ? (long)t * B * H : 0);
+    if (keep && t > 0) for (long n = 0; n < (long)B * H; n++) c[n] = c[n - (long)B * H];
+    for (int b = 0; b < B; b++) for (int g = 0; g < G; g++) z[b * G + g] = bias[g];
+    matmul_acc(B, G, I, x + (long)t * B * I, I, 1, W, G, z, G);
+    if (t > 0) matmul_acc(B, G, H, hs + (long)(t - 1) * B * H, H, 1, U, G, z, G);
+    float* h = hs + (long)t * B * H;
+    for (int b = 0; b < B; b++) gate_row(z + b * G, c + b * H, h + b * H, H);
+  }
+}
+
+// Backpropagation through time for one lstm_forward(keep = 1). dhs [T,B,H] is the gradient of the
+// loss w.r.t. every hs (zeros where a step is not an output). Writes dx [T,B,Ip] (Ip = I rounded up
+// to 8, so the product runs in SIMD blocks; columns I.. are zero) and dW, dU, dbias (overwritten).
+// Scratch: dz [T,B,4H], dh and dc [B,H] each, Wt [4H,Ip], Ut [4H,H].
+EXPORT void lstm_backward(int T, int B, int I, int H, const float* x, const float* W, const float* U,
+                   const float* hs, const float* cs, const float* gates, const float* dhs,
+                   float* dx, float* dW, float* dU, float* dbias,
+                   float* dz, float* dh, float* dc, float* Wt, float* Ut) {
+  int G = 4 * H;
+  long BH = (long)B * H;
+  int Ip = (I + 7) & ~7;
+  transpose(W, I, G, Wt, Ip);
+  transpose(U, H, G, Ut, H);
+  zero(dh, BH);
+  zero(dc, BH);
+  f4 one = wasm_f32x4_splat(1.0f);
+  for (int t = T - 1; t >= 0; t--) {
+    const float* gt = gates + (long)t * B * G;
+    const float* ct = cs + (long)t * BH;
+    const float* dht = dhs + (long)t * BH;
+    float* dzt = dz + (long)t * B * G;
+    for (int b = 0; b < B; b++) {
+      const float* z = gt + b * G;
+      float* d = dzt + b * G;
+      for (int j = 0; j < H; j += 4) {
+        long n = (long)b * H + j;
+        f4 i = wasm_v128_load(z + j), f = wasm_v128_load(z + H + j), g = wasm_v128_load(z + 2 * H + j), o = wasm_v128_load(z + 3 * H + j);
+        f4 c = wasm_v128_load(ct + n);
+        f4 cp = t > 0 ? wasm_v128_load(ct - BH + n) : wasm_f32x4_splat(0.0f);
+        f4 tc = tanh4(c);
+        f4 dhv = wasm_f32x4_add(wasm_v128_load(dh + n), wasm_v128_load(dht + n));
+        f4 dcv = wasm_f32x4_add(wasm_v128_load(dc + n), wasm_f32x4_mul(wasm_f32x4_mul(dhv, o), wasm_f32x4_sub(one, wasm_f32x4_mul(tc, tc))));
+        f4 dzi = wasm_f32x4_mul(wasm_f32x4_mul(dcv, g), wasm_f32x4_mul(i, wasm_f32x4_sub(one, i)));
+        f4 dzf = wasm_f32x4_mul(wasm_f32x4_mul(dcv, cp), wasm_f32x4_mul(f, wasm_f32x4_sub(one, f)));
+        f4 dzg = wasm_f32x4_mul(wasm_f32x4_mul(dcv, i), wasm_f32x4_sub(one, wasm_f32x4_mul(g, g)));
+        f4 dzo = wasm_f32x4_mul(wasm_f32x4_mul(dhv, tc), wasm_f32x4_mul(o, wasm_f32x4_sub(one, o)));
+        wasm_v128_store(d + j, dzi); wasm_v128_store(d + H + j, dzf); wasm_v128_store(d + 2 * H + j, dzg); wasm_v128_store(d + 3 * H + j, dzo);
+        wasm_v128_store(dc + n, wasm_f32x4_mul(dcv, f));
+      }
+    }
+    // dh for step t − 1: dz_t · Uᵀ
+    zero(dh, BH);
+    if (t > 0) matmul_acc(B, H, G, dzt, G, 1, Ut, H, dh, H);
+  }
+  long rows = (long)T * B;
+  // dU = Σ_t h_{t−1}ᵀ dz_t: the hidden states of steps 0..T−2 against dz of steps 1..T−1.
+  zero(dU, (long)H * G);
+  if (T > 1) matmul_acc(H, G, (int)(rows - B), hs, 1, H, dz + (long)B * G, G, dU, G);
+  zero(dW, (long)I * G);
+  matmul_acc(I, G, (int)rows, x, 1, I, dz, G, dW, G);
+  for (int g = 0; g < G; g++) dbias[g] = 0.0f;
+  for (long r = 0; r < rows; r++)
+    for (int g = 0; g < G; g += 4) wasm_v128_store(dbias + g, wasm_f32x4_add(wasm_v128_load(dbias + g), wasm_v128_load(dz + r * G + g)));
+  zero(dx, rows * Ip);
+  matmul_acc((int)rows, Ip, G, dz, G, 1, Wt, Ip, dx, Ip);
+}

@@ -14,17 +14,18 @@
  * learning rate annealed linearly to 0 over the run (annealLr). Optimiser state is not saved with
  * the agent: a fine-tune starts a fresh Adam.
  */
-import type { VectorEnv } from '../env/agent-env.ts';
+import type { StepResult, VectorEnv } from '../env/agent-env.ts';
 import { episodeSharpe } from '../portfolio-metrics.ts';
 import { tf } from '../../../ml/backend.ts';
 import { mulberry32, nextSeed, shuffledIndices, type Rng } from '../../../ml/random.ts';
 import { gaussian, orthogonal } from '../../../ml/seeded-init.ts';
 import type { NamedWeights } from '../agent-artifacts.ts';
 import { DEFAULT_PPO_CONFIG, FINETUNE_LEARNING_RATE, type PpoConfig } from './ppo-defaults.ts';
+import { HALF_LOG_2PI, type LearnerEngine, type Minibatch, type PpoLearner } from './ppo-learner.ts';
+import { PpoKernelLearner } from './ppo-kernel-learner.ts';
+import { PpoTfjsLearner } from './ppo-tfjs-learner.ts';
 
 export { DEFAULT_PPO_CONFIG, FINETUNE_LEARNING_RATE, type NamedWeights, type PpoConfig };
-
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
 // ---------------------------------------------------------------------------------------------
 // The agent: separate actor and critic MLPs, tanh, orthogonal init (√2 hidden, 0.01 actor out,
@@ -272,178 +273,219 @@ export type EnvSource = VectorEnv | ((numEnvs: number, seed: number) => VectorEn
 
 export async function trainPpo(envSource: EnvSource, overrides: Partial<PpoConfig> = {}, options: PpoTrainOptions = {}): Promise<PpoTrainResult> {
   const { initial, onUpdate } = options;
+  const config = resolveConfig(overrides, initial);
+  const env = openEnv(envSource, config, initial);
+  // Whole rollouts, at least the asked-for timesteps (100K → 49 rollouts of 2,048 = 100,352).
+  const numIterations = Math.max(1, Math.ceil(config.totalTimesteps / (env.numEnvs * config.numSteps)));
+
+  const seeds = mulberry32(config.seed);
+  const agent = initial ? initial.clone(config) : PpoAgent.create(env.obsDim, env.actDim, config, nextSeed(seeds));
+  if (initial) nextSeed(seeds); // the same draws follow, with or without an initial agent
+  const run: RunState = {
+    env,
+    config,
+    learner: undefined as unknown as PpoLearner, // made inside the try, so a failure frees the agent
+    sampler: mulberry32(nextSeed(seeds)),
+    shuffler: mulberry32(nextSeed(seeds)),
+    rollout: rolloutStorage(env.numEnvs * config.numSteps, env.obsDim, env.actDim),
+    running: Array.from({ length: env.numEnvs }, () => []),
+    episodes: [],
+    globalStep: 0,
+    nextObs: env.reset(),
+  };
+  const history: PpoUpdateLog[] = [];
+  const started = performance.now();
+  try {
+    run.learner = createPpoLearner(agent, config, Math.max(config.minibatchSize, env.numEnvs));
+    for (let iteration = 1; iteration <= numIterations; iteration++) {
+      const lr = config.annealLr ? (1 - (iteration - 1) / numIterations) * config.learningRate : config.learningRate;
+      const episodesBefore = run.episodes.length;
+      const lastValues = collectRollout(run);
+      const { advantages, returns } = computeGae({ ...run.rollout, lastValues, numEnvs: env.numEnvs, gamma: config.gamma, lambda: config.gaeLambda });
+      const losses = updatePolicy(run, advantages, returns, lr);
+      const log = updateLog(run, iteration, lr, losses, returns, run.episodes.slice(episodesBefore), started);
+      history.push(log);
+      onUpdate?.(log);
+      await new Promise((resolve) => setImmediate(resolve)); // let timers and I/O run between updates
+    }
+    run.learner.finish();
+  } catch (error) {
+    run.learner?.finish();
+    agent.dispose();
+    throw error;
+  }
+  return { agent, history, episodes: run.episodes };
+}
+
+/** The kernel learner on the wasm backend, the tfjs one elsewhere; `engine` forces one (tests compare them). */
+export function createPpoLearner(agent: PpoAgent, config: Readonly<PpoConfig>, maxBatch: number, engine: LearnerEngine = tf.getBackend() === 'wasm' ? 'kernel' : 'tfjs'): PpoLearner {
+  return engine === 'kernel' ? new PpoKernelLearner(agent, config, maxBatch) : new PpoTfjsLearner(agent, config);
+}
+
+/** The defaults, a fine-tune's (the initial agent's sizes, a lower learning rate), then the overrides; validated. */
+function resolveConfig(overrides: Partial<PpoConfig>, initial: PpoAgent | undefined): PpoConfig {
   const config: PpoConfig = {
     ...DEFAULT_PPO_CONFIG,
     ...(initial ? { hiddenSizes: initial.config.hiddenSizes, learningRate: FINETUNE_LEARNING_RATE } : {}),
     ...definedOnly(overrides),
   };
   assertValidConfig(config);
+  return config;
+}
+
+/** The env (built from a factory, or as given), checked against the config and the agent to fine-tune. */
+function openEnv(envSource: EnvSource, config: PpoConfig, initial: PpoAgent | undefined): VectorEnv {
   const env = typeof envSource === 'function' ? envSource(config.numEnvs, config.seed) : envSource;
-  const N = env.numEnvs;
-  const T = config.numSteps;
-  const { obsDim, actDim } = env;
+  const { numEnvs: N, obsDim, actDim } = env;
   if (N !== config.numEnvs) throw new Error(`the env steps ${N} envs but config.numEnvs is ${config.numEnvs}`);
-  const batchSize = N * T;
+  const batchSize = N * config.numSteps;
   if (!(config.minibatchSize >= 1 && config.minibatchSize <= batchSize)) throw new Error(`minibatchSize must be in [1, numEnvs × numSteps = ${batchSize}]`);
   if (initial && (initial.obsDim !== obsDim || initial.actDim !== actDim || initial.config.hiddenSizes.join() !== config.hiddenSizes.join())) {
     throw new Error(`cannot fine-tune an agent of ${initial.obsDim}→[${initial.config.hiddenSizes}]→${initial.actDim} on an env of ${obsDim} observations and ${actDim} actions with hidden sizes [${config.hiddenSizes}]`);
   }
-  // Whole rollouts, at least the asked-for timesteps (100K → 49 rollouts of 2,048 = 100,352).
-  const numIterations = Math.max(1, Math.ceil(config.totalTimesteps / batchSize));
-
-  const seeds = mulberry32(config.seed);
-  const agent = initial ? initial.clone(config) : PpoAgent.create(obsDim, actDim, config, nextSeed(seeds));
-  if (initial) nextSeed(seeds); // the same draws follow, with or without an initial agent
-  const sampler = mulberry32(nextSeed(seeds));
-  const shuffler = mulberry32(nextSeed(seeds));
-  const optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, config.adamEpsilon);
-  const variables = agent.trainableVariables();
-
-  // Storage for one rollout (t·N + e order).
-  const obsBuf = new Float32Array(batchSize * obsDim);
-  const actionsBuf = new Float32Array(batchSize * actDim);
-  const logprobs = new Float32Array(batchSize);
-  const rewards = new Float32Array(batchSize);
-  const values = new Float32Array(batchSize);
-  const terminated = new Uint8Array(batchSize);
-  const truncated = new Uint8Array(batchSize);
-  const finalValues = new Float32Array(batchSize);
-
-  const history: PpoUpdateLog[] = [];
-  const episodes: PpoEpisode[] = [];
-  const running = Array.from({ length: N }, () => [] as number[]); // each env's rewards this episode
-  let globalStep = 0;
-  const started = performance.now();
-  let nextObs = env.reset();
-
-  try {
-    for (let iteration = 1; iteration <= numIterations; iteration++) {
-      const lr = config.annealLr ? (1 - (iteration - 1) / numIterations) * config.learningRate : config.learningRate;
-      setLearningRate(optimizer, lr);
-      const episodesBefore = episodes.length;
-
-      // --- Rollout -------------------------------------------------------------------------
-      const std = Array.from(agent.logStdVariable.dataSync(), Math.exp);
-      const logStdSum = std.reduce((s, x) => s + Math.log(x), 0);
-      for (let t = 0; t < T; t++) {
-        globalStep += N;
-        obsBuf.set(nextObs, t * N * obsDim);
-        const { mean, value } = policyAndValue(agent, nextObs, N);
-        values.set(value, t * N);
-        const actions = new Float32Array(N * actDim);
-        for (let e = 0; e < N; e++) {
-          let squares = 0;
-          for (let j = 0; j < actDim; j++) {
-            const eps = gaussian(sampler);
-            squares += eps * eps;
-            actions[e * actDim + j] = mean[e * actDim + j] + std[j] * eps;
-          }
-          logprobs[t * N + e] = -0.5 * squares - logStdSum - actDim * HALF_LOG_2PI;
-        }
-        actionsBuf.set(actions, t * N * actDim);
-
-        const step = env.step(actions);
-        rewards.set(step.reward, t * N);
-        terminated.set(step.terminated, t * N);
-        truncated.set(step.truncated, t * N);
-        const cut = [...step.truncated.keys()].filter((e) => step.truncated[e] && !step.terminated[e]);
-        if (cut.length > 0) {
-          const finals = new Float32Array(cut.length * obsDim);
-          cut.forEach((e, k) => finals.set(requireFinalObs(step.finalObs[e], e), k * obsDim));
-          agent.value(finals).forEach((v, k) => (finalValues[t * N + cut[k]] = v));
-        }
-        for (let e = 0; e < N; e++) {
-          running[e].push(step.reward[e]);
-          if (step.terminated[e] || step.truncated[e]) {
-            episodes.push({ return: running[e].reduce((a, b) => a + b, 0), sharpe: episodeSharpe(running[e]) });
-            running[e] = [];
-          }
-        }
-        nextObs = step.obs;
-      }
-      const lastValues = agent.value(nextObs);
-      const { advantages, returns } = computeGae({ rewards, values, terminated, truncated, finalValues, lastValues, numEnvs: N, gamma: config.gamma, lambda: config.gaeLambda });
-
-      // --- Update --------------------------------------------------------------------------
-      const sums = { policy_loss: 0, value_loss: 0, entropy: 0, old_approx_kl: 0, approx_kl: 0, clip_fraction: 0 };
-      let minibatches = 0;
-      const mb = config.minibatchSize;
-      for (let epoch = 0; epoch < config.updateEpochs; epoch++) {
-        const order = shuffledIndices(batchSize, shuffler);
-        let epochKl = 0;
-        let epochMinibatches = 0;
-        for (let start = 0; start + mb <= batchSize; start += mb) {
-          const stats = updateMinibatch(agent, optimizer, variables, config, gatherMinibatch(order.subarray(start, start + mb), { obsBuf, actionsBuf, logprobs, advantages, returns, values, obsDim, actDim, normAdv: config.normAdv }));
-          sums.policy_loss += stats[0];
-          sums.value_loss += stats[1];
-          sums.entropy += stats[2];
-          sums.old_approx_kl += stats[3];
-          sums.approx_kl += stats[4];
-          sums.clip_fraction += stats[5];
-          epochKl += stats[4];
-          epochMinibatches++;
-          minibatches++;
-        }
-        if (config.targetKl !== null && epochKl / epochMinibatches > config.targetKl) break;
-      }
-
-      const completed = episodes.slice(episodesBefore);
-      const log: PpoUpdateLog = {
-        update: iteration,
-        global_step: globalStep,
-        learning_rate: lr,
-        policy_loss: sums.policy_loss / minibatches,
-        value_loss: sums.value_loss / minibatches,
-        entropy: sums.entropy / minibatches,
-        old_approx_kl: sums.old_approx_kl / minibatches,
-        approx_kl: sums.approx_kl / minibatches,
-        clip_fraction: sums.clip_fraction / minibatches,
-        explained_variance: explainedVariance(values, returns),
-        mean_episode_return: completed.length > 0 ? completed.reduce((s, e) => s + e.return, 0) / completed.length : null,
-        episodes_completed: completed.length,
-        steps_per_second: globalStep / ((performance.now() - started) / 1000),
-      };
-      history.push(log);
-      onUpdate?.(log);
-      await new Promise((resolve) => setImmediate(resolve)); // let timers and I/O run between updates
-    }
-  } catch (error) {
-    agent.dispose();
-    throw error;
-  } finally {
-    optimizer.dispose();
-  }
-  return { agent, history, episodes };
+  return env;
 }
 
-/** The policy's means and the critic's values for one batch of observations, in one read. */
-function policyAndValue(agent: PpoAgent, obs: Float32Array, n: number): { mean: Float32Array; value: Float32Array } {
-  const both = tf.tidy(() => {
-    const x = agent.batch(obs);
-    return tf.concat([agent.actorMean(x), agent.criticValue(x).reshape([n, 1])], 1).dataSync() as Float32Array;
-  });
-  const width = agent.actDim + 1;
-  const mean = new Float32Array(n * agent.actDim);
-  const value = new Float32Array(n);
-  for (let e = 0; e < n; e++) {
-    mean.set(both.subarray(e * width, e * width + agent.actDim), e * agent.actDim);
-    value[e] = both[e * width + agent.actDim];
-  }
-  return { mean, value };
-}
-
-interface Minibatch {
+/** One rollout's storage, t·numEnvs + e order. */
+interface RolloutStorage {
   obs: Float32Array;
   actions: Float32Array;
   logprobs: Float32Array;
-  advantages: Float32Array;
-  returns: Float32Array;
+  rewards: Float32Array;
   values: Float32Array;
+  terminated: Uint8Array;
+  truncated: Uint8Array;
+  /** V(finalObs) where a step was truncated. */
+  finalValues: Float32Array;
+}
+
+function rolloutStorage(size: number, obsDim: number, actDim: number): RolloutStorage {
+  return {
+    obs: new Float32Array(size * obsDim),
+    actions: new Float32Array(size * actDim),
+    logprobs: new Float32Array(size),
+    rewards: new Float32Array(size),
+    values: new Float32Array(size),
+    terminated: new Uint8Array(size),
+    truncated: new Uint8Array(size),
+    finalValues: new Float32Array(size),
+  };
+}
+
+/** What the training loop's steps share. */
+interface RunState {
+  env: VectorEnv;
+  config: PpoConfig;
+  learner: PpoLearner;
+  sampler: Rng;
+  shuffler: Rng;
+  rollout: RolloutStorage;
+  /** Each env's rewards in its current episode. */
+  running: number[][];
+  episodes: PpoEpisode[];
+  globalStep: number;
+  nextObs: Float32Array;
+}
+
+/**
+ * Steps the envs numSteps times with actions sampled from the policy, storing everything GAE and
+ * the update need; returns V of each env's observation after the last step.
+ */
+function collectRollout(run: RunState): Float32Array {
+  const { env, learner, rollout, sampler } = run;
+  const { numEnvs: N, obsDim, actDim } = env;
+  const std = Array.from(learner.logStd(), Math.exp);
+  const logStdSum = std.reduce((s, x) => s + Math.log(x), 0);
+  for (let t = 0; t < run.config.numSteps; t++) {
+    run.globalStep += N;
+    rollout.obs.set(run.nextObs, t * N * obsDim);
+    const { mean, value } = learner.policyAndValue(run.nextObs, N);
+    rollout.values.set(value, t * N);
+    const actions = new Float32Array(N * actDim);
+    for (let e = 0; e < N; e++) {
+      let squares = 0;
+      for (let j = 0; j < actDim; j++) {
+        const eps = gaussian(sampler);
+        squares += eps * eps;
+        actions[e * actDim + j] = mean[e * actDim + j] + std[j] * eps;
+      }
+      rollout.logprobs[t * N + e] = -0.5 * squares - logStdSum - actDim * HALF_LOG_2PI;
+    }
+    rollout.actions.set(actions, t * N * actDim);
+    const step = env.step(actions);
+    storeStep(run, step, t);
+    run.nextObs = step.obs;
+  }
+  return learner.value(run.nextObs);
+}
+
+/** Records one vector step: rewards, episode ends, V(finalObs) of truncations, and finished episodes. */
+function storeStep(run: RunState, step: StepResult, t: number): void {
+  const { rollout, learner, running } = run;
+  const { numEnvs: N, obsDim } = run.env;
+  rollout.rewards.set(step.reward, t * N);
+  rollout.terminated.set(step.terminated, t * N);
+  rollout.truncated.set(step.truncated, t * N);
+  const cut = [...step.truncated.keys()].filter((e) => step.truncated[e] && !step.terminated[e]);
+  if (cut.length > 0) {
+    const finals = new Float32Array(cut.length * obsDim);
+    cut.forEach((e, k) => finals.set(requireFinalObs(step.finalObs[e], e), k * obsDim));
+    learner.value(finals).forEach((v, k) => (rollout.finalValues[t * N + cut[k]] = v));
+  }
+  for (let e = 0; e < N; e++) {
+    running[e].push(step.reward[e]);
+    if (step.terminated[e] || step.truncated[e]) {
+      run.episodes.push({ return: running[e].reduce((a, b) => a + b, 0), sharpe: episodeSharpe(running[e]) });
+      running[e] = [];
+    }
+  }
+}
+
+const LOSS_NAMES = ['policy_loss', 'value_loss', 'entropy', 'old_approx_kl', 'approx_kl', 'clip_fraction'] as const;
+type Losses = Record<(typeof LOSS_NAMES)[number], number>;
+
+/** updateEpochs passes over the rollout in shuffled minibatches; the losses' means over every minibatch. */
+function updatePolicy(run: RunState, advantages: Float32Array, returns: Float32Array, lr: number): Losses {
+  const { config, rollout, learner, shuffler } = run;
+  const { obsDim, actDim } = run.env;
+  const batchSize = rollout.logprobs.length;
+  const mb = config.minibatchSize;
+  const sums = new Float64Array(LOSS_NAMES.length);
+  let minibatches = 0;
+  for (let epoch = 0; epoch < config.updateEpochs; epoch++) {
+    const order = shuffledIndices(batchSize, shuffler);
+    let epochKl = 0;
+    let epochMinibatches = 0;
+    for (let start = 0; start + mb <= batchSize; start += mb) {
+      const minibatch = gatherMinibatch(order.subarray(start, start + mb), { ...rollout, advantages, returns, obsDim, actDim, normAdv: config.normAdv });
+      const stats = learner.update(minibatch, lr);
+      stats.forEach((x, i) => (sums[i] += x));
+      epochKl += stats[4];
+      epochMinibatches++;
+      minibatches++;
+    }
+    if (config.targetKl !== null && epochKl / epochMinibatches > config.targetKl) break;
+  }
+  return Object.fromEntries(LOSS_NAMES.map((name, i) => [name, sums[i] / minibatches])) as Losses;
+}
+
+/** The update's history line. */
+function updateLog(run: RunState, iteration: number, lr: number, losses: Losses, returns: Float32Array, completed: PpoEpisode[], started: number): PpoUpdateLog {
+  return {
+    update: iteration,
+    global_step: run.globalStep,
+    learning_rate: lr,
+    ...losses,
+    explained_variance: explainedVariance(run.rollout.values, returns),
+    mean_episode_return: completed.length > 0 ? completed.reduce((s, e) => s + e.return, 0) / completed.length : null,
+    episodes_completed: completed.length,
+    steps_per_second: run.globalStep / ((performance.now() - started) / 1000),
+  };
 }
 
 interface RolloutArrays {
-  obsBuf: Float32Array;
-  actionsBuf: Float32Array;
+  obs: Float32Array;
+  actions: Float32Array;
   logprobs: Float32Array;
   advantages: Float32Array;
   returns: Float32Array;
@@ -465,8 +507,8 @@ function gatherMinibatch(indices: Int32Array, r: RolloutArrays): Minibatch {
     values: new Float32Array(n),
   };
   indices.forEach((b, k) => {
-    out.obs.set(r.obsBuf.subarray(b * r.obsDim, (b + 1) * r.obsDim), k * r.obsDim);
-    out.actions.set(r.actionsBuf.subarray(b * r.actDim, (b + 1) * r.actDim), k * r.actDim);
+    out.obs.set(r.obs.subarray(b * r.obsDim, (b + 1) * r.obsDim), k * r.obsDim);
+    out.actions.set(r.actions.subarray(b * r.actDim, (b + 1) * r.actDim), k * r.actDim);
     out.logprobs[k] = r.logprobs[b];
     out.advantages[k] = r.advantages[b];
     out.returns[k] = r.returns[b];
@@ -478,59 +520,6 @@ function gatherMinibatch(indices: Int32Array, r: RolloutArrays): Minibatch {
     for (let k = 0; k < n; k++) out.advantages[k] = (out.advantages[k] - mean) / (std + 1e-8);
   }
   return out;
-}
-
-/**
- * One gradient step on one minibatch, in one tidy. Returns [policy_loss, value_loss, entropy,
- * old_approx_kl, approx_kl, clip_fraction] (read once, as one small tensor).
- */
-function updateMinibatch(agent: PpoAgent, optimizer: tf.Optimizer, variables: tf.Variable[], config: PpoConfig, m: Minibatch): Float32Array {
-  let stats: tf.Tensor | undefined;
-  tf.tidy(() => {
-    const n = m.logprobs.length;
-    const obs = tf.tensor2d(m.obs, [n, agent.obsDim]);
-    const actions = tf.tensor2d(m.actions, [n, agent.actDim]);
-    const oldLogprobs = tf.tensor1d(m.logprobs);
-    const advantages = tf.tensor1d(m.advantages);
-    const returns = tf.tensor1d(m.returns);
-    const oldValues = tf.tensor1d(m.values);
-    const { grads } = tf.variableGrads(() => {
-      const logStd = agent.logStdVariable;
-      const z = tf.mul(tf.sub(actions, agent.actorMean(obs)), tf.exp(tf.neg(logStd)));
-      const newLogprobs = tf.sub(tf.mul(-0.5, tf.sum(tf.square(z), 1)), tf.add(tf.sum(logStd), agent.actDim * HALF_LOG_2PI));
-      const logratio = tf.sub(newLogprobs, oldLogprobs);
-      const ratio = tf.exp(logratio);
-      const pgLoss1 = tf.mul(tf.neg(advantages), ratio);
-      const pgLoss2 = tf.mul(tf.neg(advantages), tf.clipByValue(ratio, 1 - config.clipCoef, 1 + config.clipCoef));
-      const pgLoss = tf.mean(tf.maximum(pgLoss1, pgLoss2));
-
-      const newValues = agent.criticValue(obs);
-      const vLossUnclipped = tf.square(tf.sub(newValues, returns));
-      const vLoss = config.clipVloss
-        ? tf.mul(0.5, tf.mean(tf.maximum(vLossUnclipped, tf.square(tf.sub(tf.add(oldValues, tf.clipByValue(tf.sub(newValues, oldValues), -config.clipCoef, config.clipCoef)), returns)))))
-        : tf.mul(0.5, tf.mean(vLossUnclipped));
-
-      // Entropy of a diagonal Gaussian: Σ (log σ + ½ + ½ log 2π), the same for every state.
-      const entropy = tf.add(tf.sum(logStd), agent.actDim * (0.5 + HALF_LOG_2PI));
-      const loss = tf.add(tf.sub(pgLoss, tf.mul(config.entCoef, entropy)), tf.mul(config.vfCoef, vLoss)) as tf.Scalar;
-
-      // http://joschu.net/blog/kl-approx.html, as CleanRL.
-      const oldApproxKl = tf.mean(tf.neg(logratio));
-      const approxKl = tf.mean(tf.sub(tf.sub(ratio, 1), logratio));
-      const clipFraction = tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), config.clipCoef), 'float32'));
-      stats = tf.keep(tf.stack([pgLoss, vLoss, entropy, oldApproxKl, approxKl, clipFraction]));
-      return loss;
-    }, variables);
-
-    // Clip the global norm over every gradient together (torch's clip_grad_norm_).
-    const list = variables.map((v) => grads[v.name]);
-    const norm = tf.sqrt(tf.addN(list.map((g) => tf.sum(tf.square(g)))));
-    const scale = tf.minimum(1, tf.div(config.maxGradNorm, tf.add(norm, 1e-6)));
-    optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: tf.mul(list[i], scale) })));
-  });
-  const values = stats!.dataSync() as Float32Array;
-  stats!.dispose();
-  return values;
 }
 
 function assertValidConfig(c: PpoConfig): void {
@@ -558,11 +547,6 @@ function explainedVariance(predicted: Float32Array, actual: Float32Array): numbe
 function requireFinalObs(obs: Float32Array | null, env: number): Float32Array {
   if (!obs) throw new Error(`env ${env} was truncated without a finalObs to bootstrap from`);
   return obs;
-}
-
-/** tfjs's Adam reads its (protected) learningRate at every step; annealing sets it between updates. */
-function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
-  (optimizer as unknown as { learningRate: number }).learningRate = lr;
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

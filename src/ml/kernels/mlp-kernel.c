@@ -1,0 +1,201 @@
+// Small dense networks (the agents' 64×64 MLPs, batch 64) trained without tfjs's per-op dispatch:
+// dense forward, its two backward products, tanh / ReLU and their derivatives, squared norm and Adam,
+// all on float32 arrays in this module's own memory. The caller (mlp-kernel.ts) owns the layout and
+// calls these per layer; every loop runs in a fixed order, so results are bit-identical run to run.
+// Layouts are row-major as tfjs: x [n × in], w [in × out], y [n × out].
+#include <wasm_simd128.h>
+
+typedef unsigned int u32;
+#define EXPORT __attribute__((visibility("default")))
+
+extern unsigned char __heap_base;
+static u32 heap_top = 0;
+
+// Bump allocator, 16-byte aligned; memory is never freed (a module instance serves one trainer).
+EXPORT void *alloc(u32 bytes) {
+  if (heap_top == 0) heap_top = (u32)&__heap_base;
+  u32 start = (heap_top + 15u) & ~15u;
+  u32 end = start + bytes;
+  u32 have = __builtin_wasm_memory_size(0) * 65536u;
+  if (end > have) {
+    u32 pages = (end - have + 65535u) / 65536u;
+    if (__builtin_wasm_memory_grow(0, pages) == (u32)-1) return 0;
+  }
+  heap_top = end;
+  return (void *)start;
+}
+
+// y[r, j] = b[j] + Σ_k x[r, k]·w[k, j] (b may be null: zero). Tiles of 4 rows × 8 columns keep
+// 8 accumulators in registers; the remaining rows and columns take the scalar path.
+EXPORT void dense_forward(const float *x, const float *w, const float *b, float *y, int n, int in, int out) {
+  int out8 = out & ~7, n4 = n & ~3;
+  for (int r = 0; r < n4; r += 4) {
+    const float *x0 = x + r * in, *x1 = x0 + in, *x2 = x1 + in, *x3 = x2 + in;
+    for (int j = 0; j < out8; j += 8) {
+      v128_t b0 = b ? wasm_v128_load(b + j) : wasm_f32x4_splat(0), b1 = b ? wasm_v128_load(b + j + 4) : wasm_f32x4_splat(0);
+      v128_t a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+      for (int k = 0; k < in; k++) {
+        v128_t w0 = wasm_v128_load(w + k * out + j), w1 = wasm_v128_load(w + k * out + j + 4);
+        v128_t s0 = wasm_f32x4_splat(x0[k]), s1 = wasm_f32x4_splat(x1[k]), s2 = wasm_f32x4_splat(x2[k]), s3 = wasm_f32x4_splat(x3[k]);
+        a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(s0, w0)); a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(s0, w1));
+        a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(s1, w0)); a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(s1, w1));
+        a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(s2, w0)); a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(s2, w1));
+        a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(s3, w0)); a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(s3, w1));
+      }
+      float *y0 = y + r * out + j;
+      wasm_v128_store(y0, a00); wasm_v128_store(y0 + 4, a01);
+      wasm_v128_store(y0 + out, a10); wasm_v128_store(y0 + out + 4, a11);
+      wasm_v128_store(y0 + 2 * out, a20); wasm_v128_store(y0 + 2 * out + 4, a21);
+      wasm_v128_store(y0 + 3 * out, a30); wasm_v128_store(y0 + 3 * out + 4, a31);
+    }
+  }
+  for (int r = 0; r < n; r++) {
+    int j0 = r < n4 ? out8 : 0;
+    for (int j = j0; j < out; j++) {
+      float s = b ? b[j] : 0.0f;
+      for (int k = 0; k < in; k++) s += x[r * in + k] * w[k * out + j];
+      y[r * out + j] = s;
+    }
+  }
+}
+
+// dw[k, j] (+)= Σ_r x[r, k]·dy[r, j] and db[j] (+)= Σ_r dy[r, j] (db may be null). Tiles of 4 × 8.
+EXPORT void dense_backward_weights(const float *x, const float *dy, float *dw, float *db, int n, int in, int out, int accumulate) {
+  int out8 = out & ~7, in4 = in & ~3;
+  for (int k = 0; k < in4; k += 4) {
+    for (int j = 0; j < out8; j += 8) {
+      float *d0 = dw + k * out + j;
+      v128_t z = wasm_f32x4_splat(0);
+      v128_t a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
+      if (accumulate) {
+        a00 = wasm_v128_load(d0); a01 = wasm_v128_load(d0 + 4);
+        a10 = wasm_v128_load(d0 + out); a11 = wasm_v128_load(d0 + out + 4);
+        a20 = wasm_v128_load(d0 + 2 * out); a21 = wasm_v128_load(d0 + 2 * out + 4);
+        a30 = wasm_v128_load(d0 + 3 * out); a31 = wasm_v128_load(d0 + 3 * out + 4);
+      }
+      for (int r = 0; r < n; r++) {
+        const float *xr = x + r * in + k;
+        v128_t g0 = wasm_v128_load(dy + r * out + j), g1 = wasm_v128_load(dy + r * out + j + 4);
+        v128_t s0 = wasm_f32x4_splat(xr[0]), s1 = wasm_f32x4_splat(xr[1]), s2 = wasm_f32x4_splat(xr[2]), s3 = wasm_f32x4_splat(xr[3]);
+        a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(s0, g0)); a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(s0, g1));
+        a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(s1, g0)); a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(s1, g1));
+        a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(s2, g0)); a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(s2, g1));
+        a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(s3, g0)); a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(s3, g1));
+      }
+      wasm_v128_store(d0, a00); wasm_v128_store(d0 + 4, a01);
+      wasm_v128_store(d0 + out, a10); wasm_v128_store(d0 + out + 4, a11);
+      wasm_v128_store(d0 + 2 * out, a20); wasm_v128_store(d0 + 2 * out + 4, a21);
+      wasm_v128_store(d0 + 3 * out, a30); wasm_v128_store(d0 + 3 * out + 4, a31);
+    }
+  }
+  for (int k = 0; k < in; k++) {
+    int j0 = k < in4 ? out8 : 0;
+    for (int j = j0; j < out; j++) {
+      float s = accumulate ? dw[k * out + j] : 0.0f;
+      for (int r = 0; r < n; r++) s += x[r * in + k] * dy[r * out + j];
+      dw[k * out + j] = s;
+    }
+  }
+  if (db) {
+    for (int j = 0; j < out; j++) {
+      float s = accumulate ? db[j] : 0.0f;
+      for (int r = 0; r < n; r++) s += dy[r * out + j];
+      db[j] = s;
+    }
+  }
+}
+
+// dx[r, c − from] = Σ_j dy[r, j]·w[c, j] for the input columns c in [from, to): w's rows are copied
+// transposed into `scratch` ((to − from) × out floats... stored out × (to − from)) so the product
+// runs as a forward one.
+EXPORT void dense_backward_input(const float *dy, const float *w, float *dx, float *scratch, int n, int in, int out, int from, int to) {
+  int cols = to - from;
+  for (int c = 0; c < cols; c++)
+    for (int j = 0; j < out; j++) scratch[j * cols + c] = w[(from + c) * out + j];
+  (void)in;
+  dense_forward(dy, scratch, 0, dx, n, out, cols);
+}
+
+// tanh, to within a few ulp: an odd polynomial near 0 (Cephes' tanhf), 1 − 2/(e^{2|x|} + 1) elsewhere.
+static float exp_approx(float x) {
+  // Cephes expf: x = m·ln2 + r, |r| ≤ ln2/2, e^r by a degree-6 polynomial, 2^m by the exponent bits.
+  if (x > 88.0f) x = 88.0f;
+  if (x < -87.0f) x = -87.0f;
+  float m = __builtin_floorf(x * 1.44269504088896341f + 0.5f);
+  float r = x - m * 0.693359375f + m * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  union { u32 i; float f; } two_m = { (u32)((int)m + 127) << 23 };
+  return p * two_m.f;
+}
+
+static float tanh_approx(float x) {
+  float ax = __builtin_fabsf(x);
+  if (ax < 0.625f) {
+    float z = x * x;
+    float p = -5.70498872745e-3f;
+    p = p * z + 2.06390887954e-2f;
+    p = p * z - 5.37397155531e-2f;
+    p = p * z + 1.33314422036e-1f;
+    p = p * z - 3.33332819422e-1f;
+    return x + x * z * p;
+  }
+  float t = ax > 9.0f ? 1.0f : 1.0f - 2.0f / (exp_approx(2.0f * ax) + 1.0f);
+  return x < 0 ? -t : t;
+}
+
+EXPORT void tanh_forward(float *y, int count) {
+  for (int i = 0; i < count; i++) y[i] = tanh_approx(y[i]);
+}
+
+// dy ← dy·(1 − y²), y being tanh's output.
+EXPORT void tanh_backward(float *dy, const float *y, int count) {
+  for (int i = 0; i < count; i++) dy[i] *= 1.0f - y[i] * y[i];
+}
+
+EXPORT void relu_forward(float *y, int count) {
+  for (int i = 0; i < count; i++) y[i] = y[i] > 0.0f ? y[i] : 0.0f;
+}
+
+// dy ← dy where the ReLU's output is positive, 0 elsewhere (tfjs's derivative at 0 is 0 too).
+EXPORT void relu_backward(float *dy, const float *y, int count) {
+  for (int i = 0; i < count; i++) dy[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+}
+
+// Σ g², in float32 as tfjs sums (four lanes, then the lanes in order).
+EXPORT float sum_squares(const float *g, int count) {
+  v128_t acc = wasm_f32x4_splat(0);
+  int c4 = count & ~3;
+  for (int i = 0; i < c4; i += 4) {
+    v128_t v = wasm_v128_load(g + i);
+    acc = wasm_f32x4_add(acc, wasm_f32x4_mul(v, v));
+  }
+  float s = wasm_f32x4_extract_lane(acc, 0) + wasm_f32x4_extract_lane(acc, 1) + wasm_f32x4_extract_lane(acc, 2) + wasm_f32x4_extract_lane(acc, 3);
+  for (int i = c4; i < count; i++) s += g[i] * g[i];
+  return s;
+}
+
+// One Adam step as tfjs's AdamOptimizer (ε outside the square root of the bias-corrected second
+// moment), on the gradient times `scale` (global-norm clipping): m ← β1 m + (1−β1) g, v ← β2 v + (1−β2) g²,
+// p ← p − lr·(m / c1) / (√(v / c2) + ε), with c1 = 1 − β1^t and c2 = 1 − β2^t given by the caller.
+EXPORT void adam_step(float *p, const float *g, float *m, float *v, int count, float scale, float lr, float beta1, float beta2, float eps, float c1, float c2) {
+  for (int i = 0; i < count; i++) {
+    float gi = g[i] * scale;
+    float mi = m[i] * beta1 + gi * (1.0f - beta1);
+    float vi = v[i] * beta2 + gi * gi * (1.0f - beta2);
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = (mi / c1) / (__builtin_sqrtf(vi / c2) + eps) * -lr + p[i];
+  }
+}
+
+// target ← τ·online + (1 − τ)·target (Polyak averaging), as tfjs's add(mul(τ, a), mul(1 − τ, b)).
+EXPORT void polyak(float *target, const float *online, int count, float tau) {
+  float keep = 1.0f - tau;
+  for (int i = 0; i < count; i++) target[i] = tau * online[i] + keep * target[i];
+}

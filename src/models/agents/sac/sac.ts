@@ -39,49 +39,14 @@ import { tf } from '../../../ml/backend.ts';
 import { mulberry32, nextSeed, type Rng } from '../../../ml/random.ts';
 import { gaussian, orthogonal } from '../../../ml/seeded-init.ts';
 import { DEFAULT_SAC_CONFIG, type SacConfig } from './sac-defaults.ts';
+import { HALF_LOG_2PI, LOG_STD_MAX, LOG_STD_MIN, SQUASH_EPSILON, softQTarget, squashedLogProb, temperatureLoss } from './sac-losses.ts';
+import type { SacLearner, SacLearnerEngine } from './sac-learner.ts';
+import { SacKernelLearner } from './sac-kernel-learner.ts';
+import { SacTfjsLearner, createOptimizers, sacUpdate, type SacOptimizers } from './sac-tfjs-learner.ts';
 
 export { DEFAULT_SAC_CONFIG, FINETUNE_LEARNING_RATE, type EnvSource, type NamedWeights, type SacConfig };
-
-export const LOG_STD_MIN = -5;
-export const LOG_STD_MAX = 2;
-/** The ε inside the squash's log-Jacobian, as CleanRL. */
-export const SQUASH_EPSILON = 1e-6;
-const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
-
-// ---------------------------------------------------------------------------------------------
-// Pure pieces (tested on their own and used as they are by the update).
-// ---------------------------------------------------------------------------------------------
-
-/**
- * log π(a) of a = scale·tanh(u), u ~ N(mean, exp(logStd)) per dimension, summed over the last axis
- * (n × d → n): log N(u) − Σ log(scale·(1 − tanh²u) + ε). Every Jacobian term of the squash, scale
- * included (CleanRL's formula).
- */
-export function squashedLogProb(u: tf.Tensor2D, mean: tf.Tensor2D, logStd: tf.Tensor2D, scale: number): tf.Tensor1D {
-  return tf.tidy(() => {
-    const z = tf.mul(tf.sub(u, mean), tf.exp(tf.neg(logStd)));
-    const logNormal = tf.sub(tf.mul(-0.5, tf.square(z)), tf.add(logStd, HALF_LOG_2PI));
-    const y = tf.tanh(u);
-    const logJacobian = tf.log(tf.add(tf.mul(scale, tf.sub(1, tf.square(y))), SQUASH_EPSILON));
-    return tf.sum(tf.sub(logNormal, logJacobian), 1) as tf.Tensor1D;
-  });
-}
-
-/** The soft Bellman target y = r + γ(1 − terminated)(min(Q1', Q2') − α log π(a'|s')), all n-vectors (α a scalar). */
-export function softQTarget(
-  reward: tf.Tensor1D,
-  terminated: tf.Tensor1D,
-  nextQ1: tf.Tensor1D,
-  nextQ2: tf.Tensor1D,
-  nextLogProb: tf.Tensor1D,
-  alpha: tf.Scalar | number,
-  gamma: number,
-): tf.Tensor1D {
-  return tf.tidy(() => {
-    const softValue = tf.sub(tf.minimum(nextQ1, nextQ2), tf.mul(alpha, nextLogProb));
-    return tf.add(reward, tf.mul(tf.mul(gamma, tf.sub(1, terminated)), softValue)) as tf.Tensor1D;
-  });
-}
+export { LOG_STD_MAX, LOG_STD_MIN, SQUASH_EPSILON, softQTarget, squashedLogProb, temperatureLoss };
+export { createOptimizers, sacUpdate, type SacOptimizers };
 
 /**
  * What the replay stores as s' and the terminal mask, per env: s' is finalObs where the episode
@@ -104,11 +69,6 @@ export function nextObsAndMask(step: StepResult, obsDim: number): { nextObs: Flo
   return { nextObs, terminal };
 }
 
-/** CleanRL's alpha_loss = mean(−α·(log π + target entropy)), log π held fixed: α rises when the entropy −log π is below the target. */
-export function temperatureLoss(logAlpha: tf.Variable, logProb: tf.Tensor1D, targetEntropy: number): tf.Scalar {
-  return tf.tidy(() => tf.mean(tf.mul(tf.neg(tf.exp(logAlpha)), tf.add(logProb, targetEntropy))) as tf.Scalar);
-}
-
 // ---------------------------------------------------------------------------------------------
 // The agent: actor, twin critics, their targets and log α.
 // ---------------------------------------------------------------------------------------------
@@ -119,10 +79,15 @@ interface Slot {
   shape: number[];
 }
 
-/** The networks, by their CleanRL names; qf1 and qf2 share one parameter vector (qf), as their targets do (qf_target). */
-export const SAC_NETWORKS = ['actor', 'qf1', 'qf2', 'qf1_target', 'qf2_target'] as const;
-
 type Group = 'actor' | 'qf' | 'qf_target';
+
+/** Every parameter as plain data: each group's flat vector, in its layout's order, and log α. */
+export interface FlatSacParameters {
+  actor: Float32Array;
+  qf: Float32Array;
+  qf_target: Float32Array;
+  logAlpha: number;
+}
 
 /** Which critics to run: the online pair (qf1, qf2) or the target pair (qf1_target, qf2_target). */
 export type CriticSet = 'critic' | 'target';
@@ -291,6 +256,20 @@ export class SacAgent {
     return [this.groups.qf];
   }
 
+  /** The flat parameter vectors (actor; qf1 + qf2; their targets) and log α, for a learner that trains outside tfjs. */
+  flatParameters(): FlatSacParameters {
+    const read = (v: tf.Variable) => (v.dataSync() as Float32Array).slice();
+    return { actor: read(this.groups.actor), qf: read(this.groups.qf), qf_target: read(this.groups.qf_target), logAlpha: this.logAlpha.dataSync()[0] };
+  }
+
+  /** Overwrites every parameter (the layout of flatParameters). */
+  setFlatParameters(p: FlatSacParameters): void {
+    tf.tidy(() => {
+      for (const group of ['actor', 'qf', 'qf_target'] as const) this.groups[group].assign(tf.tensor1d(p[group]));
+      this.logAlpha.assign(tf.scalar(p.logAlpha));
+    });
+  }
+
   /** Polyak averaging, CleanRL's: target ← τ·critic + (1 − τ)·target, for every weight of both targets. */
   softUpdateTargets(tau = this.config.tau): void {
     const target = this.groups.qf_target;
@@ -404,97 +383,6 @@ export class ReplayBuffer {
 }
 
 // ---------------------------------------------------------------------------------------------
-// One SAC update.
-// ---------------------------------------------------------------------------------------------
-
-export interface SacOptimizers {
-  actor: tf.Optimizer;
-  critic: tf.Optimizer;
-  alpha: tf.Optimizer;
-}
-
-export function createOptimizers(config: Pick<SacConfig, 'learningRate' | 'alphaLearningRate'>): SacOptimizers {
-  // torch's Adam defaults (β 0.9, 0.999, ε 1e-8), as CleanRL.
-  return { actor: tf.train.adam(config.learningRate, 0.9, 0.999, 1e-8), critic: tf.train.adam(config.learningRate, 0.9, 0.999, 1e-8), alpha: tf.train.adam(config.alphaLearningRate, 0.9, 0.999, 1e-8) };
-}
-
-/**
- * One gradient step of the critics, the actor and the temperature on one batch, then the soft target
- * update, all in one tidy. `noise` is 2 × n × actDim standard normals (the a' ~ π(s') sample, then
- * the actor step's sample). Returns [actor_loss, critic_loss (mean of the two critics' MSE), alpha
- * (used in this step), mean_q (over both critics), entropy (−mean log π of the actor's sample)].
- */
-export function sacUpdate(agent: SacAgent, optimizers: SacOptimizers, batch: ReplayBatch, noise: Float32Array, targetEntropy: number): Float32Array {
-  const { obsDim, actDim, config } = agent;
-  const n = batch.rewards.length;
-  const kept: tf.Tensor[] = [];
-  tf.tidy(() => {
-    const obs = tf.tensor2d(batch.obs, [n, obsDim]);
-    const actions = tf.tensor2d(batch.actions, [n, actDim]);
-    const nextObs = tf.tensor2d(batch.nextObs, [n, obsDim]);
-    const epsNext = tf.tensor2d(noise.subarray(0, n * actDim), [n, actDim]);
-    const epsNow = tf.tensor2d(noise.subarray(n * actDim, 2 * n * actDim), [n, actDim]);
-    const alpha = tf.exp(agent.logAlpha) as tf.Scalar;
-
-    // Critics: regress both on the soft target from the target networks.
-    const next = agent.sample(nextObs, epsNext);
-    const [q1Next, q2Next] = agent.q(nextObs, next.action, 'target');
-    const y = softQTarget(tf.tensor1d(batch.rewards), tf.tensor1d(batch.terminal), q1Next, q2Next, next.logProb, alpha, config.gamma);
-    let meanQ!: tf.Scalar;
-    const criticLoss = optimizers.critic.minimize(() => {
-      const [q1, q2] = agent.q(obs, actions, 'critic');
-      meanQ = tf.keep(tf.div(tf.add(tf.mean(q1), tf.mean(q2)), 2));
-      return tf.div(tf.add(tf.mean(tf.squaredDifference(q1, y)), tf.mean(tf.squaredDifference(q2, y))), 2); // (qf1_loss + qf2_loss) / 2
-    }, true, agent.criticVariables())!;
-
-    // Actor: maximise min(Q1, Q2)(s, a) − α log π(a|s), a ~ π(s) reparameterised.
-    let logProb!: tf.Tensor1D;
-    const actorLoss = optimizers.actor.minimize(() => {
-      const sampled = agent.sample(obs, epsNow);
-      logProb = tf.keep(sampled.logProb);
-      const minQ = tf.minimum(...agent.q(obs, sampled.action, 'critic'));
-      return tf.mean(tf.sub(tf.mul(alpha, sampled.logProb), minQ));
-    }, true, agent.actorVariables())!;
-
-    // Temperature, on the actor sample's log-probs (held fixed).
-    optimizers.alpha.minimize(() => temperatureLoss(agent.logAlpha, logProb, targetEntropy), false, [agent.logAlpha]);
-
-    agent.softUpdateTargets();
-    kept.push(tf.keep(tf.stack([actorLoss, criticLoss, alpha, meanQ, tf.neg(tf.mean(logProb))])), meanQ, logProb);
-  });
-  const stats = kept[0].dataSync() as Float32Array;
-  tf.dispose(kept);
-  return stats;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Optimiser state as plain data (for fine-tuning): each Adam's iteration count and moments, by
-// position (tfjs's Adam keys its slots by the order of the gradients, which is fixed here).
-// ---------------------------------------------------------------------------------------------
-
-const OPTIMIZER_NAMES = ['actor', 'critic', 'alpha'] as const;
-
-export async function exportOptimizerState(optimizers: SacOptimizers): Promise<NamedWeights[]> {
-  const out: NamedWeights[] = [];
-  for (const key of OPTIMIZER_NAMES) {
-    const weights = await optimizers[key].getWeights();
-    weights.forEach(({ tensor }, i) => out.push({ name: `optim.${key}.${i}`, shape: tensor.shape, values: Float32Array.from(tensor.dataSync()) }));
-    weights[0]?.tensor.dispose(); // the iteration count is a fresh scalar; the moments are the optimiser's own
-  }
-  return out;
-}
-
-export async function importOptimizerState(optimizers: SacOptimizers, state: readonly NamedWeights[]): Promise<void> {
-  for (const key of OPTIMIZER_NAMES) {
-    const mine = state.filter((w) => w.name.startsWith(`optim.${key}.`)).sort((a, b) => Number(a.name.split('.')[2]) - Number(b.name.split('.')[2]));
-    if (mine.length === 0) continue;
-    const tensors = mine.map((w, i) => ({ name: i === 0 ? 'iter' : w.name, tensor: i === 0 ? tf.scalar(w.values[0], 'int32') : tf.tensor(w.values, w.shape) }));
-    await optimizers[key].setWeights(tensors);
-    tf.dispose(tensors.map((t) => t.tensor)); // setWeights copies the moments into its own variables
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // Training.
 // ---------------------------------------------------------------------------------------------
 
@@ -543,115 +431,184 @@ export interface SacTrainResult {
 
 export async function trainSac(envSource: EnvSource, overrides: Partial<SacConfig> = {}, options: SacTrainOptions = {}): Promise<SacTrainResult> {
   const { initial, onUpdate } = options;
+  const config = resolveConfig(overrides, initial);
+  const env = openEnv(envSource, config, initial);
+  const N = env.numEnvs;
+  const iterations = Math.max(1, Math.floor(config.totalSteps / N));
+
+  const seeds = mulberry32(config.seed);
+  const agent = initial ? initial.clone(config) : SacAgent.create(env.obsDim, env.actDim, config, nextSeed(seeds));
+  if (initial) nextSeed(seeds); // the same draws follow, with or without an initial agent
+  const run: RunState = {
+    env,
+    config,
+    learner: undefined as unknown as SacLearner, // made inside the try, so a failure frees the agent
+    warmUp: !initial,
+    actionRng: mulberry32(nextSeed(seeds)),
+    replayRng: mulberry32(nextSeed(seeds)),
+    noiseRng: mulberry32(nextSeed(seeds)),
+    buffer: new ReplayBuffer(config.bufferSize ?? iterations * N, env.obsDim, env.actDim),
+    noise: new Float32Array(2 * config.batchSize * env.actDim),
+    targetEntropy: config.targetEntropy ?? -env.actDim,
+    running: Array.from({ length: N }, () => []),
+    episodes: [],
+    globalStep: 0,
+    obs: env.reset(),
+  };
+  const line = new LineAccumulator(config.finalWindow);
+  const history: SacUpdateLog[] = [];
+  const started = performance.now();
+  try {
+    run.learner = createSacLearner(agent, config, Math.max(config.batchSize, N));
+    if (initial?.optimizerState) await run.learner.importOptimizerState(initial.optimizerState);
+    for (let iteration = 0; iteration < iterations; iteration++) {
+      collectStep(run);
+      if (run.globalStep <= config.learningStarts) continue;
+      for (let k = 0; k < N; k++) line.add(learn(run));
+      if (line.count >= config.logInterval || iteration + 1 === iterations) {
+        const log = line.flush(run, started);
+        history.push(log);
+        onUpdate?.(log);
+        await new Promise((resolve) => setImmediate(resolve)); // let timers and I/O run between lines
+      }
+    }
+    await run.learner.finish();
+  } catch (error) {
+    run.learner?.dispose();
+    agent.dispose();
+    throw error;
+  }
+  return { agent, history, episodes: run.episodes, final: line.final() };
+}
+
+/** The kernel learner on the wasm backend, the tfjs one elsewhere; `engine` forces one (tests compare them). */
+export function createSacLearner(agent: SacAgent, config: Readonly<SacConfig>, maxBatch: number, engine: SacLearnerEngine = tf.getBackend() === 'wasm' ? 'kernel' : 'tfjs'): SacLearner {
+  return engine === 'kernel' ? new SacKernelLearner(agent, config, maxBatch) : new SacTfjsLearner(agent, config);
+}
+
+/** The defaults, a fine-tune's (the initial agent's sizes and scale, lower learning rates), then the overrides; validated. */
+function resolveConfig(overrides: Partial<SacConfig>, initial: SacAgent | undefined): SacConfig {
   const config: SacConfig = {
     ...DEFAULT_SAC_CONFIG,
     ...(initial ? { hiddenSizes: initial.config.hiddenSizes, actionScale: initial.config.actionScale, learningRate: FINETUNE_LEARNING_RATE, alphaLearningRate: FINETUNE_LEARNING_RATE } : {}),
     ...definedOnly(overrides),
   };
   assertValidConfig(config);
+  return config;
+}
+
+/** The env (built from a factory, or as given), checked against the config and the agent to fine-tune. */
+function openEnv(envSource: EnvSource, config: SacConfig, initial: SacAgent | undefined): VectorEnv {
   const env: VectorEnv = typeof envSource === 'function' ? envSource(config.numEnvs, config.seed) : envSource;
-  const N = env.numEnvs;
-  const { obsDim, actDim } = env;
+  const { numEnvs: N, obsDim, actDim } = env;
   if (N !== config.numEnvs) throw new Error(`the env steps ${N} envs but config.numEnvs is ${config.numEnvs}`);
   if (initial && (initial.obsDim !== obsDim || initial.actDim !== actDim || initial.config.hiddenSizes.join() !== config.hiddenSizes.join() || initial.config.actionScale !== config.actionScale)) {
     throw new Error(`cannot fine-tune an agent of ${initial.obsDim}→[${initial.config.hiddenSizes}]→${initial.actDim} (scale ${initial.config.actionScale}) on an env of ${obsDim} observations and ${actDim} actions with hidden sizes [${config.hiddenSizes}] (scale ${config.actionScale})`);
   }
-  const iterations = Math.max(1, Math.floor(config.totalSteps / N));
-  const targetEntropy = config.targetEntropy ?? -actDim;
+  return env;
+}
 
-  const seeds = mulberry32(config.seed);
-  const agent = initial ? initial.clone(config) : SacAgent.create(obsDim, actDim, config, nextSeed(seeds));
-  if (initial) nextSeed(seeds); // the same draws follow, with or without an initial agent
-  const actionRng = mulberry32(nextSeed(seeds));
-  const replayRng = mulberry32(nextSeed(seeds));
-  const noiseRng = mulberry32(nextSeed(seeds));
-  const optimizers = createOptimizers(config);
-  const buffer = new ReplayBuffer(config.bufferSize ?? iterations * N, obsDim, actDim);
-  const noise = new Float32Array(2 * config.batchSize * actDim);
+/** What the training loop's steps share. */
+interface RunState {
+  env: VectorEnv;
+  config: SacConfig;
+  learner: SacLearner;
+  /** Uniform actions until learningStarts (a fine-tune samples its initial policy instead). */
+  warmUp: boolean;
+  actionRng: Rng;
+  replayRng: Rng;
+  noiseRng: Rng;
+  buffer: ReplayBuffer;
+  /** The update's standard normals, drawn afresh for each update. */
+  noise: Float32Array;
+  targetEntropy: number;
+  /** Each env's rewards in its current episode. */
+  running: number[][];
+  episodes: SacEpisode[];
+  globalStep: number;
+  obs: Float32Array;
+}
 
-  const history: SacUpdateLog[] = [];
-  const episodes: SacEpisode[] = [];
-  const running = Array.from({ length: N }, () => [] as number[]);
-  const window = new Float64Array(config.finalWindow * 3); // ring of the last updates' [actor_loss, critic_loss, alpha]
-  const sums = new Float64Array(5);
-  let updates = 0;
-  let inLine = 0;
-  let episodesBefore = 0;
-  let globalStep = 0;
-  const started = performance.now();
-  let obs = env.reset();
-
-  try {
-    if (initial?.optimizerState) await importOptimizerState(optimizers, initial.optimizerState);
-    for (let iteration = 0; iteration < iterations; iteration++) {
-      // --- Act: uniform over the action range during warm-up (a fine-tune: the initial policy), then π.
-      let actions: Float32Array;
-      if (globalStep < config.learningStarts && !initial) {
-        actions = Float32Array.from({ length: N * actDim }, () => config.actionScale * (2 * actionRng() - 1));
-      } else {
-        actions = agent.act(obs, false, actionRng);
-      }
-      const step = env.step(actions);
-      globalStep += N;
-      const { nextObs, terminal } = nextObsAndMask(step, obsDim);
-      for (let e = 0; e < N; e++) {
-        buffer.add(obs, actions, step.reward, nextObs, terminal, e);
-        running[e].push(step.reward[e]);
-        if (step.terminated[e] || step.truncated[e]) {
-          episodes.push({ return: running[e].reduce((a, b) => a + b, 0), sharpe: episodeSharpe(running[e]) });
-          running[e] = [];
-        }
-      }
-      obs = step.obs;
-
-      // --- Learn: one gradient step per environment step.
-      if (globalStep <= config.learningStarts) continue;
-      for (let k = 0; k < N; k++) {
-        for (let i = 0; i < noise.length; i++) noise[i] = gaussian(noiseRng);
-        const stats = sacUpdate(agent, optimizers, buffer.sample(config.batchSize, replayRng), noise, targetEntropy);
-        window.set(stats.subarray(0, 3), (updates % config.finalWindow) * 3);
-        for (let s = 0; s < 5; s++) sums[s] += stats[s];
-        updates++;
-        inLine++;
-      }
-      if (inLine >= config.logInterval || iteration + 1 === iterations) {
-        const completed = episodes.slice(episodesBefore);
-        episodesBefore = episodes.length;
-        const log: SacUpdateLog = {
-          global_step: globalStep,
-          updates,
-          actor_loss: sums[0] / inLine,
-          critic_loss: sums[1] / inLine,
-          alpha: sums[2] / inLine,
-          mean_q: sums[3] / inLine,
-          entropy: sums[4] / inLine,
-          episode_return: completed.length > 0 ? completed.reduce((s, e) => s + e.return, 0) / completed.length : null,
-          episodes_completed: completed.length,
-          steps_per_second: globalStep / ((performance.now() - started) / 1000),
-        };
-        sums.fill(0);
-        inLine = 0;
-        history.push(log);
-        onUpdate?.(log);
-        await new Promise((resolve) => setImmediate(resolve)); // let timers and I/O run between lines
-      }
+/** One vector step: act (uniform during warm-up, then π), step the envs, store the transitions and finished episodes. */
+function collectStep(run: RunState): void {
+  const { env, config, running } = run;
+  const { numEnvs: N, actDim, obsDim } = env;
+  const actions =
+    run.warmUp && run.globalStep < config.learningStarts
+      ? Float32Array.from({ length: N * actDim }, () => config.actionScale * (2 * run.actionRng() - 1))
+      : run.learner.act(run.obs, run.actionRng);
+  const step = env.step(actions);
+  run.globalStep += N;
+  const { nextObs, terminal } = nextObsAndMask(step, obsDim);
+  for (let e = 0; e < N; e++) {
+    run.buffer.add(run.obs, actions, step.reward, nextObs, terminal, e);
+    running[e].push(step.reward[e]);
+    if (step.terminated[e] || step.truncated[e]) {
+      run.episodes.push({ return: running[e].reduce((a, b) => a + b, 0), sharpe: episodeSharpe(running[e]) });
+      running[e] = [];
     }
-    agent.optimizerState = await exportOptimizerState(optimizers);
-  } catch (error) {
-    agent.dispose();
-    throw error;
-  } finally {
-    Object.values(optimizers).forEach((o) => o.dispose());
+  }
+  run.obs = step.obs;
+}
+
+/** One gradient step on a replay sample with fresh noise: [actor_loss, critic_loss, alpha, mean_q, entropy]. */
+function learn(run: RunState): Float32Array {
+  const { noise, noiseRng } = run;
+  for (let i = 0; i < noise.length; i++) noise[i] = gaussian(noiseRng);
+  return run.learner.update(run.buffer.sample(run.config.batchSize, run.replayRng), noise, run.targetEntropy);
+}
+
+/** The updates' statistics: sums for the current history line, and a ring of the last ones for `final`. */
+class LineAccumulator {
+  private readonly sums = new Float64Array(5);
+  /** The last updates' [actor_loss, critic_loss, alpha]. */
+  private readonly window: Float64Array;
+  private updates = 0;
+  private episodesBefore = 0;
+  count = 0;
+
+  constructor(private readonly finalWindow: number) {
+    this.window = new Float64Array(finalWindow * 3);
   }
 
-  const count = Math.min(updates, config.finalWindow);
-  const mean = (offset: number) => {
-    let s = 0;
-    for (let i = 0; i < count; i++) s += window[i * 3 + offset];
-    return count > 0 ? s / count : Number.NaN;
-  };
-  const final: SacFinal = { actor_loss: mean(0), critic_loss: mean(1), alpha: mean(2), updates: count };
-  return { agent, history, episodes, final };
+  add(stats: Float32Array): void {
+    this.window.set(stats.subarray(0, 3), (this.updates % this.finalWindow) * 3);
+    for (let s = 0; s < 5; s++) this.sums[s] += stats[s];
+    this.updates++;
+    this.count++;
+  }
+
+  /** The history line of the updates since the last one (means), and the episodes completed since. */
+  flush(run: RunState, started: number): SacUpdateLog {
+    const completed = run.episodes.slice(this.episodesBefore);
+    this.episodesBefore = run.episodes.length;
+    const [actor_loss, critic_loss, alpha, mean_q, entropy] = Array.from(this.sums, (s) => s / this.count);
+    this.sums.fill(0);
+    this.count = 0;
+    return {
+      global_step: run.globalStep,
+      updates: this.updates,
+      actor_loss,
+      critic_loss,
+      alpha,
+      mean_q,
+      entropy,
+      episode_return: completed.length > 0 ? completed.reduce((s, e) => s + e.return, 0) / completed.length : null,
+      episodes_completed: completed.length,
+      steps_per_second: run.globalStep / ((performance.now() - started) / 1000),
+    };
+  }
+
+  /** Means over the last finalWindow updates (or all, if fewer). */
+  final(): SacFinal {
+    const count = Math.min(this.updates, this.finalWindow);
+    const mean = (offset: number) => {
+      let s = 0;
+      for (let i = 0; i < count; i++) s += this.window[i * 3 + offset];
+      return count > 0 ? s / count : Number.NaN;
+    };
+    return { actor_loss: mean(0), critic_loss: mean(1), alpha: mean(2), updates: count };
+  }
 }
 
 function assertValidConfig(c: SacConfig): void {

@@ -1,0 +1,276 @@
+/**
+ * SAC's update on the mlp wasm kernel: the actor, the twin critics and their targets run as kernel
+ * networks over the agent's flat groups (actor; qf1 + qf2; qf1_target + qf2_target), with three
+ * kernel Adams (actor, critics, log α) whose state reads and writes as tfjs's. The squashed
+ * Gaussian, the soft target, the losses and their gradients at the networks' inputs and outputs are
+ * written out here in JS, in sac-tfjs-learner.ts's order and with tfjs's conventions where a
+ * minimum ties (minimum(a, b) sends the gradient to a when a ≤ b). The critics step before the actor
+ * reads them, α is the value from before the step, as in the tfjs update. The agent's variables are
+ * written once, in finish().
+ */
+import { gaussian } from '../../../ml/seeded-init.ts';
+import type { Rng } from '../../../ml/random.ts';
+import { instantiateMlpKernel, type KernelArray, type MlpKernel } from '../../../ml/kernels/mlp-kernel.ts';
+import { KernelMlp, parameterCount } from '../../../ml/kernels/mlp-network.ts';
+import { KernelAdam } from '../../../ml/kernels/mlp-adam.ts';
+import type { NamedWeights } from '../agent-artifacts.ts';
+import type { ReplayBatch, SacAgent } from './sac.ts';
+import type { SacConfig } from './sac-defaults.ts';
+import type { SacLearner } from './sac-learner.ts';
+import { HALF_LOG_2PI, LOG_STD_MAX, LOG_STD_MIN, SQUASH_EPSILON } from './sac-losses.ts';
+
+const LOG_STD_HALF_RANGE = 0.5 * (LOG_STD_MAX - LOG_STD_MIN);
+const ADAM_NAMES = ['actor', 'critic', 'alpha'] as const;
+
+/** One reparameterised sample per row: the action (into the critics' input) and what its backward needs. */
+interface Sample {
+  logProb: Float64Array;
+  /** tanh(u), std·ε and tanh(raw log-std), n × actDim. */
+  squashed: Float64Array;
+  noiseScaled: Float64Array;
+  rawTanh: Float64Array;
+}
+
+export class SacKernelLearner implements SacLearner {
+  private readonly kernel: MlpKernel;
+  private readonly actor: KernelMlp;
+  private readonly q: [KernelMlp, KernelMlp];
+  private readonly qTarget: [KernelMlp, KernelMlp];
+  private readonly qfParams: KernelArray;
+  private readonly qfTargetParams: KernelArray;
+  private readonly logAlpha: KernelArray;
+  private readonly adams: Record<(typeof ADAM_NAMES)[number], KernelAdam>;
+  private readonly obs: KernelArray;
+  private readonly criticInput: KernelArray;
+  private readonly dQ: [KernelArray, KernelArray];
+  private readonly dAction: [KernelArray, KernelArray];
+  private readonly dHeads: KernelArray;
+  private readonly sampled: Sample;
+
+  constructor(
+    private readonly agent: SacAgent,
+    private readonly config: Readonly<SacConfig>,
+    maxBatch: number,
+  ) {
+    const { obsDim, actDim } = agent;
+    const kernel = (this.kernel = instantiateMlpKernel());
+    const flat = agent.flatParameters();
+    const actorSizes = [obsDim, ...config.hiddenSizes, 2 * actDim];
+    const criticSizes = [obsDim + actDim, ...config.hiddenSizes, 1];
+    const critic = parameterCount(criticSizes);
+    const loaded = (values: Float32Array) => {
+      const array = kernel.array(values.length);
+      array.view.set(values);
+      return array;
+    };
+    const actorParams = loaded(flat.actor);
+    const actorGrads = kernel.array(actorParams.length);
+    this.qfParams = loaded(flat.qf);
+    const qfGrads = kernel.array(this.qfParams.length);
+    this.qfTargetParams = loaded(flat.qf_target);
+    const targetGrads = kernel.array(this.qfTargetParams.length); // never written: the targets are not differentiated
+    this.logAlpha = loaded(Float32Array.of(flat.logAlpha));
+    const logAlphaGrad = kernel.array(1);
+    this.actor = new KernelMlp(kernel, actorSizes, 'relu', actorParams, actorGrads, maxBatch);
+    const criticNet = (params: KernelArray, grads: KernelArray, i: number) => new KernelMlp(kernel, criticSizes, 'relu', params.slice(i * critic, critic), grads.slice(i * critic, critic), maxBatch);
+    this.q = [criticNet(this.qfParams, qfGrads, 0), criticNet(this.qfParams, qfGrads, 1)];
+    this.qTarget = [criticNet(this.qfTargetParams, targetGrads, 0), criticNet(this.qfTargetParams, targetGrads, 1)];
+    // torch's Adam defaults (β 0.9, 0.999, ε 1e-8), as CleanRL.
+    this.adams = {
+      actor: new KernelAdam(kernel, actorParams, actorGrads, 0.9, 0.999, 1e-8),
+      critic: new KernelAdam(kernel, this.qfParams, qfGrads, 0.9, 0.999, 1e-8),
+      alpha: new KernelAdam(kernel, this.logAlpha, logAlphaGrad, 0.9, 0.999, 1e-8),
+    };
+    this.obs = kernel.array(maxBatch * obsDim);
+    this.criticInput = kernel.array(maxBatch * (obsDim + actDim));
+    this.dQ = [kernel.array(maxBatch), kernel.array(maxBatch)];
+    this.dAction = [kernel.array(maxBatch * actDim), kernel.array(maxBatch * actDim)];
+    this.dHeads = kernel.array(maxBatch * 2 * actDim);
+    const rows = () => new Float64Array(maxBatch * actDim);
+    this.sampled = { logProb: new Float64Array(maxBatch), squashed: rows(), noiseScaled: rows(), rawTanh: rows() };
+  }
+
+  async importOptimizerState(state: readonly NamedWeights[]): Promise<void> {
+    for (const key of ADAM_NAMES) {
+      const mine = state.filter((w) => w.name.startsWith(`optim.${key}.`)).sort((a, b) => Number(a.name.split('.')[2]) - Number(b.name.split('.')[2]));
+      if (mine.length === 0) continue;
+      const adam = this.adams[key];
+      adam.iterations = mine[0].values[0];
+      if (mine.length === 3) {
+        adam.m.view.set(mine[1].values);
+        adam.v.view.set(mine[2].values);
+      }
+    }
+  }
+
+  act(obs: Float32Array, rng: Rng): Float32Array {
+    const { actDim, obsDim } = this.agent;
+    const n = obs.length / obsDim;
+    this.obs.view.set(obs);
+    const heads = this.actor.forward(this.obs, n).view;
+    const out = new Float32Array(n * actDim);
+    for (let r = 0; r < n; r++) {
+      for (let j = 0; j < actDim; j++) {
+        const logStd = LOG_STD_MIN + LOG_STD_HALF_RANGE * (Math.tanh(heads[r * 2 * actDim + actDim + j]) + 1);
+        const u = heads[r * 2 * actDim + j] + Math.exp(logStd) * gaussian(rng);
+        out[r * actDim + j] = this.config.actionScale * Math.tanh(u);
+      }
+    }
+    return out;
+  }
+
+  update(batch: ReplayBatch, noise: Float32Array, targetEntropy: number): Float32Array {
+    const n = batch.rewards.length;
+    const alpha = Math.fround(Math.exp(this.logAlpha.view[0]));
+    const y = this.softTarget(batch, noise.subarray(0, n * this.agent.actDim), alpha, n);
+    const [criticLoss, meanQ] = this.criticStep(batch, y, n);
+    const [actorLoss, entropy] = this.actorStep(batch, noise.subarray(n * this.agent.actDim), alpha, n);
+    this.temperatureStep(targetEntropy, n);
+    this.kernel.fn.polyak(this.qfTargetParams.ptr, this.qfParams.ptr, this.qfParams.length, this.config.tau);
+    return Float32Array.of(actorLoss, criticLoss, alpha, meanQ, entropy);
+  }
+
+  /** Rows of [observation | action] for the critics: observations from `obs`, actions written after. */
+  private fillCriticInput(obs: Float32Array, n: number): Float32Array {
+    const { obsDim, actDim } = this.agent;
+    const input = this.criticInput.view;
+    for (let r = 0; r < n; r++) input.set(obs.subarray(r * obsDim, (r + 1) * obsDim), r * (obsDim + actDim));
+    return input;
+  }
+
+  /** y = r + γ(1 − terminated)(min(Q1', Q2')(s', a') − α log π(a'|s')), a' ~ π(s'). */
+  private softTarget(batch: ReplayBatch, eps: Float32Array, alpha: number, n: number): Float64Array {
+    this.obs.view.set(batch.nextObs);
+    const heads = this.actor.forward(this.obs, n).view;
+    this.sample(heads, eps, n, this.fillCriticInput(batch.nextObs, n));
+    const q1 = this.qTarget[0].forward(this.criticInput, n).view;
+    const q2 = this.qTarget[1].forward(this.criticInput, n).view;
+    const y = new Float64Array(n);
+    for (let r = 0; r < n; r++) {
+      const softValue = Math.min(q1[r], q2[r]) - alpha * this.sampled.logProb[r];
+      y[r] = batch.rewards[r] + this.config.gamma * (1 - batch.terminal[r]) * softValue;
+    }
+    return y;
+  }
+
+  /** Both critics regress on y (loss (MSE₁ + MSE₂)/2), one Adam step; returns [critic_loss, mean_q]. */
+  private criticStep(batch: ReplayBatch, y: Float64Array, n: number): [number, number] {
+    const { obsDim, actDim } = this.agent;
+    const input = this.fillCriticInput(batch.obs, n);
+    for (let r = 0; r < n; r++) input.set(batch.actions.subarray(r * actDim, (r + 1) * actDim), r * (obsDim + actDim) + obsDim);
+    let loss = 0;
+    let sumQ = 0;
+    for (let i = 0; i < 2; i++) {
+      const q = this.q[i].forward(this.criticInput, n).view;
+      const dQ = this.dQ[i].view;
+      for (let r = 0; r < n; r++) {
+        const error = q[r] - y[r];
+        loss += error * error;
+        sumQ += q[r];
+        dQ[r] = error / n;
+      }
+      this.q[i].backward(this.dQ[i], { weightGrads: true });
+    }
+    this.adams.critic.step(this.config.learningRate);
+    return [loss / n / 2, sumQ / n / 2];
+  }
+
+  /** The actor maximises min(Q1, Q2)(s, a) − α log π(a|s), a ~ π(s); returns [actor_loss, entropy]. */
+  private actorStep(batch: ReplayBatch, eps: Float32Array, alpha: number, n: number): [number, number] {
+    const { obsDim, actDim } = this.agent;
+    this.obs.view.set(batch.obs);
+    const heads = this.actor.forward(this.obs, n).view;
+    this.sample(heads, eps, n, this.fillCriticInput(batch.obs, n));
+    const q1 = this.q[0].forward(this.criticInput, n).view;
+    const q2 = this.q[1].forward(this.criticInput, n).view;
+    const [d1, d2] = [this.dQ[0].view, this.dQ[1].view];
+    const { logProb } = this.sampled;
+    let loss = 0;
+    let sumLogProb = 0;
+    for (let r = 0; r < n; r++) {
+      loss += alpha * logProb[r] - Math.min(q1[r], q2[r]);
+      sumLogProb += logProb[r];
+      d1[r] = q1[r] <= q2[r] ? -1 / n : 0;
+      d2[r] = q1[r] <= q2[r] ? 0 : -1 / n;
+    }
+    for (let i = 0; i < 2; i++) this.q[i].backward(this.dQ[i], { weightGrads: false, inputGrad: { from: obsDim, to: obsDim + actDim, into: this.dAction[i] } });
+    this.squashBackward(alpha / n, n);
+    this.actor.backward(this.dHeads, { weightGrads: true });
+    this.adams.actor.step(this.config.learningRate);
+    return [loss / n, -sumLogProb / n];
+  }
+
+  /** log α's step on mean(−α·(log π + target entropy)), log π the actor step's (held fixed). */
+  private temperatureStep(targetEntropy: number, n: number): void {
+    let sum = 0;
+    for (let r = 0; r < n; r++) sum += this.sampled.logProb[r] + targetEntropy;
+    this.adams.alpha.grads.view[0] = -Math.exp(this.logAlpha.view[0]) * (sum / n);
+    this.adams.alpha.step(this.config.alphaLearningRate);
+  }
+
+  /**
+   * u = mean + std·ε, a = scale·tanh(u) into the critics' input rows, log π(a) = Σ log N(u) −
+   * log(scale(1 − tanh²u) + ε_squash), from the actor's heads [mean | raw log-std].
+   */
+  private sample(heads: Float32Array, eps: Float32Array, n: number, criticInput: Float32Array): void {
+    const { obsDim, actDim } = this.agent;
+    const scale = this.config.actionScale;
+    const { logProb, squashed, noiseScaled, rawTanh } = this.sampled;
+    for (let r = 0; r < n; r++) {
+      let lp = 0;
+      for (let j = 0; j < actDim; j++) {
+        const k = r * actDim + j;
+        const t = Math.tanh(heads[r * 2 * actDim + actDim + j]);
+        const logStd = LOG_STD_MIN + LOG_STD_HALF_RANGE * (t + 1);
+        const scaledNoise = Math.exp(logStd) * eps[k];
+        const y = Math.tanh(heads[r * 2 * actDim + j] + scaledNoise);
+        lp += -0.5 * eps[k] * eps[k] - (logStd + HALF_LOG_2PI) - Math.log(scale * (1 - y * y) + SQUASH_EPSILON);
+        rawTanh[k] = t;
+        noiseScaled[k] = scaledNoise;
+        squashed[k] = y;
+        criticInput[r * (obsDim + actDim) + obsDim + j] = scale * y;
+      }
+      logProb[r] = lp;
+    }
+  }
+
+  /** The actor loss's gradient at the heads, from its gradient at the actions (both critics) and at log π (dLogProb per row). */
+  private squashBackward(dLogProb: number, n: number): void {
+    const { actDim } = this.agent;
+    const scale = this.config.actionScale;
+    const [a1, a2] = [this.dAction[0].view, this.dAction[1].view];
+    const dHeads = this.dHeads.view;
+    const { squashed, noiseScaled, rawTanh } = this.sampled;
+    for (let r = 0; r < n; r++) {
+      for (let j = 0; j < actDim; j++) {
+        const k = r * actDim + j;
+        const y = squashed[k];
+        const dy = (a1[k] + a2[k]) * scale + (dLogProb * 2 * scale * y) / (scale * (1 - y * y) + SQUASH_EPSILON);
+        const du = dy * (1 - y * y);
+        const dLogStd = du * noiseScaled[k] - dLogProb;
+        dHeads[r * 2 * actDim + j] = du;
+        dHeads[r * 2 * actDim + actDim + j] = dLogStd * LOG_STD_HALF_RANGE * (1 - rawTanh[k] * rawTanh[k]);
+      }
+    }
+  }
+
+  /** Each Adam's state as tfjs's getWeights() gives it: [iterations, m, v], the moments once it has stepped. */
+  private optimizerState(): NamedWeights[] {
+    const shapes = { actor: [this.adams.actor.params.length], critic: [this.adams.critic.params.length], alpha: [] as number[] };
+    return ADAM_NAMES.flatMap((key) => {
+      const adam = this.adams[key];
+      const iterations: NamedWeights = { name: `optim.${key}.0`, shape: [], values: Float32Array.of(adam.iterations) };
+      if (adam.iterations === 0) return [iterations];
+      return [iterations, { name: `optim.${key}.1`, shape: shapes[key], values: adam.m.view.slice() }, { name: `optim.${key}.2`, shape: shapes[key], values: adam.v.view.slice() }];
+    });
+  }
+
+  async finish(): Promise<void> {
+    this.agent.setFlatParameters({ actor: this.actor.params.view.slice(), qf: this.qfParams.view.slice(), qf_target: this.qfTargetParams.view.slice(), logAlpha: this.logAlpha.view[0] });
+    this.agent.optimizerState = this.optimizerState();
+  }
+
+  dispose(): void {
+    // The kernel instance's memory goes with this object.
+  }
+}

@@ -3,8 +3,8 @@
  * LSTM layer's forward pass over every time step, and its backpropagation through time, each in one
  * call. Plain Float32Arrays in and out (batch-major, as tfjs holds them); the module's memory holds
  * each forward's record (inputs, gates, cells, hidden states) until its backward pass.
- * Loaded synchronously on first use (tfjs kernels are synchronous); the file sits beside this
- * loader, or in MIZAN_KERNELS_DIR for a bundle that moves it.
+ * Loaded synchronously (tfjs kernels are synchronous); the file sits beside this loader, or in
+ * MIZAN_KERNELS_DIR for a bundle that moves it. lstm-sequence-parallel.ts splits a batch over two.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -39,7 +39,19 @@ export interface LstmWeights {
 }
 
 /** What a training forward pass leaves for its backward pass; valid once, until `backward` or `release`. */
-export interface LstmRecord {
+export type LstmPass = object;
+
+/** One forward, backward and release, run here (LstmSequenceKernel) or split over threads (lstm-sequence-parallel.ts). */
+export interface LstmKernel {
+  /** Runs the layer on x [B, T, I]: every hidden state [B, T, H] (`sequences`) or the last [B, H]; with `keep`, also the pass for `backward`. */
+  forward(shape: LstmShape, x: Float32Array, w: LstmWeights, sequences: boolean, keep: boolean): { out: Float32Array; record?: LstmPass };
+  /** Backpropagation through time given the gradient of the output (the shape `forward` returned). Consumes the pass. */
+  backward(record: LstmPass, dOut: Float32Array, sequences: boolean): LstmGradients;
+  /** Frees a pass whose backward will not run (a no-op for one already consumed). */
+  release(record: LstmPass): void;
+}
+
+interface LstmRecord {
   readonly shape: LstmShape;
   readonly region: Region;
   readonly generation: number;
@@ -62,7 +74,8 @@ interface Region {
 
 const F32 = 4;
 
-export class LstmSequenceKernel {
+/** The kernel on this thread: each pass's record stays in the module's memory until its backward. */
+export class LstmSequenceKernel implements LstmKernel {
   private readonly k: Exports;
   private readonly regions: Region[] = [];
   private top: number;
@@ -72,11 +85,7 @@ export class LstmSequenceKernel {
     this.top = exports.heap_start();
   }
 
-  /**
-   * Runs the layer on x [B, T, I]. Returns every hidden state [B, T, H] (`sequences`) or the last
-   * [B, H]; with `keep`, also the record its backward pass needs.
-   */
-  forward(shape: LstmShape, x: Float32Array, w: LstmWeights, sequences: boolean, keep: boolean): { out: Float32Array; record?: LstmRecord } {
+  forward(shape: LstmShape, x: Float32Array, w: LstmWeights, sequences: boolean, keep: boolean): { out: Float32Array; record?: LstmPass } {
     const { T, B, I, H } = checkShape(shape, x, w);
     const G = 4 * H;
     const steps = keep ? T : 1;
@@ -102,13 +111,13 @@ export class LstmSequenceKernel {
       region.generation++;
       return { out, record: { shape, region, generation: region.generation } };
     } finally {
-      this.release(scratch);
-      if (!keep) this.release(region);
+      this.free(scratch);
+      if (!keep) this.free(region);
     }
   }
 
-  /** Backpropagation through time for `record`, given the gradient of its output (the same shape as `forward` returned). Consumes the record. */
-  backward(record: LstmRecord, dOut: Float32Array, sequences: boolean): LstmGradients {
+  backward(pass: LstmPass, dOut: Float32Array, sequences: boolean): LstmGradients {
+    const record = pass as LstmRecord;
     const { region } = record;
     if (!region.busy || region.generation !== record.generation) throw new Error('LSTM kernel: this forward pass was already backpropagated or released');
     const { T, B, I, H } = record.shape;
@@ -137,15 +146,17 @@ export class LstmSequenceKernel {
         dbias: this.view(s('dbias'), G).slice(),
       };
     } finally {
-      this.release(scratch);
-      this.release(region);
+      this.free(scratch);
+      this.free(region);
     }
   }
 
-  /** Frees a record whose backward pass will not run. */
-  release(recordOrRegion: LstmRecord | Region): void {
-    const region = 'region' in recordOrRegion ? recordOrRegion.region : recordOrRegion;
-    if ('region' in recordOrRegion && region.generation !== recordOrRegion.generation) return;
+  release(pass: LstmPass): void {
+    const record = pass as LstmRecord;
+    if (record.region.generation === record.generation) this.free(record.region);
+  }
+
+  private free(region: Region): void {
     region.busy = false;
     region.generation++;
   }
@@ -189,25 +200,12 @@ function offsets<K extends string>(sizes: Record<K, number>): { at: Record<K, nu
   return { at, bytes };
 }
 
-let loaded: LstmSequenceKernel | null | undefined;
-
-/** The kernel, loaded once; null (and a warning, once) when its file cannot be loaded, so callers fall back to tfjs ops. */
-export function lstmSequenceKernel(): LstmSequenceKernel | null {
-  if (loaded !== undefined) return loaded;
-  try {
-    loaded = new LstmSequenceKernel(instantiate(kernelPath()) as unknown as Exports);
-  } catch (error) {
-    console.warn(`LSTM kernel unavailable, using tfjs ops: ${error instanceof Error ? error.message : String(error)}`);
-    loaded = null;
-  }
-  return loaded;
+/** Instantiates the module synchronously (tfjs kernels are synchronous). */
+export function loadLstmSequenceKernel(path: string = kernelPath()): LstmSequenceKernel {
+  return new LstmSequenceKernel(new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path))).exports as unknown as Exports);
 }
 
 export function kernelPath(): string {
   const dir = process.env.MIZAN_KERNELS_DIR || dirname(fileURLToPath(import.meta.url));
   return join(dir, 'lstm-sequence.wasm');
-}
-
-function instantiate(path: string): WebAssembly.Exports {
-  return new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path))).exports;
 }

@@ -6,7 +6,8 @@
  * sigmoid gates, tanh cell), to float rounding.
  */
 import { tf } from '../../../ml/backend.ts';
-import { lstmSequenceKernel, type LstmRecord } from '../../../ml/kernels/lstm-sequence.ts';
+import type { LstmPass } from '../../../ml/kernels/lstm-sequence.ts';
+import { lstmSequenceKernel } from '../../../ml/kernels/lstm-sequence-parallel.ts';
 
 export interface LstmSequenceOptions {
   returnSequences: boolean;
@@ -16,7 +17,7 @@ export interface LstmSequenceOptions {
   owner: object;
 }
 
-const pending = new WeakMap<object, LstmRecord>();
+const pending = new WeakMap<object, LstmPass>();
 
 /** True when the fused op can run here (the wasm backend, with the kernel loaded). */
 export function lstmSequenceAvailable(units: number): boolean {

@@ -155,16 +155,93 @@ EXPORT void tanh_forward(float *y, int count) {
 
 // dy ← dy·(1 − y²), y being tanh's output.
 EXPORT void tanh_backward(float *dy, const float *y, int count) {
-  for (int i = 0; i < count; i++) dy[i] *= 1.0f - y[i] * y[i];
+  int c4 = count & ~3;
+  v128_t one = wasm_f32x4_splat(1.0f);
+  for (int i = 0; i < c4; i += 4) {
+    v128_t yi = wasm_v128_load(y + i);
+    wasm_v128_store(dy + i, wasm_f32x4_mul(wasm_v128_load(dy + i), wasm_f32x4_sub(one, wasm_f32x4_mul(yi, yi))));
+  }
+  for (int i = c4; i < count; i++) dy[i] *= 1.0f - y[i] * y[i];
 }
 
 EXPORT void relu_forward(float *y, int count) {
-  for (int i = 0; i < count; i++) y[i] = y[i] > 0.0f ? y[i] : 0.0f;
+  int c4 = count & ~3;
+  v128_t zero = wasm_f32x4_splat(0.0f);
+  for (int i = 0; i < c4; i += 4) {
+    v128_t v = wasm_v128_load(y + i);
+    wasm_v128_store(y + i, wasm_v128_and(v, wasm_f32x4_gt(v, zero)));
+  }
+  for (int i = c4; i < count; i++) y[i] = y[i] > 0.0f ? y[i] : 0.0f;
 }
 
 // dy ← dy where the ReLU's output is positive, 0 elsewhere (tfjs's derivative at 0 is 0 too).
 EXPORT void relu_backward(float *dy, const float *y, int count) {
-  for (int i = 0; i < count; i++) dy[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+  int c4 = count & ~3;
+  v128_t zero = wasm_f32x4_splat(0.0f);
+  for (int i = 0; i < c4; i += 4)
+    wasm_v128_store(dy + i, wasm_v128_and(wasm_v128_load(dy + i), wasm_f32x4_gt(wasm_v128_load(y + i), zero)));
+  for (int i = c4; i < count; i++) dy[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+}
+
+// log for x > 0 (normal), to about an ulp: x = m·2^e with m in [√½, √2), Cephes' logf polynomial in m − 1.
+static float log_approx(float x) {
+  union { float f; u32 i; } u = { x };
+  int e = (int)((u.i >> 23) & 0xffu) - 127;
+  u.i = (u.i & 0x007fffffu) | 0x3f800000u;
+  float m = u.f;
+  if (m > 1.41421356f) { m *= 0.5f; e += 1; }
+  float f = m - 1.0f, z = f * f;
+  float p = 7.0376836292e-2f;
+  p = p * f - 1.1514610310e-1f;
+  p = p * f + 1.1676998740e-1f;
+  p = p * f - 1.2420140846e-1f;
+  p = p * f + 1.4249322787e-1f;
+  p = p * f - 1.6668057665e-1f;
+  p = p * f + 2.0000714765e-1f;
+  p = p * f - 2.4999993993e-1f;
+  p = p * f + 3.3333331174e-1f;
+  float r = f * z * p - 2.12194440e-4f * (float)e - 0.5f * z;
+  return f + r + 0.693359375f * (float)e;
+}
+
+// SAC's tanh-squashed Gaussian sample, per row r and action j, from the actor's heads [mean | raw]
+// (n × 2A) and standard normals eps (n × A): log σ = lo + half·(tanh(raw) + 1), u = mean + σ·ε,
+// a = scale·tanh(u) written to out[r·out_stride + j], and log π(a) = Σ_j −½ε² − log σ − ½log 2π −
+// log(scale(1 − tanh²u) + squash_eps) to logp[r]. Keeps tanh(u), σ·ε and tanh(raw) for squash_backward.
+EXPORT void squash_sample(const float *heads, const float *eps, int n, int a, float scale, float lo, float half, float half_log_2pi, float squash_eps,
+                          float *out, int out_stride, float *logp, float *squashed, float *noise_scaled, float *raw_tanh) {
+  for (int r = 0; r < n; r++) {
+    float lp = 0.0f;
+    for (int j = 0; j < a; j++) {
+      int k = r * a + j;
+      float t = tanh_approx(heads[r * 2 * a + a + j]);
+      float log_std = lo + half * (t + 1.0f);
+      float ns = exp_approx(log_std) * eps[k];
+      float y = tanh_approx(heads[r * 2 * a + j] + ns);
+      lp += -0.5f * eps[k] * eps[k] - (log_std + half_log_2pi) - log_approx(scale * (1.0f - y * y) + squash_eps);
+      raw_tanh[k] = t;
+      noise_scaled[k] = ns;
+      squashed[k] = y;
+      out[r * out_stride + j] = scale * y;
+    }
+    logp[r] = lp;
+  }
+}
+
+// The gradient at the heads [mean | raw] of a loss whose gradient is d_action (n × A, the sum of
+// two) at the actions and d_logp (the same for every row) at log π, through squash_sample's sample.
+EXPORT void squash_backward(const float *d_action1, const float *d_action2, const float *squashed, const float *noise_scaled, const float *raw_tanh,
+                            int n, int a, float scale, float half, float squash_eps, float d_logp, float *d_heads) {
+  for (int r = 0; r < n; r++) {
+    for (int j = 0; j < a; j++) {
+      int k = r * a + j;
+      float y = squashed[k], g = 1.0f - y * y;
+      float dy = (d_action1[k] + d_action2[k]) * scale + d_logp * 2.0f * scale * y / (scale * g + squash_eps);
+      float du = dy * g;
+      d_heads[r * 2 * a + j] = du;
+      d_heads[r * 2 * a + a + j] = (du * noise_scaled[k] - d_logp) * half * (1.0f - raw_tanh[k] * raw_tanh[k]);
+    }
+  }
 }
 
 // Σ g², in float32 as tfjs sums (four lanes, then the lanes in order).

@@ -1,6 +1,7 @@
 /**
  * Loader of mlp-kernel.wasm (built from mlp-kernel.c by scripts/build-kernels.sh): dense layers,
- * tanh / ReLU, squared norm, Adam and Polyak averaging for the agents' small networks, called per
+ * tanh / ReLU, squared norm, Adam, Polyak averaging and SAC's squashed-Gaussian sample (and its
+ * backward) for the agents' small networks, called per
  * layer from JS with no tfjs op in between. The module is compiled once; each trainer gets its own
  * instance (its own memory, freed with it), so two trainings in one process never share buffers.
  * The .wasm is read from beside this file, which `npm ci --omit=dev` and the trainer container
@@ -23,6 +24,8 @@ export interface MlpKernelExports {
   sum_squares(g: number, count: number): number;
   adam_step(p: number, g: number, m: number, v: number, count: number, scale: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): void;
   polyak(target: number, online: number, count: number, tau: number): void;
+  squash_sample(heads: number, eps: number, n: number, actDim: number, scale: number, lo: number, half: number, halfLog2Pi: number, squashEps: number, out: number, outStride: number, logp: number, squashed: number, noiseScaled: number, rawTanh: number): void;
+  squash_backward(dAction1: number, dAction2: number, squashed: number, noiseScaled: number, rawTanh: number, n: number, actDim: number, scale: number, half: number, squashEps: number, dLogp: number, dHeads: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;

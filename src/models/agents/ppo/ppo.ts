@@ -451,14 +451,15 @@ function updatePolicy(run: RunState, advantages: Float32Array, returns: Float32A
   const batchSize = rollout.logprobs.length;
   const mb = config.minibatchSize;
   const sums = new Float64Array(LOSS_NAMES.length);
+  const rows: RolloutArrays = { ...rollout, advantages, returns, obsDim, actDim, normAdv: config.normAdv };
+  const minibatch = minibatchStorage(mb, obsDim, actDim);
   let minibatches = 0;
   for (let epoch = 0; epoch < config.updateEpochs; epoch++) {
     const order = shuffledIndices(batchSize, shuffler);
     let epochKl = 0;
     let epochMinibatches = 0;
     for (let start = 0; start + mb <= batchSize; start += mb) {
-      const minibatch = gatherMinibatch(order.subarray(start, start + mb), { ...rollout, advantages, returns, obsDim, actDim, normAdv: config.normAdv });
-      const stats = learner.update(minibatch, lr);
+      const stats = learner.update(gatherMinibatch(order.subarray(start, start + mb), rows, minibatch), lr);
       stats.forEach((x, i) => (sums[i] += x));
       epochKl += stats[4];
       epochMinibatches++;
@@ -495,28 +496,31 @@ interface RolloutArrays {
   normAdv: boolean;
 }
 
-/** Copies the minibatch's rows out of the rollout (cheaper in JS than a tf.gather per tensor) and normalises its advantages. */
-function gatherMinibatch(indices: Int32Array, r: RolloutArrays): Minibatch {
+/** Buffers for one minibatch of n rows, filled again for every minibatch. */
+function minibatchStorage(n: number, obsDim: number, actDim: number): Minibatch {
+  return { obs: new Float32Array(n * obsDim), actions: new Float32Array(n * actDim), logprobs: new Float32Array(n), advantages: new Float32Array(n), returns: new Float32Array(n), values: new Float32Array(n) };
+}
+
+/** Copies the minibatch's rows out of the rollout into `out` (cheaper in JS than a tf.gather per tensor) and normalises its advantages. */
+function gatherMinibatch(indices: Int32Array, r: RolloutArrays, out: Minibatch): Minibatch {
   const n = indices.length;
-  const out: Minibatch = {
-    obs: new Float32Array(n * r.obsDim),
-    actions: new Float32Array(n * r.actDim),
-    logprobs: new Float32Array(n),
-    advantages: new Float32Array(n),
-    returns: new Float32Array(n),
-    values: new Float32Array(n),
-  };
-  indices.forEach((b, k) => {
-    out.obs.set(r.obs.subarray(b * r.obsDim, (b + 1) * r.obsDim), k * r.obsDim);
-    out.actions.set(r.actions.subarray(b * r.actDim, (b + 1) * r.actDim), k * r.actDim);
+  const { obsDim, actDim } = r;
+  for (let k = 0; k < n; k++) {
+    const b = indices[k];
+    out.obs.set(r.obs.subarray(b * obsDim, (b + 1) * obsDim), k * obsDim);
+    out.actions.set(r.actions.subarray(b * actDim, (b + 1) * actDim), k * actDim);
     out.logprobs[k] = r.logprobs[b];
     out.advantages[k] = r.advantages[b];
     out.returns[k] = r.returns[b];
     out.values[k] = r.values[b];
-  });
+  }
   if (r.normAdv && n > 1) {
-    const mean = out.advantages.reduce((s, a) => s + a, 0) / n;
-    const std = Math.sqrt(out.advantages.reduce((s, a) => s + (a - mean) ** 2, 0) / (n - 1)); // torch's unbiased std
+    let mean = 0;
+    for (let k = 0; k < n; k++) mean += out.advantages[k];
+    mean /= n;
+    let squares = 0;
+    for (let k = 0; k < n; k++) squares += (out.advantages[k] - mean) ** 2;
+    const std = Math.sqrt(squares / (n - 1)); // torch's unbiased std
     for (let k = 0; k < n; k++) out.advantages[k] = (out.advantages[k] - mean) / (std + 1e-8);
   }
   return out;

@@ -22,13 +22,13 @@ import { HALF_LOG_2PI, LOG_STD_MAX, LOG_STD_MIN, SQUASH_EPSILON } from './sac-lo
 const LOG_STD_HALF_RANGE = 0.5 * (LOG_STD_MAX - LOG_STD_MIN);
 const ADAM_NAMES = ['actor', 'critic', 'alpha'] as const;
 
-/** One reparameterised sample per row: the action (into the critics' input) and what its backward needs. */
+/** One reparameterised sample per row, in the kernel: log π, and what its backward needs. */
 interface Sample {
-  logProb: Float64Array;
-  /** tanh(u), std·ε and tanh(raw log-std), n × actDim. */
-  squashed: Float64Array;
-  noiseScaled: Float64Array;
-  rawTanh: Float64Array;
+  logProb: KernelArray;
+  /** tanh(u), σ·ε and tanh(raw log-std), n × actDim. */
+  squashed: KernelArray;
+  noiseScaled: KernelArray;
+  rawTanh: KernelArray;
 }
 
 export class SacKernelLearner implements SacLearner {
@@ -45,6 +45,7 @@ export class SacKernelLearner implements SacLearner {
   private readonly dQ: [KernelArray, KernelArray];
   private readonly dAction: [KernelArray, KernelArray];
   private readonly dHeads: KernelArray;
+  private readonly noise: KernelArray;
   private readonly sampled: Sample;
 
   constructor(
@@ -86,8 +87,9 @@ export class SacKernelLearner implements SacLearner {
     this.dQ = [kernel.array(maxBatch), kernel.array(maxBatch)];
     this.dAction = [kernel.array(maxBatch * actDim), kernel.array(maxBatch * actDim)];
     this.dHeads = kernel.array(maxBatch * 2 * actDim);
-    const rows = () => new Float64Array(maxBatch * actDim);
-    this.sampled = { logProb: new Float64Array(maxBatch), squashed: rows(), noiseScaled: rows(), rawTanh: rows() };
+    this.noise = kernel.array(2 * maxBatch * actDim);
+    const rows = () => kernel.array(maxBatch * actDim);
+    this.sampled = { logProb: kernel.array(maxBatch), squashed: rows(), noiseScaled: rows(), rawTanh: rows() };
   }
 
   async importOptimizerState(state: readonly NamedWeights[]): Promise<void> {
@@ -122,9 +124,10 @@ export class SacKernelLearner implements SacLearner {
   update(batch: ReplayBatch, noise: Float32Array, targetEntropy: number): Float32Array {
     const n = batch.rewards.length;
     const alpha = Math.fround(Math.exp(this.logAlpha.view[0]));
-    const y = this.softTarget(batch, noise.subarray(0, n * this.agent.actDim), alpha, n);
+    this.noise.view.set(noise);
+    const y = this.softTarget(batch, this.noise.slice(0, n * this.agent.actDim), alpha, n);
     const [criticLoss, meanQ] = this.criticStep(batch, y, n);
-    const [actorLoss, entropy] = this.actorStep(batch, noise.subarray(n * this.agent.actDim), alpha, n);
+    const [actorLoss, entropy] = this.actorStep(batch, this.noise.slice(n * this.agent.actDim, n * this.agent.actDim), alpha, n);
     this.temperatureStep(targetEntropy, n);
     this.kernel.fn.polyak(this.qfTargetParams.ptr, this.qfParams.ptr, this.qfParams.length, this.config.tau);
     return Float32Array.of(actorLoss, criticLoss, alpha, meanQ, entropy);
@@ -139,15 +142,16 @@ export class SacKernelLearner implements SacLearner {
   }
 
   /** y = r + γ(1 − terminated)(min(Q1', Q2')(s', a') − α log π(a'|s')), a' ~ π(s'). */
-  private softTarget(batch: ReplayBatch, eps: Float32Array, alpha: number, n: number): Float64Array {
+  private softTarget(batch: ReplayBatch, eps: KernelArray, alpha: number, n: number): Float64Array {
     this.obs.view.set(batch.nextObs);
-    const heads = this.actor.forward(this.obs, n).view;
-    this.sample(heads, eps, n, this.fillCriticInput(batch.nextObs, n));
+    this.fillCriticInput(batch.nextObs, n);
+    this.sample(this.actor.forward(this.obs, n), eps, n);
     const q1 = this.qTarget[0].forward(this.criticInput, n).view;
     const q2 = this.qTarget[1].forward(this.criticInput, n).view;
+    const logProb = this.sampled.logProb.view;
     const y = new Float64Array(n);
     for (let r = 0; r < n; r++) {
-      const softValue = Math.min(q1[r], q2[r]) - alpha * this.sampled.logProb[r];
+      const softValue = Math.min(q1[r], q2[r]) - alpha * logProb[r];
       y[r] = batch.rewards[r] + this.config.gamma * (1 - batch.terminal[r]) * softValue;
     }
     return y;
@@ -176,15 +180,15 @@ export class SacKernelLearner implements SacLearner {
   }
 
   /** The actor maximises min(Q1, Q2)(s, a) − α log π(a|s), a ~ π(s); returns [actor_loss, entropy]. */
-  private actorStep(batch: ReplayBatch, eps: Float32Array, alpha: number, n: number): [number, number] {
+  private actorStep(batch: ReplayBatch, eps: KernelArray, alpha: number, n: number): [number, number] {
     const { obsDim, actDim } = this.agent;
     this.obs.view.set(batch.obs);
-    const heads = this.actor.forward(this.obs, n).view;
-    this.sample(heads, eps, n, this.fillCriticInput(batch.obs, n));
+    this.fillCriticInput(batch.obs, n);
+    this.sample(this.actor.forward(this.obs, n), eps, n);
     const q1 = this.q[0].forward(this.criticInput, n).view;
     const q2 = this.q[1].forward(this.criticInput, n).view;
     const [d1, d2] = [this.dQ[0].view, this.dQ[1].view];
-    const { logProb } = this.sampled;
+    const logProb = this.sampled.logProb.view;
     let loss = 0;
     let sumLogProb = 0;
     for (let r = 0; r < n; r++) {
@@ -203,55 +207,24 @@ export class SacKernelLearner implements SacLearner {
   /** log α's step on mean(−α·(log π + target entropy)), log π the actor step's (held fixed). */
   private temperatureStep(targetEntropy: number, n: number): void {
     let sum = 0;
-    for (let r = 0; r < n; r++) sum += this.sampled.logProb[r] + targetEntropy;
+    const logProb = this.sampled.logProb.view;
+    for (let r = 0; r < n; r++) sum += logProb[r] + targetEntropy;
     this.adams.alpha.grads.view[0] = -Math.exp(this.logAlpha.view[0]) * (sum / n);
     this.adams.alpha.step(this.config.alphaLearningRate);
   }
 
-  /**
-   * u = mean + std·ε, a = scale·tanh(u) into the critics' input rows, log π(a) = Σ log N(u) −
-   * log(scale(1 − tanh²u) + ε_squash), from the actor's heads [mean | raw log-std].
-   */
-  private sample(heads: Float32Array, eps: Float32Array, n: number, criticInput: Float32Array): void {
+  /** a ~ π(·|s) from the actor's heads [mean | raw log-std], into the critics' input rows; log π and the backward's inputs into `sampled`. */
+  private sample(heads: KernelArray, eps: KernelArray, n: number): void {
     const { obsDim, actDim } = this.agent;
-    const scale = this.config.actionScale;
     const { logProb, squashed, noiseScaled, rawTanh } = this.sampled;
-    for (let r = 0; r < n; r++) {
-      let lp = 0;
-      for (let j = 0; j < actDim; j++) {
-        const k = r * actDim + j;
-        const t = Math.tanh(heads[r * 2 * actDim + actDim + j]);
-        const logStd = LOG_STD_MIN + LOG_STD_HALF_RANGE * (t + 1);
-        const scaledNoise = Math.exp(logStd) * eps[k];
-        const y = Math.tanh(heads[r * 2 * actDim + j] + scaledNoise);
-        lp += -0.5 * eps[k] * eps[k] - (logStd + HALF_LOG_2PI) - Math.log(scale * (1 - y * y) + SQUASH_EPSILON);
-        rawTanh[k] = t;
-        noiseScaled[k] = scaledNoise;
-        squashed[k] = y;
-        criticInput[r * (obsDim + actDim) + obsDim + j] = scale * y;
-      }
-      logProb[r] = lp;
-    }
+    const out = this.criticInput.ptr + 4 * obsDim;
+    this.kernel.fn.squash_sample(heads.ptr, eps.ptr, n, actDim, this.config.actionScale, LOG_STD_MIN, LOG_STD_HALF_RANGE, HALF_LOG_2PI, SQUASH_EPSILON, out, obsDim + actDim, logProb.ptr, squashed.ptr, noiseScaled.ptr, rawTanh.ptr);
   }
 
   /** The actor loss's gradient at the heads, from its gradient at the actions (both critics) and at log π (dLogProb per row). */
   private squashBackward(dLogProb: number, n: number): void {
-    const { actDim } = this.agent;
-    const scale = this.config.actionScale;
-    const [a1, a2] = [this.dAction[0].view, this.dAction[1].view];
-    const dHeads = this.dHeads.view;
     const { squashed, noiseScaled, rawTanh } = this.sampled;
-    for (let r = 0; r < n; r++) {
-      for (let j = 0; j < actDim; j++) {
-        const k = r * actDim + j;
-        const y = squashed[k];
-        const dy = (a1[k] + a2[k]) * scale + (dLogProb * 2 * scale * y) / (scale * (1 - y * y) + SQUASH_EPSILON);
-        const du = dy * (1 - y * y);
-        const dLogStd = du * noiseScaled[k] - dLogProb;
-        dHeads[r * 2 * actDim + j] = du;
-        dHeads[r * 2 * actDim + actDim + j] = dLogStd * LOG_STD_HALF_RANGE * (1 - rawTanh[k] * rawTanh[k]);
-      }
-    }
+    this.kernel.fn.squash_backward(this.dAction[0].ptr, this.dAction[1].ptr, squashed.ptr, noiseScaled.ptr, rawTanh.ptr, n, this.agent.actDim, this.config.actionScale, LOG_STD_HALF_RANGE, SQUASH_EPSILON, dLogProb, this.dHeads.ptr);
   }
 
   /** Each Adam's state as tfjs's getWeights() gives it: [iterations, m, v], the moments once it has stepped. */

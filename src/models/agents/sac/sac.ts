@@ -331,6 +331,16 @@ export interface ReplayBatch {
   terminal: Float32Array;
 }
 
+/** A batch of n transitions, zeroed. */
+export function emptyBatch(n: number, obsDim: number, actDim: number): ReplayBatch {
+  return { obs: new Float32Array(n * obsDim), actions: new Float32Array(n * actDim), rewards: new Float32Array(n), nextObs: new Float32Array(n * obsDim), terminal: new Float32Array(n) };
+}
+
+/** to[row t] = from[row f], rows of `width` (a loop: no subarray object per row). */
+function copyRow(from: Float32Array, f: number, to: Float32Array, t: number, width: number): void {
+  for (let j = 0; j < width; j++) to[t * width + j] = from[f * width + j];
+}
+
 export class ReplayBuffer {
   private readonly obs: Float32Array;
   private readonly actions: Float32Array;
@@ -365,17 +375,16 @@ export class ReplayBuffer {
     this.size = Math.min(this.size + 1, this.capacity);
   }
 
-  /** `n` transitions drawn uniformly (with replacement) from those stored. */
-  sample(n: number, rng: Rng): ReplayBatch {
+  /** `n` transitions drawn uniformly (with replacement) from those stored (into `out`, when given: a batch reused across updates). */
+  sample(n: number, rng: Rng, out: ReplayBatch = emptyBatch(n, this.obsDim, this.actDim)): ReplayBatch {
     if (this.size === 0) throw new Error('cannot sample an empty replay buffer');
     const { obsDim, actDim } = this;
-    const out: ReplayBatch = { obs: new Float32Array(n * obsDim), actions: new Float32Array(n * actDim), rewards: new Float32Array(n), nextObs: new Float32Array(n * obsDim), terminal: new Float32Array(n) };
     for (let k = 0; k < n; k++) {
       const i = Math.floor(rng() * this.size);
-      out.obs.set(this.obs.subarray(i * obsDim, (i + 1) * obsDim), k * obsDim);
-      out.actions.set(this.actions.subarray(i * actDim, (i + 1) * actDim), k * actDim);
+      copyRow(this.obs, i, out.obs, k, obsDim);
+      copyRow(this.actions, i, out.actions, k, actDim);
       out.rewards[k] = this.rewards[i];
-      out.nextObs.set(this.nextObs.subarray(i * obsDim, (i + 1) * obsDim), k * obsDim);
+      copyRow(this.nextObs, i, out.nextObs, k, obsDim);
       out.terminal[k] = this.terminal[i];
     }
     return out;
@@ -448,6 +457,7 @@ export async function trainSac(envSource: EnvSource, overrides: Partial<SacConfi
     replayRng: mulberry32(nextSeed(seeds)),
     noiseRng: mulberry32(nextSeed(seeds)),
     buffer: new ReplayBuffer(config.bufferSize ?? iterations * N, env.obsDim, env.actDim),
+    batch: emptyBatch(config.batchSize, env.obsDim, env.actDim),
     noise: new Float32Array(2 * config.batchSize * env.actDim),
     targetEntropy: config.targetEntropy ?? -env.actDim,
     running: Array.from({ length: N }, () => []),
@@ -519,7 +529,8 @@ interface RunState {
   replayRng: Rng;
   noiseRng: Rng;
   buffer: ReplayBuffer;
-  /** The update's standard normals, drawn afresh for each update. */
+  /** The update's replay sample and standard normals, drawn afresh for each update. */
+  batch: ReplayBatch;
   noise: Float32Array;
   targetEntropy: number;
   /** Each env's rewards in its current episode. */
@@ -555,7 +566,7 @@ function collectStep(run: RunState): void {
 function learn(run: RunState): Float32Array {
   const { noise, noiseRng } = run;
   for (let i = 0; i < noise.length; i++) noise[i] = gaussian(noiseRng);
-  return run.learner.update(run.buffer.sample(run.config.batchSize, run.replayRng), noise, run.targetEntropy);
+  return run.learner.update(run.buffer.sample(run.config.batchSize, run.replayRng, run.batch), noise, run.targetEntropy);
 }
 
 /** The updates' statistics: sums for the current history line, and a ring of the last ones for `final`. */

@@ -2,6 +2,11 @@
  * Executions on disk: `{dataDir}/executions/{executionId}.json`, rewritten atomically (temp file +
  * rename) as the run progresses, so a reader never sees a torn file and a crash leaves the last state.
  * A write the disk refuses leaves no temp file behind and rejects with one line naming the data dir.
+ *
+ * A run's last write, its end, is the one a filling disk most often refuses: the run has just
+ * failed for want of space. So each run holds room for it from its start (`holdRoom`): a file of
+ * ROOM_BYTES under a temp name, deleted to make room when the end is refused (`writeEnd`), and in any
+ * case once the end is written. If its writer dies, the next runner removes it as any dead temp.
  */
 import { readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -31,6 +36,14 @@ export interface ExecutionRecord extends ExecutionDescription {
 /** Execution ids are file names: letters, digits, dot, dash, underscore; never a path. */
 const EXECUTION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
+/**
+ * The room a run holds for its end. An ended record of a smoke lstm run is 6.3 KB (12 events of ~350
+ * bytes, the plan); each snapshot year adds a few events, ~2 KB. A larger end is written without its
+ * event history rather than not at all. Small, because a run on a nearly full disk needs this much
+ * more to start.
+ */
+export const ROOM_BYTES = 32 * 1024;
+
 export function isSafeExecutionId(id: string): boolean {
   return EXECUTION_ID.test(id) && !id.includes('..');
 }
@@ -41,6 +54,8 @@ export class ExecutionStore {
   private readonly chains = new Map<string, Promise<void>>();
   /** The write of each execution that waits for the previous one: a newer state replaces its text. */
   private readonly queued = new Map<string, { text: string; done: Promise<void> }>();
+  /** The room file each running execution of this process holds (see the file's comment). */
+  private readonly rooms = new Map<string, string>();
 
   constructor(private readonly dataDir: string) {
     this.dir = join(dataDir, 'executions');
@@ -85,6 +100,42 @@ export class ExecutionStore {
     return entry.done;
   }
 
+  /**
+   * Holds room for the end of `executionId`; rejects with the refused write (one line naming the data
+   * dir) if the disk has not even that much left, before anything of the run is written.
+   */
+  async holdRoom(executionId: string): Promise<void> {
+    if (!isSafeExecutionId(executionId)) throw new Error(`unsafe execution id ${JSON.stringify(executionId)}`);
+    // Under a temp name (`.{id}.room.tmp-{pid}-{n}`): the sweep removes it if this process dies.
+    const temp = await writeTempFile(join(this.dir, `${executionId}.room`), ' '.repeat(ROOM_BYTES), this.dataDir);
+    this.rooms.set(executionId, temp);
+  }
+
+  /**
+   * Writes the ended record: if the disk refuses it, frees the run's room and writes it again, then
+   * without its event history if even that does not fit. The room is released in every case.
+   */
+  async writeEnd(record: ExecutionRecord): Promise<void> {
+    const id = record.executionId;
+    try {
+      await this.write(record);
+    } catch (error) {
+      if (!(await this.releaseRoom(id))) throw error;
+      await this.write(record).catch(() => this.write(withoutHistory(record)));
+    } finally {
+      await this.releaseRoom(id);
+    }
+  }
+
+  /** Deletes the room `executionId` holds; whether it held one. */
+  async releaseRoom(executionId: string): Promise<boolean> {
+    const room = this.rooms.get(executionId);
+    if (room === undefined) return false;
+    this.rooms.delete(executionId);
+    await removeQuietly(room);
+    return true;
+  }
+
   private async writeNow(executionId: string, text: string): Promise<void> {
     const path = join(this.dir, `${executionId}.json`);
     const temp = await writeTempFile(path, text, this.dataDir, { sync: false });
@@ -108,6 +159,11 @@ export class ExecutionStore {
     const records = await Promise.all(ids.map((id) => this.read(id).catch(() => undefined)));
     return records.filter((r): r is ExecutionRecord => r !== undefined);
   }
+}
+
+/** The ended record with only its start and end events: what fits when the whole history does not. */
+function withoutHistory(record: ExecutionRecord): ExecutionRecord {
+  return { ...record, events: record.events.filter((e) => e.type.startsWith('Execution')) };
 }
 
 /** Per-state timings from the event history, in the order the states were entered. */

@@ -188,9 +188,14 @@ export class LocalWorkflow implements Workflow {
       events: [],
       ownerPid: process.pid,
     };
-    await this.executions.write(record);
+    await this.executions.holdRoom(name);
+    await this.executions.write(record).catch(async (error: unknown) => {
+      await this.executions.releaseRoom(name);
+      throw error;
+    });
     // Never rejects: a run that throws (a bug) is left RUNNING on disk, and settled as interrupted.
-    const run = this.run(record).catch((error: unknown) => {
+    const run = this.run(record).catch(async (error: unknown) => {
+      await this.executions.releaseRoom(name);
       this.log(`execution ${name} ended abnormally: ${oneLine(error, this.dataDir)}`);
       return record;
     });
@@ -272,7 +277,7 @@ export class LocalWorkflow implements Workflow {
    */
   private async writeEnd(record: ExecutionRecord): Promise<void> {
     try {
-      await this.executions.write(record);
+      await this.executions.writeEnd(record);
       this.unwritten.delete(record.executionId);
     } catch (error) {
       this.unwritten.set(record.executionId, record);

@@ -18,7 +18,9 @@
  * - In-process, imported by a test: `writeFaults.arm({ under, code, at })` counts the writes under
  *   `under` from then on and fails:
  *     ENOSPC  every data write from the `at`-th data write on (a disk that fills up and stays full;
- *             inodes and directory entries still available, as on ext4 and tmpfs)
+ *             inodes and directory entries still available, as on ext4 and tmpfs), except that
+ *             what a file deleted after that frees is room again: a later data write that fits
+ *             in the freed bytes (in 4 KiB blocks) goes through and uses them up
  *     EIO     exactly the `at`-th write of any kind (one transient I/O error)
  *   With `at: Infinity` it only counts. `writeFaults.writes` lists what was counted (kind, call, path
  *   relative to `under`, whether it failed); `disarm()` stops counting and failing.
@@ -41,12 +43,15 @@ export const writeFaults = {
   plan: undefined,
   dataWrites: 0,
   allWrites: 0,
+  /** ENOSPC: bytes freed by deletions since the disk filled (whole blocks). */
+  freed: 0,
   /** @type {{ kind: string, call: string, path: string, failed: boolean }[]} */
   writes: [],
   arm(plan) {
     this.plan = { ...plan, under: resolve(plan.under) };
     this.dataWrites = 0;
     this.allWrites = 0;
+    this.freed = 0;
     this.writes = [];
   },
   disarm() {
@@ -75,13 +80,39 @@ function injected(code, syscall, target) {
   return Object.assign(error, { errno: constants.errno[code] !== undefined ? -constants.errno[code] : -1, code, syscall, path: target });
 }
 
+const BLOCK = 4096;
+const blocks = (bytes) => Math.ceil(bytes / BLOCK) * BLOCK;
+
+/** Whether the in-process ENOSPC plan has filled the disk (its `at`-th data write came). */
+const diskFull = (plan) => plan.code === 'ENOSPC' && writeFaults.dataWrites >= plan.at;
+
+/** A deletion after the disk filled frees the file's blocks (directories and links: nothing counted). */
+function creditDeletion(target) {
+  const plan = writeFaults.plan;
+  if (!plan || !inside(target, plan.under) || !diskFull(plan)) return;
+  try {
+    const stat = fs.lstatSync(target);
+    if (stat.isFile()) writeFaults.freed += blocks(stat.size);
+  } catch {
+    // gone already: nothing freed
+  }
+}
+
+/** Whether a data write of `bytes` fits in what deletions freed since the disk filled; uses it up if so. */
+function fitsInFreed(bytes) {
+  if (bytes === undefined || writeFaults.freed < blocks(bytes)) return false;
+  writeFaults.freed -= blocks(bytes);
+  return true;
+}
+
 /** The error for this write, or undefined when it goes through; counts it when armed. */
-function decide(call, syscall, kind, target) {
+function decide(call, syscall, kind, target, bytes) {
   const plan = writeFaults.plan;
   if (plan && inside(target, plan.under)) {
     writeFaults.allWrites += 1;
     if (kind === 'data') writeFaults.dataWrites += 1;
-    const failed = plan.code === 'EIO' ? writeFaults.allWrites === plan.at : kind === 'data' && writeFaults.dataWrites >= plan.at;
+    const failed =
+      plan.code === 'EIO' ? writeFaults.allWrites === plan.at : kind === 'data' && writeFaults.dataWrites >= plan.at && !fitsInFreed(bytes);
     writeFaults.writes.push({ kind, call, path: relative(plan.under, target), failed });
     if (failed) return injected(plan.code, syscall, target);
   }
@@ -112,6 +143,25 @@ const TARGETS = {
   truncate: ['open', 0, () => 'change'],
 };
 
+const DELETIONS = new Set(['unlink', 'rm']);
+
+const byteLength = (data) => (typeof data === 'string' ? Buffer.byteLength(data) : ArrayBuffer.isView(data) ? data.byteLength : undefined);
+
+/** The bytes a data write needs, where the call tells (undefined: unknown, never fits in freed room). */
+function bytesOf(name, args) {
+  if (name === 'writeFile' || name === 'appendFile') return byteLength(args[1]);
+  if (name === 'mkdir' || name === 'symlink') return BLOCK;
+  return undefined;
+}
+
+/** The bytes of a FileHandle write (a flush: unknown, so it fails once the disk is full). */
+function handleBytesOf(name, args) {
+  if (name === 'writeFile' || name === 'appendFile') return byteLength(args[0]);
+  if (name === 'write') return typeof args[0] === 'string' ? Buffer.byteLength(args[0]) : typeof args[2] === 'number' ? args[2] : byteLength(args[0]);
+  if (name === 'writev') return args[0].reduce((sum, buffer) => sum + buffer.byteLength, 0);
+  return undefined;
+}
+
 /** The path each FileHandle opened for writing was opened at (its own writes are counted against it). */
 const handlePaths = new WeakMap();
 
@@ -130,7 +180,8 @@ function patch(target, name, form) {
   target[name] = function (...args) {
     const path = toPath(args[pathArg]);
     const kind = path === undefined ? undefined : kindOf(args, path);
-    const error = kind === undefined ? undefined : decide(name, syscall, kind, path);
+    if (path !== undefined && DELETIONS.has(name.replace(/Sync$/, ''))) creditDeletion(path);
+    const error = kind === undefined ? undefined : decide(name, syscall, kind, path, bytesOf(name.replace(/Sync$/, ''), args));
     if (error) return fail(form, args, error);
     const result = original.apply(this, args);
     if (form === 'promise' && name === 'open' && kind !== undefined) return result.then((handle) => (handlePaths.set(handle, path), handle));
@@ -152,7 +203,7 @@ for (const [name, syscall] of [['write', 'write'], ['writev', 'writev'], ['write
   const original = FileHandle[name];
   FileHandle[name] = function (...args) {
     const path = handlePaths.get(this);
-    const error = path === undefined ? undefined : decide(`handle.${name}`, syscall, 'data', path);
+    const error = path === undefined ? undefined : decide(`handle.${name}`, syscall, 'data', path, handleBytesOf(name, args));
     return error ? Promise.reject(error) : original.apply(this, args);
   };
 }

@@ -12,7 +12,9 @@
  *    no reserve (failure-reserve.ts) of a claim that has ended.
  * 5. A version dir without metadata.json is never read as a model (never current, never SUCCEEDED)
  *    and is removed or completed by the next run. What the next run settles is `pending`, not a
- *    violation: such a dir of a FAILED version, and an execution left RUNNING by a runner that is gone.
+ *    violation: such a dir of a FAILED version (when even its removal failed).
+ * 6. An execution's record says how it ended: never RUNNING once nothing runs (a run holds room for
+ *    its end from its start, execution-store.ts, so even a full disk takes that last write).
  */
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -77,7 +79,7 @@ export async function checkDataDir(dataDir: string): Promise<DataDirCheck> {
   for (const name of await names(layout.executionsDir(dataDir))) {
     if (!name.endsWith('.json')) continue;
     const execution = await readRecord(join(layout.executionsDir(dataDir), name));
-    if (execution?.status === 'RUNNING') check.pending.push(`execution ${name.slice(0, -5)} is RUNNING on disk (its runner is gone)`);
+    if (execution?.status === 'RUNNING') check.violations.push(`execution ${name.slice(0, -5)} is RUNNING on disk, but nothing runs`);
   }
   return check;
 }

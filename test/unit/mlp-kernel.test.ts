@@ -60,9 +60,9 @@ function tfjsReference(sizes: number[], activation: HiddenActivation, flat: Floa
 
 describe('the mlp kernel', () => {
   for (const activation of ['tanh', 'relu'] as const) {
-    it(`gives tfjs's outputs and gradients for a ${activation} network (136 → 64 → 64 → 17, batch 37)`, () => {
-      // Prepare: odd sizes on purpose, so the vector tiles and the scalar remainders both run.
-      const sizes = [136, 64, 64, 17];
+    it(`gives tfjs's outputs and gradients for a ${activation} network (136 → 64 → 63 → 17, batch 37)`, () => {
+      // Prepare: odd sizes on purpose, so the vector tiles, the scalar remainders and the padded tails all run.
+      const sizes = [136, 64, 63, 17];
       const n = 37;
       const kernel = instantiateMlpKernel();
       const params = kernel.array(parameterCount(sizes));

@@ -116,41 +116,75 @@ EXPORT void dense_backward_input(const float *dy, const float *w, float *dx, flo
   dense_forward(dy, scratch, 0, dx, n, out, cols);
 }
 
-// tanh, to within a few ulp: an odd polynomial near 0 (Cephes' tanhf), 1 − 2/(e^{2|x|} + 1) elsewhere.
-static float exp_approx(float x) {
-  // Cephes expf: x = m·ln2 + r, |r| ≤ ln2/2, e^r by a degree-6 polynomial, 2^m by the exponent bits.
-  if (x > 88.0f) x = 88.0f;
-  if (x < -87.0f) x = -87.0f;
-  float m = __builtin_floorf(x * 1.44269504088896341f + 0.5f);
-  float r = x - m * 0.693359375f + m * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  union { u32 i; float f; } two_m = { (u32)((int)m + 127) << 23 };
-  return p * two_m.f;
+// exp, tanh and log, four lanes at a time (Cephes' float polynomials, to a few ulp). Every element
+// goes through the vector path (a tail is padded), so a value's result never depends on its position.
+static v128_t exp4(v128_t x) {
+  // x = m·ln2 + r, |r| ≤ ln2/2, e^r by a degree-6 polynomial, 2^m from the exponent bits.
+  x = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_splat(-87.0f)), wasm_f32x4_splat(88.0f));
+  v128_t m = wasm_f32x4_floor(wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)), wasm_f32x4_splat(0.5f)));
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(m, wasm_f32x4_splat(0.693359375f)));
+  r = wasm_f32x4_add(r, wasm_f32x4_mul(m, wasm_f32x4_splat(2.12194440e-4f)));
+  v128_t p = wasm_f32x4_splat(1.9875691500e-4f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.3981999507e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(8.3334519073e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(4.1665795894e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.6666665459e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(5.0000001201e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, r), r), r), wasm_f32x4_splat(1.0f));
+  v128_t two_m = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(m), wasm_i32x4_splat(127)), 23);
+  return wasm_f32x4_mul(p, two_m);
 }
 
-static float tanh_approx(float x) {
-  float ax = __builtin_fabsf(x);
-  if (ax < 0.625f) {
-    float z = x * x;
-    float p = -5.70498872745e-3f;
-    p = p * z + 2.06390887954e-2f;
-    p = p * z - 5.37397155531e-2f;
-    p = p * z + 1.33314422036e-1f;
-    p = p * z - 3.33332819422e-1f;
-    return x + x * z * p;
-  }
-  float t = ax > 9.0f ? 1.0f : 1.0f - 2.0f / (exp_approx(2.0f * ax) + 1.0f);
-  return x < 0 ? -t : t;
+// An odd polynomial below |x| 0.625, 1 − 2/(e^{2|x|} + 1) above (|x| clamped at 9, where tanh is 1 in float32).
+static v128_t tanh4(v128_t x) {
+  v128_t ax = wasm_f32x4_abs(x);
+  v128_t z = wasm_f32x4_mul(x, x);
+  v128_t p = wasm_f32x4_splat(-5.70498872745e-3f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(2.06390887954e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(-5.37397155531e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(1.33314422036e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, z), wasm_f32x4_splat(-3.33332819422e-1f));
+  v128_t small = wasm_f32x4_add(x, wasm_f32x4_mul(wasm_f32x4_mul(x, z), p));
+  v128_t e = exp4(wasm_f32x4_mul(wasm_f32x4_splat(2.0f), wasm_f32x4_min(ax, wasm_f32x4_splat(9.0f))));
+  v128_t large = wasm_f32x4_sub(wasm_f32x4_splat(1.0f), wasm_f32x4_div(wasm_f32x4_splat(2.0f), wasm_f32x4_add(e, wasm_f32x4_splat(1.0f))));
+  large = wasm_v128_or(large, wasm_v128_and(x, wasm_i32x4_splat((int)0x80000000))); // tanh's sign is x's
+  return wasm_v128_bitselect(small, large, wasm_f32x4_lt(ax, wasm_f32x4_splat(0.625f)));
+}
+
+// log for x > 0 (normal): x = m·2^e with m in [√½, √2), Cephes' logf polynomial in m − 1.
+static v128_t log4(v128_t x) {
+  v128_t e = wasm_i32x4_sub(wasm_u32x4_shr(x, 23), wasm_i32x4_splat(127));
+  v128_t m = wasm_v128_or(wasm_v128_and(x, wasm_i32x4_splat(0x007fffff)), wasm_i32x4_splat(0x3f800000));
+  v128_t big = wasm_f32x4_gt(m, wasm_f32x4_splat(1.41421356f));
+  m = wasm_v128_bitselect(wasm_f32x4_mul(m, wasm_f32x4_splat(0.5f)), m, big);
+  v128_t ef = wasm_f32x4_convert_i32x4(wasm_i32x4_sub(e, big)); // big is −1 where true
+  v128_t f = wasm_f32x4_sub(m, wasm_f32x4_splat(1.0f)), z = wasm_f32x4_mul(f, f);
+  static const float c[9] = {7.0376836292e-2f, -1.1514610310e-1f, 1.1676998740e-1f, -1.2420140846e-1f, 1.4249322787e-1f, -1.6668057665e-1f, 2.0000714765e-1f, -2.4999993993e-1f, 3.3333331174e-1f};
+  v128_t p = wasm_f32x4_splat(c[0]);
+  for (int i = 1; i < 9; i++) p = wasm_f32x4_add(wasm_f32x4_mul(p, f), wasm_f32x4_splat(c[i]));
+  v128_t r = wasm_f32x4_mul(wasm_f32x4_mul(f, z), p);
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(wasm_f32x4_splat(2.12194440e-4f), ef));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(wasm_f32x4_splat(0.5f), z));
+  return wasm_f32x4_add(wasm_f32x4_add(f, r), wasm_f32x4_mul(wasm_f32x4_splat(0.693359375f), ef));
+}
+
+// Loads / stores of the last count % 4 elements through a zero-padded lane buffer.
+static v128_t load_tail(const float *p, int left) {
+  float t[4] = {0, 0, 0, 0};
+  for (int i = 0; i < left; i++) t[i] = p[i];
+  return wasm_v128_load(t);
+}
+
+static void store_tail(float *p, v128_t v, int left) {
+  float t[4];
+  wasm_v128_store(t, v);
+  for (int i = 0; i < left; i++) p[i] = t[i];
 }
 
 EXPORT void tanh_forward(float *y, int count) {
-  for (int i = 0; i < count; i++) y[i] = tanh_approx(y[i]);
+  int c4 = count & ~3;
+  for (int i = 0; i < c4; i += 4) wasm_v128_store(y + i, tanh4(wasm_v128_load(y + i)));
+  if (count > c4) store_tail(y + c4, tanh4(load_tail(y + c4, count - c4)), count - c4);
 }
 
 // dy ← dy·(1 − y²), y being tanh's output.
@@ -183,46 +217,44 @@ EXPORT void relu_backward(float *dy, const float *y, int count) {
   for (int i = c4; i < count; i++) dy[i] = y[i] > 0.0f ? dy[i] : 0.0f;
 }
 
-// log for x > 0 (normal), to about an ulp: x = m·2^e with m in [√½, √2), Cephes' logf polynomial in m − 1.
-static float log_approx(float x) {
-  union { float f; u32 i; } u = { x };
-  int e = (int)((u.i >> 23) & 0xffu) - 127;
-  u.i = (u.i & 0x007fffffu) | 0x3f800000u;
-  float m = u.f;
-  if (m > 1.41421356f) { m *= 0.5f; e += 1; }
-  float f = m - 1.0f, z = f * f;
-  float p = 7.0376836292e-2f;
-  p = p * f - 1.1514610310e-1f;
-  p = p * f + 1.1676998740e-1f;
-  p = p * f - 1.2420140846e-1f;
-  p = p * f + 1.4249322787e-1f;
-  p = p * f - 1.6668057665e-1f;
-  p = p * f + 2.0000714765e-1f;
-  p = p * f - 2.4999993993e-1f;
-  p = p * f + 3.3333331174e-1f;
-  float r = f * z * p - 2.12194440e-4f * (float)e - 0.5f * z;
-  return f + r + 0.693359375f * (float)e;
-}
-
 // SAC's tanh-squashed Gaussian sample, per row r and action j, from the actor's heads [mean | raw]
 // (n × 2A) and standard normals eps (n × A): log σ = lo + half·(tanh(raw) + 1), u = mean + σ·ε,
 // a = scale·tanh(u) written to out[r·out_stride + j], and log π(a) = Σ_j −½ε² − log σ − ½log 2π −
-// log(scale(1 − tanh²u) + squash_eps) to logp[r]. Keeps tanh(u), σ·ε and tanh(raw) for squash_backward.
+// log(scale(1 − tanh²u) + squash_eps) to logp[r] (summed over j in order). Keeps tanh(u), σ·ε and
+// tanh(raw) for squash_backward; `terms` (n × A) is scratch.
 EXPORT void squash_sample(const float *heads, const float *eps, int n, int a, float scale, float lo, float half, float half_log_2pi, float squash_eps,
-                          float *out, int out_stride, float *logp, float *squashed, float *noise_scaled, float *raw_tanh) {
+                          float *out, int out_stride, float *logp, float *squashed, float *noise_scaled, float *raw_tanh, float *terms) {
+  // The heads' two halves side by side, element k = r·A + j (in the output arrays, overwritten below).
+  for (int r = 0; r < n; r++)
+    for (int j = 0; j < a; j++) {
+      squashed[r * a + j] = heads[r * 2 * a + j];
+      raw_tanh[r * a + j] = heads[r * 2 * a + a + j];
+    }
+  int count = n * a;
+  for (int k = 0; k < count; k += 4) {
+    int left = count - k < 4 ? count - k : 4;
+    v128_t mean = left == 4 ? wasm_v128_load(squashed + k) : load_tail(squashed + k, left);
+    v128_t raw = left == 4 ? wasm_v128_load(raw_tanh + k) : load_tail(raw_tanh + k, left);
+    v128_t e = left == 4 ? wasm_v128_load(eps + k) : load_tail(eps + k, left);
+    v128_t t = tanh4(raw);
+    v128_t log_std = wasm_f32x4_add(wasm_f32x4_splat(lo), wasm_f32x4_mul(wasm_f32x4_splat(half), wasm_f32x4_add(t, wasm_f32x4_splat(1.0f))));
+    v128_t ns = wasm_f32x4_mul(exp4(log_std), e);
+    v128_t y = tanh4(wasm_f32x4_add(mean, ns));
+    v128_t g = wasm_f32x4_sub(wasm_f32x4_splat(1.0f), wasm_f32x4_mul(y, y));
+    v128_t term = wasm_f32x4_mul(wasm_f32x4_splat(-0.5f), wasm_f32x4_mul(e, e));
+    term = wasm_f32x4_sub(term, wasm_f32x4_add(log_std, wasm_f32x4_splat(half_log_2pi)));
+    term = wasm_f32x4_sub(term, log4(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_splat(scale), g), wasm_f32x4_splat(squash_eps))));
+    if (left == 4) {
+      wasm_v128_store(raw_tanh + k, t); wasm_v128_store(noise_scaled + k, ns); wasm_v128_store(squashed + k, y); wasm_v128_store(terms + k, term);
+    } else {
+      store_tail(raw_tanh + k, t, left); store_tail(noise_scaled + k, ns, left); store_tail(squashed + k, y, left); store_tail(terms + k, term, left);
+    }
+  }
   for (int r = 0; r < n; r++) {
     float lp = 0.0f;
     for (int j = 0; j < a; j++) {
-      int k = r * a + j;
-      float t = tanh_approx(heads[r * 2 * a + a + j]);
-      float log_std = lo + half * (t + 1.0f);
-      float ns = exp_approx(log_std) * eps[k];
-      float y = tanh_approx(heads[r * 2 * a + j] + ns);
-      lp += -0.5f * eps[k] * eps[k] - (log_std + half_log_2pi) - log_approx(scale * (1.0f - y * y) + squash_eps);
-      raw_tanh[k] = t;
-      noise_scaled[k] = ns;
-      squashed[k] = y;
-      out[r * out_stride + j] = scale * y;
+      lp += terms[r * a + j];
+      out[r * out_stride + j] = scale * squashed[r * a + j];
     }
     logp[r] = lp;
   }

@@ -24,7 +24,7 @@ export interface MlpKernelExports {
   sum_squares(g: number, count: number): number;
   adam_step(p: number, g: number, m: number, v: number, count: number, scale: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): void;
   polyak(target: number, online: number, count: number, tau: number): void;
-  squash_sample(heads: number, eps: number, n: number, actDim: number, scale: number, lo: number, half: number, halfLog2Pi: number, squashEps: number, out: number, outStride: number, logp: number, squashed: number, noiseScaled: number, rawTanh: number): void;
+  squash_sample(heads: number, eps: number, n: number, actDim: number, scale: number, lo: number, half: number, halfLog2Pi: number, squashEps: number, out: number, outStride: number, logp: number, squashed: number, noiseScaled: number, rawTanh: number, terms: number): void;
   squash_backward(dAction1: number, dAction2: number, squashed: number, noiseScaled: number, rawTanh: number, n: number, actDim: number, scale: number, half: number, squashEps: number, dLogp: number, dHeads: number): void;
 }
 

@@ -29,6 +29,8 @@ interface Sample {
   squashed: KernelArray;
   noiseScaled: KernelArray;
   rawTanh: KernelArray;
+  /** Scratch: each action dimension's term of log π. */
+  terms: KernelArray;
 }
 
 export class SacKernelLearner implements SacLearner {
@@ -89,7 +91,7 @@ export class SacKernelLearner implements SacLearner {
     this.dHeads = kernel.array(maxBatch * 2 * actDim);
     this.noise = kernel.array(2 * maxBatch * actDim);
     const rows = () => kernel.array(maxBatch * actDim);
-    this.sampled = { logProb: kernel.array(maxBatch), squashed: rows(), noiseScaled: rows(), rawTanh: rows() };
+    this.sampled = { logProb: kernel.array(maxBatch), squashed: rows(), noiseScaled: rows(), rawTanh: rows(), terms: rows() };
   }
 
   async importOptimizerState(state: readonly NamedWeights[]): Promise<void> {
@@ -216,9 +218,9 @@ export class SacKernelLearner implements SacLearner {
   /** a ~ π(·|s) from the actor's heads [mean | raw log-std], into the critics' input rows; log π and the backward's inputs into `sampled`. */
   private sample(heads: KernelArray, eps: KernelArray, n: number): void {
     const { obsDim, actDim } = this.agent;
-    const { logProb, squashed, noiseScaled, rawTanh } = this.sampled;
+    const { logProb, squashed, noiseScaled, rawTanh, terms } = this.sampled;
     const out = this.criticInput.ptr + 4 * obsDim;
-    this.kernel.fn.squash_sample(heads.ptr, eps.ptr, n, actDim, this.config.actionScale, LOG_STD_MIN, LOG_STD_HALF_RANGE, HALF_LOG_2PI, SQUASH_EPSILON, out, obsDim + actDim, logProb.ptr, squashed.ptr, noiseScaled.ptr, rawTanh.ptr);
+    this.kernel.fn.squash_sample(heads.ptr, eps.ptr, n, actDim, this.config.actionScale, LOG_STD_MIN, LOG_STD_HALF_RANGE, HALF_LOG_2PI, SQUASH_EPSILON, out, obsDim + actDim, logProb.ptr, squashed.ptr, noiseScaled.ptr, rawTanh.ptr, terms.ptr);
   }
 
   /** The actor loss's gradient at the heads, from its gradient at the actions (both critics) and at log π (dLogProb per row). */

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: throughput on fixed, seeded synthetic inputs, as `bench <name> <value> <unit>`
  * lines on stdout (the whole run takes a few minutes on 2 cores):
- * - the LSTM forecaster with the `local` profile's config: training and prediction;
+ * - the LSTM forecaster with the `local` profile's config (bench/lstm-speed.ts): training,
+ *   prediction, and the threads its kernel uses;
  * - PPO on a panel the size of the production universe (bench/ppo-speed.ts): rollout steps alone,
  *   and timesteps of a whole run (rollouts and updates) with the seed's PPO config;
  * - PatchTST with the `local` profile's config (its architecture and batch size) on 60 × 11 inputs;
@@ -11,12 +12,9 @@ import { CHANNELS } from '../src/features/weekly-dataset.ts';
 import { SIGNAL_CHANNELS } from '../src/features/signal-channels.ts';
 import { initBackend, tf } from '../src/ml/backend.ts';
 import { mulberry32 } from '../src/ml/random.ts';
-import { LSTM_CONFIGS } from '../src/models/forecasters/lstm/lstm-config.ts';
-import { buildLstmModel } from '../src/models/forecasters/lstm/lstm-model.ts';
 import { PATCHTST_CONFIGS } from '../src/models/forecasters/patchtst/patchtst-config.ts';
 import { buildPatchTstModel } from '../src/models/forecasters/patchtst/patchtst-model.ts';
-import { predictScaled } from '../src/models/forecasters/shared/forecaster-inference.ts';
-import { disposeForecaster } from '../src/models/forecasters/shared/train-forecaster.ts';
+import { measureLstm, LSTM_UNITS } from './lstm-speed.ts';
 import { measurePpo } from './ppo-speed.ts';
 import { measureSac } from './sac-speed.ts';
 import { measureDashboard } from './dashboard-speed.ts';
@@ -33,31 +31,6 @@ function line(name: string, value: number | string, unit: string): void {
 
 const rng = mulberry32(1234);
 const gaussian = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
-
-async function benchLstm(): Promise<void> {
-  const config = LSTM_CONFIGS.local;
-  const width = config.lookbackDays * CHANNELS;
-  const xs = Float32Array.from({ length: config.batchSize * width }, gaussian);
-  const ys = Float32Array.from({ length: config.batchSize }, () => 0.03 * gaussian());
-  const model = buildLstmModel(config, CHANNELS);
-  const x = tf.tensor3d(xs, [config.batchSize, config.lookbackDays, CHANNELS]);
-  const y = tf.tensor2d(ys, [config.batchSize, 1]);
-  await model.trainOnBatch(x, y); // warm-up: builds the graph and the optimizer state
-  let started = performance.now();
-  for (let step = 0; step < TRAIN_STEPS; step++) await model.trainOnBatch(x, y);
-  const trainSeconds = (performance.now() - started) / 1000;
-  line('lstm_train_samples_per_s', (TRAIN_STEPS * config.batchSize) / trainSeconds, 'samples/s');
-  line('lstm_train_step_ms', (trainSeconds * 1000) / TRAIN_STEPS, 'ms');
-
-  const predictInput = Float32Array.from({ length: PREDICT_SAMPLES * width }, gaussian);
-  const identity = { mean: 0, std: 1 };
-  predictScaled(model, predictInput.subarray(0, width), 1, config.lookbackDays, CHANNELS, identity); // warm-up
-  started = performance.now();
-  predictScaled(model, predictInput, PREDICT_SAMPLES, config.lookbackDays, CHANNELS, identity);
-  line('lstm_predict_samples_per_s', PREDICT_SAMPLES / ((performance.now() - started) / 1000), 'samples/s');
-  tf.dispose([x, y]);
-  disposeForecaster({ model });
-}
 
 /** bench/patchtst-speed.ts measures the seed's architecture at batch 256 (the `full` profile); this is the `local` one. */
 async function benchPatchTstLocal(): Promise<void> {
@@ -90,7 +63,8 @@ async function benchPatchTstLocal(): Promise<void> {
 const backend = await initBackend((l) => process.stderr.write(`${l}\n`));
 line('backend', backend, '-');
 const before = tf.memory().numTensors;
-await benchLstm();
+const lstm = await measureLstm();
+for (const [name, value] of Object.entries(lstm)) line(name, value, LSTM_UNITS[name as keyof typeof lstm]);
 
 const ppo = await measurePpo(PPO_TIMESTEPS);
 line('ppo_env_steps_per_s', ppo.ppo_env_steps_per_s, 'steps/s');

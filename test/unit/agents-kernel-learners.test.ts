@@ -52,9 +52,9 @@ describe('the PPO kernel learner', () => {
       values: uniform(n, rng, 0.3),
     };
   };
-  const train = (engine: LearnerEngine) => {
+  const train = (engine: LearnerEngine, threads: 1 | 2 = 1) => {
     const agent = PpoAgent.create(obsDim, actDim, config, 3);
-    const learner = createPpoLearner(agent, config, n, engine);
+    const learner = createPpoLearner(agent, config, n, engine, threads);
     const stats = [1, 2, 3].map((step) => Array.from(learner.update(minibatch(step), 0.05)));
     const rollout = learner.policyAndValue(minibatch(9).obs.subarray(0, 4 * obsDim), 4);
     learner.finish();
@@ -82,6 +82,37 @@ describe('the PPO kernel learner', () => {
       expect(maxRelativeError(kernel.rollout.value, reference.rollout.value)).toBeLessThan(1e-4);
     });
   }
+});
+
+describe('the PPO kernel learner on two threads', () => {
+  it('gives the bits of one thread: its critic half runs the same code on the worker', () => {
+    // Prepare
+    const [obsDim, actDim, n] = [12, 5, 32];
+    const config: PpoConfig = { ...DEFAULT_PPO_CONFIG, hiddenSizes: [16, 16] };
+    const rng = mulberry32(4);
+    const batches = [1, 2, 3].map(() => ({
+      obs: uniform(n * obsDim, rng, 2),
+      actions: uniform(n * actDim, rng, 0.5),
+      logprobs: Float32Array.from({ length: n }, () => -actDim * 0.92 + 0.4 * (2 * rng() - 1)),
+      advantages: uniform(n, rng),
+      returns: uniform(n, rng),
+      values: uniform(n, rng, 0.3),
+    }));
+    const train = (threads: 1 | 2) => {
+      const agent = PpoAgent.create(obsDim, actDim, config, 3);
+      const learner = createPpoLearner(agent, config, n, 'kernel', threads);
+      const stats = batches.map((m) => Array.from(learner.update(m, 3e-3)));
+      const values = Array.from(learner.value(batches[0].obs.subarray(0, 8 * obsDim)));
+      learner.finish();
+      const weights = agent.exportWeights();
+      agent.dispose();
+      return { stats, values, weights };
+    };
+    // Act
+    const [one, two] = [train(1), train(2)];
+    // Assess
+    expect(two).toEqual(one);
+  });
 });
 
 describe('the SAC kernel learner', () => {

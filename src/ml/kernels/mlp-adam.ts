@@ -23,9 +23,14 @@ export class KernelAdam {
     this.v = kernel.array(params.length);
   }
 
+  /** Σ g² over the gradients (for global-norm clipping over several networks). */
+  sumOfSquares(): number {
+    return this.kernel.fn.sum_squares(this.grads.ptr, this.grads.length);
+  }
+
   /** √(Σ g²) over the gradients (for global-norm clipping). */
   gradientNorm(): number {
-    return Math.sqrt(this.kernel.fn.sum_squares(this.grads.ptr, this.grads.length));
+    return Math.sqrt(this.sumOfSquares());
   }
 
   /** One step on `scale` × the gradients. */

@@ -1,10 +1,12 @@
 /**
- * PPO's gradient step on the mlp wasm kernel: the actor and the critic run as kernel networks
- * whose parameters (with the log-std) sit in one flat array, so the global gradient norm is one call
- * and Adam one more. The loss and its gradient at the networks' outputs (n × actDim means, n values)
- * are written out here in JS, term by term as ppo-tfjs-learner.ts's autodiff computes them
- * (tfjs's conventions where a max or a clip ties: maximum(a, b) sends the gradient to a when a ≥ b,
- * clipByValue passes it inside the closed range). The agent's variables are written once, in finish().
+ * PPO's gradient step on the mlp wasm kernel. The loss is pg_loss − ent_coef·entropy +
+ * vf_coef·v_loss: the actor (and log-std) only meet the critic in the global gradient norm, so the
+ * step runs as two halves, the actor's here and the critic's (ppo-critic-step.ts) here or on a worker
+ * at the same time (ppo-critic-remote.ts), joined by the clip scale √(Σg²_actor + Σg²_critic).
+ * The loss's gradient at the networks' outputs is written out in JS, term by term as
+ * ppo-tfjs-learner.ts's autodiff computes it (tfjs's conventions where a max or a clip ties:
+ * maximum(a, b) sends the gradient to a when a ≥ b, clipByValue passes it inside the closed range).
+ * The agent's variables are written once, in finish().
  */
 import { tf } from '../../../ml/backend.ts';
 import { instantiateMlpKernel, type KernelArray } from '../../../ml/kernels/mlp-kernel.ts';
@@ -13,50 +15,51 @@ import { KernelAdam } from '../../../ml/kernels/mlp-adam.ts';
 import type { PpoAgent } from './ppo.ts';
 import type { PpoConfig } from './ppo-defaults.ts';
 import { HALF_LOG_2PI, type Minibatch, type PpoLearner } from './ppo-learner.ts';
+import { PpoCriticStep, type CriticStepConfig, type PpoCriticSide } from './ppo-critic-step.ts';
+import { PpoCriticRemote } from './ppo-critic-remote.ts';
 
 export class PpoKernelLearner implements PpoLearner {
   private readonly actor: KernelMlp;
-  private readonly critic: KernelMlp;
-  private readonly params: KernelArray;
+  private readonly critic: PpoCriticSide;
   private readonly logStdParams: KernelArray;
   private readonly logStdGrads: KernelArray;
   private readonly adam: KernelAdam;
   private readonly input: KernelArray;
   private readonly dMean: KernelArray;
-  private readonly dValue: KernelArray;
   private readonly z: Float64Array;
 
+  /** `threads` 2: the critic's half runs on a worker thread (the same arithmetic, so the same bits). */
   constructor(
     private readonly agent: PpoAgent,
     private readonly config: Readonly<PpoConfig>,
     private readonly maxBatch: number,
+    threads: 1 | 2,
   ) {
     const { obsDim, actDim } = agent;
     const kernel = instantiateMlpKernel();
     const actorSizes = [obsDim, ...config.hiddenSizes, actDim];
-    const criticSizes = [obsDim, ...config.hiddenSizes, 1];
     const actorCount = parameterCount(actorSizes);
-    const criticCount = parameterCount(criticSizes);
-    // One flat array in the agent's export order: actor layers, critic layers, log-std.
-    this.params = kernel.array(actorCount + criticCount + actDim);
-    const grads = kernel.array(this.params.length);
-    let offset = 0;
-    for (const w of agent.exportWeights()) {
-      this.params.view.set(w.values, offset);
-      offset += w.values.length;
-    }
-    this.actor = new KernelMlp(kernel, actorSizes, 'tanh', this.params.slice(0, actorCount), grads.slice(0, actorCount), maxBatch);
-    this.critic = new KernelMlp(kernel, criticSizes, 'tanh', this.params.slice(actorCount, criticCount), grads.slice(actorCount, criticCount), maxBatch);
-    this.logStdParams = this.params.slice(actorCount + criticCount, actDim);
-    this.logStdGrads = grads.slice(actorCount + criticCount, actDim);
-    this.adam = new KernelAdam(kernel, this.params, grads, 0.9, 0.999, config.adamEpsilon);
+    const weights = agent.exportWeights(); // actor layers, critic layers, log-std
+    const depth = config.hiddenSizes.length + 1;
+    const flatOf = (list: typeof weights) => Float32Array.from(list.flatMap((w) => Array.from(w.values)));
+    // The actor and the log-std in one flat array, so one norm and one Adam cover both.
+    const params = kernel.array(actorCount + actDim);
+    params.view.set(flatOf(weights.slice(0, 2 * depth)));
+    params.view.set(weights.at(-1)!.values, actorCount);
+    const grads = kernel.array(params.length);
+    this.actor = new KernelMlp(kernel, actorSizes, 'tanh', params.slice(0, actorCount), grads.slice(0, actorCount), maxBatch);
+    this.logStdParams = params.slice(actorCount, actDim);
+    this.logStdGrads = grads.slice(actorCount, actDim);
+    this.adam = new KernelAdam(kernel, params, grads, 0.9, 0.999, config.adamEpsilon);
+    const criticConfig: CriticStepConfig = { obsDim, hiddenSizes: config.hiddenSizes, maxBatch, adamEpsilon: config.adamEpsilon, clipVloss: config.clipVloss, clipCoef: config.clipCoef, vfCoef: config.vfCoef };
+    const criticWeights = flatOf(weights.slice(2 * depth, 4 * depth));
+    this.critic = threads === 2 ? new PpoCriticRemote(criticConfig, criticWeights) : new PpoCriticStep(criticConfig, criticWeights);
     this.input = kernel.array(maxBatch * obsDim);
     this.dMean = kernel.array(maxBatch * actDim);
-    this.dValue = kernel.array(maxBatch);
     this.z = new Float64Array(maxBatch * actDim);
   }
 
-  /** Copies n observations into the kernel (in chunks of maxBatch when there are more). */
+  /** Copies n observations into the kernel. */
   private load(obs: Float32Array): number {
     const n = obs.length / this.agent.obsDim;
     if (!Number.isInteger(n) || n > this.maxBatch) throw new Error(`${obs.length} observation values are not whole rows of ${this.agent.obsDim}, at most ${this.maxBatch}`);
@@ -67,13 +70,11 @@ export class PpoKernelLearner implements PpoLearner {
   policyAndValue(obs: Float32Array, n: number): { mean: Float32Array; value: Float32Array } {
     this.load(obs);
     const mean = this.actor.forward(this.input, n).view.slice(0, n * this.agent.actDim);
-    const value = this.critic.forward(this.input, n).view.slice(0, n);
-    return { mean, value };
+    return { mean, value: this.critic.values(obs, n) };
   }
 
   value(obs: Float32Array): Float32Array {
-    const n = this.load(obs);
-    return this.critic.forward(this.input, n).view.slice(0, n);
+    return this.critic.values(obs, this.load(obs));
   }
 
   logStd(): Float32Array {
@@ -82,32 +83,33 @@ export class PpoKernelLearner implements PpoLearner {
 
   update(m: Minibatch, learningRate: number): Float32Array {
     const n = this.load(m.obs);
-    const mean = this.actor.forward(this.input, n).view;
-    const value = this.critic.forward(this.input, n).view;
-    const stats = this.lossGradients(m, n, mean, value);
+    this.critic.begin(m.obs, m.returns, m.values, n);
+    const stats = this.policyGradients(m, n, this.actor.forward(this.input, n).view);
     this.actor.backward(this.dMean, { weightGrads: true });
-    this.critic.backward(this.dValue, { weightGrads: true });
+    const actorSquares = this.adam.sumOfSquares();
+    const { sumSquares, valueLoss } = this.critic.end();
     // Clip the global norm over every gradient together (torch's clip_grad_norm_), inside Adam.
-    const scale = Math.min(1, this.config.maxGradNorm / (this.adam.gradientNorm() + 1e-6));
+    const scale = Math.min(1, this.config.maxGradNorm / (Math.sqrt(actorSquares + sumSquares) + 1e-6));
+    this.critic.apply(learningRate, scale);
     this.adam.step(learningRate, scale);
+    stats[1] = (0.5 * valueLoss) / n;
     return stats;
   }
 
   /**
-   * CleanRL's loss pg_loss − ent_coef·entropy + vf_coef·v_loss at the networks' outputs: writes its
-   * gradient with respect to the means, the values and the log-std, and returns the six statistics.
+   * pg_loss − ent_coef·entropy at the actor's means and the log-std: writes its gradient with
+   * respect to both and returns the six statistics (value_loss filled in by the caller).
    */
-  private lossGradients(m: Minibatch, n: number, mean: Float32Array, value: Float32Array): Float32Array {
+  private policyGradients(m: Minibatch, n: number, mean: Float32Array): Float32Array {
     const { actDim } = this.agent;
-    const { clipCoef, clipVloss, entCoef, vfCoef } = this.config;
+    const { clipCoef, entCoef } = this.config;
     const logStd = this.logStdParams.view;
     const invStd = Float64Array.from(logStd, (s) => Math.exp(-s));
     const sumLogStd = logStd.reduce((s, x) => s + x, 0);
     const dMean = this.dMean.view;
-    const dValue = this.dValue.view;
     const dLogStd = new Float64Array(actDim);
     const { z } = this;
-    let pg = 0, vl = 0, oldKl = 0, kl = 0, clipped = 0;
+    let pg = 0, oldKl = 0, kl = 0, clipped = 0;
     for (let r = 0; r < n; r++) {
       let squares = 0;
       for (let j = 0; j < actDim; j++) {
@@ -131,39 +133,29 @@ export class PpoKernelLearner implements PpoLearner {
       oldKl -= logratio;
       kl += ratio - 1 - logratio;
       if (Math.abs(ratio - 1) > clipCoef) clipped++;
-      vl += this.valueTerm(r, n, value[r], m, dValue, clipVloss, clipCoef, vfCoef);
     }
     const dLogStdOut = this.logStdGrads.view;
     for (let j = 0; j < actDim; j++) dLogStdOut[j] = dLogStd[j] - entCoef;
-    return Float32Array.of(pg / n, (0.5 * vl) / n, sumLogStd + actDim * (0.5 + HALF_LOG_2PI), oldKl / n, kl / n, clipped / n);
-  }
-
-  /** Row r's value-loss term max((v − R)², (v_clipped − R)²) (or the unclipped one); writes its gradient. */
-  private valueTerm(r: number, n: number, v: number, m: Minibatch, dValue: Float32Array, clipVloss: boolean, clipCoef: number, vfCoef: number): number {
-    const ret = m.returns[r];
-    const unclipped = (v - ret) ** 2;
-    let term = unclipped;
-    let dv = 2 * (v - ret);
-    if (clipVloss) {
-      const change = v - m.values[r];
-      const vClipped = m.values[r] + Math.min(Math.max(change, -clipCoef), clipCoef);
-      const clippedLoss = (vClipped - ret) ** 2;
-      if (unclipped < clippedLoss) {
-        term = clippedLoss;
-        dv = change >= -clipCoef && change <= clipCoef ? 2 * (vClipped - ret) : 0;
-      }
-    }
-    dValue[r] = (vfCoef * 0.5 * dv) / n;
-    return term;
+    return Float32Array.of(pg / n, 0, sumLogStd + actDim * (0.5 + HALF_LOG_2PI), oldKl / n, kl / n, clipped / n);
   }
 
   finish(): void {
-    const flat = this.params.view;
+    const depth = this.config.hiddenSizes.length + 1;
+    const actor = this.actor.params.view;
+    const critic = this.critic.parameters();
+    const variables = this.agent.trainableVariables(); // actor layers, critic layers, log-std
     let offset = 0;
-    for (const variable of this.agent.trainableVariables()) {
-      const size = variable.size;
-      tf.tidy(() => variable.assign(tf.tensor(flat.slice(offset, offset + size), variable.shape)));
-      offset += size;
-    }
+    const assign = (variable: tf.Variable, from: Float32Array, at: number) => tf.tidy(() => variable.assign(tf.tensor(from.slice(at, at + variable.size), variable.shape)));
+    variables.slice(0, 2 * depth).forEach((v) => {
+      assign(v, actor, offset);
+      offset += v.size;
+    });
+    offset = 0;
+    variables.slice(2 * depth, 4 * depth).forEach((v) => {
+      assign(v, critic, offset);
+      offset += v.size;
+    });
+    assign(variables.at(-1)!, this.logStdParams.view, 0);
+    this.critic.dispose();
   }
 }

@@ -24,6 +24,7 @@ import { DEFAULT_PPO_CONFIG, FINETUNE_LEARNING_RATE, type PpoConfig } from './pp
 import { HALF_LOG_2PI, type LearnerEngine, type Minibatch, type PpoLearner } from './ppo-learner.ts';
 import { PpoKernelLearner } from './ppo-kernel-learner.ts';
 import { PpoTfjsLearner } from './ppo-tfjs-learner.ts';
+import { kernelThreads } from '../../../ml/kernels/mlp-threads.ts';
 
 export { DEFAULT_PPO_CONFIG, FINETUNE_LEARNING_RATE, type NamedWeights, type PpoConfig };
 
@@ -317,9 +318,18 @@ export async function trainPpo(envSource: EnvSource, overrides: Partial<PpoConfi
   return { agent, history, episodes: run.episodes };
 }
 
-/** The kernel learner on the wasm backend, the tfjs one elsewhere; `engine` forces one (tests compare them). */
-export function createPpoLearner(agent: PpoAgent, config: Readonly<PpoConfig>, maxBatch: number, engine: LearnerEngine = tf.getBackend() === 'wasm' ? 'kernel' : 'tfjs'): PpoLearner {
-  return engine === 'kernel' ? new PpoKernelLearner(agent, config, maxBatch) : new PpoTfjsLearner(agent, config);
+/**
+ * The kernel learner on the wasm backend (its critic's half on a second thread when there are two
+ * cores: kernelThreads()), the tfjs one elsewhere; `engine` and `threads` force them (tests compare them).
+ */
+export function createPpoLearner(
+  agent: PpoAgent,
+  config: Readonly<PpoConfig>,
+  maxBatch: number,
+  engine: LearnerEngine = tf.getBackend() === 'wasm' ? 'kernel' : 'tfjs',
+  threads: 1 | 2 = kernelThreads(),
+): PpoLearner {
+  return engine === 'kernel' ? new PpoKernelLearner(agent, config, maxBatch, threads) : new PpoTfjsLearner(agent, config);
 }
 
 /** The defaults, a fine-tune's (the initial agent's sizes, a lower learning rate), then the overrides; validated. */

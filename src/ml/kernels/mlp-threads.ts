@@ -1,0 +1,14 @@
+/**
+ * How many threads the agents' kernel learners use: MIZAN_KERNEL_THREADS (1 or 2, the variable the
+ * LSTM kernel reads too), else 2 on a machine with two cores or more.
+ */
+import { availableParallelism } from 'node:os';
+
+export function kernelThreads(): 1 | 2 {
+  const asked = process.env.MIZAN_KERNEL_THREADS;
+  if (asked !== undefined && asked !== '') {
+    if (asked !== '1' && asked !== '2') throw new Error(`MIZAN_KERNEL_THREADS must be 1 or 2, got ${asked}`);
+    return asked === '1' ? 1 : 2;
+  }
+  return availableParallelism() >= 2 ? 2 : 1;
+}

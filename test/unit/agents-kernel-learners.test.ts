@@ -118,12 +118,12 @@ describe('the PPO kernel learner on two threads', () => {
 describe('the SAC kernel learner', () => {
   const [obsDim, actDim, n] = [10, 4, 32];
   const config: SacConfig = { ...DEFAULT_SAC_CONFIG, hiddenSizes: [16, 16], initialAlpha: 0.2 };
-  const train = async (engine: LearnerEngine) => {
+  const train = async (engine: LearnerEngine, threads: 1 | 2 = 1) => {
     const rng = mulberry32(5);
     const buffer = new ReplayBuffer(64, obsDim, actDim);
     for (let i = 0; i < 64; i++) buffer.add(uniform(obsDim, rng, 2), uniform(actDim, rng, 3), [0.1 * rng()], uniform(obsDim, rng, 2), [i % 9 === 0 ? 1 : 0], 0);
     const agent = SacAgent.create(obsDim, actDim, config, 3);
-    const learner = createSacLearner(agent, config, n, engine);
+    const learner = createSacLearner(agent, config, n, engine, threads);
     const stats: number[][] = [];
     for (let step = 0; step < 3; step++) {
       const noise = Float32Array.from({ length: 2 * n * actDim }, () => gaussian(rng));
@@ -158,4 +158,11 @@ describe('the SAC kernel learner', () => {
       expect(maxRelativeError(kernel.actions, reference.actions)).toBeLessThan(1e-4);
     });
   }
+
+  it("gives the bits of one thread on two: qf2's half runs the same code on the worker", async () => {
+    // Act
+    const [one, two] = [await train('kernel', 1), await train('kernel', 2)];
+    // Assess
+    expect(two).toEqual(one);
+  });
 });

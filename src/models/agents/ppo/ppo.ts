@@ -24,7 +24,7 @@ import { DEFAULT_PPO_CONFIG, FINETUNE_LEARNING_RATE, type PpoConfig } from './pp
 import { HALF_LOG_2PI, type LearnerEngine, type Minibatch, type PpoLearner } from './ppo-learner.ts';
 import { PpoKernelLearner } from './ppo-kernel-learner.ts';
 import { PpoTfjsLearner } from './ppo-tfjs-learner.ts';
-import { kernelThreads } from '../../../ml/kernels/mlp-threads.ts';
+import { forwardMacs, kernelThreads } from '../../../ml/kernels/mlp-threads.ts';
 
 export { DEFAULT_PPO_CONFIG, FINETUNE_LEARNING_RATE, type NamedWeights, type PpoConfig };
 
@@ -327,7 +327,7 @@ export function createPpoLearner(
   config: Readonly<PpoConfig>,
   maxBatch: number,
   engine: LearnerEngine = tf.getBackend() === 'wasm' ? 'kernel' : 'tfjs',
-  threads: 1 | 2 = kernelThreads(),
+  threads: 1 | 2 = kernelThreads(forwardMacs([agent.obsDim, ...config.hiddenSizes, 1], maxBatch)),
 ): PpoLearner {
   return engine === 'kernel' ? new PpoKernelLearner(agent, config, maxBatch, threads) : new PpoTfjsLearner(agent, config);
 }

@@ -18,6 +18,8 @@ import type { ReplayBatch, SacAgent } from './sac.ts';
 import type { SacConfig } from './sac-defaults.ts';
 import type { SacLearner } from './sac-learner.ts';
 import { HALF_LOG_2PI, LOG_STD_MAX, LOG_STD_MIN, SQUASH_EPSILON } from './sac-losses.ts';
+import { SacCriticHalf, type CriticHalfConfig, type CriticHalfState, type SacCriticSide } from './sac-critic-half.ts';
+import { SacCriticRemote } from './sac-critic-remote.ts';
 
 const LOG_STD_HALF_RANGE = 0.5 * (LOG_STD_MAX - LOG_STD_MIN);
 const ADAM_NAMES = ['actor', 'critic', 'alpha'] as const;
@@ -36,31 +38,30 @@ interface Sample {
 export class SacKernelLearner implements SacLearner {
   private readonly kernel: MlpKernel;
   private readonly actor: KernelMlp;
-  private readonly q: [KernelMlp, KernelMlp];
-  private readonly qTarget: [KernelMlp, KernelMlp];
-  private readonly qfParams: KernelArray;
-  private readonly qfTargetParams: KernelArray;
+  /** qf1 (with qf1_target) here; qf2 (with qf2_target) here or on a worker. */
+  private readonly critics: [SacCriticSide, SacCriticSide];
+  private readonly criticCount: number;
   private readonly logAlpha: KernelArray;
-  private readonly adams: Record<(typeof ADAM_NAMES)[number], KernelAdam>;
+  private readonly adams: { actor: KernelAdam; alpha: KernelAdam };
   private readonly obs: KernelArray;
   private readonly criticInput: KernelArray;
-  private readonly dQ: [KernelArray, KernelArray];
   private readonly dAction: [KernelArray, KernelArray];
   private readonly dHeads: KernelArray;
   private readonly noise: KernelArray;
   private readonly sampled: Sample;
 
+  /** `threads` 2: qf2's half runs on a worker thread (the same arithmetic, so the same bits). */
   constructor(
     private readonly agent: SacAgent,
     private readonly config: Readonly<SacConfig>,
     maxBatch: number,
+    threads: 1 | 2,
   ) {
     const { obsDim, actDim } = agent;
     const kernel = (this.kernel = instantiateMlpKernel());
     const flat = agent.flatParameters();
     const actorSizes = [obsDim, ...config.hiddenSizes, 2 * actDim];
-    const criticSizes = [obsDim + actDim, ...config.hiddenSizes, 1];
-    const critic = parameterCount(criticSizes);
+    const critic = (this.criticCount = parameterCount([obsDim + actDim, ...config.hiddenSizes, 1]));
     const loaded = (values: Float32Array) => {
       const array = kernel.array(values.length);
       array.view.set(values);
@@ -68,25 +69,18 @@ export class SacKernelLearner implements SacLearner {
     };
     const actorParams = loaded(flat.actor);
     const actorGrads = kernel.array(actorParams.length);
-    this.qfParams = loaded(flat.qf);
-    const qfGrads = kernel.array(this.qfParams.length);
-    this.qfTargetParams = loaded(flat.qf_target);
-    const targetGrads = kernel.array(this.qfTargetParams.length); // never written: the targets are not differentiated
     this.logAlpha = loaded(Float32Array.of(flat.logAlpha));
-    const logAlphaGrad = kernel.array(1);
     this.actor = new KernelMlp(kernel, actorSizes, 'relu', actorParams, actorGrads, maxBatch);
-    const criticNet = (params: KernelArray, grads: KernelArray, i: number) => new KernelMlp(kernel, criticSizes, 'relu', params.slice(i * critic, critic), grads.slice(i * critic, critic), maxBatch);
-    this.q = [criticNet(this.qfParams, qfGrads, 0), criticNet(this.qfParams, qfGrads, 1)];
-    this.qTarget = [criticNet(this.qfTargetParams, targetGrads, 0), criticNet(this.qfTargetParams, targetGrads, 1)];
-    // torch's Adam defaults (β 0.9, 0.999, ε 1e-8), as CleanRL.
+    const halfConfig: CriticHalfConfig = { obsDim, actDim, hiddenSizes: config.hiddenSizes, maxBatch, tau: config.tau };
+    const half = (i: number) => [flat.qf.slice(i * critic, (i + 1) * critic), flat.qf_target.slice(i * critic, (i + 1) * critic)] as const;
+    this.critics = [new SacCriticHalf(halfConfig, ...half(0)), threads === 2 ? new SacCriticRemote(halfConfig, ...half(1)) : new SacCriticHalf(halfConfig, ...half(1))];
+    // torch's Adam defaults (β 0.9, 0.999, ε 1e-8), as CleanRL; the critics' Adam is split between their halves.
     this.adams = {
       actor: new KernelAdam(kernel, actorParams, actorGrads, 0.9, 0.999, 1e-8),
-      critic: new KernelAdam(kernel, this.qfParams, qfGrads, 0.9, 0.999, 1e-8),
-      alpha: new KernelAdam(kernel, this.logAlpha, logAlphaGrad, 0.9, 0.999, 1e-8),
+      alpha: new KernelAdam(kernel, this.logAlpha, kernel.array(1), 0.9, 0.999, 1e-8),
     };
     this.obs = kernel.array(maxBatch * obsDim);
     this.criticInput = kernel.array(maxBatch * (obsDim + actDim));
-    this.dQ = [kernel.array(maxBatch), kernel.array(maxBatch)];
     this.dAction = [kernel.array(maxBatch * actDim), kernel.array(maxBatch * actDim)];
     this.dHeads = kernel.array(maxBatch * 2 * actDim);
     this.noise = kernel.array(2 * maxBatch * actDim);
@@ -98,11 +92,18 @@ export class SacKernelLearner implements SacLearner {
     for (const key of ADAM_NAMES) {
       const mine = state.filter((w) => w.name.startsWith(`optim.${key}.`)).sort((a, b) => Number(a.name.split('.')[2]) - Number(b.name.split('.')[2]));
       if (mine.length === 0) continue;
+      const iterations = mine[0].values[0];
+      const [m, v] = mine.length === 3 ? [mine[1].values, mine[2].values] : [undefined, undefined];
+      if (key === 'critic') {
+        const c = this.criticCount;
+        this.critics.forEach((half, i) => half.setAdam(m?.slice(i * c, (i + 1) * c) ?? new Float32Array(c), v?.slice(i * c, (i + 1) * c) ?? new Float32Array(c), iterations));
+        continue;
+      }
       const adam = this.adams[key];
-      adam.iterations = mine[0].values[0];
-      if (mine.length === 3) {
-        adam.m.view.set(mine[1].values);
-        adam.v.view.set(mine[2].values);
+      adam.iterations = iterations;
+      if (m && v) {
+        adam.m.view.set(m);
+        adam.v.view.set(v);
       }
     }
   }
@@ -131,7 +132,8 @@ export class SacKernelLearner implements SacLearner {
     const [criticLoss, meanQ] = this.criticStep(batch, y, n);
     const [actorLoss, entropy] = this.actorStep(batch, this.noise.slice(n * this.agent.actDim, n * this.agent.actDim), alpha, n);
     this.temperatureStep(targetEntropy, n);
-    this.kernel.fn.polyak(this.qfTargetParams.ptr, this.qfParams.ptr, this.qfParams.length, this.config.tau);
+    this.critics[1].polyak();
+    this.critics[0].polyak();
     return Float32Array.of(actorLoss, criticLoss, alpha, meanQ, entropy);
   }
 
@@ -148,8 +150,11 @@ export class SacKernelLearner implements SacLearner {
     this.obs.view.set(batch.nextObs);
     this.fillCriticInput(batch.nextObs, n);
     this.sample(this.actor.forward(this.obs, n), eps, n);
-    const q1 = this.qTarget[0].forward(this.criticInput, n).view;
-    const q2 = this.qTarget[1].forward(this.criticInput, n).view;
+    const input = this.criticInput.view;
+    this.critics[1].beginTarget(input, n); // the remote twin first, so that both run at once
+    this.critics[0].beginTarget(input, n);
+    const q1 = this.critics[0].endValues();
+    const q2 = this.critics[1].endValues();
     const logProb = this.sampled.logProb.view;
     const y = new Float64Array(n);
     for (let r = 0; r < n; r++) {
@@ -164,32 +169,24 @@ export class SacKernelLearner implements SacLearner {
     const { obsDim, actDim } = this.agent;
     const input = this.fillCriticInput(batch.obs, n);
     for (let r = 0; r < n; r++) input.set(batch.actions.subarray(r * actDim, (r + 1) * actDim), r * (obsDim + actDim) + obsDim);
-    let loss = 0;
-    let sumQ = 0;
-    for (let i = 0; i < 2; i++) {
-      const q = this.q[i].forward(this.criticInput, n).view;
-      const dQ = this.dQ[i].view;
-      for (let r = 0; r < n; r++) {
-        const error = q[r] - y[r];
-        loss += error * error;
-        sumQ += q[r];
-        dQ[r] = error / n;
-      }
-      this.q[i].backward(this.dQ[i], { weightGrads: true });
-    }
-    this.adams.critic.step(this.config.learningRate);
-    return [loss / n / 2, sumQ / n / 2];
+    this.critics[1].beginCriticStep(input, y, n, this.config.learningRate);
+    this.critics[0].beginCriticStep(input, y, n, this.config.learningRate);
+    const one = this.critics[0].endCriticStep();
+    const two = this.critics[1].endCriticStep();
+    return [(one.loss + two.loss) / n / 2, (one.sumQ + two.sumQ) / n / 2];
   }
 
   /** The actor maximises min(Q1, Q2)(s, a) − α log π(a|s), a ~ π(s); returns [actor_loss, entropy]. */
   private actorStep(batch: ReplayBatch, eps: KernelArray, alpha: number, n: number): [number, number] {
-    const { obsDim, actDim } = this.agent;
     this.obs.view.set(batch.obs);
     this.fillCriticInput(batch.obs, n);
     this.sample(this.actor.forward(this.obs, n), eps, n);
-    const q1 = this.q[0].forward(this.criticInput, n).view;
-    const q2 = this.q[1].forward(this.criticInput, n).view;
-    const [d1, d2] = [this.dQ[0].view, this.dQ[1].view];
+    const input = this.criticInput.view;
+    this.critics[1].beginForward(input, n);
+    this.critics[0].beginForward(input, n);
+    const q1 = this.critics[0].endValues();
+    const q2 = this.critics[1].endValues();
+    const [d1, d2] = [new Float32Array(n), new Float32Array(n)];
     const logProb = this.sampled.logProb.view;
     let loss = 0;
     let sumLogProb = 0;
@@ -199,7 +196,10 @@ export class SacKernelLearner implements SacLearner {
       d1[r] = q1[r] <= q2[r] ? -1 / n : 0;
       d2[r] = q1[r] <= q2[r] ? 0 : -1 / n;
     }
-    for (let i = 0; i < 2; i++) this.q[i].backward(this.dQ[i], { weightGrads: false, inputGrad: { from: obsDim, to: obsDim + actDim, into: this.dAction[i] } });
+    this.critics[1].beginActionGradient(d2, n);
+    this.critics[0].beginActionGradient(d1, n);
+    this.dAction[0].view.set(this.critics[0].endActionGradient());
+    this.dAction[1].view.set(this.critics[1].endActionGradient());
     this.squashBackward(alpha / n, n);
     this.actor.backward(this.dHeads, { weightGrads: true });
     this.adams.actor.step(this.config.learningRate);
@@ -230,22 +230,30 @@ export class SacKernelLearner implements SacLearner {
   }
 
   /** Each Adam's state as tfjs's getWeights() gives it: [iterations, m, v], the moments once it has stepped. */
-  private optimizerState(): NamedWeights[] {
-    const shapes = { actor: [this.adams.actor.params.length], critic: [this.adams.critic.params.length], alpha: [] as number[] };
+  private optimizerState(critics: CriticHalfState[]): NamedWeights[] {
+    const joined = (part: 'm' | 'v') => Float32Array.from([...critics[0][part], ...critics[1][part]]);
+    const adams = {
+      actor: { iterations: this.adams.actor.iterations, m: this.adams.actor.m.view.slice(), v: this.adams.actor.v.view.slice(), shape: [this.actor.params.length] },
+      critic: { iterations: critics[0].iterations, m: joined('m'), v: joined('v'), shape: [2 * this.criticCount] },
+      alpha: { iterations: this.adams.alpha.iterations, m: this.adams.alpha.m.view.slice(), v: this.adams.alpha.v.view.slice(), shape: [] as number[] },
+    };
     return ADAM_NAMES.flatMap((key) => {
-      const adam = this.adams[key];
-      const iterations: NamedWeights = { name: `optim.${key}.0`, shape: [], values: Float32Array.of(adam.iterations) };
-      if (adam.iterations === 0) return [iterations];
-      return [iterations, { name: `optim.${key}.1`, shape: shapes[key], values: adam.m.view.slice() }, { name: `optim.${key}.2`, shape: shapes[key], values: adam.v.view.slice() }];
+      const { iterations, m, v, shape } = adams[key];
+      const count: NamedWeights = { name: `optim.${key}.0`, shape: [], values: Float32Array.of(iterations) };
+      if (iterations === 0) return [count];
+      return [count, { name: `optim.${key}.1`, shape, values: m }, { name: `optim.${key}.2`, shape, values: v }];
     });
   }
 
   async finish(): Promise<void> {
-    this.agent.setFlatParameters({ actor: this.actor.params.view.slice(), qf: this.qfParams.view.slice(), qf_target: this.qfTargetParams.view.slice(), logAlpha: this.logAlpha.view[0] });
-    this.agent.optimizerState = this.optimizerState();
+    const critics = this.critics.map((half) => half.state());
+    const joined = (part: 'q' | 'target') => Float32Array.from([...critics[0][part], ...critics[1][part]]);
+    this.agent.setFlatParameters({ actor: this.actor.params.view.slice(), qf: joined('q'), qf_target: joined('target'), logAlpha: this.logAlpha.view[0] });
+    this.agent.optimizerState = this.optimizerState(critics);
+    this.dispose();
   }
 
   dispose(): void {
-    // The kernel instance's memory goes with this object.
+    this.critics.forEach((half) => half.dispose());
   }
 }

@@ -4,12 +4,13 @@
  * channels, patches, dModel]): the leading dims are folded into one batch.
  *
  * All heads at once, no per-head loop: heads are folded into the batch by reshape/transpose, then
- * two batched matMuls.
+ * one attention op (fused-attention.ts: a wasm kernel, or two batched matMuls off wasm).
  */
 import { tf } from '../../../ml/backend.ts';
 import { mulberry32, nextSeed } from '../../../ml/random.ts';
 import { requirePositiveInt } from './architecture.ts';
 import { linear } from './fast-ops.ts';
+import { attention } from './fused-attention.ts';
 
 export interface MultiHeadAttentionArgs {
   heads: number;
@@ -61,8 +62,7 @@ export class MultiHeadAttention extends tf.layers.Layer {
       const project = (w: tf.Tensor, b: tf.Tensor) =>
         linear(rows, w, b).reshape([batch, sequence, heads, depth]).transpose([0, 2, 1, 3]).reshape([batch * heads, sequence, depth]);
       const [q, k, v] = [project(wq, bq), project(wk, bk), project(wv, bv)];
-      const scores = tf.matMul(tf.mul(q, 1 / Math.sqrt(depth)), k, false, true); // [batch·heads, seq, seq]
-      const context = tf.matMul(tf.softmax(scores), v); // [batch·heads, seq, depth]
+      const context = attention(q as tf.Tensor3D, k as tf.Tensor3D, v as tf.Tensor3D); // [batch·heads, seq, depth]
       const merged = context.reshape([batch, heads, sequence, depth]).transpose([0, 2, 1, 3]).reshape([batch * sequence, dModel]);
       return linear(merged, wo, bo).reshape(x.shape);
     });

@@ -19,6 +19,11 @@ export interface LstmSequenceOptions {
 
 const pending = new WeakMap<object, LstmPass>();
 
+/** A tensor's values in place on the wasm heap (no copy; valid until the next tfjs allocation, and the kernel copies them first). */
+function heapView(t: tf.Tensor): Float32Array {
+  return (tf.backend() as unknown as { typedArrayFromHeap(t: tf.TensorInfo): Float32Array }).typedArrayFromHeap(t);
+}
+
 /** True when the fused op can run here (the wasm backend, with the kernel loaded). */
 export function lstmSequenceAvailable(units: number): boolean {
   return tf.getBackend() === 'wasm' && units % 4 === 0 && lstmSequenceKernel() !== null;
@@ -35,15 +40,15 @@ export function lstmSequence(x: tf.Tensor3D, kernel: tf.Tensor2D, recurrent: tf.
   const op = tf.customGrad(((x_: tf.Tensor, W: tf.Tensor, U: tf.Tensor, b: tf.Tensor) => {
     const previous = pending.get(owner);
     if (previous) k.release(previous);
-    const weights = { W: W.dataSync() as Float32Array, U: U.dataSync() as Float32Array, bias: b.dataSync() as Float32Array };
-    const { out, record } = k.forward(shape, x_.dataSync() as Float32Array, weights, returnSequences, training);
+    const weights = { W: heapView(W), U: heapView(U), bias: heapView(b) };
+    const { out, record } = k.forward(shape, heapView(x_), weights, returnSequences, training);
     if (record) pending.set(owner, record);
     return {
       value: tf.tensor(out, returnSequences ? [B, T, H] : [B, H]),
       gradFunc: (dy: tf.Tensor) => {
         if (!record) throw new Error('LSTM: gradient of a pass run without training: true');
         pending.delete(owner);
-        const g = k.backward(record, dy.dataSync() as Float32Array, returnSequences);
+        const g = k.backward(record, heapView(dy), returnSequences);
         return [tf.tensor3d(g.dx, [B, T, I]), tf.tensor2d(g.dW, [I, 4 * H]), tf.tensor2d(g.dU, [H, 4 * H]), tf.tensor1d(g.dbias)];
       },
     };

@@ -1,13 +1,13 @@
 /**
  * The CDK app (`cdk.json` runs it): one stack, `Mizan`, checked by cdk-nag's AwsSolutions pack.
  * `npx cdk synth` works offline: Lambdas are bundled by the local esbuild, the trainer image is only
- * staged (docker builds it at `cdk deploy`). Context options: see infra/config.ts and docs/deploy.md.
+ * staged (docker builds it at `cdk deploy`). Context options: see infra/config/config.ts and docs/deploy.md.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { pathToFileURL } from 'node:url';
-import { cdkJsonContext } from './cdk-context.ts';
-import { loadConfig } from './config.ts';
+import { cdkJsonContext } from './config/cdk-context.ts';
+import { loadConfig } from './config/config.ts';
 import { MizanStack } from './mizan-stack.ts';
 
 export interface BuildAppOptions {

@@ -10,12 +10,12 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ALPHAVANTAGE_ENV } from '../src/adapters/alphavantage/alpha-vantage-key.ts';
 import type { Construct } from 'constructs';
 import { AWS_ENV } from '../src/runtime/aws-deps.ts';
-import type { MizanConfig } from './config.ts';
-import { acknowledgeNagFindings } from './constructs/nag-acknowledgements.ts';
+import type { MizanConfig } from './config/config.ts';
+import { acknowledgeNagFindings } from './nag-acknowledgements.ts';
 import { MizanHttpApi } from './constructs/http-api.ts';
 import { MizanFunction } from './constructs/mizan-function.ts';
 import { TrainingSchedules } from './constructs/schedules.ts';
-import { trainingSchedules } from './schedule-definitions.ts';
+import { trainingSchedules } from './config/schedule-definitions.ts';
 import { MizanStorage } from './constructs/storage.ts';
 import { TrainingBatch } from './constructs/training-batch.ts';
 import { TrainWorkflow } from './constructs/train-workflow.ts';
@@ -44,9 +44,31 @@ export class MizanStack extends Stack {
     const { config } = props;
 
     this.storage = new MizanStorage(this, 'Storage');
-    const { bucket, table } = this.storage;
+    const vpc = this.jobsVpc(config);
+    // Live signals (dataSource yahoo): Alpha Vantage statements (key in a secret) and a sentiment parquet in the bucket.
+    this.alphaVantageSecret = config.dataSource === 'yahoo' ? this.alphaVantageKeySecret(config) : undefined;
+    const common = this.commonEnvironment(config);
+    this.hfSecret = config.hfRepo === undefined ? undefined : this.hfTokenSecret(config);
 
-    const vpc = new ec2.Vpc(this, 'Vpc', {
+    this.batch = this.trainingBatch(config, vpc, common);
+    this.functions = this.lambdaFunctions(config, { ...common, ...this.hfEnvironment(config) });
+    this.workflow = this.trainWorkflow(config);
+    this.grantFunctions();
+    // A run stopped from the console, timed out, or whose Record failure failed: recorded FAILED, its claim freed.
+    const { stateMachine } = this.workflow;
+    this.executionEndRule = new ExecutionEndRule(this, 'ExecutionEnd', { stateMachine, handler: this.functions.executionEnded.fn });
+    this.httpApi = new MizanHttpApi(this, 'Http', { handler: this.functions.api.fn, logRetentionDays: config.logRetentionDays });
+    this.schedules = config.schedules
+      ? new TrainingSchedules(this, 'Schedules', { apiHandler: this.functions.api.fn, schedules: trainingSchedules(config) })
+      : undefined;
+
+    this.outputs();
+    acknowledgeNagFindings(this);
+  }
+
+  /** Two AZs, public subnets for the NAT, private ones for the trainer jobs. */
+  private jobsVpc(config: MizanConfig): ec2.Vpc {
+    return new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
       natGateways: config.natGateways,
       subnetConfiguration: [
@@ -57,10 +79,12 @@ export class MizanStack extends Stack {
       gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 }, DynamoDB: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB } },
       flowLogs: { rejected: { trafficType: ec2.FlowLogTrafficType.REJECT } },
     });
+  }
 
-    // Live signals (dataSource yahoo): Alpha Vantage statements (key in a secret) and a sentiment parquet in the bucket.
-    this.alphaVantageSecret = config.dataSource === 'yahoo' ? this.alphaVantageKeySecret(config) : undefined;
-    const common: Record<string, string> = {
+  /** The environment of every function and trainer job: where the artifacts and the registry are, the data source. */
+  private commonEnvironment(config: MizanConfig): Record<string, string> {
+    const { bucket, table } = this.storage;
+    return {
       [AWS_ENV.bucket]: bucket.bucketName,
       [AWS_ENV.table]: table.tableName,
       [AWS_ENV.dataSource]: config.dataSource,
@@ -68,35 +92,42 @@ export class MizanStack extends Stack {
       ...(this.alphaVantageSecret ? { [ALPHAVANTAGE_ENV.secretArn]: this.alphaVantageSecret.secretArn } : {}),
       ...(config.dataSource === 'yahoo' && config.newsSentimentKey ? { MIZAN_NEWS_SENTIMENT_KEY: config.newsSentimentKey } : {}),
     };
+  }
 
-    this.hfSecret = config.hfRepo === undefined ? undefined : this.hfTokenSecret(config);
-    const hfEnv: Record<string, string> =
-      config.hfRepo && this.hfSecret ? { [AWS_ENV.hfRepo]: config.hfRepo, [AWS_ENV.hfSecretArn]: this.hfSecret.secretArn } : {};
+  /** The Hugging Face repo and token secret, for the functions (the trainers do not publish). */
+  private hfEnvironment(config: MizanConfig): Record<string, string> {
+    return config.hfRepo && this.hfSecret ? { [AWS_ENV.hfRepo]: config.hfRepo, [AWS_ENV.hfSecretArn]: this.hfSecret.secretArn } : {};
+  }
 
+  /** The trainer jobs, their log group, and what their role may touch. */
+  private trainingBatch(config: MizanConfig, vpc: ec2.IVpc, environment: Record<string, string>): TrainingBatch {
     const trainerLogs = new logs.LogGroup(this, 'TrainerLogs', { retention: config.logRetentionDays as logs.RetentionDays });
-    this.batch = new TrainingBatch(this, 'Batch', { config, vpc, environment: common, logGroup: trainerLogs });
-    bucket.grantReadWrite(this.batch.jobRole);
-    this.alphaVantageSecret?.grantRead(this.batch.jobRole);
-    table.grantReadData(this.batch.jobRole);
+    const batch = new TrainingBatch(this, 'Batch', { config, vpc, environment, logGroup: trainerLogs });
+    this.storage.bucket.grantReadWrite(batch.jobRole);
+    this.alphaVantageSecret?.grantRead(batch.jobRole);
+    this.storage.table.grantReadData(batch.jobRole);
+    return batch;
+  }
 
+  private lambdaFunctions(config: MizanConfig, environment: Record<string, string>): MizanStack['functions'] {
     const fn = (id: string, handler: string, description: string, extra: Partial<ConstructorParameters<typeof MizanFunction>[2]> = {}) =>
       new MizanFunction(this, id, {
         handler,
         description,
-        environment: { ...common, ...hfEnv, ...extra.environment },
+        environment: { ...environment, ...extra.environment },
         timeout: extra.timeout ?? Duration.minutes(1),
         logRetentionDays: config.logRetentionDays,
         memorySize: extra.memorySize,
         withSampleData: extra.withSampleData,
         withWasm: extra.withWasm,
       });
-    this.functions = {
+    return {
       decidePromotion: fn('DecidePromotion', 'decide-promotion', 'TrainModel: compare with the current model and move `current` (compare-and-swap)'),
       publish: fn('Publish', 'publish', 'TrainModel: publish a trained version to its Hugging Face branch (and main when promoted)', { timeout: Duration.minutes(10) }),
       recordResult: fn('RecordResult', 'record-result', 'TrainModel: store the response of a finished run'),
       recordFailure: fn('RecordFailure', 'record-failure', 'TrainModel: mark a failed run and free its claim'),
       executionEnded: fn('ExecutionEnded', 'execution-ended', 'TrainModel: record a run that ended ABORTED, TIMED_OUT or FAILED without recording its version'),
-      // Its state machine ARN is added below: the state machine needs the other four functions first.
+      // Its state machine ARN is added by trainWorkflow: the state machine needs the other four functions first.
       api: fn('Api', 'api', 'mizan HTTP API: plan, version, start and describe training runs', {
         timeout: Duration.seconds(29),
         memorySize: 1024,
@@ -105,9 +136,12 @@ export class MizanStack extends Stack {
         environment: { MIZAN_WAIT_CAP_SECONDS: String(API_WAIT_CAP_SECONDS) },
       }),
     };
-    const { api, decidePromotion, publish, recordResult, recordFailure, executionEnded } = this.functions;
+  }
 
-    this.workflow = new TrainWorkflow(this, 'TrainModel', {
+  /** TrainModel over the Batch queues and the step functions; the API and ExecutionEnded get its ARN. */
+  private trainWorkflow(config: MizanConfig): TrainWorkflow {
+    const { api, decidePromotion, publish, recordResult, recordFailure, executionEnded } = this.functions;
+    const workflow = new TrainWorkflow(this, 'TrainModel', {
       stateMachineName: `${this.stackName}-TrainModel`,
       logRetentionDays: config.logRetentionDays,
       refs: {
@@ -118,11 +152,17 @@ export class MizanStack extends Stack {
         functions: { decidePromotion: decidePromotion.fn, publish: publish.fn, recordResult: recordResult.fn, recordFailure: recordFailure.fn },
       },
     });
-    const { stateMachine } = this.workflow;
+    const { stateMachine } = workflow;
     api.fn.addEnvironment(AWS_ENV.stateMachineArn, stateMachine.stateMachineArn);
     executionEnded.fn.addEnvironment(AWS_ENV.stateMachineArn, stateMachine.stateMachineArn); // it reads the ended run's history
+    return workflow;
+  }
 
-    // Least privilege, per function.
+  /** Least privilege, per function. */
+  private grantFunctions(): void {
+    const { bucket, table } = this.storage;
+    const { stateMachine } = this.workflow;
+    const { api, decidePromotion, publish, recordResult, recordFailure, executionEnded } = this.functions;
     bucket.grantReadWrite(api.fn); // plans read data, the yahoo source caches price windows
     table.grantReadWriteData(api.fn);
     this.alphaVantageSecret?.grantRead(api.fn); // a plan of a kind with signals fingerprints the statements it will read
@@ -141,22 +181,15 @@ export class MizanStack extends Stack {
     table.grantReadWriteData(executionEnded.fn); // fails the claim; moves back or deletes CURRENT
     bucket.grantRead(executionEnded.fn); // the run's promotion.json (the undo writes the table only)
     stateMachine.grantExecution(executionEnded.fn, 'states:DescribeExecution', 'states:GetExecutionHistory'); // did the run decide its promotion?
-    // A run stopped from the console, timed out, or whose Record failure failed: recorded FAILED, its claim freed.
-    this.executionEndRule = new ExecutionEndRule(this, 'ExecutionEnd', { stateMachine, handler: executionEnded.fn });
+  }
 
-    this.httpApi = new MizanHttpApi(this, 'Http', { handler: api.fn, logRetentionDays: config.logRetentionDays });
-
-    this.schedules = config.schedules
-      ? new TrainingSchedules(this, 'Schedules', { apiHandler: api.fn, schedules: trainingSchedules(config) })
-      : undefined;
-
+  private outputs(): void {
+    const { bucket, table } = this.storage;
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the IAM-authorised HTTP API' });
-    new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
+    new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ArtifactBucket', { value: bucket.bucketName });
     new CfnOutput(this, 'RegistryTable', { value: table.tableName });
     if (this.hfSecret) new CfnOutput(this, 'HfTokenSecretArn', { value: this.hfSecret.secretArn, description: 'Put the Hugging Face token here' });
-
-    acknowledgeNagFindings(this);
   }
 
   /** The Alpha Vantage key: an existing secret by name, or a new one whose value the operator replaces. */

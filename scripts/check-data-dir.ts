@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkDataDir, checkRun } from '../src/adapters/local/data-dir-invariants.ts';
 import { LocalModelRegistry } from '../src/adapters/local/local-model-registry.ts';
-import { isModelKind } from '../src/config/model-kinds.ts';
+import { isModelKind } from '../src/models/kinds.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

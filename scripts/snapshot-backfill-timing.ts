@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DirArtifactStore } from '../src/adapters/local/dir-artifact-store.ts';
 import { LocalModelRegistry } from '../src/adapters/local/local-model-registry.ts';
-import { SampleMarketData } from '../src/data/sample-market-data.ts';
+import { SampleMarketData } from '../src/adapters/sample/sample-market-data.ts';
 import { formatForecastsTable } from '../src/snapshots/format-forecasts.ts';
 import { walkForwardForecasts } from '../src/snapshots/walk-forward.ts';
 

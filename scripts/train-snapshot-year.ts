@@ -4,10 +4,9 @@
  * Progress goes to stderr; the outcome (JSON) to stdout.
  */
 import { DirArtifactStore } from '../src/adapters/local/dir-artifact-store.ts';
-import { SampleMarketData } from '../src/data/sample-market-data.ts';
-import { lstmModule } from '../src/models/forecasters/lstm/lstm-module.ts';
+import { SampleMarketData } from '../src/adapters/sample/sample-market-data.ts';
 import { trainSnapshot } from '../src/snapshots/train-snapshot.ts';
-import { SampleUniverse } from '../src/universe/sample-universe.ts';
+import { SampleUniverse } from '../src/adapters/sample/sample-universe.ts';
 import { loadSampleFundamentals } from '../src/universe/fundamentals.ts';
 import { smokeForecasterPlan } from '../test/support/smoke-forecaster-plan.ts';
 
@@ -19,7 +18,7 @@ if (!dataDir || !yearEnd) {
 const marketData = new SampleMarketData();
 const plan = await smokeForecasterPlan(marketData);
 const outcome = await trainSnapshot(
-  { plan, yearEnd, module: lstmModule as never },
+  { plan, yearEnd },
   {
     store: new DirArtifactStore(dataDir),
     marketData,

@@ -4,8 +4,9 @@
  */
 import { z } from 'zod';
 import { describeWriteFailure } from '../../src/adapters/local/write-failure.ts';
-import { MODEL_KINDS } from '../../src/config/model-kinds.ts';
-import type { TrainJobSpec, TrainingPlan } from '../../src/pipeline/plan.ts';
+import { MODEL_KINDS } from '../../src/models/kinds.ts';
+import type { TrainingPlan } from '../../src/models/training-plan.ts';
+import type { TrainJobSpec } from '../../src/pipeline/plan.ts';
 
 const envSchema = z.object({
   MIZAN_TASK: z.enum(['train', 'snapshot', 'walk-forward']),

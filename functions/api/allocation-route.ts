@@ -8,6 +8,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { AgentKind } from '../../src/config/model-kinds.ts';
 import { portfolioSchema, type Portfolio } from '../../src/models/agents/allocation/portfolio.ts';
+import { forecastReader } from '../../src/snapshots/read-forecasts.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { badRequest, json, notFound, type ApiResponse } from './http.ts';
 import { ALLOCATION_QUERY, parseQuery } from './query-params.ts';
@@ -27,7 +28,7 @@ export async function allocationRoute(event: APIGatewayProxyEventV2, kind: Agent
   // Loaded here: the agent brings TensorFlow.js, which the other routes do not need.
   const { allocate, NoCurrentAgentError } = await import('../../src/models/agents/allocate.ts');
   try {
-    const { allocation } = await allocate({ kind, asOf: query.value.get('as_of'), portfolio }, deps);
+    const { allocation } = await allocate({ kind, asOf: query.value.get('as_of'), portfolio }, { ...deps, forecasts: forecastReader(deps) });
     return json(200, allocation);
   } catch (error) {
     if (error instanceof NoCurrentAgentError) return notFound(error.message);

@@ -4,7 +4,7 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { PriorModelRequiredError, UserInputError } from '../../src/pipeline/errors.ts';
+import { PriorModelRequiredError, UserInputError } from '../../src/config/errors.ts';
 import { readModels } from '../../src/pipeline/read-models.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { allocationRoute } from './allocation-route.ts';

@@ -4,7 +4,7 @@
  * on both sides, so the two can no longer drift (the allocation route once existed only locally).
  * No CDK and no SDK here: the Lambda bundle and the local server read it too.
  */
-import { AGENT_KINDS, FORECASTER_KINDS } from '../../src/config/model-kinds.ts';
+import { AGENT_KINDS, FORECASTER_KINDS } from '../../src/models/kinds.ts';
 
 export type RouteMethod = 'GET' | 'POST';
 

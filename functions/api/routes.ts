@@ -2,7 +2,8 @@
  * The API's routes, matched on the raw path (the same on API Gateway and the local server). What is
  * routed, and with which methods, is route-table.ts: API Gateway routes the same table to the Lambda.
  */
-import { AGENT_KINDS, FORECASTER_KINDS, isAgentKind, isModelKind, type AgentKind, type ModelKind, type TrainMode } from '../../src/config/model-kinds.ts';
+import type { AgentKind, ModelKind, TrainMode } from '../../src/config/model-kinds.ts';
+import { AGENT_KINDS, FORECASTER_KINDS, isAgentKind, isModelKind } from '../../src/models/kinds.ts';
 import { allowedMethods } from './route-table.ts';
 
 export { TRAIN_ENDPOINTS } from './route-table.ts';

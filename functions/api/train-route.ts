@@ -1,8 +1,8 @@
 /** POST /train/...: validate (query, body, a registered trainer) → plan → idempotent start → 200 stored / 202 running (optionally waiting). */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { isAgentKind, type ModelKind, type TrainMode } from '../../src/config/model-kinds.ts';
+import type { ModelKind, TrainMode } from '../../src/config/model-kinds.ts';
+import { kindSpec } from '../../src/models/kinds.ts';
 import { noSpaceInCause } from '../../src/adapters/local/write-failure.ts';
-import { assertTrainerRegistered } from '../../src/models/registered-kinds.ts';
 import { resolveTrainingPlan } from '../../src/pipeline/resolve-plan.ts';
 import { startTraining } from '../../src/pipeline/start-training.ts';
 import type { VersionRecord } from '../../src/ports/model-registry.ts';
@@ -18,27 +18,26 @@ export async function trainRoute(
   clock: RequestClock,
   deps: ApiDeps,
 ): Promise<ApiResponse> {
-  const agent = isAgentKind(target.kind);
-  const query = parseQuery(event, agent ? TRAIN_QUERY : FORECASTER_TRAIN_QUERY);
+  // A kind with snapshots takes skip_snapshot; one that reads a forecaster, allow_final_model.
+  const { snapshots } = kindSpec(target.kind);
+  const query = parseQuery(event, snapshots ? FORECASTER_TRAIN_QUERY : TRAIN_QUERY);
   if (!query.ok) return query.response;
   const wait = parseWait(query.value, deps.maxWaitSeconds);
   if (!wait.ok) return wait.response;
-  let skipSnapshot = true; // agents have no snapshots
+  let skipSnapshot = true; // nothing to backfill for a kind without snapshots
   let allowFinalModel = false;
-  if (agent) {
-    const body = parseBody(event, agentBodySchema, deps.maxBodyBytes);
-    if (!body.ok) return body.response;
-    allowFinalModel = body.value.allow_final_model ?? false;
-  } else {
+  if (snapshots) {
     const body = parseBody(event, forecasterBodySchema, deps.maxBodyBytes);
     if (!body.ok) return body.response;
     const skip = resolveSkipSnapshot(query.value, body.value.skip_snapshot);
     if (!skip.ok) return skip.response;
     skipSnapshot = skip.value ?? false;
+  } else {
+    const body = parseBody(event, agentBodySchema, deps.maxBodyBytes);
+    if (!body.ok) return body.response;
+    allowFinalModel = body.value.allow_final_model ?? false;
   }
-  // A kind without a trainer is refused here, before any claim or execution (a UserInputError: 400).
-  assertTrainerRegistered(target.kind);
-
+  // A kind without a trainer here is refused by the plan, before any claim or execution (a UserInputError: 400).
   const plan = await resolveTrainingPlan({ kind: target.kind, mode: target.mode, profile: deps.profile, allowFinalModel }, deps);
   const outcome = await startTraining(plan, { skipSnapshot }, deps);
   if (outcome.status === 'SUCCEEDED') return json(200, outcome.response);

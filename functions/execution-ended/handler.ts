@@ -7,7 +7,7 @@
  */
 import middy from '@middy/core';
 import { recordEndedRun, type EndedRunDeps, type EndedRunOutcome } from '../../src/pipeline/ended-run.ts';
-import type { TrainingPlan } from '../../src/pipeline/plan.ts';
+import type { TrainingPlan } from '../../src/models/training-plan.ts';
 import type { Workflow } from '../../src/ports/workflow.ts';
 import { parseStateInput } from '../shared/state-input.ts';
 import { endedExecutionOf, parseExecutionEndedEvent, type ExecutionEndedDetail } from './event.ts';

@@ -3,9 +3,9 @@
  * earlier states added). Validated with zod so a malformed state fails loudly, not halfway.
  */
 import { z } from 'zod';
-import { MODEL_KINDS } from '../../src/config/model-kinds.ts';
+import { MODEL_KINDS } from '../../src/models/kinds.ts';
 import type { PromotionOutcome } from '../../src/pipeline/decide-promotion.ts';
-import type { TrainingPlan } from '../../src/pipeline/plan.ts';
+import type { TrainingPlan } from '../../src/models/training-plan.ts';
 
 const planSchema = z
   .looseObject({

@@ -11,7 +11,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
-import { REPO_ROOT, repoPath } from './paths.ts';
+import { REPO_ROOT, repoPath } from '../config/paths.ts';
 
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;
 

@@ -1,5 +1,5 @@
 /**
- * Weekly runs, as EventBridge rules: one rule per schedule of infra/schedule-definitions.ts (which
+ * Weekly runs, as EventBridge rules: one rule per schedule of infra/config/schedule-definitions.ts (which
  * the local scheduler reads too). A rule invokes the API Lambda with the HTTP API event of the route a
  * person would call, rather than starting the state machine: the API computes the version from the
  * data and claims it, so a week without new data answers "already trained" and starts nothing, and a
@@ -11,9 +11,9 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { scheduledRequest, type ScheduleDefinition } from '../schedule-definitions.ts';
+import { scheduledRequest, type ScheduleDefinition } from '../config/schedule-definitions.ts';
 
-export { scheduledRequest } from '../schedule-definitions.ts';
+export { scheduledRequest } from '../config/schedule-definitions.ts';
 
 export interface TrainingSchedulesProps {
   apiHandler: lambda.IFunction;

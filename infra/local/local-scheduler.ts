@@ -1,5 +1,5 @@
 /**
- * `mizan serve --schedules`: the weekly schedules of infra/schedule-definitions.ts (what the
+ * `mizan serve --schedules`: the weekly schedules of infra/config/schedule-definitions.ts (what the
  * EventBridge rules run on AWS), fired on this machine. A fire makes each schedule's calls exactly as
  * the rule's targets do, the same API event into the same API handler, so a run it starts is planned,
  * claimed and started like any other and shows in Runs. The last fire of each schedule is kept in the
@@ -12,7 +12,7 @@ import type { ApiResponse } from '../../functions/api/http.ts';
 import { getJson, putJson, type ArtifactStore } from '../../src/ports/artifact-store.ts';
 import { parseSchedule, type Schedule } from '../../src/schedules/eventbridge-schedule.ts';
 import { dueNow, type ScheduleState } from '../../src/schedules/missed-runs.ts';
-import { scheduledRequest, type ScheduleDefinition } from '../schedule-definitions.ts';
+import { scheduledRequest, type ScheduleDefinition } from '../config/schedule-definitions.ts';
 
 export const SCHEDULE_STATE_KEY = 'schedules/local-state.json';
 

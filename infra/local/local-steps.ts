@@ -7,7 +7,7 @@ import { localLambdaContext } from '../../functions/shared/lambda-context.ts';
 import type { ArtifactStore } from '../../src/ports/artifact-store.ts';
 import type { ModelRegistry } from '../../src/ports/model-registry.ts';
 import type { Publisher } from '../../src/ports/publisher.ts';
-import type { StepHandlers } from './local-workflow.ts';
+import type { StepHandlers } from '../../src/adapters/local-workflow/local-workflow.ts';
 
 export function localStepHandlers(deps: { store: ArtifactStore; registry: ModelRegistry; publisher: Publisher }): StepHandlers {
   const decide = makeDecidePromotionHandler(deps);

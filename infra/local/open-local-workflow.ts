@@ -1,7 +1,7 @@
 /** The local runner wired to a data dir's adapters: what the server, the CLI and the tests all open. */
 import type { LocalDeps } from '../../src/runtime/local-deps.ts';
 import { localStepHandlers } from './local-steps.ts';
-import { LocalWorkflow, type LocalWorkflowOptions } from './local-workflow.ts';
+import { LocalWorkflow, type LocalWorkflowOptions } from '../../src/adapters/local-workflow/local-workflow.ts';
 
 export function openLocalWorkflow(
   deps: Pick<LocalDeps, 'dataDir' | 'store' | 'registry' | 'publisher'>,

@@ -13,10 +13,11 @@ import type { ApiResponse } from '../../functions/api/http.ts';
 import { DEFAULT_MAX_BODY_BYTES } from '../../functions/api/request-body.ts';
 import { localLambdaContext, NO_TIME_LIMIT_MS } from '../../functions/shared/lambda-context.ts';
 import { serveDashboard } from '../../src/dashboard/http-route.ts';
-import { localDashboardSource, type DashboardSource } from '../../src/dashboard/source.ts';
-import type { LocalWorkflow } from './local-workflow.ts';
+import type { DashboardSource } from '../../src/dashboard/source.ts';
+import { localDashboardSource } from '../../src/runtime/local-dashboard-source.ts';
+import type { LocalWorkflow } from '../../src/adapters/local-workflow/local-workflow.ts';
 import { openLocalWorkflow } from './open-local-workflow.ts';
-import type { TrainerCommand } from './trainer-processes.ts';
+import type { TrainerCommand } from '../../src/adapters/local-workflow/trainer-processes.ts';
 
 export interface LocalServerOptions {
   port: number;

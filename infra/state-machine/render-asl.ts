@@ -7,7 +7,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import type { Json } from './train-model-contract.ts';
+import type { Json } from '../../src/ports/train-model.ts';
 import { buildTrainModelDefinition, DEFAULT_SNAPSHOT_CONCURRENCY, type TrainModelRefs } from './train-model-definition.ts';
 
 export type { Json };

@@ -26,7 +26,7 @@ import {
   LAMBDA_TASK_TIMEOUT_SECONDS,
   STATE,
   TRAINER_ENV,
-} from './train-model-contract.ts';
+} from '../../src/ports/train-model.ts';
 
 // The names and defaults live in a CDK-free module (the local runner reads them without aws-cdk-lib).
 export { DEFAULT_SNAPSHOT_CONCURRENCY, STATE, TRAINER_ENV };
@@ -108,11 +108,31 @@ export function buildTrainModelDefinition(scope: Construct, refs: TrainModelRefs
     [TRAINER_ENV.task]: 'train', // the trainer reads full or fine-tune from plan.mode
     [TRAINER_ENV.plan]: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.plan')),
   };
-  const train = trainerJob(scope, STATE.train, { ...refs.trainJob, jobName: 'mizan-train' }, trainEnv, { resultPath: '$.train' });
-  const fineTune = trainerJob(scope, STATE.fineTune, { ...refs.fineTuneJob, jobName: 'mizan-finetune' }, trainEnv, { resultPath: '$.train' });
-  const decide = lambdaStep(scope, STATE.decidePromotion, refs.functions.decidePromotion, '$.promotion');
-  const publish = lambdaStep(scope, STATE.publish, refs.functions.publish, '$.published');
+  const steps: TrainModelSteps = {
+    train: trainerJob(scope, STATE.train, { ...refs.trainJob, jobName: 'mizan-train' }, trainEnv, { resultPath: '$.train' }),
+    fineTune: trainerJob(scope, STATE.fineTune, { ...refs.fineTuneJob, jobName: 'mizan-finetune' }, trainEnv, { resultPath: '$.train' }),
+    decide: lambdaStep(scope, STATE.decidePromotion, refs.functions.decidePromotion, '$.promotion'),
+    publish: lambdaStep(scope, STATE.publish, refs.functions.publish, '$.published'),
+    ...snapshotSteps(scope, refs),
+    ...recordSteps(scope, refs),
+  };
+  handleErrors(steps);
+  return sfn.Chain.start(branches(scope, steps));
+}
 
+interface TrainModelSteps {
+  train: tasks.BatchSubmitJob;
+  fineTune: tasks.BatchSubmitJob;
+  backfill: sfn.Map;
+  scoreWalkForward: tasks.BatchSubmitJob;
+  decide: tasks.LambdaInvoke;
+  publish: tasks.LambdaInvoke;
+  recordResult: tasks.LambdaInvoke;
+  recordFailure: tasks.LambdaInvoke;
+}
+
+/** "Backfill snapshots" (a Map over the plan's year ends) and "Score walk-forward". */
+function snapshotSteps(scope: Construct, refs: TrainModelRefs): Pick<TrainModelSteps, 'backfill' | 'scoreWalkForward'> {
   const trainSnapshot = trainerJob(scope, STATE.trainSnapshot, { ...refs.snapshotJob, jobName: 'mizan-train-snapshot' }, {
     [TRAINER_ENV.task]: 'snapshot',
     [TRAINER_ENV.plan]: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.plan')),
@@ -133,7 +153,11 @@ export function buildTrainModelDefinition(scope: Construct, refs: TrainModelRefs
     [TRAINER_ENV.task]: 'walk-forward',
     [TRAINER_ENV.plan]: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.plan')),
   }, { resultPath: '$.walkForward' });
+  return { backfill, scoreWalkForward };
+}
 
+/** "Record result" (its response is the execution's output), and "Record failure" → "Training failed". */
+function recordSteps(scope: Construct, refs: TrainModelRefs): Pick<TrainModelSteps, 'recordResult' | 'recordFailure'> {
   const recordResult = tasks.LambdaInvoke.jsonPath(scope, STATE.recordResult, {
     lambdaFunction: refs.functions.recordResult,
     payloadResponseOnly: true,
@@ -145,7 +169,12 @@ export function buildTrainModelDefinition(scope: Construct, refs: TrainModelRefs
   const recordFailure = lambdaStep(scope, STATE.recordFailure, refs.functions.recordFailure, undefined);
   const failed = sfn.Fail.jsonPath(scope, STATE.failed, { errorPath: '$.error.Error', causePath: '$.error.Cause' });
   recordFailure.next(failed);
+  return { recordResult, recordFailure };
+}
 
+/** Transient errors retried; any other failure of a step before the result goes to "Record failure". */
+function handleErrors(steps: TrainModelSteps): void {
+  const { train, fineTune, backfill, scoreWalkForward, decide, publish, recordResult, recordFailure } = steps;
   for (const state of [train, fineTune, scoreWalkForward]) retryTransient(state, BATCH_TRANSIENT);
   for (const state of [decide, publish, recordResult, recordFailure]) retryTransient(state, LAMBDA_TRANSIENT);
   for (const state of [train, fineTune, backfill, scoreWalkForward, decide, recordResult]) {
@@ -153,7 +182,11 @@ export function buildTrainModelDefinition(scope: Construct, refs: TrainModelRefs
   }
   // A failed upload does not undo a trained, promoted model: the result records the error instead.
   publish.addCatch(recordResult, { errors: [sfn.Errors.ALL], resultPath: '$.publishError' });
+}
 
+/** The three choices, chained: "Full or fine-tune?" (the start), "Backfill snapshots?", "Publish?". */
+function branches(scope: Construct, steps: TrainModelSteps): sfn.Choice {
+  const { train, fineTune, backfill, scoreWalkForward, decide, publish, recordResult } = steps;
   // Everything that can fail the run comes before "Decide promotion": a failed run never moves `current`.
   // The condition is in the definition (not only in the publish function) so the console shows why
   // Publish was skipped: no publisher configured. Every trained version is published (its own branch);
@@ -177,11 +210,9 @@ export function buildTrainModelDefinition(scope: Construct, refs: TrainModelRefs
     )
     .otherwise(decide);
 
-  const fullOrFineTune = sfn.Choice.jsonPath(scope, STATE.fullOrFineTune, {
+  return sfn.Choice.jsonPath(scope, STATE.fullOrFineTune, {
     comment: 'Full trainings run on the GPU queue; agent fine-tunes (few epochs, last 26 weeks) on the CPU queue',
   })
     .when(sfn.Condition.stringEquals('$.plan.mode', 'finetune'), fineTune.next(shouldBackfill))
     .otherwise(train.next(shouldBackfill));
-
-  return sfn.Chain.start(fullOrFineTune);
 }

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { isStateMachineArn } from '../adapters/aws/sfn-execution-reads.ts';
-import type { AwsDashboardTarget } from '../dashboard/aws-source.ts';
+import type { AwsDashboardTarget } from '../runtime/aws-dashboard-source.ts';
 import { AWS_ENV } from '../runtime/aws-env.ts';
 import { CliUsageError } from './cli-error.ts';
 import { checkedBucketPrefix } from './registry-target.ts';

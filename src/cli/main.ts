@@ -1,5 +1,5 @@
 import { describeWriteFailure } from '../adapters/local/write-failure.ts';
-import { UserInputError } from '../pipeline/errors.ts';
+import { UserInputError } from '../config/errors.ts';
 import { CliUsageError, EXIT } from './cli-error.ts';
 import type { Io } from './commands/common.ts';
 import { PULL_USAGE } from './usage.ts';

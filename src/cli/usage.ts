@@ -1,5 +1,5 @@
 /** Usage lines of every command: kept apart from the commands so `mizan help` loads nothing heavy. */
-import { MODEL_KINDS } from '../config/model-kinds.ts';
+import { MODEL_KINDS } from '../models/kinds.ts';
 
 export const ALLOCATE_USAGE =
   'mizan allocate KIND [--as-of YYYY-MM-DD] [--portfolio FILE] [--json] [--data-dir DIR]   (KIND: an agent, e.g. ppo_lstm)';

@@ -3,7 +3,7 @@
  * server answers GET requests with it, and `mizan dashboard --out` writes the same bodies to files.
  * It only reads.
  */
-import { MODEL_KINDS } from '../config/model-kinds.ts';
+import { MODEL_KINDS } from '../models/kinds.ts';
 import { readAsset } from './assets.ts';
 import { esc } from './html.ts';
 import { page } from './layout.ts';

@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { MODEL_KINDS } from '../config/model-kinds.ts';
+import { MODEL_KINDS } from '../models/kinds.ts';
 import { ASSET_NAMES } from './assets.ts';
 import { renderDashboard } from './dashboard.ts';
 import { href, isExecutionId } from './routes.ts';

@@ -1,5 +1,5 @@
 /** The Models page: per kind, the current version and a table of every version with its scores. */
-import { isForecasterKind } from '../config/model-kinds.ts';
+import { isForecasterKind } from '../models/kinds.ts';
 import { esc, num, pct, statusBadge, table } from './html.ts';
 import { promotionsSection } from './promotions-section.ts';
 import type { KindView, VersionRow } from './read-kind.ts';

@@ -3,7 +3,7 @@
  * made it, automatic or manual, from which version and why. A version the registry no longer has
  * (`mizan gc` deleted it) is named without a link.
  */
-import type { PromotionEntry } from '../registry/promotion-history.ts';
+import type { PromotionEntry } from '../ports/model-registry.ts';
 import { esc, table } from './html.ts';
 import type { KindView } from './read-kind.ts';
 import { href } from './routes.ts';

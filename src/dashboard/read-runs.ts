@@ -3,10 +3,12 @@
  * from the event history, error and cause), plus the registry's record of the version the run
  * trained, whose cause is the one `mizan train` prints.
  */
-import { isModelKind, type ModelKind } from '../config/model-kinds.ts';
+import type { ModelKind } from '../config/model-kinds.ts';
+import { isModelKind } from '../models/kinds.ts';
 import type { VersionRecord } from '../ports/model-registry.ts';
 import { isVersion } from '../registry/version.ts';
-import type { ExecutionRecord, DashboardSource } from './source.ts';
+import type { DashboardSource } from './source.ts';
+import type { ExecutionRecord } from '../ports/execution-source.ts';
 
 export interface RunSummary {
   record: ExecutionRecord;

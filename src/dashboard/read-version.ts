@@ -4,7 +4,8 @@
  * with each snapshot year (runs/{kind}/{version}/snapshots/*.json) and the walk-forward score of
  * those snapshots (runs/{kind}/{version}/walk-forward.json). Undefined when the registry has no such version.
  */
-import { isForecasterKind, type ModelKind } from '../config/model-kinds.ts';
+import type { ModelKind } from '../config/model-kinds.ts';
+import { isForecasterKind } from '../models/kinds.ts';
 import { versionPrefix } from '../models/artifacts/model-files.ts';
 import { decisionKey, type PromotionOutcome } from '../pipeline/decide-promotion.ts';
 import { getJson } from '../ports/artifact-store.ts';

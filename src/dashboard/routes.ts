@@ -13,7 +13,8 @@
  * A segment is decoded once and then checked against what a kind, version or execution id may be,
  * so nothing in a URL becomes a file path: the readers get names, never paths.
  */
-import { isModelKind, MODEL_KINDS, type ModelKind } from '../config/model-kinds.ts';
+import type { ModelKind } from '../config/model-kinds.ts';
+import { isModelKind, MODEL_KINDS } from '../models/kinds.ts';
 import { isVersion } from '../registry/version.ts';
 
 export type Route =

@@ -3,7 +3,7 @@ import { duration, esc, statusBadge, table } from './html.ts';
 import type { RunSummary, RunView } from './read-runs.ts';
 import { href } from './routes.ts';
 import type { StateTiming } from '../ports/workflow.ts';
-import type { HistoryEvent } from './source.ts';
+import type { HistoryEvent } from '../ports/execution-source.ts';
 
 export function runsBody(runs: RunSummary[], root: string): string {
   if (runs.length === 0) return '<p class="empty">No runs yet.</p>';

@@ -1,11 +1,11 @@
 /**
  * The Version page's charts, each made of series stored in metadata.json: per-epoch losses of a
  * forecaster, per-update curves of an agent, the agent's evaluation equity beside equal weight,
- * its drawdown and its weekly weights. Only the drawdown is derived, from the stored equity, with
- * the definition of portfolio-metrics.ts maxDrawdown (the initial capital 1 counts as a peak), so its
- * largest value is the stored eval_max_drawdown.
+ * its drawdown and its weekly weights. Only the drawdown is derived, from the stored equity, by the
+ * function eval_max_drawdown is the largest value of (models/agents/portfolio-metrics.ts drawdowns).
  */
 import { weekSeconds, type ChartSpec } from './chart.ts';
+import { drawdowns } from '../models/agents/portfolio-metrics.ts';
 import type { Metadata } from './read-kind.ts';
 
 type Row = Record<string, unknown>;
@@ -78,15 +78,6 @@ export function equityChart(metadata: Metadata): ChartSpec | undefined {
   };
 }
 
-/** The fall from the running peak after each week, as a positive fraction (0.25 = −25 %). */
-export function drawdownSeries(equity: number[]): number[] {
-  let peak = 1;
-  return equity.map((value) => {
-    peak = Math.max(peak, value);
-    return (peak - value) / peak;
-  });
-}
-
 export function drawdownChart(metadata: Metadata): ChartSpec | undefined {
   const e = evaluationOf(metadata);
   if (!e) return undefined;
@@ -98,8 +89,8 @@ export function drawdownChart(metadata: Metadata): ChartSpec | undefined {
     time: true,
     percent: true,
     series: [
-      { label: 'agent', values: drawdownSeries(e.agent_equity) },
-      { label: 'equal weight', values: drawdownSeries(e.benchmark_equity) },
+      { label: 'agent', values: drawdowns(e.agent_equity) },
+      { label: 'equal weight', values: drawdowns(e.benchmark_equity) },
     ],
   };
 }

@@ -1,5 +1,6 @@
 /** The Version page: what the version is, how it scored, how training went, and why it was (not) promoted. */
-import { isForecasterKind, type ModelKind } from '../config/model-kinds.ts';
+import type { ModelKind } from '../config/model-kinds.ts';
+import { isForecasterKind } from '../models/kinds.ts';
 import { chartFigure } from './chart.ts';
 import { esc, num, pct, statusBadge, table } from './html.ts';
 import { MIN_SYMBOLS_PER_WEEK } from '../snapshots/format-forecasts.ts';

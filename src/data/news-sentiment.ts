@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { isIsoDate } from './dates.ts';
-import { DEFAULT_SAMPLE_DIR } from './sample-market-data.ts';
+import { DEFAULT_SAMPLE_DIR } from './sample-dir.ts';
 
 /** One symbol's news sentiment on one trading day. */
 export interface NewsSentimentRow {

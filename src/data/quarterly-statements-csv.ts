@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CsvFormatError, parseCsv, requireHeader, type CsvRow } from './csv.ts';
 import { addDays, isIsoDate } from './dates.ts';
-import { DEFAULT_SAMPLE_DIR } from './sample-market-data.ts';
+import { DEFAULT_SAMPLE_DIR } from './sample-dir.ts';
 import type { QuarterlyStatement } from './statement-types.ts';
 
 export const QUARTERLY_STATEMENT_COLUMNS = [

@@ -19,9 +19,7 @@
  * - When two rows share a publish date, the one with the later period end wins.
  */
 import type { QuarterlyStatement } from '../data/statement-types.ts';
-
-export const FUNDAMENTAL_RATIOS = ['gross_margin', 'operating_margin', 'net_margin', 'current_ratio', 'debt_to_equity'] as const;
-export type FundamentalRatio = (typeof FUNDAMENTAL_RATIOS)[number];
+import { FUNDAMENTAL_RATIOS, type FundamentalRatio, type RatioTimelines } from '../ports/signals.ts';
 
 export const RATIO_BOUNDS: Readonly<Record<FundamentalRatio, readonly [number, number]>> = {
   gross_margin: [-2, 2],
@@ -32,13 +30,6 @@ export const RATIO_BOUNDS: Readonly<Record<FundamentalRatio, readonly [number, n
 };
 
 const INCOME_RATIOS = new Set<FundamentalRatio>(['gross_margin', 'operating_margin', 'net_margin']);
-
-/** One ratio's valid values in publication order: values[i] holds from dates[i] until dates[i + 1]. */
-export interface RatioTimeline {
-  readonly dates: readonly string[];
-  readonly values: readonly number[];
-}
-export type RatioTimelines = Readonly<Record<FundamentalRatio, RatioTimeline>>;
 
 /** The five ratios of one statement, clipped; null where the statement cannot give one. */
 export function statementRatios(s: QuarterlyStatement): Record<FundamentalRatio, number | null> {

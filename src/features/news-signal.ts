@@ -10,6 +10,7 @@
  */
 import type { NewsSentimentRow } from '../data/news-sentiment.ts';
 import type { DateRange } from '../ports/market-data.ts';
+import type { NewsIndex } from '../ports/signals.ts';
 
 /** Share class → the symbol its company's news is listed under. */
 export const NEWS_SYMBOL_ALIASES: Readonly<Record<string, string>> = { GOOGL: 'GOOG' };
@@ -17,14 +18,6 @@ export const NEWS_SYMBOL_ALIASES: Readonly<Record<string, string>> = { GOOGL: 'G
 export function newsSymbolFor(symbol: string): string {
   return NEWS_SYMBOL_ALIASES[symbol] ?? symbol;
 }
-
-/** One news symbol's days with articles, ascending by date. */
-export interface NewsDays {
-  readonly dates: readonly string[];
-  readonly scores: readonly number[];
-  readonly articles: readonly number[];
-}
-export type NewsIndex = ReadonlyMap<string, NewsDays>;
 
 /** Groups rows by symbol, keeping only days with articles; a repeated (symbol, date) throws. */
 export function indexNews(rows: readonly NewsSentimentRow[]): NewsIndex {

@@ -12,20 +12,15 @@
 import { join } from 'node:path';
 import { readNewsSentiment, type NewsSentimentRow } from '../data/news-sentiment.ts';
 import { readQuarterlyStatements } from '../data/quarterly-statements-csv.ts';
-import { DEFAULT_SAMPLE_DIR } from '../data/sample-market-data.ts';
+import { DEFAULT_SAMPLE_DIR } from '../data/sample-dir.ts';
 import type { QuarterlyStatement } from '../data/statement-types.ts';
 import type { DateRange } from '../ports/market-data.ts';
-import { FUNDAMENTAL_RATIOS, ratiosOnDates, ratioTimelines, type RatioTimelines } from './fundamental-ratios.ts';
-import { indexNews, newsDayCount, sentimentOnDates, type NewsIndex } from './news-signal.ts';
+import { FUNDAMENTAL_RATIOS, type SignalSources } from '../ports/signals.ts';
+import { ratiosOnDates, ratioTimelines } from './fundamental-ratios.ts';
+import { indexNews, newsDayCount, sentimentOnDates } from './news-signal.ts';
 
 export const SIGNAL_CHANNELS = ['sentiment', ...FUNDAMENTAL_RATIOS] as const;
 export type SignalChannel = (typeof SIGNAL_CHANNELS)[number];
-
-/** Sources indexed once per run: news days by news symbol, ratio timelines by symbol. */
-export interface SignalSources {
-  readonly sentiment: NewsIndex;
-  readonly statements: ReadonlyMap<string, RatioTimelines>;
-}
 
 export function indexSignalSources(news: readonly NewsSentimentRow[], statements: readonly QuarterlyStatement[]): SignalSources {
   const bySymbol = new Map<string, QuarterlyStatement[]>();

@@ -1,7 +1,12 @@
 /**
  * Per-channel standard scaler for [time × channel] feature windows. Fit on the training samples only
- * (DESIGN.md): its statistics come from every day row of every training window. The target is left
- * raw: weekly returns are already ~0.0x, so losses stay comparable with the predict-zero baseline.
+ * (DESIGN.md): its statistics come from every day row of every training window. It scales the
+ * features only: whether the target is standardised too is the forecaster's config (scaleTarget,
+ * models/forecasters/shared/train-forecaster.ts), which un-scales the predictions.
+ *
+ * The std divides by n (the population std), as the seed's twins do (numpy's .std(), ddof 0, and
+ * sklearn's StandardScaler): a standardiser of model inputs fitted on every day row of the training
+ * windows (10^4 to 10^6 rows), where n − 1 would change nothing but the match with the twins.
  */
 
 export interface ScalerJson {

@@ -9,11 +9,12 @@ const SRC = fileURLToPath(new URL('../', import.meta.url));
 
 export function computeCodeVersions(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [kind, spec] of Object.entries(KIND_SPECS)) out[kind] = hashSources(spec!.sources);
+  for (const [kind, spec] of Object.entries(KIND_SPECS)) out[kind] = hashSources(spec.sources);
   return out;
 }
 
-function hashSources(paths: readonly string[]): string {
+/** sha256 (16 hex) of the .ts files under `paths` (relative to src/; a kind outside src/ names its folder as ../test/…). */
+export function hashSources(paths: readonly string[]): string {
   const files = [...new Set(paths.flatMap((p) => listTs(join(SRC, p))))].sort();
   const hash = createHash('sha256');
   for (const file of files) {

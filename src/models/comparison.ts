@@ -1,7 +1,7 @@
 /**
- * How a challenger was compared with the current model, recorded in its metadata and in the
- * promotion decision. Both are scored on the same weeks: the challenger's test weeks that neither
- * model trained on (or, when none are left, all of them: an advantage to the current model).
+ * How a challenger is compared with the current model: one rule for every kind, recorded in the
+ * challenger's metadata and in the promotion decision. Stored numbers from different weeks are never
+ * compared: both models are scored on the same weeks, by the kind's promotion metric.
  */
 export interface Comparison {
   against: string;
@@ -13,4 +13,33 @@ export interface Comparison {
   weeks?: { first: string; last: string; count: number };
   samples?: number;
   reason: string;
+}
+
+/** Fewer weeks compare nothing: a Sharpe ratio needs two weekly returns, and one week's loss is as noisy. */
+export const MIN_COMPARISON_WEEKS = 2;
+
+/** The weeks of a comparison, and whether they are only those the current model never saw. */
+export interface ComparisonWeeks {
+  weeks: string[];
+  /** True when the weeks are those after `seenThrough`; false when too few were left and all weeks are used (this favours the current model). */
+  unseenOnly: boolean;
+}
+
+/**
+ * The comparison rule. `scorable` are the challenger's held-out weeks (forecasters: its test weeks;
+ * agents: its evaluation weeks) on which both models can be scored, ascending; `seenThrough` is the
+ * last week the current model saw (trained, or chose its epoch, on), null when its metadata does not
+ * say, which counts as having seen them all. The weeks compared are those after `seenThrough`; when
+ * fewer than MIN_COMPARISON_WEEKS are left, all of the scorable weeks (which favours the current
+ * model, so the rule stays conservative); when even those are fewer, none: undefined, not comparable.
+ */
+export function comparisonWeeks(scorable: readonly string[], seenThrough: string | null): ComparisonWeeks | undefined {
+  if (scorable.length < MIN_COMPARISON_WEEKS) return undefined;
+  const unseen = seenThrough === null ? [] : scorable.filter((week) => week > seenThrough);
+  return unseen.length >= MIN_COMPARISON_WEEKS ? { weeks: unseen, unseenOnly: true } : { weeks: [...scorable], unseenOnly: false };
+}
+
+/** "too few weeks" as a comparison's reason. */
+export function tooFewWeeks(what: string): string {
+  return `fewer than ${MIN_COMPARISON_WEEKS} ${what} both models can be scored on`;
 }

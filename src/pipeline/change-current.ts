@@ -5,9 +5,8 @@
  */
 import type { ModelKind } from '../config/model-kinds.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
-import type { ModelRegistry } from '../ports/model-registry.ts';
-import type { PromotionEntry } from '../registry/promotion-history.ts';
-import { UserInputError } from './errors.ts';
+import type { ModelRegistry, PromotionEntry } from '../ports/model-registry.ts';
+import { UserInputError } from '../config/errors.ts';
 import { assertPromotable } from './promotable-version.ts';
 
 export const MAX_REASON_CHARS = 500;

@@ -1,11 +1,11 @@
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import { getJson, putJson } from '../ports/artifact-store.ts';
-import type { ModelRegistry } from '../ports/model-registry.ts';
+import type { ModelRegistry, PromotionRecord } from '../ports/model-registry.ts';
 import { METADATA_FILE, versionPrefix } from '../models/artifacts/model-files.ts';
 import type { Comparison } from '../models/comparison.ts';
-import { entryOfCurrent, type PromotionRecord } from '../registry/promotion-history.ts';
+import { entryOfCurrent } from '../registry/promotion-history.ts';
 import { decide, promotionMetric } from '../registry/promotion-rule.ts';
-import type { TrainingPlan } from './plan.ts';
+import type { TrainingPlan } from '../models/training-plan.ts';
 
 export interface PromotionOutcome {
   promoted: boolean;

@@ -7,9 +7,10 @@
  */
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
+import { STATE } from '../ports/train-model.ts';
 import type { ExecutionDescription, ExecutionStatus, Workflow } from '../ports/workflow.ts';
 import { VersionStateError } from '../registry/registry-errors.ts';
-import type { TrainingPlan } from './plan.ts';
+import type { TrainingPlan } from '../models/training-plan.ts';
 import { undoPromotion, type UndoOutcome } from './undo-promotion.ts';
 
 export type EndedStatus = Exclude<ExecutionStatus, 'RUNNING'>;
@@ -42,9 +43,6 @@ export const ENDED_RUN_ERROR: Record<EndedStatus, string> = {
   // "Record result" completes the version before the execution succeeds: this is a bug, but it must not hold the claim either.
   SUCCEEDED: 'ExecutionUnrecorded',
 };
-
-/** STATE.decidePromotion of infra/state-machine (src does not import infra; a unit test keeps the two equal). */
-export const DECIDE_PROMOTION_STATE = 'Decide promotion';
 
 /** Execution causes can be a whole DescribeJobs JSON (32 KB): the record keeps its start. */
 const MAX_CAUSE_CHARS = 500;
@@ -84,7 +82,7 @@ export async function recordEndedRun(input: { plan: TrainingPlan; execution: End
  * could demote a version an earlier run promoted (a re-run that only backfills snapshots, aborted).
  */
 export function decidedPromotion(description: ExecutionDescription | undefined): boolean {
-  return description?.states.some((state) => state.name === DECIDE_PROMOTION_STATE && state.status === 'SUCCEEDED') ?? false;
+  return description?.states.some((state) => state.name === STATE.decidePromotion && state.status === 'SUCCEEDED') ?? false;
 }
 
 /** e.g. `ExecutionAborted`: "execution v…-retry2 ended ABORTED at 2026-…Z without recording its version (…)". */

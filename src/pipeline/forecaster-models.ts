@@ -7,7 +7,7 @@ import type { ModelRegistry } from '../ports/model-registry.ts';
 import { canonicalJson } from '../registry/version.ts';
 import { readAllSnapshotMetadata } from '../snapshots/list-snapshots.ts';
 import { snapshotForWeek } from '../snapshots/snapshot-for-week.ts';
-import type { ForecasterModels, TrainingPlan } from './plan.ts';
+import type { ForecasterModels, TrainingPlan } from '../models/training-plan.ts';
 
 /**
  * The forecaster models an agent's panel over `window` reads (env/build-panel.ts): the snapshots its

@@ -4,7 +4,7 @@
  * only from metadata.json and the promotion decision, so the same version always gets the same card
  * (a repeated publish finds nothing to change).
  */
-import { isAgentKind } from '../config/model-kinds.ts';
+import { isAgentKind } from '../models/kinds.ts';
 import type { PromotionOutcome } from './decide-promotion.ts';
 
 type Metadata = Record<string, unknown>;

@@ -3,12 +3,13 @@
  * intact (metadata.json present, naming this kind and version, every file's sha256 matching).
  * Anything else is refused as bad input (400 / exit 2) before the pointer is touched.
  */
-import { MODEL_KINDS, type ModelKind } from '../config/model-kinds.ts';
+import type { ModelKind } from '../config/model-kinds.ts';
+import { MODEL_KINDS } from '../models/kinds.ts';
 import { readModelFiles, versionPrefix } from '../models/artifacts/model-files.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { ModelRegistry, VersionRecord } from '../ports/model-registry.ts';
 import { isVersion } from '../registry/version.ts';
-import { UserInputError } from './errors.ts';
+import { UserInputError } from '../config/errors.ts';
 
 export async function assertPromotable(
   kind: ModelKind,

@@ -10,7 +10,7 @@ import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import type { Publisher } from '../ports/publisher.ts';
 import { canonicalJson, isVersion } from '../registry/version.ts';
-import { UserInputError } from './errors.ts';
+import { UserInputError } from '../config/errors.ts';
 import { publishModel } from './publish.ts';
 
 export interface PublishVersionOutcome {

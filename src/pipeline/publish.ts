@@ -5,7 +5,7 @@
  * every file's sha256 and where it is published) and a model card. Nothing here un-promotes or
  * deletes anything: a failure is thrown, and the state machine records it beside the result.
  */
-import { isForecasterKind, type ForecasterKind } from '../config/model-kinds.ts';
+import type { ForecasterKind } from '../config/model-kinds.ts';
 import { getJson, type ArtifactStore } from '../ports/artifact-store.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import type { BranchLocation, Publisher } from '../ports/publisher.ts';
@@ -13,7 +13,7 @@ import { METADATA_FILE, readModelFiles, versionPrefix } from '../models/artifact
 import { snapshotPrefix } from '../snapshots/snapshot-paths.ts';
 import { decisionKey, type PromotionOutcome } from './decide-promotion.ts';
 import { snapshotCard, versionCard } from './model-card.ts';
-import type { TrainingPlan } from './plan.ts';
+import type { TrainingPlan } from '../models/training-plan.ts';
 
 export const CARD_FILE = 'README.md';
 
@@ -34,7 +34,7 @@ export async function publishModel(
   if (!model) throw new Error(`${kind} ${version} has no committed artifacts to publish`);
   const promotion = input.promotion ?? (await getJson<PromotionOutcome>(deps.store, decisionKey(kind, version))) ?? null;
   const where = deps.publisher.locate(kind, version);
-  const snapshots = isForecasterKind(kind) ? await committedSnapshots(deps.store, kind, input.plan.snapshotYearEnds) : [];
+  const snapshots = await committedSnapshots(deps.store, kind, input.plan.snapshotYearEnds);
 
   const metadata = withLocation(model.metadata, where);
   const files = {

@@ -5,12 +5,13 @@
  * (the commit marker) is written last, so an interrupted pull never shows a half model.
  */
 import { createHash } from 'node:crypto';
-import { isForecasterKind, type ModelKind } from '../config/model-kinds.ts';
+import type { ModelKind } from '../config/model-kinds.ts';
+import { FORECASTER_KINDS, kindSpec } from '../models/kinds.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { PublishedModels } from '../ports/publisher.ts';
 import { METADATA_FILE, readModelFiles, versionPrefix } from '../models/artifacts/model-files.ts';
 import { snapshotPrefix } from '../snapshots/snapshot-paths.ts';
-import { UserInputError } from './errors.ts';
+import { UserInputError } from '../config/errors.ts';
 import { snapshotYearEndOf } from './publish.ts';
 
 export interface PullOutcome {
@@ -32,8 +33,8 @@ export async function pullModel(
   const { kind, branch, repo } = input;
   if (!NAME.test(branch)) throw new UserInputError(`"${branch}" is not a version or snapshot branch name`);
   const yearEnd = snapshotYearEndOf(branch);
-  if (yearEnd && !isForecasterKind(kind)) throw new UserInputError(`${branch} is a snapshot branch: only forecasters (lstm, patchtst) have snapshots`);
-  const prefix = yearEnd && isForecasterKind(kind) ? snapshotPrefix(kind, yearEnd) : versionPrefix(kind, branch);
+  if (yearEnd && !kindSpec(kind).snapshots) throw new UserInputError(`${branch} is a snapshot branch: only forecasters (${FORECASTER_KINDS.join(', ')}) have snapshots`);
+  const prefix = yearEnd ? snapshotPrefix(kind, yearEnd) : versionPrefix(kind, branch);
   const at = `${repo} branch ${branch}`;
 
   const listed = await deps.source.listBranch(repo, branch);

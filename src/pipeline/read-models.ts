@@ -1,7 +1,7 @@
-import { isForecasterKind, type ModelKind } from '../config/model-kinds.ts';
+import type { ModelKind } from '../config/model-kinds.ts';
+import { kindSpec } from '../models/kinds.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
-import type { ModelRegistry } from '../ports/model-registry.ts';
-import type { PromotionEntry } from '../registry/promotion-history.ts';
+import type { ModelRegistry, PromotionEntry } from '../ports/model-registry.ts';
 import { listSnapshots } from '../snapshots/list-snapshots.ts';
 
 export interface ModelsView {
@@ -55,7 +55,7 @@ export async function readModels(kind: ModelKind, deps: { registry: ModelRegistr
     })),
     promotions,
   };
-  if (isForecasterKind(kind)) {
+  if (kindSpec(kind).snapshots) {
     view.snapshots = (await listSnapshots(deps.store, kind)).map((s) => ({
       year_end: s.yearEnd,
       training_data_end: s.trainingDataEnd,

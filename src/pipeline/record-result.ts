@@ -1,4 +1,3 @@
-import { isAgentKind, isForecasterKind } from '../config/model-kinds.ts';
 import { kindSpec } from '../models/kinds.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import { getJson } from '../ports/artifact-store.ts';
@@ -6,7 +5,7 @@ import type { ModelRegistry } from '../ports/model-registry.ts';
 import { readSnapshotOutcomes } from '../snapshots/train-snapshot.ts';
 import { readWalkForwardScore } from '../snapshots/walk-forward-score.ts';
 import type { PromotionOutcome } from './decide-promotion.ts';
-import type { TrainingPlan } from './plan.ts';
+import type { TrainingPlan } from '../models/training-plan.ts';
 import { METADATA_FILE, versionPrefix } from '../models/artifacts/model-files.ts';
 
 export interface RecordResultInput {
@@ -33,10 +32,9 @@ export async function recordResult(input: RecordResultInput, deps: { store: Arti
     metrics: orderedMetrics(meta.metrics, kindSpec(plan.kind).responseMetrics),
     promoted: promotion.promoted,
     prior_version: promotion.prior_version,
-    ...(isAgentKind(plan.kind)
-      ? // A fine-tune keeps the symbols (and their order) of the agent it starts from; the kind's own response fields follow.
-        { symbols_used: meta.symbols_used ?? plan.symbols, ...(meta.response ?? {}) }
-      : {}),
+    // The symbols a run used (an agent's fine-tune keeps those, and their order, of the agent it starts from), then the kind's own response fields.
+    ...(meta.symbols_used ? { symbols_used: meta.symbols_used } : {}),
+    ...(meta.response ?? {}),
     // Every kind: the version's branch on the Hub (null when nothing was published, or publishing failed).
     hf_repo: input.published?.hf_repo ?? null,
     hf_url: input.published?.hf_url ?? null,
@@ -48,7 +46,7 @@ export async function recordResult(input: RecordResultInput, deps: { store: Arti
     ...(meta.inputs?.signals_used ? { signals_used: meta.inputs.signals_used, num_input_channels: meta.inputs.num_input_channels } : {}),
     ...(input.publishError ? { publish_error: input.publishError } : {}),
   };
-  if (isForecasterKind(plan.kind) && plan.snapshotYearEnds.length > 0) {
+  if (plan.snapshotYearEnds.length > 0) {
     const outcomes = await readSnapshotOutcomes(deps.store, plan.kind, plan.version);
     if (outcomes.length > 0) response.snapshots = outcomes.map((o) => ({ year_end: o.yearEnd, outcome: o.outcome }));
     // "Score walk-forward" stored it: the whole period's figures (the per-year ones stay in the file).

@@ -1,4 +1,4 @@
-import { isAgentKind, isForecasterKind, type ForecasterKind, type ModelKind, type TrainMode } from '../config/model-kinds.ts';
+import type { ModelKind, TrainMode } from '../config/model-kinds.ts';
 import { codeVersion, kindSpec } from '../models/kinds.ts';
 import { assertTrainerRegistered } from '../models/registered-kinds.ts';
 import { PROFILES, type ProfileName } from '../config/profiles.ts';
@@ -11,22 +11,10 @@ import type { ModelRegistry } from '../ports/model-registry.ts';
 import type { SignalProvider } from '../ports/signals.ts';
 import type { UniverseProvider } from '../ports/universe.ts';
 import { addDays, isIsoDate } from '../data/dates.ts';
-import { PriorModelRequiredError, UserInputError } from './errors.ts';
-import { dataRange } from './data-range.ts';
+import { PriorModelRequiredError, UserInputError } from '../config/errors.ts';
+import { dataRange } from '../data/data-range.ts';
 import { forecasterModels } from './forecaster-models.ts';
-import type { TrainingInputs, TrainingPlan } from './plan.ts';
-
-export { dataRange } from './data-range.ts';
-
-/** Agents fine-tune on 26 weeks (the seed's rule)... */
-export const FINETUNE_WEEKS = 26;
-/**
- * ...that precede their 13 evaluation weeks, the most recent of the window. The fine-tune window
- * holds both, plus one week: the last week's holding return needs the next week's first open,
- * which usually lies past the window's end (that week is then left out).
- */
-export const FINETUNE_EVAL_WEEKS = 13;
-export const FINETUNE_WINDOW_WEEKS = FINETUNE_WEEKS + FINETUNE_EVAL_WEEKS + 1;
+import type { TrainingInputs, TrainingPlan } from '../models/training-plan.ts';
 
 export interface PlanRequest {
   kind: ModelKind;
@@ -53,18 +41,17 @@ export interface PlanDeps {
 
 /**
  * Turns a request into the exact inputs of a run (window from the profile, universe, config,
- * data fingerprint) and the version they hash to. Reads data; writes nothing.
+ * data fingerprint) and the version they hash to. Reads data; writes nothing. The request is
+ * checked here, once for the CLI and the API: a kind this deployment trains, a mode it has.
  */
 export async function resolveTrainingPlan(req: PlanRequest, deps: PlanDeps): Promise<TrainingPlan> {
   const profile = PROFILES[req.profile];
   if (!profile) throw new UserInputError(`unknown profile "${req.profile}"`, ['profile']);
   assertTrainerRegistered(req.kind);
   const spec = kindSpec(req.kind);
-  if (isForecasterKind(req.kind) && req.mode !== 'full') {
-    throw new UserInputError(`${req.kind} is a forecaster: it trains in full mode only`, ['mode']);
-  }
-  if (req.allowFinalModel && !isAgentKind(req.kind)) {
-    throw new UserInputError(`allow_final_model is for agents, which read a forecaster's forecasts: ${req.kind} is a forecaster`, ['allow_final_model']);
+  if (!spec.modes.includes(req.mode)) throw new UserInputError(`${req.kind} trains in ${spec.modes.join(' or ')} mode only`, ['mode']);
+  if (req.allowFinalModel && !spec.forecaster) {
+    throw new UserInputError(`allow_final_model is for agents, which read a forecaster's forecasts: ${req.kind} reads none`, ['allow_final_model']);
   }
 
   let baseVersion: string | undefined;
@@ -72,26 +59,13 @@ export async function resolveTrainingPlan(req: PlanRequest, deps: PlanDeps): Pro
     baseVersion = await deps.registry.current(req.kind);
     if (!baseVersion) throw new PriorModelRequiredError(req.kind, `/train/${req.kind}/full`);
   }
-
-  const lastDate = await deps.marketData.lastDate();
-  const wantedEnd = req.windowEnd ?? profile.windowEnd;
-  if (req.windowEnd !== undefined && !isIsoDate(req.windowEnd)) throw new UserInputError(`window end "${req.windowEnd}" is not a date (YYYY-MM-DD)`, ['windowEnd']);
-  const fullWindow: DateRange = {
-    start: profile.windowStart,
-    end: wantedEnd === 'latest' || wantedEnd > lastDate ? lastDate : wantedEnd,
-  };
-  if (fullWindow.end <= fullWindow.start) {
-    throw new UserInputError(`window end ${fullWindow.end} is not after the profile's window start ${fullWindow.start}`, ['windowEnd']);
-  }
-  const window = req.mode === 'finetune' ? { start: addDays(fullWindow.end, -7 * FINETUNE_WINDOW_WEEKS + 1), end: fullWindow.end } : fullWindow;
-
-  const ranked = await deps.universe.halalSymbols(window.end);
-  const limit = isAgentKind(req.kind) ? profile.maxAgentSymbols : profile.maxForecasterSymbols;
-  const symbols = ranked.slice(0, limit).sort();
-  if (symbols.length === 0) throw new UserInputError(`the halal universe is empty as of ${window.end}`);
-
   // allowFinalModel only when set: the versions of requests without it do not change.
   const config: Record<string, unknown> = { ...spec.config(req.profile), ...(baseVersion ? { baseVersion } : {}), ...(req.allowFinalModel ? { allowFinalModel: true } : {}) };
+  const window = await planWindow(req, spec.finetuneWindowWeeks?.(config), deps.marketData);
+
+  const ranked = await deps.universe.halalSymbols(window.end);
+  const symbols = ranked.slice(0, spec.maxSymbols(profile)).sort();
+  if (symbols.length === 0) throw new UserInputError(`the halal universe is empty as of ${window.end}`);
 
   const bars = await loadBars(deps.marketData, symbols, dataRange(window, spec.lookbackDays(config)));
   // Leaving the fingerprint out would give runs on other news and statements the same version.
@@ -107,15 +81,33 @@ export async function resolveTrainingPlan(req: PlanRequest, deps: PlanDeps): Pro
     source: deps.marketData.source,
     dataFingerprint: fingerprintBars(bars),
     ...(usesSignals && deps.signals ? { signalFingerprint: await deps.signals.fingerprint(symbols) } : {}),
-    ...(isAgentKind(req.kind) ? { forecasterModels: await forecasterModels(config.forecaster as ForecasterKind, window, req.allowFinalModel === true, deps) } : {}),
+    ...(spec.forecaster ? { forecasterModels: await forecasterModels(spec.forecaster, window, req.allowFinalModel === true, deps) } : {}),
     codeVersion: codeVersion(req.kind),
   };
-  return { ...inputs, version: computeVersion(inputs), snapshotYearEnds: snapshotYearEnds(req.kind, window, profile.snapshotWarmupYears) };
+  const snapshotYears = spec.snapshots ? snapshotYearEnds(window, profile.snapshotWarmupYears) : [];
+  return { ...inputs, version: computeVersion(inputs), snapshotYearEnds: snapshotYears };
+}
+
+/** The profile's window (its end moved by the request, and never past the data); a fine-tune's is its last `finetuneWeeks` weeks. */
+async function planWindow(req: PlanRequest, finetuneWeeks: number | undefined, marketData: MarketData): Promise<DateRange> {
+  const profile = PROFILES[req.profile];
+  const lastDate = await marketData.lastDate();
+  const wantedEnd = req.windowEnd ?? profile.windowEnd;
+  if (req.windowEnd !== undefined && !isIsoDate(req.windowEnd)) throw new UserInputError(`window end "${req.windowEnd}" is not a date (YYYY-MM-DD)`, ['windowEnd']);
+  const fullWindow: DateRange = {
+    start: profile.windowStart,
+    end: wantedEnd === 'latest' || wantedEnd > lastDate ? lastDate : wantedEnd,
+  };
+  if (fullWindow.end <= fullWindow.start) {
+    throw new UserInputError(`window end ${fullWindow.end} is not after the profile's window start ${fullWindow.start}`, ['windowEnd']);
+  }
+  if (req.mode !== 'finetune') return fullWindow;
+  if (finetuneWeeks === undefined) throw new Error(`${req.kind} has a finetune mode but no fine-tune window`);
+  return { start: addDays(fullWindow.end, -7 * finetuneWeeks + 1), end: fullWindow.end };
 }
 
 /** Year ends from the window start + warm-up to the year before the window end (DESIGN: 2015-12-31 ... for a 2011 start). */
-export function snapshotYearEnds(kind: ModelKind, window: DateRange, warmupYears: number): string[] {
-  if (!isForecasterKind(kind)) return [];
+export function snapshotYearEnds(window: DateRange, warmupYears: number): string[] {
   const first = Number(window.start.slice(0, 4)) + warmupYears;
   const last = Number(window.end.slice(0, 4)) - 1;
   const years: string[] = [];

@@ -8,7 +8,7 @@ import type { ModelKind } from '../config/model-kinds.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import { entryOfCurrent } from '../registry/promotion-history.ts';
 import { isVersion } from '../registry/version.ts';
-import { UserInputError } from './errors.ts';
+import { UserInputError } from '../config/errors.ts';
 
 export async function rollbackTarget(
   kind: ModelKind,

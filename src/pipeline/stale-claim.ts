@@ -7,7 +7,7 @@ import type { VersionRecord } from '../ports/model-registry.ts';
 import type { ExecutionSummary, Workflow } from '../ports/workflow.ts';
 import { VersionStateError } from '../registry/registry-errors.ts';
 import { recordEndedRun, type EndedRunDeps } from './ended-run.ts';
-import type { TrainingPlan } from './plan.ts';
+import type { TrainingPlan } from '../models/training-plan.ts';
 
 /**
  * A claim this old whose execution does not exist was left by a process that stopped between

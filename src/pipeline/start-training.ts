@@ -1,4 +1,4 @@
-import type { TrainingPlan } from './plan.ts';
+import type { TrainingPlan } from '../models/training-plan.ts';
 import { settleStaleClaim, type StaleClaimDeps } from './stale-claim.ts';
 
 export { CLAIM_CHECK_MIN_AGE_MS, ORPHANED_CLAIM_MS } from './stale-claim.ts';

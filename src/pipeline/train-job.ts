@@ -4,15 +4,23 @@ import { readModelFiles, versionPrefix } from '../models/artifacts/model-files.t
 import type { Comparison } from '../models/comparison.ts';
 import { kindSpec } from '../models/kinds.ts';
 import type { TrainerDeps } from '../models/kind-trainer.ts';
+import type { UniverseProvider } from '../ports/universe.ts';
+import { forecastReader } from '../snapshots/read-forecasts.ts';
 import { scoreWalkForward } from '../snapshots/score-walk-forward.ts';
 import type { SnapshotOutcome } from '../snapshots/snapshot-outcomes.ts';
+import { trainSnapshot } from '../snapshots/train-snapshot.ts';
+import { assertPlannedForecasterModels } from './forecaster-models.ts';
 import type { WalkForwardScoreLine } from '../snapshots/walk-forward-score.ts';
-import type { TrainJobSpec, TrainingPlan } from './plan.ts';
+import type { TrainingPlan } from '../models/training-plan.ts';
+import type { TrainJobSpec } from './plan.ts';
 
 export type { Comparison } from '../models/comparison.ts';
 
-/** What the job is given: the trainer's deps less the backend, which the job picks. */
-export type TrainJobDeps = Omit<TrainerDeps, 'backend'>;
+/** What the job is given: the trainer's deps less the backend, which the job picks, and the forecasts, which it assembles. */
+export interface TrainJobDeps extends Omit<TrainerDeps, 'backend' | 'forecasts'> {
+  /** The halal universe as of a date: a snapshot trains on the universe of its cutoff. */
+  universe: UniverseProvider;
+}
 
 export type TrainJobResult =
   | { task: 'train'; version: string; metrics: Record<string, number>; comparison: Comparison | null; seconds: number }
@@ -20,19 +28,18 @@ export type TrainJobResult =
   | { task: 'walk-forward'; version: string; total: WalkForwardScoreLine; seconds: number };
 
 /** The trainer's job (a Batch job on AWS, a child process locally): dispatched to the plan's kind. */
-export async function runTrainJob(spec: TrainJobSpec, deps: TrainJobDeps): Promise<TrainJobResult> {
+export async function runTrainJob(job: TrainJobSpec, deps: TrainJobDeps): Promise<TrainJobResult> {
   const started = Date.now();
-  const { plan } = spec;
-  const trainer = await kindSpec(plan.kind).loadTrainer();
+  const { plan } = job;
+  const spec = kindSpec(plan.kind);
+  const trainer = await spec.loadTrainer();
   const backend = await initBackend(deps.log);
-  const trainerDeps = { ...deps, backend };
-  if (spec.task === 'snapshot') {
-    if (!spec.snapshotYearEnd) throw new Error('a snapshot job needs snapshotYearEnd');
-    if (!trainer.trainSnapshot) throw new Error(`${plan.kind} has no snapshots`);
-    const snapshot = await trainer.trainSnapshot(plan, spec.snapshotYearEnd, trainerDeps);
+  if (job.task === 'snapshot') {
+    if (!job.snapshotYearEnd) throw new Error('a snapshot job needs snapshotYearEnd');
+    const snapshot = await trainSnapshot({ plan, yearEnd: job.snapshotYearEnd }, { ...deps, backend });
     return { task: 'snapshot', version: plan.version, snapshot, seconds: (Date.now() - started) / 1000 };
   }
-  if (spec.task === 'walk-forward') {
+  if (job.task === 'walk-forward') {
     // Inference only: the snapshots' forecasts, scored and stored under the run.
     const { total } = await scoreWalkForward(plan, deps);
     return { task: 'walk-forward', version: plan.version, total, seconds: (Date.now() - started) / 1000 };
@@ -43,7 +50,9 @@ export async function runTrainJob(spec: TrainJobSpec, deps: TrainJobDeps): Promi
     deps.log(`already trained: reusing the committed model ${plan.kind} ${plan.version}`);
     return { task: 'train', version: plan.version, ...committed, seconds: (Date.now() - started) / 1000 };
   }
-  const outcome = await trainer.train(plan, trainerDeps);
+  // A kind that reads a forecaster trains on the forecaster's models its plan names, or not at all.
+  if (spec.forecaster) await assertPlannedForecasterModels(plan, deps);
+  const outcome = await trainer.train(plan, { ...deps, backend, forecasts: forecastReader(deps) });
   const seconds = (Date.now() - started) / 1000;
   deps.log(`trained ${plan.kind} ${plan.version} in ${seconds.toFixed(1)} s`);
   return { task: 'train', version: plan.version, metrics: outcome.metrics, comparison: outcome.comparison, seconds };

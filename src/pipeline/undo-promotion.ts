@@ -2,7 +2,7 @@ import type { ArtifactStore } from '../ports/artifact-store.ts';
 import { getJson } from '../ports/artifact-store.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import { decisionKey, type PromotionOutcome } from './decide-promotion.ts';
-import type { TrainingPlan } from './plan.ts';
+import type { TrainingPlan } from '../models/training-plan.ts';
 
 export type UndoOutcome =
   | { undone: true; restoredTo: string | null }

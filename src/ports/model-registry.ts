@@ -1,5 +1,4 @@
 import type { ModelKind } from '../config/model-kinds.ts';
-import type { PointerMove, PromotionEntry } from '../registry/promotion-history.ts';
 
 export type VersionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
 
@@ -87,4 +86,43 @@ export interface ModelRegistry {
    * `mizan publish` uses it to record a retried upload.
    */
   replaceResponse(kind: ModelKind, version: string, executionId: string, response: Record<string, unknown>): Promise<boolean>;
+}
+
+/*
+ * The promotion history: every move of a kind's `current`, in order (how a registry keeps it complete
+ * without transactions: src/registry/promotion-history.ts).
+ */
+
+/** Who moved the pointer: a run deciding by the promotion rule, or a person. */
+export type PromotionTrigger = 'automatic' | 'manual' | 'unknown';
+
+/** promote: a new current; rollback: back to an earlier one; undo: a failed run's promotion taken back. */
+export type PromotionAction = 'promote' | 'rollback' | 'undo' | 'unrecorded';
+
+export interface PromotionEntry {
+  /** 1, 2, 3… per kind: the order of the moves. */
+  seq: number;
+  /** When the pointer moved (ISO 8601). */
+  at: string;
+  /** The version current before (null: none). */
+  from: string | null;
+  /** The version current after (null: none, a first model's promotion undone). */
+  to: string | null;
+  trigger: PromotionTrigger;
+  action: PromotionAction;
+  /** Who: the run (`run v…`), or the person or principal (`alice@host (cli)`, an IAM ARN). */
+  by: string;
+  /** Why, in words: the promotion rule's verdict, or the reason the person gave. */
+  reason: string;
+}
+
+/** What the caller says about a move; the registry adds its place in the history. */
+export type PromotionRecord = Pick<PromotionEntry, 'trigger' | 'action' | 'by' | 'reason'>;
+
+export interface PointerMove {
+  /** Moves only if `current` is still this (undefined: no current model). */
+  expected: string | undefined;
+  /** The new current (undefined: clear it). */
+  next: string | undefined;
+  record: PromotionRecord;
 }

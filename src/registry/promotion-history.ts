@@ -9,40 +9,7 @@
  * A move made without a record (by `promote`/`restore`, or before histories were kept) shows as an
  * `unrecorded` entry, so the history always ends at the version that is current.
  */
-
-/** Who moved the pointer: a run deciding by the promotion rule, or a person. */
-export type PromotionTrigger = 'automatic' | 'manual' | 'unknown';
-
-/** promote: a new current; rollback: back to an earlier one; undo: a failed run's promotion taken back. */
-export type PromotionAction = 'promote' | 'rollback' | 'undo' | 'unrecorded';
-
-export interface PromotionEntry {
-  /** 1, 2, 3… per kind: the order of the moves. */
-  seq: number;
-  /** When the pointer moved (ISO 8601). */
-  at: string;
-  /** The version current before (null: none). */
-  from: string | null;
-  /** The version current after (null: none, a first model's promotion undone). */
-  to: string | null;
-  trigger: PromotionTrigger;
-  action: PromotionAction;
-  /** Who: the run (`run v…`), or the person or principal (`alice@host (cli)`, an IAM ARN). */
-  by: string;
-  /** Why, in words: the promotion rule's verdict, or the reason the person gave. */
-  reason: string;
-}
-
-/** What the caller says about a move; the registry adds its place in the history. */
-export type PromotionRecord = Pick<PromotionEntry, 'trigger' | 'action' | 'by' | 'reason'>;
-
-export interface PointerMove {
-  /** Moves only if `current` is still this (undefined: no current model). */
-  expected: string | undefined;
-  /** The new current (undefined: clear it). */
-  next: string | undefined;
-  record: PromotionRecord;
-}
+import type { PointerMove, PromotionEntry } from '../ports/model-registry.ts';
 
 /** The pointer as the registry stores it: the version, and the move that put it there when it was recorded. */
 export interface PointerState {

@@ -1,4 +1,5 @@
-import { isModelKind, MODEL_KINDS, type ModelKind } from '../config/model-kinds.ts';
+import type { ModelKind } from '../config/model-kinds.ts';
+import { isModelKind, MODEL_KINDS } from '../models/kinds.ts';
 import type { VersionStatus } from '../ports/model-registry.ts';
 
 /** A transition the record's current status does not allow (e.g. completing a version that is not RUNNING). */

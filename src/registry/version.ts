@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TrainingInputs } from '../pipeline/plan.ts';
+import type { TrainingInputs } from '../models/training-plan.ts';
 
 /** What a version string looks like: `v{YYYY.MM.DD}-{hex}`. Anything else is rejected before it reaches a path or a key. */
 export const VERSION_PATTERN = /^v\d{4}\.\d{2}\.\d{2}-[0-9a-f]{6,64}$/;

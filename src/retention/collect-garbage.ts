@@ -2,7 +2,7 @@
  * `mizan gc`: finish an interrupted gc, read the inventory, decide (retention-plan.ts), then delete
  * (or, dry, only say what would go). The same code for the data dir and for a bucket and table.
  */
-import { MODEL_KINDS } from '../config/model-kinds.ts';
+import { MODEL_KINDS } from '../models/kinds.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
 import { deleteSnapshot, deleteVersion } from './delete-safely.ts';

@@ -1,5 +1,6 @@
 /** Reads the inventory retention decides on from the registry and the artifact store (read only). */
-import { FORECASTER_KINDS, MODEL_KINDS, type ModelKind } from '../config/model-kinds.ts';
+import type { ModelKind } from '../config/model-kinds.ts';
+import { FORECASTER_KINDS, MODEL_KINDS } from '../models/kinds.ts';
 import { METADATA_FILE, versionPrefix } from '../models/artifacts/model-files.ts';
 import { getJson, type ArtifactStore, type StoredSize } from '../ports/artifact-store.ts';
 import type { ModelRegistry, VersionRecord } from '../ports/model-registry.ts';

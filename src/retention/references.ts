@@ -4,7 +4,8 @@
  * the forecaster's final model; a forecaster the snapshot years its run trained or kept. Retention
  * keeps whatever a kept version names here, and the acceptance test walks the same list.
  */
-import { isAgentKind, isForecasterKind, type ForecasterKind, type ModelKind } from '../config/model-kinds.ts';
+import type { ForecasterKind, ModelKind } from '../config/model-kinds.ts';
+import { isForecasterKind, isModelKind, kindSpec } from '../models/kinds.ts';
 import { isVersion } from '../registry/version.ts';
 import { YEAR_END_PATTERN } from '../snapshots/snapshot-paths.ts';
 
@@ -23,11 +24,11 @@ export interface References {
   snapshots: SnapshotRef[];
 }
 
-/** The forecaster an agent kind reads (`ppo_lstm` → `lstm`). */
+/** The forecaster whose snapshots a kind's versions name: a forecaster's own, an agent's the one its spec reads (`ppo_lstm` → `lstm`). */
 export function forecasterOf(kind: ModelKind): ForecasterKind | undefined {
-  if (isForecasterKind(kind)) return kind;
-  const forecaster = kind.slice(kind.indexOf('_') + 1);
-  return isAgentKind(kind) && isForecasterKind(forecaster) ? forecaster : undefined;
+  if (!isModelKind(kind)) return undefined;
+  const spec = kindSpec(kind);
+  return spec.snapshots ? kind : spec.forecaster;
 }
 
 /**

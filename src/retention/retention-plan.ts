@@ -5,7 +5,8 @@
  * year, when a run that may read it is RUNNING, or when it is newer than `olderThanDays`. The
  * deletions come in an order that never leaves a dangling reference: a version before those it names.
  */
-import { MODEL_KINDS, type ModelKind } from '../config/model-kinds.ts';
+import type { ModelKind } from '../config/model-kinds.ts';
+import { MODEL_KINDS } from '../models/kinds.ts';
 import type { Inventory, SnapshotFacts, VersionFacts } from './inventory.ts';
 import { forecasterOf } from './references.ts';
 

@@ -19,8 +19,8 @@ import { StepFunctionsWorkflow } from '../adapters/aws/step-functions-workflow.t
 import { HuggingFacePublisher } from '../adapters/hf/hugging-face-publisher.ts';
 import { HF_ENV } from '../adapters/hf/hub-env.ts';
 import { secretsManagerToken } from '../adapters/hf/secrets-manager-token.ts';
-import { DEFAULT_SAMPLE_DIR } from '../data/sample-market-data.ts';
-import type { YahooChartClient } from '../data/yahoo-market-data.ts';
+import { DEFAULT_SAMPLE_DIR } from '../data/sample-dir.ts';
+import type { YahooChartClient } from '../adapters/yahoo/yahoo-market-data.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { MarketData } from '../ports/market-data.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
@@ -28,7 +28,7 @@ import { noPublisher, type Publisher } from '../ports/publisher.ts';
 import type { SignalProvider } from '../ports/signals.ts';
 import type { UniverseProvider } from '../ports/universe.ts';
 import type { ExecutionDescription, Workflow } from '../ports/workflow.ts';
-import type { YahooHoldingsClient } from '../universe/etf-holdings.ts';
+import type { YahooHoldingsClient } from '../adapters/yahoo/etf-holdings.ts';
 import { AWS_ENV } from './aws-env.ts';
 import { marketSources } from './market-sources.ts';
 

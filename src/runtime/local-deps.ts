@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { DirArtifactStore } from '../adapters/local/dir-artifact-store.ts';
 import { LocalModelRegistry } from '../adapters/local/local-model-registry.ts';
-import { DEFAULT_SAMPLE_DIR } from '../data/sample-market-data.ts';
+import { DEFAULT_SAMPLE_DIR } from '../data/sample-dir.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { MarketData } from '../ports/market-data.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';

@@ -3,8 +3,8 @@
  * `sample` is the bundled data with the offline Shariah screen; `yahoo` is yahoo-finance2
  * (cached in the artifact store) with the Shariah ETFs' holdings.
  */
-import { SampleMarketData } from '../data/sample-market-data.ts';
-import { YahooMarketData, type YahooChartClient } from '../data/yahoo-market-data.ts';
+import { SampleMarketData } from '../adapters/sample/sample-market-data.ts';
+import { YahooMarketData, type YahooChartClient } from '../adapters/yahoo/yahoo-market-data.ts';
 import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { MarketData } from '../ports/market-data.ts';
 import type { SignalProvider } from '../ports/signals.ts';
@@ -12,10 +12,11 @@ import type { UniverseProvider } from '../ports/universe.ts';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { alphaVantageFundamentals } from '../adapters/alphavantage/alpha-vantage-fundamentals.ts';
 import { alphaVantageApiKey, alphaVantageCallsPerDay } from '../adapters/alphavantage/alpha-vantage-key.ts';
-import { liveSignalProvider, sampleSignalProvider } from './signal-providers.ts';
-import { EtfHoldingsUniverse, type YahooHoldingsClient } from '../universe/etf-holdings.ts';
+import { liveSignalProvider } from '../adapters/alphavantage/live-signal-provider.ts';
+import { sampleSignalProvider } from '../adapters/sample/sample-signal-provider.ts';
+import { EtfHoldingsUniverse, type YahooHoldingsClient } from '../adapters/yahoo/etf-holdings.ts';
 import { loadSampleFundamentals } from '../universe/fundamentals.ts';
-import { SampleUniverse } from '../universe/sample-universe.ts';
+import { SampleUniverse } from '../adapters/sample/sample-universe.ts';
 
 export type DataSource = 'sample' | 'yahoo';
 

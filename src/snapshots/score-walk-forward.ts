@@ -6,7 +6,7 @@
  */
 import type { ForecasterKind } from '../config/model-kinds.ts';
 import { addDays } from '../data/dates.ts';
-import type { TrainingPlan } from '../pipeline/plan.ts';
+import type { TrainingPlan } from '../models/training-plan.ts';
 import { putJson } from '../ports/artifact-store.ts';
 import { readAllSnapshotMetadata } from './list-snapshots.ts';
 import { readSnapshotOutcomes } from './snapshot-outcomes.ts';

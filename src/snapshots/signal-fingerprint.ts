@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { signalRows, type SignalSources } from '../features/signal-channels.ts';
+import { signalRows } from '../features/signal-channels.ts';
+import type { SignalSources } from '../ports/signals.ts';
 import type { DailyBar } from '../ports/market-data.ts';
 
 /**

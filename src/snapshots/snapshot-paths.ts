@@ -1,5 +1,5 @@
 import type { ForecasterKind } from '../config/model-kinds.ts';
-import { isForecasterKind } from '../config/model-kinds.ts';
+import { FORECASTER_KINDS, isForecasterKind } from '../models/kinds.ts';
 
 /** A snapshot cutoff: the last day of a year, `YYYY-12-31`. */
 export const YEAR_END_PATTERN = /^\d{4}-12-31$/;
@@ -12,7 +12,7 @@ export function assertYearEnd(value: unknown): asserts value is string {
 
 export function assertForecasterKind(value: unknown): asserts value is ForecasterKind {
   if (typeof value !== 'string' || !isForecasterKind(value)) {
-    throw new Error(`snapshots exist only for forecasters (lstm, patchtst), not ${JSON.stringify(value)}`);
+    throw new Error(`snapshots exist only for forecasters (${FORECASTER_KINDS.join(', ')}), not ${JSON.stringify(value)}`);
   }
 }
 

@@ -3,15 +3,12 @@ import { addDays, assertIsoDate } from '../data/dates.ts';
 import { isoWeekMonday } from '../features/iso-week.ts';
 import type { WeeklySample } from '../features/weekly-dataset.ts';
 import { kindSpec } from '../models/kinds.ts';
-import type { ForecasterTrainingConfig } from '../models/forecasters/shared/forecaster-config.ts';
-import { deserializeForecaster } from '../models/forecasters/shared/forecaster-artifacts.ts';
-import { predict } from '../models/forecasters/shared/forecaster-inference.ts';
-import { initBackend } from '../ml/backend.ts';
+import type { ForecasterSeam } from '../models/kind-trainer.ts';
 import { getJson, type ArtifactStore } from '../ports/artifact-store.ts';
 import type { MarketData } from '../ports/market-data.ts';
 import type { SignalProvider } from '../ports/signals.ts';
 import type { ModelRegistry } from '../ports/model-registry.ts';
-import { UserInputError } from '../pipeline/errors.ts';
+import { UserInputError } from '../config/errors.ts';
 import { canonicalJson } from '../registry/version.ts';
 import { METADATA_FILE, readModelFiles, versionPrefix } from '../models/artifacts/model-files.ts';
 import { readAllSnapshotMetadata } from './list-snapshots.ts';
@@ -57,33 +54,23 @@ interface ForecastSource {
   label: string;
   prefix: string;
   symbols: string[];
-  config: ForecasterTrainingConfig;
+  config: Record<string, unknown>;
 }
 
 /**
  * Forecasts for each (symbol, week) made only with what was known before the week began: the
  * snapshot of the latest year end strictly before the week's first day. Weeks no snapshot
  * covers fail with their list, unless the caller allows the final model (rows marked so).
+ * The assembly (which model forecasts which week) is here; the forecasts are the kind's
+ * (its dataset and inference, src/models/kind-trainer.ts ForecasterSeam).
  */
 export async function walkForwardForecasts(input: WalkForwardInput, deps: WalkForwardDeps): Promise<WalkForwardRow[]> {
   const { kind, from, to } = input;
   assertForecasterKind(kind);
-  for (const [name, value] of [['from', from], ['to', to]] as const) {
-    try {
-      assertIsoDate(value, name);
-    } catch (error) {
-      throw new UserInputError((error as Error).message, [name]);
-    }
-  }
-  if (from > to) throw new UserInputError(`from ${from} is after to ${to}`, ['from']);
-
-  const snapshots: ForecastSource[] = (await readAllSnapshotMetadata(deps.store, kind)).map((meta) => ({
-    snapshot: meta.year_end,
-    label: `snapshot ${meta.year_end}`,
-    prefix: snapshotPrefix(kind, meta.year_end),
-    symbols: meta.symbols,
-    config: meta.config as unknown as ForecasterTrainingConfig,
-  }));
+  assertDateRange(from, to);
+  const snapshots = (await readAllSnapshotMetadata(deps.store, kind)).map(
+    (meta): ForecastSource => ({ snapshot: meta.year_end, label: `snapshot ${meta.year_end}`, prefix: snapshotPrefix(kind, meta.year_end), symbols: meta.symbols, config: meta.config }),
+  );
   const yearEnds = snapshots.map((s) => s.snapshot as string);
   const finalModel = input.allowFinalModel ? await currentModelSource(kind, deps) : undefined;
 
@@ -97,32 +84,12 @@ export async function walkForwardForecasts(input: WalkForwardInput, deps: WalkFo
   }
   // A forecaster reads returns, not names: a snapshot forecasts symbols outside the universe it was
   // trained on (its universe is the one of its cutoff, which may lack today's names).
-  // Each source builds its samples with its own config (lookback, channels), through its kind's
-  // dataset. The window runs to the Sunday of `to`'s week so that week can be complete.
-  const module = (await kindSpec(kind).loadTrainer()).forecaster;
-  if (!module) throw new Error(`${kind} has no forecaster dataset`);
-  const window = { start: from, end: addDays(isoWeekMonday(to), 6) };
-  const samplesByConfig = new Map<string, WeeklySample[]>();
-  const samplesFor = async (config: ForecasterTrainingConfig) => {
-    const key = canonicalJson(config);
-    let samples = samplesByConfig.get(key);
-    if (!samples) {
-      samples = (await module.buildSamples({ marketData: deps.marketData, signals: deps.signals }, config, symbols, window)).filter((s) => s.week >= from && s.week <= to);
-      samplesByConfig.set(key, samples);
-    }
-    return samples;
-  };
+  const samplesFor = await kindSamples(kind, symbols, input, deps);
 
   // Assign each week to its source by its first day.
   const probe = (relevant[0] ?? finalModel ?? snapshots[0])?.config;
-  const weeks = probe ? uniqueWeeks(await samplesFor(probe)) : [];
-  const weekSource = new Map<string, string | null>(); // weekStart -> year end, or null for the final model
-  const uncovered: string[] = [];
-  for (const week of weeks) {
-    const yearEnd = snapshotForWeek(yearEnds, week.weekStart);
-    if (yearEnd === undefined) uncovered.push(week.weekStart);
-    weekSource.set(week.weekStart, yearEnd ?? null);
-  }
+  const weekSource = weekSources(probe ? await samplesFor(probe) : [], yearEnds);
+  const uncovered = [...weekSource].filter(([, yearEnd]) => yearEnd === null).map(([weekStart]) => weekStart);
   if (uncovered.length > 0 && !finalModel) {
     throw new UserInputError(
       `no ${kind} snapshot covers ${uncovered.length} week(s) (${describeWeeks(uncovered)}): ` +
@@ -136,31 +103,68 @@ export async function walkForwardForecasts(input: WalkForwardInput, deps: WalkFo
   const sources = [...snapshots.filter((s) => used.has(s.snapshot)), ...(finalModel && used.has(null) ? [finalModel] : [])];
   for (const source of sources) {
     const samples = (await samplesFor(source.config)).filter((s) => weekSource.get(s.weekStart) === source.snapshot);
-    if (samples.length === 0) continue;
-    rows.push(...(await forecastWith(source, samples)));
+    if (samples.length > 0) rows.push(...(await forecastWith(kind, source, samples, deps)));
   }
   return rows.sort((a, b) => a.weekStart.localeCompare(b.weekStart) || a.symbol.localeCompare(b.symbol));
+}
 
-  async function forecastWith(source: ForecastSource, samples: WeeklySample[]): Promise<WalkForwardRow[]> {
-    await initBackend();
-    const stored = await readModelFiles(deps.store, source.prefix);
-    if (!stored) throw new Error(`${kind} ${source.label} disappeared while reading it (${source.prefix})`);
-    const forecaster = await deserializeForecaster(stored.files);
+function assertDateRange(from: string, to: string): void {
+  for (const [name, value] of [['from', from], ['to', to]] as const) {
     try {
-      const forecasts = Array.from(predict(forecaster, samples));
-      return samples.map((sample, i) => ({
-        symbol: sample.symbol,
-        weekStart: sample.weekStart,
-        weekEnd: sample.weekEnd,
-        forecast: forecasts[i],
-        snapshot: source.snapshot,
-        walk_forward: source.snapshot === null ? 'final_model' : 'snapshot',
-        realised: Number.isFinite(sample.target) ? sample.target : null,
-      }));
-    } finally {
-      forecaster.model.dispose();
+      assertIsoDate(value, name);
+    } catch (error) {
+      throw new UserInputError((error as Error).message, [name]);
     }
   }
+  if (from > to) throw new UserInputError(`from ${from} is after to ${to}`, ['from']);
+}
+
+/**
+ * The samples of the weeks in [from, to] with a source's config (lookback, channels), through the
+ * kind's dataset, built once per config. The window runs to the Sunday of `to`'s week so that week
+ * can be complete.
+ */
+async function kindSamples(kind: ForecasterKind, symbols: string[], range: { from: string; to: string }, deps: WalkForwardDeps): Promise<(config: Record<string, unknown>) => Promise<WeeklySample[]>> {
+  const forecaster = await forecasterSeam(kind);
+  const window = { start: range.from, end: addDays(isoWeekMonday(range.to), 6) };
+  const byConfig = new Map<string, WeeklySample[]>();
+  return async (config) => {
+    const key = canonicalJson(config);
+    let samples = byConfig.get(key);
+    if (!samples) {
+      samples = (await forecaster.samples(config, symbols, window, { marketData: deps.marketData, signals: deps.signals })).filter((s) => s.week >= range.from && s.week <= range.to);
+      byConfig.set(key, samples);
+    }
+    return samples;
+  };
+}
+
+/** weekStart → the year end of the snapshot that forecasts it, or null when none is old enough (the final model's). */
+function weekSources(samples: readonly WeeklySample[], yearEnds: readonly string[]): Map<string, string | null> {
+  const weekSource = new Map<string, string | null>();
+  for (const weekStart of uniqueWeekStarts(samples)) weekSource.set(weekStart, snapshotForWeek(yearEnds, weekStart) ?? null);
+  return weekSource;
+}
+
+async function forecasterSeam(kind: ForecasterKind): Promise<ForecasterSeam> {
+  const forecaster = (await kindSpec(kind).loadTrainer()).forecaster;
+  if (!forecaster) throw new Error(`${kind} has no forecaster dataset`);
+  return forecaster;
+}
+
+async function forecastWith(kind: ForecasterKind, source: ForecastSource, samples: WeeklySample[], deps: WalkForwardDeps): Promise<WalkForwardRow[]> {
+  const stored = await readModelFiles(deps.store, source.prefix);
+  if (!stored) throw new Error(`${kind} ${source.label} disappeared while reading it (${source.prefix})`);
+  const forecasts = Array.from(await (await forecasterSeam(kind)).predict(stored.files, samples));
+  return samples.map((sample, i) => ({
+    symbol: sample.symbol,
+    weekStart: sample.weekStart,
+    weekEnd: sample.weekEnd,
+    forecast: forecasts[i],
+    snapshot: source.snapshot,
+    walk_forward: source.snapshot === null ? 'final_model' : 'snapshot',
+    realised: Number.isFinite(sample.target) ? sample.target : null,
+  }));
 }
 
 /** The current model as a fallback source; undefined when there is none yet. */
@@ -169,16 +173,15 @@ async function currentModelSource(kind: ForecasterKind, deps: WalkForwardDeps): 
   if (!version) return undefined;
   const prefix = versionPrefix(kind, version);
   // Metadata only: forecastWith reads (and verifies) the model files if the final model is used at all.
-  const meta = await getJson<{ symbols?: string[]; config?: ForecasterTrainingConfig }>(deps.store, `${prefix}/${METADATA_FILE}`);
+  const meta = await getJson<{ symbols?: string[]; config?: Record<string, unknown> }>(deps.store, `${prefix}/${METADATA_FILE}`);
   if (!meta) throw new Error(`the current ${kind} model ${version} has no metadata.json at ${prefix}`);
   if (!meta.symbols || !meta.config) throw new Error(`${prefix}/metadata.json lacks symbols or config`);
   return { snapshot: null, label: `final model ${version}`, prefix, symbols: meta.symbols, config: meta.config };
 }
 
-function uniqueWeeks(samples: WeeklySample[]): { weekStart: string; weekEnd: string }[] {
-  const byStart = new Map<string, string>();
-  for (const s of samples) byStart.set(s.weekStart, s.weekEnd);
-  return [...byStart].sort(([a], [b]) => a.localeCompare(b)).map(([weekStart, weekEnd]) => ({ weekStart, weekEnd }));
+/** The samples' week starts, ascending. */
+function uniqueWeekStarts(samples: readonly WeeklySample[]): string[] {
+  return [...new Set(samples.map((s) => s.weekStart))].sort((a, b) => a.localeCompare(b));
 }
 
 function describeWeeks(weekStarts: string[]): string {

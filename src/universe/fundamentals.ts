@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CsvFormatError, parseCsv, requireHeader, type CsvRow } from '../data/csv.ts';
 import { isIsoDate } from '../data/dates.ts';
-import { DEFAULT_SAMPLE_DIR } from '../data/sample-market-data.ts';
+import { DEFAULT_SAMPLE_DIR } from '../data/sample-dir.ts';
 
 /** A company's GICS classification (for the business-activity screen). */
 export interface CompanyProfile {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../functions/api/route-table.ts';
-import { DEFAULTS, loadConfig } from '../../infra/config.ts';
+import { DEFAULTS, loadConfig } from '../../infra/config/config.ts';
 import { templateRouteKeys } from './support/http-api-gateway.ts';
 import { resourcesOfType, synthesizedStack, type SynthesizedStack } from './support/synthesized-stack.ts';
 
@@ -26,7 +26,7 @@ describe('docs/deploy.md', () => {
     expect(docs).not.toMatch(new RegExp(`\\b(?!${count}\\b)\\d+ (routes|endpoints)\\b`));
   });
 
-  it('documents every context key infra/config.ts reads', () => {
+  it('documents every context key infra/config/config.ts reads', () => {
     const keys: string[] = [];
     loadConfig((key) => (keys.push(key), undefined), {});
     const missing = [...new Set(keys)].filter((key) => !docs.includes(`\`${key}\``));

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from '../../infra/local/server.ts';
-import { SampleMarketData } from '../../src/data/sample-market-data.ts';
+import { SampleMarketData } from '../../src/adapters/sample/sample-market-data.ts';
 import { localDeps } from '../../src/runtime/local-deps.ts';
 import { trainSmokeLstmSnapshots } from '../support/snapshot-deps.ts';
 import { call } from './support.ts';

@@ -8,7 +8,7 @@ import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExecutionStore } from '../../infra/local/execution-store.ts';
+import { ExecutionStore } from '../../src/adapters/local-workflow/execution-store.ts';
 import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts';
 import { LocalModelRegistry } from '../../src/adapters/local/local-model-registry.ts';
 import { main } from '../../src/cli/main.ts';

@@ -11,13 +11,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PROFILES } from '../../src/config/profiles.ts';
 import { LSTM_CONFIGS } from '../../src/models/forecasters/lstm/lstm-config.ts';
 import { loadBars } from '../../src/data/load-bars.ts';
-import { SampleMarketData } from '../../src/data/sample-market-data.ts';
+import { SampleMarketData } from '../../src/adapters/sample/sample-market-data.ts';
 import { buildWeeklySamples } from '../../src/features/weekly-dataset.ts';
 import { splitByDate } from '../../src/models/forecasters/shared/date-split.ts';
 import { deserializeForecaster } from '../../src/models/forecasters/shared/forecaster-artifacts.ts';
 import { evaluateMse } from '../../src/models/forecasters/shared/forecaster-inference.ts';
 import { initBackend } from '../../src/ml/backend.ts';
-import { dataRange } from '../../src/pipeline/resolve-plan.ts';
+import { dataRange } from '../../src/data/data-range.ts';
 import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts';
 import { readModelFiles, versionPrefix } from '../../src/models/artifacts/model-files.ts';
 import { listTree, runCli, type CliRun } from './cli-support.ts';
@@ -201,8 +201,11 @@ describe('mizan train lstm --profile smoke, run as a process from any directory'
         model.model.dispose();
       }
     };
-    expect(await lossOn(response.version)).toBeCloseTo(comparison.current_score, 10);
-    expect(await lossOn(next.version)).toBeCloseTo(comparison.candidate_score, 10);
+    // To float32 precision: the fused LSTM kernel's sums round differently in the last bit between the
+    // trainer's scoring and this one call (2.5e-8 relative measured, with one thread or two).
+    const closeTo = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-6 * Math.abs(expected));
+    closeTo(await lossOn(response.version), comparison.current_score);
+    closeTo(await lossOn(next.version), comparison.candidate_score);
 
     const shouldPromote = comparison.candidate_score < comparison.current_score;
     expect(next).toMatchObject({ promoted: shouldPromote, prior_version: response.version, promotion: { compared_on: 'same_test_weeks', comparison: { samples: unseen.length } } });

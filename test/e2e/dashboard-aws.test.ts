@@ -17,7 +17,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ExecutionRecord } from '../../infra/local/execution-store.ts';
+import type { ExecutionRecord } from '../../src/ports/execution-source.ts';
 import { summariseCause } from '../../functions/shared/failure-cause.ts';
 import { DynamoModelRegistry } from '../../src/adapters/aws/dynamo-model-registry.ts';
 import { S3ArtifactStore } from '../../src/adapters/aws/s3-artifact-store.ts';

@@ -11,8 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from '../../infra/local/server.ts';
 import { main } from '../../src/cli/main.ts';
 import { parseRoute } from '../../src/dashboard/routes.ts';
-import { drawdownSeries } from '../../src/dashboard/version-charts.ts';
-import { maxDrawdown } from '../../src/models/agents/portfolio-metrics.ts';
+import { drawdowns, maxDrawdown } from '../../src/models/agents/portfolio-metrics.ts';
 import { listTree } from './cli-support.ts';
 import { expectLinksResolve } from '../support/static-site.ts';
 
@@ -47,8 +46,8 @@ describe('dashboard routes', () => {
 
   it('draws the drawdown with the definition of the stored eval_max_drawdown', () => {
     const equity = [1.02, 0.97, 1.05, 0.9, 0.95, 1.1, 0.99];
-    expect(Math.max(...drawdownSeries(equity))).toBeCloseTo(maxDrawdown(equity), 12);
-    expect(drawdownSeries([0.8])).toEqual([expect.closeTo(0.2, 12)]); // the initial capital 1 is a peak
+    expect(Math.max(...drawdowns(equity))).toBeCloseTo(maxDrawdown(equity), 12);
+    expect(drawdowns([0.8])).toEqual([expect.closeTo(0.2, 12)]); // the initial capital 1 is a peak
   });
 });
 

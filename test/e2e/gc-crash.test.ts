@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExecutionStore } from '../../infra/local/execution-store.ts';
+import { ExecutionStore } from '../../src/adapters/local-workflow/execution-store.ts';
 import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts';
 import { LocalModelRegistry } from '../../src/adapters/local/local-model-registry.ts';
 import { main } from '../../src/cli/main.ts';

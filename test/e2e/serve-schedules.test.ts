@@ -14,7 +14,7 @@ import { LocalScheduler } from '../../infra/local/local-scheduler.ts';
 import { startLocalServer, type LocalServer } from '../../infra/local/server.ts';
 import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts';
 import { readRuns } from '../../src/dashboard/read-runs.ts';
-import { localDashboardSource } from '../../src/dashboard/source.ts';
+import { localDashboardSource } from '../../src/runtime/local-dashboard-source.ts';
 import { trainerFault } from '../support/trainer-fault.ts';
 import { call } from './support.ts';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, loadConfig } from '../../infra/config.ts';
+import { DEFAULTS, loadConfig } from '../../infra/config/config.ts';
+import { AGENT_KINDS, FORECASTER_KINDS } from '../../src/models/kinds.ts';
 
 const from = (context: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) => loadConfig((key) => context[key], env);
 
@@ -16,8 +17,9 @@ describe('deploy configuration (CDK context)', () => {
       gpuSpot: true,
       schedules: true,
       forecasterSchedule: DEFAULTS.forecasterSchedule,
-      forecasterKinds: ['lstm', 'patchtst'],
-      finetuneKinds: ['ppo_lstm', 'ppo_patchtst', 'sac_lstm', 'sac_patchtst'],
+      // Every registered kind of each sort (the seed's: lstm, patchtst; ppo_ and sac_ on each).
+      forecasterKinds: [...FORECASTER_KINDS],
+      finetuneKinds: [...AGENT_KINDS],
       profile: 'full',
       dataSource: 'sample',
       hfRepo: undefined,

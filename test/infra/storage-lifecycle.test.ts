@@ -7,7 +7,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { repoPath } from '../../infra/constructs/paths.ts';
+import { repoPath } from '../../infra/config/paths.ts';
 import { EXPIRING_PREFIXES, MizanStorage, NONCURRENT_DAYS } from '../../infra/constructs/storage.ts';
 
 type Rule = { Status: string; Prefix?: string; ExpirationInDays?: number; ExpiredObjectDeleteMarker?: boolean; NoncurrentVersionExpiration?: { NoncurrentDays: number } };

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TRAINER_DOCKERFILE, TRAINER_DOCKERIGNORE, readIgnoreFile } from '../../infra/constructs/training-batch.ts';
-import { repoPath } from '../../infra/constructs/paths.ts';
+import { repoPath } from '../../infra/config/paths.ts';
 
 interface Instruction {
   keyword: string;

@@ -12,14 +12,15 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiDeps } from '../../functions/api/api-deps.ts';
 import { makeApiHandler } from '../../functions/api/handler.ts';
-import { SampleMarketData } from '../../src/data/sample-market-data.ts';
+import { SampleMarketData } from '../../src/adapters/sample/sample-market-data.ts';
 import { allocate, type Allocation } from '../../src/models/agents/allocate.ts';
 import { applyStandardiser, buildRawPanel, loadSignalReader, selectWeeks, type PanelTransform } from '../../src/models/agents/env/build-panel.ts';
 import { projectWeights } from '../../src/models/agents/env/project-weights.ts';
 import { deserializePpoAgent } from '../../src/models/agents/ppo/ppo-artifacts.ts';
 import { readModelFiles, versionPrefix } from '../../src/models/artifacts/model-files.ts';
-import { UserInputError } from '../../src/pipeline/errors.ts';
+import { UserInputError } from '../../src/config/errors.ts';
 import { localDeps, type LocalDeps } from '../../src/runtime/local-deps.ts';
+import { forecastReader } from '../../src/snapshots/read-forecasts.ts';
 import { listTree, runCli } from '../e2e/cli-support.ts';
 import { perturbedAfter } from '../support/perturbed-market-data.ts';
 import { signalsChangedFrom, trainSmokeLstmSnapshots } from '../support/snapshot-deps.ts';
@@ -54,9 +55,12 @@ function expectRulesHold(a: Allocation): void {
   expect(weights.at(-1)).toBeGreaterThanOrEqual(0.02 - 1e-9);
 }
 
+/** The deps of an allocation: the forecasts read from the run's snapshots. */
+const allocationDeps = <D extends LocalDeps>(d: D) => ({ ...d, forecasts: forecastReader(d) });
+
 describe('allocate (the core)', () => {
   it('by default decides the week after the data’s last complete week, with the weights obeying the rules and the features named', async () => {
-    const { allocation } = await allocate({ kind: 'ppo_lstm' }, deps);
+    const { allocation } = await allocate({ kind: 'ppo_lstm' }, allocationDeps(deps));
     expect(allocation).toMatchObject({ kind: 'ppo_lstm', version, algorithm: 'ppo', as_of: '2026-08-14', week: '2026-08-17', data_through: '2026-08-14', observed_weights: 'all_cash', rebalance: null });
     expect(allocation.forecaster).toEqual({ kind: 'lstm', walk_forward: 'snapshots', snapshot: '2021-12-31' });
     expect(allocation.symbols).toHaveLength(4);
@@ -71,7 +75,7 @@ describe('allocate (the core)', () => {
     // The evaluation starts all cash on its first week: the allocation decided the Friday before, from all cash, is that week's.
     const week = meta.evaluation.weeks[0];
     const friday = new Date(Date.parse(week) - 3 * 86_400_000).toISOString().slice(0, 10);
-    const { allocation, observation } = await allocate({ kind: 'ppo_lstm', asOf: friday }, deps);
+    const { allocation, observation } = await allocate({ kind: 'ppo_lstm', asOf: friday }, allocationDeps(deps));
     expect(allocation.week).toBe(week);
     expectRulesHold(allocation);
     const targets = [...allocation.symbols, 'cash'].map((name) => allocation.target_weights[name]);
@@ -80,7 +84,7 @@ describe('allocate (the core)', () => {
     // build-panel over a window around the week, with the real data after it: the same raw row and observation.
     const { lookbackDays, returnDays, volatilityDays } = meta.config;
     const input = { forecaster: 'lstm' as const, symbols: allocation.symbols, window: { start: '2022-06-06', end: '2022-10-28' }, lookbackDays, returnDays, volatilityDays };
-    const raw = selectWeeks(await buildRawPanel(input, { store: deps.store, registry: deps.registry, marketData }), [week]);
+    const raw = selectWeeks(await buildRawPanel(input, { marketData, forecasts: forecastReader(deps) }), [week]);
     expect(raw.weeks).toEqual([week]);
     const F = raw.featureNames.length;
     allocation.symbols.forEach((symbol, s) =>
@@ -106,14 +110,14 @@ describe('allocate (the core)', () => {
     const week = '2022-06-06';
     const real = await loadSignalReader();
     const noisy = signalsChangedFrom(real, week);
-    const a = await allocate({ kind: 'ppo_lstm', asOf }, { ...deps, marketData });
-    const b = await allocate({ kind: 'ppo_lstm', asOf }, { store: deps.store, registry: deps.registry, marketData: perturbedAfter(marketData, week), signalReader: noisy });
+    const a = await allocate({ kind: 'ppo_lstm', asOf }, allocationDeps({ ...deps, marketData }));
+    const b = await allocate({ kind: 'ppo_lstm', asOf }, { store: deps.store, registry: deps.registry, marketData: perturbedAfter(marketData, week), signalReader: noisy, forecasts: forecastReader(deps) });
     expect(b.allocation).toEqual(a.allocation);
     expect(Array.from(b.observation)).toEqual(Array.from(a.observation));
   });
 
   it('observes the given portfolio and costs the move: turnover ½Σ|target − held|, 10 bps of it', async () => {
-    const { allocation, observation } = await allocate({ kind: 'ppo_lstm', asOf: '2022-06-03', portfolio: { cash: 10_000, positions: { AAPL: 60_000, MSFT: 30_000 } } }, deps);
+    const { allocation, observation } = await allocate({ kind: 'ppo_lstm', asOf: '2022-06-03', portfolio: { cash: 10_000, positions: { AAPL: 60_000, MSFT: 30_000 } } }, allocationDeps(deps));
     expect(allocation.observed_weights).toBe('portfolio');
     const S = allocation.symbols.length;
     const held = [...allocation.symbols.map((s) => ({ AAPL: 0.6, MSFT: 0.3 })[s] ?? 0), 0.1];
@@ -128,10 +132,10 @@ describe('allocate (the core)', () => {
   });
 
   it('refuses an unknown symbol naming it, and a kind with no current agent or no allocation loader', async () => {
-    await expect(allocate({ kind: 'ppo_lstm', portfolio: { positions: { ZZZZ: 1 } } }, deps)).rejects.toMatchObject({ path: ['positions', 'ZZZZ'] });
-    await expect(allocate({ kind: 'ppo_patchtst' }, deps)).rejects.toMatchObject({ name: 'NoCurrentAgentError', message: expect.stringMatching(/ppo_patchtst has no current agent: train one first with `mizan train ppo_patchtst`/) });
-    await expect(allocate({ kind: 'sac_lstm' }, deps)).rejects.toBeInstanceOf(UserInputError);
-    await expect(allocate({ kind: 'ppo_lstm', asOf: '2019-06-07' }, deps)).rejects.toThrow(/no lstm snapshot is older than/);
+    await expect(allocate({ kind: 'ppo_lstm', portfolio: { positions: { ZZZZ: 1 } } }, allocationDeps(deps))).rejects.toMatchObject({ path: ['positions', 'ZZZZ'] });
+    await expect(allocate({ kind: 'ppo_patchtst' }, allocationDeps(deps))).rejects.toMatchObject({ name: 'NoCurrentAgentError', message: expect.stringMatching(/ppo_patchtst has no current agent: train one first with `mizan train ppo_patchtst`/) });
+    await expect(allocate({ kind: 'sac_lstm' }, allocationDeps(deps))).rejects.toBeInstanceOf(UserInputError);
+    await expect(allocate({ kind: 'ppo_lstm', asOf: '2019-06-07' }, allocationDeps(deps))).rejects.toThrow(/no lstm snapshot is older than/);
   });
 });
 
@@ -147,7 +151,7 @@ describe('GET/POST /models/{kind}/allocation', () => {
   it('answers 200 with the allocation (GET) and with its rebalance (POST a portfolio)', async () => {
     const get = await ask('GET', '/models/ppo_lstm/allocation', 'as_of=2022-06-03');
     expect(get.status).toBe(200);
-    const core = await allocate({ kind: 'ppo_lstm', asOf: '2022-06-03' }, deps);
+    const core = await allocate({ kind: 'ppo_lstm', asOf: '2022-06-03' }, allocationDeps(deps));
     expect(get.body).toEqual(JSON.parse(JSON.stringify(core.allocation)));
     const post = await ask('POST', '/models/ppo_lstm/allocation', 'as_of=2022-06-03', JSON.stringify({ cash: 1000, positions: { AAPL: 500 } }));
     expect(post.status).toBe(200);
@@ -195,7 +199,7 @@ describe('mizan allocate', () => {
     expect(table.stdout).toMatch(/portfolio 100,000\.00: turnover \d+\.\d\d %, cost \d+\.\d\d/);
     const json = await runCli(['allocate', 'ppo_lstm', '--as-of', '2022-06-03', '--json', '--data-dir', dataDir], cwd);
     expect(json.code, json.stderr).toBe(0);
-    const core = await allocate({ kind: 'ppo_lstm', asOf: '2022-06-03' }, deps);
+    const core = await allocate({ kind: 'ppo_lstm', asOf: '2022-06-03' }, allocationDeps(deps));
     expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(core.allocation)));
   });
 

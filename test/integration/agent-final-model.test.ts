@@ -14,6 +14,7 @@ import { makeApiHandler } from '../../functions/api/handler.ts';
 import { buildRawPanel } from '../../src/models/agents/env/build-panel.ts';
 import { resolveTrainingPlan } from '../../src/pipeline/resolve-plan.ts';
 import { localDeps, type LocalDeps } from '../../src/runtime/local-deps.ts';
+import { forecastReader } from '../../src/snapshots/read-forecasts.ts';
 import { walkForwardForecasts } from '../../src/snapshots/walk-forward.ts';
 import { runCli } from '../e2e/cli-support.ts';
 
@@ -22,7 +23,7 @@ let dataDir: string;
 let deps: LocalDeps;
 let lstmVersion: string;
 /** What build-panel reads (LocalDeps' own `signals` is a provider, not build-panel's reader). */
-const panelDeps = (d: LocalDeps) => ({ store: d.store, registry: d.registry, marketData: d.marketData });
+const panelDeps = (d: LocalDeps) => ({ marketData: d.marketData, forecasts: forecastReader(d) });
 
 beforeAll(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'mizan-final-model-cwd-'));
@@ -89,7 +90,7 @@ describe('mizan train with and without --allow-final-model', () => {
   it('refuses the flag for a forecaster (exit 2, one line)', async () => {
     const run = await runCli(['train', 'lstm', '--profile', 'smoke', '--allow-final-model', '--data-dir', dataDir], cwd);
     expect(run.code).toBe(2);
-    expect(run.stderr.trimEnd().split('\n')).toEqual(['mizan train: --allow-final-model is for agents, which read a forecaster\'s forecasts: lstm is a forecaster']);
+    expect(run.stderr.trimEnd().split('\n')).toEqual(['mizan train: --allow-final-model is for agents, which read a forecaster\'s forecasts: lstm reads none']);
   });
 
   it('without it and without snapshots, the agent run fails naming the command that makes them', async () => {

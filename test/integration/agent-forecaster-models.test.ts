@@ -13,23 +13,22 @@ import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts
 import type { MarketData } from '../../src/ports/market-data.ts';
 import type { ModelRegistry } from '../../src/ports/model-registry.ts';
 import type { SignalProvider } from '../../src/ports/signals.ts';
-import { initBackend } from '../../src/ml/backend.ts';
-import { kindSpec } from '../../src/models/kinds.ts';
 import { forecasterModels } from '../../src/pipeline/forecaster-models.ts';
 import { resolveTrainingPlan } from '../../src/pipeline/resolve-plan.ts';
+import { runTrainJob } from '../../src/pipeline/train-job.ts';
 import { localDeps, type LocalDeps } from '../../src/runtime/local-deps.ts';
 import { listSnapshots } from '../../src/snapshots/list-snapshots.ts';
 import { trainSnapshot } from '../../src/snapshots/train-snapshot.ts';
 import { perturbedAfter } from '../support/perturbed-market-data.ts';
 import { smokeForecasterPlan } from '../support/smoke-forecaster-plan.ts';
-import { lstm, snapshotDeps } from '../support/snapshot-deps.ts';
+import { snapshotDeps } from '../support/snapshot-deps.ts';
 
 let deps: LocalDeps;
 
 /** The smoke lstm backfill (2020 and 2021) into the agent's store, from these prices and config. */
 async function backfillLstm(marketData: MarketData, config: { hiddenUnits?: number } = {}): Promise<void> {
   const plan = await smokeForecasterPlan(marketData, { config });
-  for (const yearEnd of plan.snapshotYearEnds) await trainSnapshot({ plan, yearEnd, module: lstm }, await snapshotDeps(deps.store, marketData));
+  for (const yearEnd of plan.snapshotYearEnds) await trainSnapshot({ plan, yearEnd }, await snapshotDeps(deps.store, marketData));
 }
 
 const planAgent = () => resolveTrainingPlan({ kind: 'ppo_lstm', mode: 'full', profile: 'smoke' }, deps);
@@ -55,10 +54,8 @@ describe('an agent plan after its forecaster’s snapshots are retrained', () =>
     expect(new Set([first.version, otherConfig.version, otherData.version]).size).toBe(3);
     expect((await planAgent()).version).toBe(otherData.version); // unchanged snapshots: the same version
 
-    // The trainer refuses the first plan: its snapshots are gone.
-    const trainer = await kindSpec('ppo_lstm').loadTrainer();
-    const trainerDeps = { store: deps.store, registry: deps.registry, marketData: deps.marketData, universe: deps.universe, signals: deps.signals, log: () => undefined, backend: await initBackend() };
-    await expect(trainer.train(first, trainerDeps)).rejects.toThrow(/the lstm models changed since ppo_lstm v\S+ was planned \(then s20201231-.*; now s20201231-.*\): request the agent again/);
+    // The trainer's job refuses the first plan: its snapshots are gone.
+    await expect(runTrainJob({ task: 'train', plan: first }, { ...deps, log: () => undefined })).rejects.toThrow(/the lstm models changed since ppo_lstm v\S+ was planned \(then s20201231-.*; now s20201231-.*\): request the agent again/);
   });
 
   it('names the current forecaster when it reads the final model (no snapshots, allowed), and only then', async () => {

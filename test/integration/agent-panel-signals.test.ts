@@ -7,12 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildRawPanel, PANEL_FEATURES, type PanelInput } from '../../src/models/agents/env/build-panel.ts';
-import { patchtstModule } from '../../src/models/forecasters/patchtst/patchtst-module.ts';
-import type { ForecasterModule } from '../../src/models/forecasters/shared/forecaster-module.ts';
 import { isoWeekMonday } from '../../src/features/iso-week.ts';
 import { resolveTrainingPlan } from '../../src/pipeline/resolve-plan.ts';
 import type { SignalProvider } from '../../src/ports/signals.ts';
 import { localDeps, type LocalDeps } from '../../src/runtime/local-deps.ts';
+import { forecastReader } from '../../src/snapshots/read-forecasts.ts';
 import { trainSnapshot } from '../../src/snapshots/train-snapshot.ts';
 import { walkForwardForecasts } from '../../src/snapshots/walk-forward.ts';
 import { editedSignalProvider, gloomFrom } from '../support/edited-signals.ts';
@@ -26,13 +25,13 @@ beforeAll(async () => {
   deps = await localDeps({ dataDir: join(await mkdtemp(join(tmpdir(), 'mizan-panel-signals-')), 'data') });
   const plan = await resolveTrainingPlan({ kind: 'patchtst', mode: 'full', profile: 'smoke' }, deps);
   const snapshotDeps = { store: deps.store, marketData: deps.marketData, universe: deps.universe, signals: deps.signals, log: () => undefined, backend: 'wasm' };
-  await trainSnapshot({ plan, yearEnd: '2020-12-31', module: patchtstModule as unknown as ForecasterModule }, snapshotDeps);
+  await trainSnapshot({ plan, yearEnd: '2020-12-31' }, snapshotDeps);
   gloom = await editedSignalProvider('gloom from 2019', gloomFrom('2019-01-01'));
 });
 
 /** The panel's forecast column, by `${symbol}|${monday}`. */
 async function panelForecasts(signals: SignalProvider): Promise<Map<string, number>> {
-  const panel = await buildRawPanel(input, { store: deps.store, registry: deps.registry, marketData: deps.marketData, signals });
+  const panel = await buildRawPanel(input, { marketData: deps.marketData, signals, forecasts: forecastReader(deps) });
   const F = PANEL_FEATURES.length;
   const S = panel.symbols.length;
   return new Map(panel.weeks.flatMap((week, w) => panel.symbols.map((symbol, s) => [`${symbol}|${week}`, panel.raw[(w * S + s) * F]] as const)));

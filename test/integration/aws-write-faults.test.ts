@@ -17,7 +17,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTraining, type StartOutcome } from '../../src/pipeline/start-training.ts';
-import type { TrainingPlan } from '../../src/pipeline/plan.ts';
+import type { TrainingPlan } from '../../src/models/training-plan.ts';
 import { committedExactly, invariantViolations, type RunReport } from '../support/aws-run-invariants.ts';
 import { BUCKET, openWorld, seedItems, seedObjects, type AwsWorld, type WorldServers } from '../support/aws-world.ts';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.ts';

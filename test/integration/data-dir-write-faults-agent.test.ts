@@ -9,7 +9,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SampleMarketData } from '../../src/data/sample-market-data.ts';
+import { SampleMarketData } from '../../src/adapters/sample/sample-market-data.ts';
 import { resolveTrainingPlan } from '../../src/pipeline/resolve-plan.ts';
 import { localDeps } from '../../src/runtime/local-deps.ts';
 import { prepare, sweep, withConfig, type FaultCode, type Prepared } from '../support/every-write-fault.ts';

@@ -15,7 +15,7 @@ import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts
 import { LocalModelRegistry } from '../../src/adapters/local/local-model-registry.ts';
 import { writeModelFiles, versionPrefix } from '../../src/models/artifacts/model-files.ts';
 import type { PromotionOutcome } from '../../src/pipeline/decide-promotion.ts';
-import type { TrainingPlan } from '../../src/pipeline/plan.ts';
+import type { TrainingPlan } from '../../src/models/training-plan.ts';
 import { publishModel } from '../../src/pipeline/publish.ts';
 import { noPublisher } from '../../src/ports/publisher.ts';
 import { snapshotPrefix } from '../../src/snapshots/snapshot-paths.ts';

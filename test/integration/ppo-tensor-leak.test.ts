@@ -7,23 +7,24 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SampleMarketData } from '../../src/data/sample-market-data.ts';
+import { SampleMarketData } from '../../src/adapters/sample/sample-market-data.ts';
 import { initBackend, tf } from '../../src/ml/backend.ts';
 import { kindSpec } from '../../src/models/kinds.ts';
 import { resolveTrainingPlan } from '../../src/pipeline/resolve-plan.ts';
 import { localDeps } from '../../src/runtime/local-deps.ts';
+import { forecastReader } from '../../src/snapshots/read-forecasts.ts';
 import { trainSnapshot } from '../../src/snapshots/train-snapshot.ts';
 import { smokeForecasterPlan } from '../support/smoke-forecaster-plan.ts';
-import { lstm, snapshotDeps } from '../support/snapshot-deps.ts';
+import { snapshotDeps } from '../support/snapshot-deps.ts';
 
 describe('a smoke ppo_lstm run through the trainer', () => {
   it('leaves as many tensors as it found, full and fine-tune', async () => {
     const marketData = new SampleMarketData();
     const deps = await localDeps({ dataDir: join(await mkdtemp(join(tmpdir(), 'mizan-ppo-leak-')), 'data') });
     const lstmPlan = await smokeForecasterPlan(marketData);
-    for (const yearEnd of lstmPlan.snapshotYearEnds) await trainSnapshot({ plan: lstmPlan, yearEnd, module: lstm }, await snapshotDeps(deps.store, marketData));
+    for (const yearEnd of lstmPlan.snapshotYearEnds) await trainSnapshot({ plan: lstmPlan, yearEnd }, await snapshotDeps(deps.store, marketData));
     const trainer = await kindSpec('ppo_lstm').loadTrainer();
-    const trainerDeps = { store: deps.store, registry: deps.registry, marketData: deps.marketData, universe: deps.universe, log: () => undefined, backend: await initBackend() };
+    const trainerDeps = { store: deps.store, registry: deps.registry, marketData: deps.marketData, forecasts: forecastReader(deps), log: () => undefined, backend: await initBackend() };
 
     const before = tf.memory().numTensors;
     const full = await resolveTrainingPlan({ kind: 'ppo_lstm', mode: 'full', profile: 'smoke' }, deps);

@@ -13,13 +13,12 @@ import { LocalModelRegistry } from '../../src/adapters/local/local-model-registr
 import type { ModelKind } from '../../src/config/model-kinds.ts';
 import { PROFILES } from '../../src/config/profiles.ts';
 import { decidePromotion } from '../../src/pipeline/decide-promotion.ts';
-import type { TrainingPlan } from '../../src/pipeline/plan.ts';
+import type { TrainingPlan } from '../../src/models/training-plan.ts';
 import { LSTM_CONFIGS } from '../../src/models/forecasters/lstm/lstm-config.ts';
 import { recordResult } from '../../src/pipeline/record-result.ts';
 import type { Comparison } from '../../src/models/comparison.ts';
 import { versionPrefix, writeModelFiles } from '../../src/models/artifacts/model-files.ts';
-import type { ModelRegistry } from '../../src/ports/model-registry.ts';
-import type { PointerMove } from '../../src/registry/promotion-history.ts';
+import type { ModelRegistry, PointerMove } from '../../src/ports/model-registry.ts';
 
 const V1 = 'v2022.12.30-111111111111';
 const V2 = 'v2023.01.06-222222222222';

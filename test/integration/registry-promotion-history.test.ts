@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoModelRegistry } from '../../src/adapters/aws/dynamo-model-registry.ts';
 import { LocalModelRegistry } from '../../src/adapters/local/local-model-registry.ts';
-import type { ModelRegistry } from '../../src/ports/model-registry.ts';
-import type { PromotionRecord } from '../../src/registry/promotion-history.ts';
+import type { ModelRegistry, PromotionRecord } from '../../src/ports/model-registry.ts';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.ts';
 
 const V1 = 'v2026.01.05-aaaaaaaaaaaa';

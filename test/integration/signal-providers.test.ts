@@ -9,12 +9,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { alphaVantageFundamentals } from '../../src/adapters/alphavantage/alpha-vantage-fundamentals.ts';
 import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts';
-import { DEFAULT_SAMPLE_DIR, SampleMarketData } from '../../src/data/sample-market-data.ts';
+import { SampleMarketData } from '../../src/adapters/sample/sample-market-data.ts';
+import { DEFAULT_SAMPLE_DIR } from '../../src/data/sample-dir.ts';
 import { loadSampleSignalSources, signalRows } from '../../src/features/signal-channels.ts';
 import { LocalModelRegistry } from '../../src/adapters/local/local-model-registry.ts';
 import { resolveTrainingPlan } from '../../src/pipeline/resolve-plan.ts';
 import type { SignalProvider } from '../../src/ports/signals.ts';
-import { liveSignalProvider, sampleSignalProvider } from '../../src/runtime/signal-providers.ts';
+import { liveSignalProvider } from '../../src/adapters/alphavantage/live-signal-provider.ts';
+import { sampleSignalProvider } from '../../src/adapters/sample/sample-signal-provider.ts';
 import { startAlphaVantageReplay, type AlphaVantageReplay } from '../fixtures/alphavantage/replay-server.ts';
 import { sampleUniverse } from '../support/snapshot-deps.ts';
 

@@ -4,18 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts';
-import { SampleMarketData } from '../../src/data/sample-market-data.ts';
-import type { TrainingPlan } from '../../src/pipeline/plan.ts';
+import { SampleMarketData } from '../../src/adapters/sample/sample-market-data.ts';
+import type { TrainingPlan } from '../../src/models/training-plan.ts';
 import { readModelFiles } from '../../src/models/artifacts/model-files.ts';
 import { listSnapshots } from '../../src/snapshots/list-snapshots.ts';
 import { snapshotPrefix } from '../../src/snapshots/snapshot-paths.ts';
 import { readSnapshotOutcomes, trainSnapshot, type SnapshotOutcome } from '../../src/snapshots/train-snapshot.ts';
 import { perturbedAfter } from '../support/perturbed-market-data.ts';
 import { smokeForecasterPlan } from '../support/smoke-forecaster-plan.ts';
-import { lstm, sampleUniverse, snapshotDeps } from '../support/snapshot-deps.ts';
+import { sampleUniverse, snapshotDeps } from '../support/snapshot-deps.ts';
 import { PROFILES } from '../../src/config/profiles.ts';
 import { loadSampleFundamentals, type Fundamentals } from '../../src/universe/fundamentals.ts';
-import { SampleUniverse } from '../../src/universe/sample-universe.ts';
+import { SampleUniverse } from '../../src/adapters/sample/sample-universe.ts';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const dirs: string[] = [];
@@ -28,7 +28,7 @@ async function tempStore(): Promise<DirArtifactStore> {
 /** What the "Backfill snapshots" Map does: one trainer job per year end (here one after the other). */
 async function backfill(plan: TrainingPlan, store: DirArtifactStore, marketData = new SampleMarketData(), log: string[] = []): Promise<SnapshotOutcome[]> {
   const outcomes: SnapshotOutcome[] = [];
-  for (const yearEnd of plan.snapshotYearEnds) outcomes.push(await trainSnapshot({ plan, yearEnd, module: lstm }, await snapshotDeps(store, marketData, (l) => log.push(l))));
+  for (const yearEnd of plan.snapshotYearEnds) outcomes.push(await trainSnapshot({ plan, yearEnd }, await snapshotDeps(store, marketData, (l) => log.push(l))));
   return outcomes;
 }
 
@@ -131,8 +131,8 @@ describe('snapshot backfill on the bundled sample (smoke profile)', () => {
     const perturbedPlan = await smokeForecasterPlan(later);
     const freshStore = await tempStore();
     // Act
-    const outcome = await trainSnapshot({ plan: perturbedPlan, yearEnd: cutoff, module: lstm }, await snapshotDeps(freshStore, later, () => {}, laterUniverse));
-    const reuse = await trainSnapshot({ plan: perturbedPlan, yearEnd: cutoff, module: lstm }, await snapshotDeps(store, later, () => {}, laterUniverse));
+    const outcome = await trainSnapshot({ plan: perturbedPlan, yearEnd: cutoff }, await snapshotDeps(freshStore, later, () => {}, laterUniverse));
+    const reuse = await trainSnapshot({ plan: perturbedPlan, yearEnd: cutoff }, await snapshotDeps(store, later, () => {}, laterUniverse));
     // Assess: the run's version sees the later data, the 2020 snapshot does not
     expect(perturbedPlan.version).not.toBe(plan.version);
     expect(outcome.snapshotKey).toBe(first[0].snapshotKey);
@@ -168,9 +168,9 @@ describe('snapshot backfill on the bundled sample (smoke profile)', () => {
     const emptyStore = await tempStore();
     const deps = await snapshotDeps(emptyStore, marketData);
     // Act / Assess
-    await expect(trainSnapshot({ plan, yearEnd: '2019-12-31', module: lstm }, deps)).rejects.toThrow(/2019-12-31 is not one of this run's snapshot year ends \(2020-12-31, 2021-12-31\)/);
-    await expect(trainSnapshot({ plan, yearEnd: '2020-06-30', module: lstm }, deps)).rejects.toThrow(/expected YYYY-12-31/);
-    await expect(trainSnapshot({ plan: { ...plan, kind: 'ppo_lstm' }, yearEnd: '2020-12-31', module: lstm }, deps)).rejects.toThrow(/only for forecasters/);
+    await expect(trainSnapshot({ plan, yearEnd: '2019-12-31' }, deps)).rejects.toThrow(/2019-12-31 is not one of this run's snapshot year ends \(2020-12-31, 2021-12-31\)/);
+    await expect(trainSnapshot({ plan, yearEnd: '2020-06-30' }, deps)).rejects.toThrow(/expected YYYY-12-31/);
+    await expect(trainSnapshot({ plan: { ...plan, kind: 'ppo_lstm' }, yearEnd: '2020-12-31' }, deps)).rejects.toThrow(/only for forecasters/);
     expect(await emptyStore.list('')).toEqual([]);
   });
 });

@@ -7,9 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readModelFiles } from '../../src/models/artifacts/model-files.ts';
-import { patchtstModule } from '../../src/models/forecasters/patchtst/patchtst-module.ts';
-import type { ForecasterModule } from '../../src/models/forecasters/shared/forecaster-module.ts';
-import type { TrainingPlan } from '../../src/pipeline/plan.ts';
+import type { TrainingPlan } from '../../src/models/training-plan.ts';
 import { resolveTrainingPlan } from '../../src/pipeline/resolve-plan.ts';
 import type { SignalProvider } from '../../src/ports/signals.ts';
 import { localDeps, type LocalDeps } from '../../src/runtime/local-deps.ts';
@@ -23,7 +21,7 @@ let plan: TrainingPlan;
 
 const snapshot = (signals: SignalProvider) =>
   trainSnapshot(
-    { plan, yearEnd: CUTOFF, module: patchtstModule as unknown as ForecasterModule },
+    { plan, yearEnd: CUTOFF },
     { store: deps.store, marketData: deps.marketData, universe: deps.universe, signals, log: () => undefined, backend: 'wasm' },
   );
 

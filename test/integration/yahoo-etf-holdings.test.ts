@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import YahooFinance from 'yahoo-finance2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts';
-import { EtfHoldingsUniverse, formatHoldingsTable, mergeHoldings } from '../../src/universe/etf-holdings.ts';
+import { EtfHoldingsUniverse, formatHoldingsTable, mergeHoldings } from '../../src/adapters/yahoo/etf-holdings.ts';
 import { CRUMB, startYahooReplayServer, type ReplayServer } from '../fixtures/yahoo/replay-server.ts';
 
 const quietLogger = { info() {}, warn() {}, error() {}, debug() {}, dir() {} };

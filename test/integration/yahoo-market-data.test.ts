@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import YahooFinance from 'yahoo-finance2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts';
-import { YahooMarketData } from '../../src/data/yahoo-market-data.ts';
+import { YahooMarketData } from '../../src/adapters/yahoo/yahoo-market-data.ts';
 import { startYahooReplayServer, type ReplayServer } from '../fixtures/yahoo/replay-server.ts';
 
 const quietLogger = { info() {}, warn() {}, error: console.error, debug() {}, dir() {} };

@@ -1,6 +1,8 @@
 /** The bad CLI invocations of issue 2 (exit 2, one line naming the valid choices, nothing written) and the message each must give. */
 
-const KINDS = 'lstm, patchtst, ppo_lstm, ppo_patchtst, sac_lstm, sac_patchtst';
+import { MODEL_KINDS } from '../../src/models/kinds.ts';
+
+const KINDS = MODEL_KINDS.join(', ');
 
 export interface BadInput {
   name: string;
@@ -15,7 +17,7 @@ export const BAD_INPUTS: BadInput[] = [
   { name: 'bad date', args: ['train', 'lstm', '--profile', 'smoke', '--end', '2024-02-30'], message: /--end "2024-02-30" is not a date: use YYYY-MM-DD$/ },
   { name: 'unknown command', args: ['fly'], message: /unknown command "fly": choose one of train, models, universe, forecasts, serve, pull, dashboard, allocate, promote, rollback, publish, gc, help$/ },
   { name: 'unknown source', args: ['train', 'lstm', '--source', 'bloomberg'], message: /unknown source "bloomberg": choose one of sample, yahoo$/ },
-  { name: 'fine-tune of a forecaster', args: ['train', 'lstm', '--mode', 'finetune'], message: /lstm is a forecaster: --mode must be full$/ },
+  { name: 'fine-tune of a forecaster', args: ['train', 'lstm', '--mode', 'finetune'], message: /lstm trains in full mode only: --mode must be full$/ },
   { name: 'gc: a count that is not one', args: ['gc', '--keep', 'x'], message: /--keep "x" is not a whole number \(0 or more\)$/ },
   { name: 'gc: a table without a bucket', args: ['gc', '--dry-run', '--table', 'mizan-registry'], message: /--table goes with --bucket \(or MIZAN_BUCKET\): the data dir needs none of it$/ },
   // Found only after the data is read (the window is resolved against it): still nothing written.

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts';
 import { LocalModelRegistry } from '../../src/adapters/local/local-model-registry.ts';
 import { decisionKey, type PromotionOutcome } from '../../src/pipeline/decide-promotion.ts';
-import type { TrainingPlan } from '../../src/pipeline/plan.ts';
+import type { TrainingPlan } from '../../src/models/training-plan.ts';
 import type { WorkflowInput } from '../../src/pipeline/start-training.ts';
 import { putJson } from '../../src/ports/artifact-store.ts';
-import { STATE } from '../../infra/state-machine/train-model-contract.ts';
+import { STATE } from '../../src/ports/train-model.ts';
 import { FakeWorkflow } from './fake-workflow.ts';
 
 export const PRIOR = 'v2026.01.05-aaaaaaaaaaaa';

@@ -11,7 +11,7 @@ import { runToEnd } from '../../src/cli/commands/run-to-end.ts';
 import type { Io } from '../../src/cli/commands/common.ts';
 import { checkDataDir, checkRun } from '../../src/adapters/local/data-dir-invariants.ts';
 import { openLocalWorkflow } from '../../infra/local/open-local-workflow.ts';
-import type { TrainingPlan } from '../../src/pipeline/plan.ts';
+import type { TrainingPlan } from '../../src/models/training-plan.ts';
 import type { LocalDeps } from '../../src/runtime/local-deps.ts';
 import { computeVersion } from '../../src/registry/version.ts';
 import { InProcessTrainerJobs } from './in-process-trainer-jobs.ts';

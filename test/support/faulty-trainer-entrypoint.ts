@@ -9,7 +9,7 @@
  *   hang                      never finishes
  * A failure ends like the real trainer's: `mizan-trainer: failed: <reason>` on stderr, exit 1.
  */
-import { TRAINER_FAILURE_PREFIX } from '../../infra/local/trainer-processes.ts';
+import { TRAINER_FAILURE_PREFIX } from '../../src/adapters/local-workflow/trainer-processes.ts';
 import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts';
 import { versionPrefix } from '../../src/models/artifacts/model-files.ts';
 import type { TrainerFault } from './trainer-fault.ts';

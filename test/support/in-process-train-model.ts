@@ -6,7 +6,7 @@
  * ExecutionEnded handler as the EventBridge rule would (with Lambda's two async retries).
  * All of it on the deps given (tests: the S3 and DynamoDB adapters on s3rver and dynalite).
  */
-import '../../infra/local/promise-with-resolvers.ts'; // aws-local-stepfunctions needs it on Node 20
+import '../../src/adapters/local-workflow/promise-with-resolvers.ts'; // aws-local-stepfunctions needs it on Node 20
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { makeDecidePromotionHandler } from '../../functions/decide-promotion/handler.ts';
 import { makeExecutionEndedHandler } from '../../functions/execution-ended/handler.ts';
@@ -14,10 +14,12 @@ import { makePublishHandler } from '../../functions/publish/handler.ts';
 import { makeRecordFailureHandler } from '../../functions/record-failure/handler.ts';
 import { makeRecordResultHandler } from '../../functions/record-result/handler.ts';
 import { localLambdaContext } from '../../functions/shared/lambda-context.ts';
-import { localTrainModelDefinition } from '../../infra/local/local-definition.ts';
-import { timingsFromEvents, type HistoryEvent } from '../../infra/local/execution-store.ts';
-import { STATE, TRAINER_ENV } from '../../infra/state-machine/train-model-contract.ts';
-import type { TrainingPlan, TrainJobSpec } from '../../src/pipeline/plan.ts';
+import { localTrainModelDefinition } from '../../src/adapters/local-workflow/local-definition.ts';
+import { timingsFromEvents } from '../../src/adapters/local-workflow/execution-store.ts';
+import type { HistoryEvent } from '../../src/ports/execution-source.ts';
+import { STATE, TRAINER_ENV } from '../../src/ports/train-model.ts';
+import type { TrainingPlan } from '../../src/models/training-plan.ts';
+import type { TrainJobSpec } from '../../src/pipeline/plan.ts';
 import { runTrainJob, type TrainJobDeps } from '../../src/pipeline/train-job.ts';
 import type { Publisher } from '../../src/ports/publisher.ts';
 import type { ExecutionDescription, ExecutionSummary, Workflow } from '../../src/ports/workflow.ts';

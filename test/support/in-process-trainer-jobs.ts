@@ -7,8 +7,8 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { failureReason, readJobSpec } from '../../containers/trainer/job-spec.ts';
-import type { TrainerJobs } from '../../infra/local/trainer-jobs.ts';
-import { BatchJobFailedError, type DescribedJob, type SubmitJobRequest } from '../../infra/local/trainer-processes.ts';
+import type { TrainerJobs } from '../../src/adapters/local-workflow/trainer-jobs.ts';
+import { BatchJobFailedError, type DescribedJob, type SubmitJobRequest } from '../../src/adapters/local-workflow/trainer-processes.ts';
 import { runTrainJob, type TrainJobDeps } from '../../src/pipeline/train-job.ts';
 
 export class InProcessTrainerJobs implements TrainerJobs {

@@ -13,7 +13,7 @@ import type { ModelKind } from '../../src/config/model-kinds.ts';
 import { versionPrefix, writeModelFiles } from '../../src/models/artifacts/model-files.ts';
 import type { Comparison } from '../../src/models/comparison.ts';
 import { decidePromotion } from '../../src/pipeline/decide-promotion.ts';
-import type { TrainingPlan } from '../../src/pipeline/plan.ts';
+import type { TrainingPlan } from '../../src/models/training-plan.ts';
 import { recordFailure, recordResult } from '../../src/pipeline/record-result.ts';
 import type { ArtifactStore } from '../../src/ports/artifact-store.ts';
 import type { ModelRegistry } from '../../src/ports/model-registry.ts';

@@ -8,7 +8,8 @@
  *   forecaster's recorded snapshot years (runs/{kind}/{version}/snapshots/): a committed snapshot
  *   with its files.
  */
-import { MODEL_KINDS, isForecasterKind, type ModelKind } from '../../src/config/model-kinds.ts';
+import type { ModelKind } from '../../src/config/model-kinds.ts';
+import { MODEL_KINDS, isForecasterKind } from '../../src/models/kinds.ts';
 import { readModelFiles, versionPrefix } from '../../src/models/artifacts/model-files.ts';
 import type { ArtifactStore } from '../../src/ports/artifact-store.ts';
 import type { ModelRegistry } from '../../src/ports/model-registry.ts';

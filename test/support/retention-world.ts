@@ -14,8 +14,9 @@
  * model restored by `mizan pull` (files, no record: never touched).
  */
 import { createHash } from 'node:crypto';
-import type { ExecutionRecord } from '../../infra/local/execution-store.ts';
-import { isAgentKind, isForecasterKind, type ForecasterKind, type ModelKind } from '../../src/config/model-kinds.ts';
+import type { ExecutionRecord } from '../../src/ports/execution-source.ts';
+import type { ForecasterKind, ModelKind } from '../../src/config/model-kinds.ts';
+import { isAgentKind, isForecasterKind } from '../../src/models/kinds.ts';
 import { versionPrefix, writeModelFiles } from '../../src/models/artifacts/model-files.ts';
 import { decisionKey, type PromotionOutcome } from '../../src/pipeline/decide-promotion.ts';
 import { putJson, type ArtifactStore } from '../../src/ports/artifact-store.ts';

@@ -4,8 +4,9 @@ import { codeVersion } from '../../src/models/kinds.ts';
 import { fingerprintBars } from '../../src/data/fingerprint.ts';
 import { loadBars } from '../../src/data/load-bars.ts';
 import type { MarketData } from '../../src/ports/market-data.ts';
-import type { TrainingInputs, TrainingPlan } from '../../src/pipeline/plan.ts';
-import { dataRange, snapshotYearEnds } from '../../src/pipeline/resolve-plan.ts';
+import type { TrainingInputs, TrainingPlan } from '../../src/models/training-plan.ts';
+import { dataRange } from '../../src/data/data-range.ts';
+import { snapshotYearEnds } from '../../src/pipeline/resolve-plan.ts';
 import { computeVersion } from '../../src/registry/version.ts';
 
 /** Four real symbols of the bundled sample, as the smoke profile's forecaster would use. */
@@ -36,5 +37,5 @@ export async function smokeForecasterPlan(
     dataFingerprint: fingerprintBars(bars),
     codeVersion: codeVersion('lstm'),
   };
-  return { ...inputs, version: computeVersion(inputs), snapshotYearEnds: snapshotYearEnds('lstm', window, profile.snapshotWarmupYears) };
+  return { ...inputs, version: computeVersion(inputs), snapshotYearEnds: snapshotYearEnds(window, profile.snapshotWarmupYears) };
 }

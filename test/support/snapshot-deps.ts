@@ -5,16 +5,12 @@
 import type { ArtifactStore } from '../../src/ports/artifact-store.ts';
 import type { MarketData } from '../../src/ports/market-data.ts';
 import type { UniverseProvider } from '../../src/ports/universe.ts';
-import type { ForecasterModule } from '../../src/models/forecasters/shared/forecaster-module.ts';
-import { lstmModule } from '../../src/models/forecasters/lstm/lstm-module.ts';
 import { loadSampleFundamentals } from '../../src/universe/fundamentals.ts';
-import { SampleUniverse } from '../../src/universe/sample-universe.ts';
+import { SampleUniverse } from '../../src/adapters/sample/sample-universe.ts';
 import type { SignalReader } from '../../src/models/agents/env/build-panel.ts';
-import type { TrainingPlan } from '../../src/pipeline/plan.ts';
+import type { TrainingPlan } from '../../src/models/training-plan.ts';
 import { trainSnapshot } from '../../src/snapshots/train-snapshot.ts';
 import { smokeForecasterPlan } from './smoke-forecaster-plan.ts';
-
-export const lstm = lstmModule as unknown as ForecasterModule;
 
 export async function sampleUniverse(marketData: MarketData): Promise<UniverseProvider> {
   return new SampleUniverse(await loadSampleFundamentals(), marketData);
@@ -28,7 +24,7 @@ export async function snapshotDeps(store: ArtifactStore, marketData: MarketData,
 export async function trainSmokeLstmSnapshots(store: ArtifactStore, marketData: MarketData): Promise<TrainingPlan> {
   const plan = await smokeForecasterPlan(marketData);
   const deps = await snapshotDeps(store, marketData);
-  for (const yearEnd of plan.snapshotYearEnds) await trainSnapshot({ plan, yearEnd, module: lstm }, deps);
+  for (const yearEnd of plan.snapshotYearEnds) await trainSnapshot({ plan, yearEnd }, deps);
   return plan;
 }
 

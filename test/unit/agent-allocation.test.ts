@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { lastCompleteWeekEnd, marketDataBeforeWeek, resolveDecisionWeek } from '../../src/models/agents/allocation/decision-week.ts';
 import { heldPortfolio, parsePortfolio } from '../../src/models/agents/allocation/portfolio.ts';
 import { rebalanceCost } from '../../src/models/agents/allocation/rebalance-cost.ts';
-import { UserInputError } from '../../src/pipeline/errors.ts';
+import { UserInputError } from '../../src/config/errors.ts';
 import type { DailyBar, MarketData } from '../../src/ports/market-data.ts';
 
 const SYMBOLS = ['AAPL', 'MSFT'];

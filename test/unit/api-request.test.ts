@@ -3,14 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { FORECASTER_TRAIN_QUERY, NO_QUERY, parseQuery, parseWait, resolveSkipSnapshot, TRAIN_QUERY, type QueryParams } from '../../functions/api/query-params.ts';
 import { agentBodySchema, forecasterBodySchema, parseBody } from '../../functions/api/request-body.ts';
 import { matchRoute, TRAIN_ENDPOINTS } from '../../functions/api/routes.ts';
+import { AGENT_KINDS, FORECASTER_KINDS } from '../../src/models/kinds.ts';
 
 function event(body: string | undefined, headers: Record<string, string> = {}, rawQueryString = ''): APIGatewayProxyEventV2 {
   return { body, headers, rawQueryString, isBase64Encoded: false } as unknown as APIGatewayProxyEventV2;
 }
 
 describe('API routes', () => {
-  it('knows the ten training endpoints of the seed', () => {
-    expect(TRAIN_ENDPOINTS).toHaveLength(10);
+  it('knows a training endpoint per forecaster and two per agent (the seed\'s ten among them)', () => {
+    expect(TRAIN_ENDPOINTS).toHaveLength(FORECASTER_KINDS.length + 2 * AGENT_KINDS.length);
+    const seed = ['/train/lstm', '/train/patchtst', ...['ppo_lstm', 'ppo_patchtst', 'sac_lstm', 'sac_patchtst'].flatMap((k) => [`/train/${k}/full`, `/train/${k}/finetune`])];
+    expect(TRAIN_ENDPOINTS).toEqual(expect.arrayContaining(seed));
     for (const path of TRAIN_ENDPOINTS) expect(matchRoute('POST', path).route).toBe('train');
     expect(matchRoute('POST', '/train/ppo_patchtst/finetune')).toEqual({ route: 'train', kind: 'ppo_patchtst', mode: 'finetune' });
     expect(matchRoute('POST', '/train/lstm')).toEqual({ route: 'train', kind: 'lstm', mode: 'full' });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SAMPLE_DIR } from '../../src/data/sample-market-data.ts';
+import { DEFAULT_SAMPLE_DIR } from '../../src/data/sample-dir.ts';
 
 describe('data/sample/manifest.json', () => {
   it('lists every bundled data file with its true sha256', () => {

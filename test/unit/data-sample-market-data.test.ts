@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fingerprintBars } from '../../src/data/fingerprint.ts';
 import { loadBars } from '../../src/data/load-bars.ts';
-import { SampleMarketData } from '../../src/data/sample-market-data.ts';
+import { SampleMarketData } from '../../src/adapters/sample/sample-market-data.ts';
 
 const HEADER = 'date,open,high,low,close,volume\n';
 const dirs: string[] = [];

@@ -1,7 +1,6 @@
 /** Runs whose execution ended without recording the version: the error recorded, and when their promotion is undone. */
 import { describe, expect, it } from 'vitest';
-import { STATE } from '../../infra/state-machine/train-model-contract.ts';
-import { DECIDE_PROMOTION_STATE, decidedPromotion, endedRunError, recordEndedRun } from '../../src/pipeline/ended-run.ts';
+import { decidedPromotion, endedRunError, recordEndedRun } from '../../src/pipeline/ended-run.ts';
 import { claimRun, endedRunDeps, inputOf, plan, PRIOR, promoteRun, RUN, STATES } from '../support/ended-run-fixture.ts';
 
 const aborted = { executionId: RUN, status: 'ABORTED' as const, stoppedAt: '2026-01-12T11:30:00.000Z' };
@@ -20,7 +19,6 @@ describe('endedRunError', () => {
 
 describe('decidedPromotion', () => {
   it('is the state machine\'s "Decide promotion" state, completed in this execution', () => {
-    expect(DECIDE_PROMOTION_STATE).toBe(STATE.decidePromotion);
     const states = (names: string[], last: 'SUCCEEDED' | 'FAILED') =>
       ({ states: names.map((name, i) => ({ name, startedAt: '', status: i === names.length - 1 ? last : 'SUCCEEDED' })) }) as never;
     expect(decidedPromotion(states(STATES.stoppedAfterDecision, 'FAILED'))).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS } from '../../infra/config.ts';
+import { DEFAULTS } from '../../infra/config/config.ts';
 import { nextFire, parseSchedule } from '../../src/schedules/eventbridge-schedule.ts';
 
 const next = (expression: string, after: string) => nextFire(parseSchedule(expression), new Date(after))?.toISOString();

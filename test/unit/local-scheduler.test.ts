@@ -26,7 +26,7 @@ describe('the local scheduler (fake clock)', () => {
   });
   afterEach(async () => rm(dataDir, { recursive: true, force: true }));
 
-  /** A scheduler on the deployed definitions (cdk.json + infra/config.ts), as `mizan serve --schedules` makes it. */
+  /** A scheduler on the deployed definitions (cdk.json + infra/config/config.ts), as `mizan serve --schedules` makes it. */
   const scheduler = () =>
     new LocalScheduler({
       schedules: configuredSchedules(),

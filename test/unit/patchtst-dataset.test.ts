@@ -4,11 +4,12 @@
  * day d leaves every sample of a week starting on or before d unchanged.
  */
 import { describe, expect, it } from 'vitest';
-import { SampleMarketData } from '../../src/data/sample-market-data.ts';
+import { SampleMarketData } from '../../src/adapters/sample/sample-market-data.ts';
 import { readNewsSentiment } from '../../src/data/news-sentiment.ts';
 import { readQuarterlyStatements } from '../../src/data/quarterly-statements-csv.ts';
 import { loadBars } from '../../src/data/load-bars.ts';
-import { indexSignalSources, signalRows, SIGNAL_CHANNELS, type SignalSources } from '../../src/features/signal-channels.ts';
+import { indexSignalSources, signalRows, SIGNAL_CHANNELS } from '../../src/features/signal-channels.ts';
+import type { SignalSources } from '../../src/ports/signals.ts';
 import { buildWeeklySamples } from '../../src/features/weekly-dataset.ts';
 import type { NewsSentimentRow } from '../../src/data/news-sentiment.ts';
 import type { QuarterlyStatement } from '../../src/data/statement-types.ts';

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts';
 import { LocalModelRegistry } from '../../src/adapters/local/local-model-registry.ts';
-import { SampleMarketData } from '../../src/data/sample-market-data.ts';
+import { SampleMarketData } from '../../src/adapters/sample/sample-market-data.ts';
 import { buildRawPanel } from '../../src/models/agents/env/build-panel.ts';
 import { ppoAgentConfig } from '../../src/models/agents/ppo/ppo-config.ts';
 import { DEFAULT_PPO_CONFIG } from '../../src/models/agents/ppo/ppo-defaults.ts';
 import { kindSpec } from '../../src/models/kinds.ts';
+import { forecastReader } from '../../src/snapshots/read-forecasts.ts';
 
 describe('the PPO agents as kinds', () => {
   it('trains with the PPO defaults (ppo-defaults.ts), the agent config holding the seed', () => {
@@ -31,7 +32,7 @@ describe('the PPO agents as kinds', () => {
   it('fails naming the command that makes the forecaster snapshots when there are none', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mizan-ppo-config-'));
     try {
-      const deps = { store: new DirArtifactStore(dir), registry: new LocalModelRegistry(dir), marketData: new SampleMarketData() };
+      const deps = { marketData: new SampleMarketData(), forecasts: forecastReader({ store: new DirArtifactStore(dir), registry: new LocalModelRegistry(dir) }) };
       const input = { symbols: ['AAPL'], window: { start: '2021-01-04', end: '2021-06-30' }, lookbackDays: 70, returnDays: 20, volatilityDays: 60 };
       await expect(buildRawPanel({ ...input, forecaster: 'patchtst' }, deps)).rejects.toThrow(/no patchtst snapshots.*`mizan train patchtst` \(without --skip-snapshot\)/);
       await expect(buildRawPanel({ ...input, forecaster: 'lstm' }, deps)).rejects.toThrow(/no lstm snapshots/);

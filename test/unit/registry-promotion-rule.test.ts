@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MODEL_KINDS } from '../../src/config/model-kinds.ts';
+import { MODEL_KINDS } from '../../src/models/kinds.ts';
 import { decide, promotionMetric } from '../../src/registry/promotion-rule.ts';
 
 const current = (score: number | null) => ({ version: 'v2026.01.05-abc123', score });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LSTM_CONFIGS } from '../../src/models/forecasters/lstm/lstm-config.ts';
-import type { TrainingInputs } from '../../src/pipeline/plan.ts';
+import type { TrainingInputs } from '../../src/models/training-plan.ts';
 import { canonicalJson, computeVersion, isVersion, VERSION_PATTERN } from '../../src/registry/version.ts';
 
 const inputs: TrainingInputs = {

@@ -1,17 +1,10 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { NewsSentimentRow } from '../../src/data/news-sentiment.ts';
-import { SampleMarketData } from '../../src/data/sample-market-data.ts';
+import { SampleMarketData } from '../../src/adapters/sample/sample-market-data.ts';
 import type { QuarterlyStatement } from '../../src/data/statement-types.ts';
-import {
-  indexSignalSources,
-  lastFilingBySymbol,
-  loadSampleSignalSources,
-  newsDaysBySymbol,
-  SIGNAL_CHANNELS,
-  signalRows,
-  type SignalSources,
-} from '../../src/features/signal-channels.ts';
+import { indexSignalSources, lastFilingBySymbol, loadSampleSignalSources, newsDaysBySymbol, SIGNAL_CHANNELS, signalRows } from '../../src/features/signal-channels.ts';
+import type { SignalSources } from '../../src/ports/signals.ts';
 
 const W = SIGNAL_CHANNELS.length;
 const channel = (rows: Float32Array, name: (typeof SIGNAL_CHANNELS)[number], day: number) => rows[day * W + SIGNAL_CHANNELS.indexOf(name)];

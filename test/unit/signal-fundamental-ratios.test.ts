@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { QuarterlyStatement } from '../../src/data/statement-types.ts';
-import { FUNDAMENTAL_RATIOS, fundamentalRatios, statementRatios } from '../../src/features/fundamental-ratios.ts';
+import { fundamentalRatios, statementRatios } from '../../src/features/fundamental-ratios.ts';
+import { FUNDAMENTAL_RATIOS } from '../../src/ports/signals.ts';
 
 function statement(over: Partial<QuarterlyStatement>): QuarterlyStatement {
   return {

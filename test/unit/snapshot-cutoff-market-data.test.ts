@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DailyBar, DateRange, MarketData } from '../../src/ports/market-data.ts';
-import { marketDataUpTo } from '../../src/snapshots/cutoff-market-data.ts';
+import { marketDataUpTo } from '../../src/data/cutoff-market-data.ts';
 
 /** A real in-memory MarketData over a few fixed bars, recording the ranges it was asked for. */
 function memoryMarketData(bars: DailyBar[]): MarketData & { asked: DateRange[] } {

@@ -4,9 +4,9 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { localTrainModelDefinition } from '../../infra/local/local-definition.ts';
+import { localTrainModelDefinition } from '../../src/adapters/local-workflow/local-definition.ts';
 import { PLACEHOLDER_ARNS, renderTrainModelAsl, resolveIntrinsics, type Json } from '../../infra/state-machine/render-asl.ts';
-import { formatAsl, RENDER_COMMAND, TRAIN_MODEL_ASL_FILE } from '../../infra/state-machine/train-model-contract.ts';
+import { formatAsl, RENDER_COMMAND, TRAIN_MODEL_ASL_FILE } from '../../src/adapters/local-workflow/train-model-asl.ts';
 import { buildTrainModelDefinition, DEFAULT_SNAPSHOT_CONCURRENCY, STATE } from '../../infra/state-machine/train-model-definition.ts';
 
 type JsonObject = { [key: string]: Json };

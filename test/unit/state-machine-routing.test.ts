@@ -4,10 +4,10 @@
  * record that they were called and return the service's raw shape; the trainer and the Lambda steps
  * themselves are exercised by the local-workflow and e2e tests.
  */
-import '../../infra/local/promise-with-resolvers.ts';
+import '../../src/adapters/local-workflow/promise-with-resolvers.ts';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { localTrainModelDefinition } from '../../infra/local/local-definition.ts';
+import { localTrainModelDefinition } from '../../src/adapters/local-workflow/local-definition.ts';
 import { PLACEHOLDER_ARNS } from '../../infra/state-machine/render-asl.ts';
 import { STATE } from '../../infra/state-machine/train-model-definition.ts';
 

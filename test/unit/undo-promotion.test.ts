@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts';
 import { LocalModelRegistry } from '../../src/adapters/local/local-model-registry.ts';
 import { decisionKey, type PromotionOutcome } from '../../src/pipeline/decide-promotion.ts';
-import type { TrainingPlan } from '../../src/pipeline/plan.ts';
+import type { TrainingPlan } from '../../src/models/training-plan.ts';
 import { undoPromotion } from '../../src/pipeline/undo-promotion.ts';
 import { putJson } from '../../src/ports/artifact-store.ts';
 

@@ -2,9 +2,10 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SAMPLE_DIR, SampleMarketData } from '../../src/data/sample-market-data.ts';
+import { SampleMarketData } from '../../src/adapters/sample/sample-market-data.ts';
+import { DEFAULT_SAMPLE_DIR } from '../../src/data/sample-dir.ts';
 import { loadSampleFundamentals } from '../../src/universe/fundamentals.ts';
-import { SampleUniverse } from '../../src/universe/sample-universe.ts';
+import { SampleUniverse } from '../../src/adapters/sample/sample-universe.ts';
 
 describe('the halal universe of the bundled sample', () => {
   const universe = (async () => new SampleUniverse(await loadSampleFundamentals(), new SampleMarketData()))();

@@ -8,10 +8,9 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { ModelKind } from '../../config/model-kinds.ts';
-import type { ClaimOptions, ClaimResult, FailOptions, ModelRegistry, RemoveExpectation, VersionRecord, VersionStatus } from '../../ports/model-registry.ts';
+import type { ClaimOptions, ClaimResult, FailOptions, ModelRegistry, PointerMove, PromotionEntry, RemoveExpectation, VersionRecord, VersionStatus } from '../../ports/model-registry.ts';
 import { assertExecutionId, assertModelKind, ClaimChangedError, VersionStateError } from '../../registry/registry-errors.ts';
 import { assertVersion } from '../../registry/version.ts';
-import type { PointerMove, PromotionEntry } from '../../registry/promotion-history.ts';
 import { DynamoPromotionLog } from './dynamo-promotion-log.ts';
 import { isConditionFailed, newWriteToken, sendConditionalWrite, WRITE_TOKEN } from './dynamo-conditional-write.ts';
 

@@ -9,7 +9,8 @@
  * move is not lost either.
  */
 import { GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type PutItemCommandInput } from '@aws-sdk/client-dynamodb';
-import { missingEntries, nextEntry, parseEntry, type PointerMove, type PointerState, type PromotionEntry } from '../../registry/promotion-history.ts';
+import { missingEntries, nextEntry, parseEntry, type PointerState } from '../../registry/promotion-history.ts';
+import type { PointerMove, PromotionEntry } from '../../ports/model-registry.ts';
 
 type Item = Record<string, AttributeValue>;
 

@@ -5,7 +5,7 @@
  * DescribeExecution and GetExecutionHistory. It only reads.
  */
 import { ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { ExecutionRecord, ExecutionSource } from '../../dashboard/source.ts';
+import type { ExecutionRecord, ExecutionSource } from '../../ports/execution-source.ts';
 import { executionTimeline } from './execution-timeline.ts';
 import {
   describeExecution,

@@ -1,9 +1,9 @@
 import { link, lstat, mkdir, readdir, readFile, readlink, rename, symlink, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ModelKind } from '../../config/model-kinds.ts';
-import type { ClaimOptions, ClaimResult, FailOptions, ModelRegistry, RemoveExpectation, VersionRecord } from '../../ports/model-registry.ts';
+import type { ClaimOptions, ClaimResult, FailOptions, ModelRegistry, PointerMove, PromotionEntry, RemoveExpectation, VersionRecord } from '../../ports/model-registry.ts';
 import { assertExecutionId, assertModelKind, ClaimChangedError, VersionStateError } from '../../registry/registry-errors.ts';
-import { missingEntries, nextEntry, type PointerMove, type PromotionEntry } from '../../registry/promotion-history.ts';
+import { missingEntries, nextEntry } from '../../registry/promotion-history.ts';
 import { assertVersion, isVersion } from '../../registry/version.ts';
 import { installReserve, prepareReserve, removeReserve, useReserve } from './failure-reserve.ts';
 import { withFileLock, LOCK_TIMEOUT_MS } from './file-lock.ts';

@@ -9,7 +9,8 @@
  */
 import { link, mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { parseEntry, type PromotionEntry } from '../../registry/promotion-history.ts';
+import { parseEntry } from '../../registry/promotion-history.ts';
+import type { PromotionEntry } from '../../ports/model-registry.ts';
 import { removeQuietly } from './temp-files.ts';
 
 const ENTRY = /^(\d{8})\.json$/;

@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { AGENT_KINDS, type AgentKind } from '../../config/model-kinds.ts';
+import type { AgentKind } from '../../config/model-kinds.ts';
+import { AGENT_KINDS } from '../../models/kinds.ts';
 import { allocate } from '../../models/agents/allocate.ts';
+import { forecastReader } from '../../snapshots/read-forecasts.ts';
 import { formatAllocation } from '../../models/agents/allocation/format-allocation.ts';
 import { parsePortfolio, type Portfolio } from '../../models/agents/allocation/portfolio.ts';
-import { UserInputError } from '../../pipeline/errors.ts';
+import { UserInputError } from '../../config/errors.ts';
 import { isoDate, oneOf, parseFlags } from '../args.ts';
 import { CliUsageError, EXIT } from '../cli-error.ts';
 import { openLocalSystem } from '../local-system.ts';
@@ -29,7 +31,7 @@ export async function allocateCommand(argv: string[], io: Io): Promise<number> {
 
   const system = await openLocalSystem({ ...readCommonOptions(values, io.env), readOnly: true }, io);
   try {
-    const { allocation } = await allocate({ kind, asOf, portfolio }, system).catch((error: unknown) => {
+    const { allocation } = await allocate({ kind, asOf, portfolio }, { ...system, forecasts: forecastReader(system) }).catch((error: unknown) => {
       // The agent's checks of the portfolio (its symbols, values ≥ 0, not empty) name the file too.
       if (error instanceof UserInputError && (error.path[0] === 'positions' || error.path[0] === 'cash')) throw new CliUsageError(`--portfolio ${values.portfolio as string}: ${error.message}`);
       throw error;

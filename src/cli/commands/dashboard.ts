@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { exportDashboard } from '../../dashboard/export-static.ts';
-import { localDashboardSource, type DashboardSource } from '../../dashboard/source.ts';
+import type { DashboardSource } from '../../dashboard/source.ts';
+import { localDashboardSource } from '../../runtime/local-dashboard-source.ts';
 import { parseFlags } from '../args.ts';
 import { CliUsageError, EXIT } from '../cli-error.ts';
 import { dashboardTarget, type DashboardFlags, type DashboardTarget } from '../dashboard-target.ts';
@@ -45,7 +46,7 @@ async function fromAws(target: Extract<DashboardTarget, { from: 'aws' }>, outDir
     import('@aws-sdk/client-s3'),
     import('@aws-sdk/client-dynamodb'),
     import('@aws-sdk/client-sfn'),
-    import('../../dashboard/aws-source.ts'),
+    import('../../runtime/aws-dashboard-source.ts'),
   ]);
   const clients = { s3: new S3Client({ region: target.region }), dynamodb: new DynamoDBClient({ region: target.region }), sfn: new SFNClient({ region: target.region }) };
   try {

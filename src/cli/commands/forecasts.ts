@@ -1,4 +1,5 @@
-import { FORECASTER_KINDS, type ForecasterKind } from '../../config/model-kinds.ts';
+import type { ForecasterKind } from '../../config/model-kinds.ts';
+import { FORECASTER_KINDS } from '../../models/kinds.ts';
 import { formatForecastsCsv, formatForecastsSummary, formatForecastsTable } from '../../snapshots/format-forecasts.ts';
 import { walkForwardForecasts } from '../../snapshots/walk-forward.ts';
 import { isoDate, oneOf, parseFlags } from '../args.ts';

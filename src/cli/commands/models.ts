@@ -1,4 +1,5 @@
-import { MODEL_KINDS, type ModelKind } from '../../config/model-kinds.ts';
+import type { ModelKind } from '../../config/model-kinds.ts';
+import { MODEL_KINDS } from '../../models/kinds.ts';
 import { readModels } from '../../pipeline/read-models.ts';
 import { oneOf, parseFlags } from '../args.ts';
 import { CliUsageError, EXIT } from '../cli-error.ts';

@@ -1,4 +1,5 @@
-import { MODEL_KINDS, type ModelKind } from '../../config/model-kinds.ts';
+import type { ModelKind } from '../../config/model-kinds.ts';
+import { MODEL_KINDS } from '../../models/kinds.ts';
 import { oneOf, parseFlags } from '../args.ts';
 import { CliUsageError } from '../cli-error.ts';
 import { openRegistry } from '../open-registry.ts';

@@ -1,5 +1,6 @@
 import { HF_ENV, HubConfigError, publisherFromEnv } from '../../adapters/hf/hub-env.ts';
-import { MODEL_KINDS, type ModelKind } from '../../config/model-kinds.ts';
+import type { ModelKind } from '../../config/model-kinds.ts';
+import { MODEL_KINDS } from '../../models/kinds.ts';
 import { publishVersion } from '../../pipeline/publish-version.ts';
 import type { Publisher } from '../../ports/publisher.ts';
 import { AWS_ENV } from '../../runtime/aws-env.ts';

@@ -1,6 +1,7 @@
 import { DirArtifactStore } from '../../adapters/local/dir-artifact-store.ts';
 import { HF_ENV, publishedModelsFromEnv, pullRepo } from '../../adapters/hf/hub-env.ts';
-import { MODEL_KINDS, type ModelKind } from '../../config/model-kinds.ts';
+import type { ModelKind } from '../../config/model-kinds.ts';
+import { MODEL_KINDS } from '../../models/kinds.ts';
 import { pullModel } from '../../pipeline/pull-model.ts';
 import { oneOf, parseFlags } from '../args.ts';
 import { CliUsageError, EXIT } from '../cli-error.ts';

@@ -1,4 +1,5 @@
-import { MODEL_KINDS, type ModelKind } from '../../config/model-kinds.ts';
+import type { ModelKind } from '../../config/model-kinds.ts';
+import { MODEL_KINDS } from '../../models/kinds.ts';
 import { CurrentConflictError } from '../../pipeline/change-current.ts';
 import { rollbackTarget } from '../../pipeline/rollback-target.ts';
 import { oneOf, parseFlags } from '../args.ts';

@@ -5,7 +5,7 @@
  */
 import { summariseCause } from '../../../functions/shared/failure-cause.ts';
 import { UNRECORDED_FAILURE } from '../../adapters/local/failure-reserve.ts';
-import type { TrainingPlan } from '../../pipeline/plan.ts';
+import type { TrainingPlan } from '../../models/training-plan.ts';
 import { startTraining } from '../../pipeline/start-training.ts';
 import { EXIT } from '../cli-error.ts';
 import type { LocalSystem } from '../local-system.ts';

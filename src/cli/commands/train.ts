@@ -1,8 +1,8 @@
-import { MODEL_KINDS, isAgentKind, type ModelKind, type TrainMode } from '../../config/model-kinds.ts';
-import { assertTrainerRegistered } from '../../models/registered-kinds.ts';
-import { PriorModelRequiredError } from '../../pipeline/errors.ts';
+import type { ModelKind, TrainMode } from '../../config/model-kinds.ts';
+import { kindSpec, MODEL_KINDS } from '../../models/kinds.ts';
+import { PriorModelRequiredError } from '../../config/errors.ts';
 import { resolveTrainingPlan, type PlanDeps, type PlanRequest } from '../../pipeline/resolve-plan.ts';
-import type { TrainingPlan } from '../../pipeline/plan.ts';
+import type { TrainingPlan } from '../../models/training-plan.ts';
 import { isoDate, oneOf, parseFlags } from '../args.ts';
 import { CliUsageError } from '../cli-error.ts';
 import { localDeps } from '../../runtime/local-deps.ts';
@@ -26,16 +26,16 @@ export async function trainCommand(argv: string[], io: Io): Promise<number> {
   });
   if (positionals.length !== 1) throw new CliUsageError(`usage: ${TRAIN_USAGE.split('\n')[0]}`);
   const kind = oneOf<ModelKind>('model kind', positionals[0], MODEL_KINDS);
+  const spec = kindSpec(kind);
   const mode = oneOf<TrainMode>('mode', values.mode as string | undefined, ['full', 'finetune'], 'full');
-  if (!isAgentKind(kind) && mode !== 'full') throw new CliUsageError(`${kind} is a forecaster: --mode must be full`);
+  if (!spec.modes.includes(mode)) throw new CliUsageError(`${kind} trains in ${spec.modes.join(' or ')} mode only: --mode must be ${spec.modes.join(' or ')}`);
   const allowFinalModel = Boolean(values['allow-final-model']);
-  if (allowFinalModel && !isAgentKind(kind)) throw new CliUsageError(`--allow-final-model is for agents, which read a forecaster's forecasts: ${kind} is a forecaster`);
+  if (allowFinalModel && !spec.forecaster) throw new CliUsageError(`--allow-final-model is for agents, which read a forecaster's forecasts: ${kind} reads none`);
   const options: SystemOptions = readCommonOptions(values, io.env);
   const windowEnd = isoDate('--end', values.end as string | undefined);
-  // A kind without a trainer is refused (exit 2) before the data dir is opened or anything claimed.
-  assertTrainerRegistered(kind);
 
-  // The plan is resolved (and the request validated) before anything is created in the data dir.
+  // The plan is resolved (and the request validated: a kind without a trainer here is refused, exit 2)
+  // before anything is created in the data dir or claimed.
   const deps = await localDeps({ dataDir: options.dataDir, source: options.source });
   const plan = await resolvePlanForCli({ kind, mode, profile: options.profile, windowEnd, allowFinalModel }, deps);
   const system = await withWorkflow(deps, {}, io);

@@ -1,7 +1,8 @@
-import { DEFAULT_SAMPLE_DIR, SampleMarketData } from '../../data/sample-market-data.ts';
+import { SampleMarketData } from '../../adapters/sample/sample-market-data.ts';
+import { DEFAULT_SAMPLE_DIR } from '../../data/sample-dir.ts';
 import { loadSampleFundamentals } from '../../universe/fundamentals.ts';
 import { formatScreenTable } from '../../universe/format-screen.ts';
-import { SampleUniverse } from '../../universe/sample-universe.ts';
+import { SampleUniverse } from '../../adapters/sample/sample-universe.ts';
 import { isoDate, parseFlags } from '../args.ts';
 import { CliUsageError, EXIT } from '../cli-error.ts';
 import type { Io } from './common.ts';

@@ -4,10 +4,10 @@
  * order and stored transform; both are scored by the kind's promotion metric on the weeks both
  * panels have (normally all of the challenger's), each from all cash, with the same costs.
  */
-import type { Comparison } from '../comparison.ts';
+import { comparisonWeeks, tooFewWeeks, type Comparison } from '../comparison.ts';
 import type { PromotionMetric } from '../kind-spec.ts';
 import type { TrainerDeps } from '../kind-trainer.ts';
-import type { TrainingPlan } from '../../pipeline/plan.ts';
+import type { TrainingPlan } from '../training-plan.ts';
 import { applyStandardiser, buildRawPanel, selectWeeks, type PanelTransform, type RawPanel } from './env/build-panel.ts';
 import { evaluatePolicy } from './env/portfolio-env.ts';
 import type { PortfolioRules } from './env/portfolio-rules.ts';
@@ -52,18 +52,16 @@ export async function compareWithCurrent<A extends PortfolioAgent>(
     let incumbentRaw: RawPanel;
     try {
       incumbentRaw = selectWeeks(
-        await buildRawPanel(panelInput(incumbentConfig, incumbent.transform.symbols, window), { store: deps.store, registry: deps.registry, marketData: deps.marketData, signals: deps.signals }),
+        await buildRawPanel(panelInput(incumbentConfig, incumbent.transform.symbols, window), { marketData: deps.marketData, signals: deps.signals, forecasts: deps.forecasts }),
         evalWeeks,
       );
     } catch (error) {
       return { against: current, compared_on: 'not_comparable', ...METRIC, reason: `cannot build the current agent's panel on the evaluation weeks: ${(error as Error).message}` };
     }
-    const both = incumbentRaw.weeks.filter((w) => evalWeeks.includes(w));
-    // Only the weeks the current agent did not train on count, unless that leaves fewer than 2 (then all: this favours it).
-    const unseen = incumbent.trainedThrough ? both.filter((w) => w > incumbent.trainedThrough!) : both;
-    const common = unseen.length >= 2 ? unseen : both;
-    const seenNote = unseen.length >= 2 || unseen.length === both.length ? '' : ` (the current agent trained on weeks up to ${incumbent.trainedThrough}: this favours it)`;
-    if (common.length < 2) return { against: current, compared_on: 'not_comparable', ...METRIC, reason: 'fewer than 2 evaluation weeks both agents can be scored on' };
+    const scorable = incumbentRaw.weeks.filter((w) => evalWeeks.includes(w));
+    const chosen = comparisonWeeks(scorable, incumbent.trainedThrough);
+    if (!chosen) return { against: current, compared_on: 'not_comparable', ...METRIC, reason: tooFewWeeks('evaluation weeks') };
+    const common = chosen.weeks;
     const incumbentPanel = applyStandardiser(selectWeeks(incumbentRaw, common), incumbent.transform);
     if (incumbent.agent.obsDim !== incumbentPanel.symbols.length * incumbentPanel.featureNames.length + incumbentPanel.symbols.length + 1) {
       return { against: current, compared_on: 'not_comparable', ...METRIC, reason: `current agent ${current} expects ${incumbent.agent.obsDim} observations, its panel gives another size` };
@@ -80,7 +78,8 @@ export async function compareWithCurrent<A extends PortfolioAgent>(
       samples: common.length,
       reason:
         `both agents evaluated deterministically from all cash on ${common.length} of the challenger's ${evalWeeks.length} evaluation weeks` +
-        `${unseen.length >= 2 && unseen.length < both.length ? ' that the current agent did not train on' : ''}, costs included (${promotion.name} over few weeks is noisy)${seenNote}`,
+        `${chosen.unseenOnly && common.length < scorable.length ? ' that the current agent did not train on' : ''}, costs included (${promotion.name} over few weeks is noisy)` +
+        `${chosen.unseenOnly ? '' : ` (the current agent trained on weeks up to ${incumbent.trainedThrough ?? 'an unrecorded week'}: this favours it)`}`,
     };
   } finally {
     incumbent.agent.dispose();

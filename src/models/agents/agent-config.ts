@@ -4,11 +4,12 @@
  * for full training and for a fine-tune. Light (no TensorFlow.js): the kinds' specs read it where a
  * run is only planned. All of it is part of the version.
  */
+import type { ForecasterKind } from '../../config/model-kinds.ts';
 import type { ProfileName } from '../../config/profiles.ts';
 
 export interface AgentCommonConfig {
   /** The forecaster whose walk-forward forecasts the agent reads. */
-  forecaster: 'lstm' | 'patchtst';
+  forecaster: ForecasterKind;
   seed: number;
   /** Training episodes: this many consecutive weeks from a random start in the training weeks, starting all cash. */
   episodeWeeks: number;
@@ -23,7 +24,7 @@ export interface AgentCommonConfig {
   volatilityDays: number;
   /** Trading days of prices read before the first week (≥ volatilityDays + 1). */
   lookbackDays: number;
-  /** Fine-tune: from the current agent, trainWeeks then evalWeeks at the window's end. */
+  /** Fine-tune: from the current agent, trainWeeks (the seed's 26) then evalWeeks (13) at the window's end. */
   finetune: { trainWeeks: number; evalWeeks: number };
   /** Set by the plan only when asked (allow_final_model): without forecaster snapshots, read its final model (not walk-forward). */
   allowFinalModel?: boolean;
@@ -43,6 +44,15 @@ export const SEED_AGENT_COMMON: Omit<AgentCommonConfig, 'forecaster'> = {
   lookbackDays: 70,
   finetune: { trainWeeks: 26, evalWeeks: 13 },
 };
+
+/**
+ * The weeks a fine-tune's window spans, ending at the data's end: its training weeks, its evaluation
+ * weeks after them, and one more week, because the last week's holding return needs the next week's
+ * first open, which usually lies past the window's end (that week is then left out).
+ */
+export function finetuneWindowWeeks(config: AgentCommonConfig): number {
+  return config.finetune.trainWeeks + config.finetune.evalWeeks + 1;
+}
 
 /**
  * An agent kind's config function from its table per profile: the profile's entry, cloned (the
@@ -66,19 +76,20 @@ export function assertPositiveIntegers(label: string, values: Record<string, num
   for (const [name, v] of Object.entries(values)) if (!Number.isInteger(v) || v < 1) throw new Error(`${label} ${name} must be a positive integer, got ${v}`);
 }
 
-/** Sources under src/ that every agent kind's code version hashes (its forecaster's folder is added per kind). */
+/** Sources under src/ that every agent kind's code version hashes (its forecaster's sources are added per kind). */
 export const AGENT_SOURCES = [
   'models/agents',
   'models/forecasters/shared',
   'features',
   'data',
   'ml',
+  'snapshots/read-forecasts.ts',
   'snapshots/walk-forward.ts',
   'snapshots/snapshot-for-week.ts',
   'snapshots/list-snapshots.ts',
 ] as const;
 
 /** What the panel builder needs from an agent's config, for these symbols over this window. */
-export function panelInput(config: AgentCommonConfig, symbols: string[], window: { start: string; end: string }) {
+export function panelInput(config: Pick<AgentCommonConfig, 'forecaster' | 'lookbackDays' | 'returnDays' | 'volatilityDays' | 'allowFinalModel'>, symbols: string[], window: { start: string; end: string }) {
   return { forecaster: config.forecaster, symbols, window, lookbackDays: config.lookbackDays, returnDays: config.returnDays, volatilityDays: config.volatilityDays, allowFinalModel: config.allowFinalModel === true };
 }

@@ -19,16 +19,17 @@ import { planMetadata } from '../artifacts/version-metadata.ts';
 import { versionPrefix, writeModelFiles } from '../artifacts/model-files.ts';
 import type { PromotionMetric } from '../kind-spec.ts';
 import type { KindTrainer, TrainerDeps } from '../kind-trainer.ts';
-import type { TrainingPlan } from '../../pipeline/plan.ts';
-import { UserInputError } from '../../pipeline/errors.ts';
-import { assertPlannedForecasterModels } from '../../pipeline/forecaster-models.ts';
-import { applyStandardiser, buildRawPanel, fitStandardiser, type PanelDeps } from './env/build-panel.ts';
+import type { TrainingPlan } from '../training-plan.ts';
+import { UserInputError } from '../../config/errors.ts';
+import type { Comparison } from '../comparison.ts';
+import { applyStandardiser, buildRawPanel, fitStandardiser, type PanelDeps, type RawPanel } from './env/build-panel.ts';
 import { equalWeightBenchmark, evaluatePolicy, PortfolioVectorEnv } from './env/portfolio-env.ts';
 import type { PortfolioRules } from './env/portfolio-rules.ts';
+import type { WeeklyPanel } from './env/weekly-panel.ts';
 import { panelInput, type AgentCommonConfig } from './agent-config.ts';
-import type { AgentAlgorithm, PortfolioAgent } from './agent-algorithm.ts';
+import type { AgentAlgorithm, AlgorithmRun, PortfolioAgent } from './agent-algorithm.ts';
 import { compareWithCurrent } from './agent-comparison.ts';
-import { describeWeeks, finetuneSplit, fullSplit, weekSpan } from './agent-weeks.ts';
+import { describeWeeks, finetuneSplit, fullSplit, weekSpan, type AgentSplit } from './agent-weeks.ts';
 import { pathMetrics } from './portfolio-metrics.ts';
 import { loadStoredAgent, TRANSFORM_FILE, transformFile, type StoredAgent, type StoredTransform } from './stored-agent.ts';
 
@@ -37,90 +38,119 @@ export function agentTrainer<A extends PortfolioAgent, C extends AgentCommonConf
     async train(plan: TrainingPlan, deps: TrainerDeps) {
       const started = Date.now();
       const config = plan.config as unknown as C & { baseVersion?: string };
-      const rules: PortfolioRules = { maxStockWeight: config.maxStockWeight, minCash: config.minCash, costBps: config.costBps };
-      const panelDeps: PanelDeps = { store: deps.store, registry: deps.registry, marketData: deps.marketData, signals: deps.signals };
-      await assertPlannedForecasterModels(plan, deps);
-
       let base: StoredAgent<A> | undefined;
       if (plan.mode === 'finetune') {
         if (!config.baseVersion) throw new Error(`a ${plan.kind} fine-tune plan needs config.baseVersion`);
         base = await loadStoredAgent(plan.kind, config.baseVersion, deps.store, algorithm.deserialize);
       }
       try {
-        const symbols = base ? base.transform.symbols : plan.symbols;
-        const raw = await buildRawPanel(panelInput(config, symbols, plan.window), panelDeps).catch((error: Error) => {
-          if (base) throw new UserInputError(`cannot fine-tune ${plan.kind} ${base.version} on its symbols ${symbols.join(', ')}: ${error.message}`);
-          throw error;
-        });
-        const split = base ? finetuneSplit(raw, config) : fullSplit(raw, config);
-        deps.log(
-          `panel: ${raw.weeks.length} weeks ${raw.weeks[0]}..${raw.weeks.at(-1)} × ${symbols.length} symbols × ${raw.featureNames.length} features ` +
-            `(snapshots ${raw.snapshots.join(', ')}); train ${describeWeeks(raw, split.train)}, evaluate ${describeWeeks(raw, split.evaluation)}`,
-        );
-        const transform: StoredTransform = base ? base.transform : { ...fitStandardiser(raw, split.train), symbols: [...symbols] };
-        const panel = applyStandardiser(raw, transform);
-
+        const prepared = await preparePanel(plan, config, base, deps);
+        const { panel, split, rules } = prepared;
         const makeEnv = (numEnvs: number, seed: number) => new PortfolioVectorEnv(panel, { weekRange: split.train, numEnvs, seed, episodeWeeks: config.episodeWeeks, ...rules });
         const run = await algorithm.train(makeEnv, config, base?.agent, deps.log);
-        const agent = run.agent;
         try {
-          const path = evaluatePolicy(panel, split.evaluation, (obs) => agent.act(obs), rules);
-          const benchmark = equalWeightBenchmark(panel, split.evaluation, rules);
-          const mean = (xs: number[]) => (xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
-          const metrics: Record<string, number> = {
-            ...run.losses,
-            avg_episode_return: mean(run.episodes.map((e) => e.return)),
-            avg_episode_sharpe: mean(run.episodes.map((e) => e.sharpe)),
-            ...pathMetrics('eval', path),
-            ...pathMetrics('benchmark', benchmark),
-            eval_weeks: path.weeks.length,
-            train_weeks: split.train.toWeek - split.train.fromWeek,
-            episodes_completed: run.episodes.length,
-            timesteps: run.timesteps,
-          };
-          const comparison = await compareWithCurrent(plan, { agent, raw, transform, evaluation: split.evaluation, rules }, config, promotion, algorithm.deserialize, deps);
-          const evaluationWeeks = { first: path.weeks[0], last: path.weeks.at(-1)!, count: path.weeks.length };
-          // 'final_model' only when allowed and the forecaster has no snapshots: its forecasts have seen the evaluation weeks.
-          const walkForward = raw.walkForward ?? 'snapshots';
-          const files: Record<string, Uint8Array> = { ...algorithm.serialize(agent), [TRANSFORM_FILE]: transformFile(transform) };
-          await writeModelFiles(deps.store, versionPrefix(plan.kind, plan.version), files, {
-            ...planMetadata(plan, deps.backend),
-            symbols_used: symbols,
-            base_version: base?.version ?? null,
-            metrics,
-            // Read by record-result into the response, beside the seed's fields (it adds hf_repo and hf_url).
-            response: { walk_forward: walkForward, evaluation_weeks: evaluationWeeks },
-            walk_forward: walkForward,
-            snapshots_used: raw.snapshots,
-            split: {
-              train: weekSpan(raw, split.train),
-              evaluation: weekSpan(raw, split.evaluation),
-              gap_weeks: base ? 0 : config.gapWeeks,
-            },
-            evaluation: {
-              weeks: path.weeks,
-              agent_equity: path.equity,
-              benchmark_equity: benchmark.equity,
-              agent_weights: path.weights,
-              agent_turnover: path.turnover,
-              benchmark_turnover: benchmark.turnover,
-            },
-            training: { ...run.training, episodes_completed: run.episodes.length },
-            comparison,
-            train_seconds: (Date.now() - started) / 1000,
-            created_at: new Date().toISOString(),
-          });
-          deps.log(
-            `trained ${plan.kind} ${plan.version}: eval_sharpe=${metrics.eval_sharpe.toFixed(3)} (equal weight ${metrics.benchmark_sharpe.toFixed(3)}) ` +
-              `eval_cagr=${metrics.eval_cagr.toFixed(4)} (equal weight ${metrics.benchmark_cagr.toFixed(4)}) eval_max_drawdown=${metrics.eval_max_drawdown.toFixed(4)} over ${path.weeks.length} weeks`,
-          );
-          return { metrics, comparison };
+          const evaluated = evaluateRun(run, prepared);
+          const comparison = await compareWithCurrent(plan, { agent: run.agent, ...prepared, evaluation: split.evaluation }, config, promotion, algorithm.deserialize, deps);
+          await commitAgent(plan, { ...prepared, ...evaluated, run, base, comparison, started, gapWeeks: base ? 0 : config.gapWeeks }, algorithm.serialize, deps);
+          return { metrics: evaluated.metrics, comparison };
         } finally {
-          agent.dispose();
+          run.agent.dispose();
         }
       } finally {
         base?.agent.dispose();
       }
     },
   };
+}
+
+/** The panel of the run and how it is used: its weeks split, the transform standardising it, the rules of its env. */
+interface PreparedPanel {
+  symbols: string[];
+  raw: RawPanel;
+  split: AgentSplit;
+  transform: StoredTransform;
+  panel: WeeklyPanel;
+  rules: PortfolioRules;
+}
+
+/**
+ * Full: the plan's symbols, the weeks split in time, the transform fitted on the training weeks.
+ * Fine-tune: the base agent's symbols (in its order) and transform, the window's last weeks.
+ */
+async function preparePanel(plan: TrainingPlan, config: AgentCommonConfig, base: StoredAgent<unknown> | undefined, deps: TrainerDeps): Promise<PreparedPanel> {
+  const rules: PortfolioRules = { maxStockWeight: config.maxStockWeight, minCash: config.minCash, costBps: config.costBps };
+  const symbols = base ? base.transform.symbols : plan.symbols;
+  const panelDeps: PanelDeps = { marketData: deps.marketData, signals: deps.signals, forecasts: deps.forecasts };
+  const raw = await buildRawPanel(panelInput(config, symbols, plan.window), panelDeps).catch((error: Error) => {
+    if (base) throw new UserInputError(`cannot fine-tune ${plan.kind} ${base.version} on its symbols ${symbols.join(', ')}: ${error.message}`);
+    throw error;
+  });
+  const split = base ? finetuneSplit(raw, config) : fullSplit(raw, config);
+  deps.log(
+    `panel: ${raw.weeks.length} weeks ${raw.weeks[0]}..${raw.weeks.at(-1)} × ${symbols.length} symbols × ${raw.featureNames.length} features ` +
+      `(snapshots ${raw.snapshots.join(', ')}); train ${describeWeeks(raw, split.train)}, evaluate ${describeWeeks(raw, split.evaluation)}`,
+  );
+  const transform: StoredTransform = base ? base.transform : { ...fitStandardiser(raw, split.train), symbols: [...symbols] };
+  return { symbols, raw, split, transform, panel: applyStandardiser(raw, transform), rules };
+}
+
+/** The trained agent's deterministic pass over the evaluation weeks beside the equal-weight benchmark, and the run's metrics. */
+function evaluateRun(run: AlgorithmRun<PortfolioAgent>, prepared: PreparedPanel) {
+  const { panel, split, rules } = prepared;
+  const path = evaluatePolicy(panel, split.evaluation, (obs) => run.agent.act(obs), rules);
+  const benchmark = equalWeightBenchmark(panel, split.evaluation, rules);
+  const mean = (xs: number[]) => (xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
+  const metrics: Record<string, number> = {
+    ...run.losses,
+    avg_episode_return: mean(run.episodes.map((e) => e.return)),
+    avg_episode_sharpe: mean(run.episodes.map((e) => e.sharpe)),
+    ...pathMetrics('eval', path),
+    ...pathMetrics('benchmark', benchmark),
+    eval_weeks: path.weeks.length,
+    train_weeks: split.train.toWeek - split.train.fromWeek,
+    episodes_completed: run.episodes.length,
+    timesteps: run.timesteps,
+  };
+  return { path, benchmark, metrics };
+}
+
+/** The agent's files (its algorithm's and the transform) and metadata.json (last: the commit marker). */
+async function commitAgent<A extends PortfolioAgent>(
+  plan: TrainingPlan,
+  facts: PreparedPanel & ReturnType<typeof evaluateRun> & { run: AlgorithmRun<A>; base: StoredAgent<A> | undefined; comparison: Comparison | null; started: number; gapWeeks: number },
+  serialize: (agent: A) => Record<string, Uint8Array>,
+  deps: TrainerDeps,
+): Promise<void> {
+  const { raw, split, path, benchmark, metrics, run, base } = facts;
+  const evaluationWeeks = { first: path.weeks[0], last: path.weeks.at(-1)!, count: path.weeks.length };
+  // 'final_model' only when allowed and the forecaster has no snapshots: its forecasts have seen the evaluation weeks.
+  const walkForward = raw.walkForward ?? 'snapshots';
+  const files: Record<string, Uint8Array> = { ...serialize(run.agent), [TRANSFORM_FILE]: transformFile(facts.transform) };
+  await writeModelFiles(deps.store, versionPrefix(plan.kind, plan.version), files, {
+    ...planMetadata(plan, deps.backend),
+    symbols_used: facts.symbols,
+    base_version: base?.version ?? null,
+    metrics,
+    // Read by record-result into the response, beside the seed's fields (it adds hf_repo and hf_url).
+    response: { walk_forward: walkForward, evaluation_weeks: evaluationWeeks },
+    walk_forward: walkForward,
+    snapshots_used: raw.snapshots,
+    split: { train: weekSpan(raw, split.train), evaluation: weekSpan(raw, split.evaluation), gap_weeks: facts.gapWeeks },
+    evaluation: {
+      weeks: path.weeks,
+      agent_equity: path.equity,
+      benchmark_equity: benchmark.equity,
+      agent_weights: path.weights,
+      agent_turnover: path.turnover,
+      benchmark_turnover: benchmark.turnover,
+    },
+    training: { ...run.training, episodes_completed: run.episodes.length },
+    comparison: facts.comparison,
+    train_seconds: (Date.now() - facts.started) / 1000,
+    created_at: new Date().toISOString(),
+  });
+  deps.log(
+    `trained ${plan.kind} ${plan.version}: eval_sharpe=${metrics.eval_sharpe.toFixed(3)} (equal weight ${metrics.benchmark_sharpe.toFixed(3)}) ` +
+      `eval_cagr=${metrics.eval_cagr.toFixed(4)} (equal weight ${metrics.benchmark_cagr.toFixed(4)}) eval_max_drawdown=${metrics.eval_max_drawdown.toFixed(4)} over ${path.weeks.length} weeks`,
+  );
 }

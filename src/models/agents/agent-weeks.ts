@@ -3,7 +3,7 @@
  * - Full: evaluate on the last `evalFraction` of the weeks; train on the weeks up to `gapWeeks` before them.
  * - Fine-tune: the last `finetune.evalWeeks` weeks are evaluated, the `finetune.trainWeeks` weeks before them trained on.
  */
-import { UserInputError } from '../../pipeline/errors.ts';
+import { UserInputError } from '../../config/errors.ts';
 import type { RawPanel } from './env/build-panel.ts';
 import type { WeekRange } from './env/weekly-panel.ts';
 import type { AgentCommonConfig } from './agent-config.ts';

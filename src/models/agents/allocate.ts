@@ -11,10 +11,10 @@
  * state every evaluation starts from). The action is the policy's deterministic one, projected onto
  * the agent's rules (each stock ≤ maxStockWeight, cash ≥ minCash) as in training.
  */
-import { AGENT_KINDS, isAgentKind } from '../../config/model-kinds.ts';
+import { AGENT_KINDS, isAgentKind, kindSpec } from '../kinds.ts';
 import { addDays } from '../../data/dates.ts';
 import { initBackend } from '../../ml/backend.ts';
-import { UserInputError } from '../../pipeline/errors.ts';
+import { UserInputError } from '../../config/errors.ts';
 import type { SignalProvider } from '../../ports/signals.ts';
 import type { ArtifactStore } from '../../ports/artifact-store.ts';
 import type { MarketData } from '../../ports/market-data.ts';
@@ -23,38 +23,18 @@ import { readModelFiles, versionPrefix } from '../artifacts/model-files.ts';
 import { marketDataBeforeWeek, resolveDecisionWeek } from './allocation/decision-week.ts';
 import { heldPortfolio, type Portfolio } from './allocation/portfolio.ts';
 import { rebalanceCost, type RebalanceCost } from './allocation/rebalance-cost.ts';
-import { applyStandardiser, buildRawPanel, selectWeeks, type PanelTransform, type SignalReader } from './env/build-panel.ts';
+import { applyStandardiser, buildRawPanel, selectWeeks, type RawPanel, type SignalReader } from './env/build-panel.ts';
 import { observationSize, writeObservation } from './env/observation.ts';
 import { resolveRules } from './env/portfolio-rules.ts';
 import { projectWeights } from './env/project-weights.ts';
 import { allCash } from './env/rebalance.ts';
-import type { PortfolioAgent } from './agent-algorithm.ts';
-import { deserializePpoAgent } from './ppo/ppo-artifacts.ts';
-import { deserializeSacAgent } from './sac/sac-artifacts.ts';
-
-/** Builds an algorithm's agent from a version's files; its act() is the deterministic action the evaluation uses. */
-export type PolicyLoader = (files: Readonly<Record<string, Uint8Array>>) => PortfolioAgent;
-
-/** By algorithm, the kind's prefix (ppo_lstm → ppo): its deserialize (SAC's act() is the squashed mean, as evaluated). */
-export const POLICY_LOADERS: Readonly<Record<string, PolicyLoader>> = {
-  ppo: deserializePpoAgent,
-  sac: deserializeSacAgent,
-};
-
-/** The stored standardiser of an agent version, with its symbols in the agent's order (a stable file name). */
-const TRANSFORM_FILE = 'panel-transform.json';
+import type { ForecastReader } from '../forecasts.ts';
+import { panelInput, type AgentCommonConfig } from './agent-config.ts';
+import { readTransform } from './stored-agent.ts';
 
 /** The agent config fields allocation reads (metadata.json's config: the plan's). */
-interface StoredAgentConfig {
-  forecaster: 'lstm' | 'patchtst';
-  lookbackDays: number;
-  returnDays: number;
-  volatilityDays: number;
-  maxStockWeight?: number;
-  minCash?: number;
-  costBps?: number;
-  allowFinalModel?: boolean;
-}
+type StoredAgentConfig = Pick<AgentCommonConfig, 'forecaster' | 'lookbackDays' | 'returnDays' | 'volatilityDays' | 'allowFinalModel'> &
+  Partial<Pick<AgentCommonConfig, 'maxStockWeight' | 'minCash' | 'costBps'>>;
 
 /** A kind without a current agent: 404 on the API, exit 2 on the CLI. */
 export class NoCurrentAgentError extends UserInputError {
@@ -80,6 +60,8 @@ export interface AllocationDeps {
   signals?: SignalProvider;
   /** The panel's signal rows outright; tests perturb them. */
   signalReader?: SignalReader;
+  /** The forecaster's walk-forward forecasts (src/snapshots/read-forecasts.ts forecastReader). */
+  forecasts: ForecastReader;
 }
 
 export interface Allocation {
@@ -111,10 +93,8 @@ export interface AllocationResult {
 
 export async function allocate(request: AllocationRequest, deps: AllocationDeps): Promise<AllocationResult> {
   const { kind } = request;
-  if (!isAgentKind(kind)) throw new UserInputError(`"${kind.slice(0, 40)}" is not an agent kind: choose one of ${AGENT_KINDS.join(', ')}`, ['kind']);
-  const algorithm = kind.split('_')[0];
-  const load = Object.hasOwn(POLICY_LOADERS, algorithm) ? POLICY_LOADERS[algorithm] : undefined;
-  if (!load) throw new UserInputError(`allocation with ${algorithm} agents is not in this version yet (it is for: ${Object.keys(POLICY_LOADERS).join(', ')})`, ['kind']);
+  const policySpec = isAgentKind(kind) ? kindSpec(kind).policy : undefined;
+  if (!policySpec) throw new UserInputError(`"${kind.slice(0, 40)}" is not an agent kind: choose one of ${AGENT_KINDS.join(', ')}`, ['kind']);
   const version = await deps.registry.current(kind);
   if (!version) throw new NoCurrentAgentError(kind);
   const stored = await readModelFiles(deps.store, versionPrefix(kind, version));
@@ -127,18 +107,9 @@ export async function allocate(request: AllocationRequest, deps: AllocationDeps)
 
   const decision = await resolveDecisionWeek(request.asOf, symbols, deps.marketData);
   const { week } = decision;
-  const panelInput = {
-    forecaster: config.forecaster,
-    symbols,
-    window: { start: week, end: addDays(week, 7) },
-    lookbackDays: config.lookbackDays,
-    returnDays: config.returnDays,
-    volatilityDays: config.volatilityDays,
-    allowFinalModel: config.allowFinalModel === true,
-  };
-  const panelDeps = { store: deps.store, registry: deps.registry, marketData: marketDataBeforeWeek(deps.marketData, week), signals: deps.signals, signalReader: deps.signalReader };
+  const panelDeps = { marketData: marketDataBeforeWeek(deps.marketData, week), signals: deps.signals, signalReader: deps.signalReader, forecasts: deps.forecasts };
   const raw = selectWeeks(
-    await buildRawPanel(panelInput, panelDeps).catch((error: unknown) => {
+    await buildRawPanel(panelInput(config, symbols, { start: week, end: addDays(week, 7) }), panelDeps).catch((error: unknown) => {
       if (error instanceof UserInputError) throw new UserInputError(`cannot observe the week of ${week} for ${kind} ${version}: ${error.message}`, error.path);
       throw error;
     }),
@@ -152,7 +123,7 @@ export async function allocate(request: AllocationRequest, deps: AllocationDeps)
   writeObservation(panel, 0, held?.weights ?? allCash(symbols.length), observation);
 
   await initBackend();
-  const policy = load(stored.files);
+  const policy = (await policySpec.load())(stored.files);
   let target: Float64Array;
   try {
     if (policy.obsDim !== observation.length) throw new Error(`${kind} ${version} expects ${policy.obsDim} observations, its panel gives ${observation.length}`);
@@ -161,21 +132,17 @@ export async function allocate(request: AllocationRequest, deps: AllocationDeps)
     policy.dispose();
   }
 
-  const F = raw.featureNames.length;
-  const features = Object.fromEntries(
-    symbols.map((symbol, s) => [symbol, Object.fromEntries(raw.featureNames.map((name, f) => [name, finiteOrNull(raw.raw[s * F + f])]))]),
-  );
   const allocation: Allocation = {
     kind,
     version,
-    algorithm,
+    algorithm: policySpec.algorithm,
     as_of: decision.asOf,
     week,
     data_through: decision.dataThrough,
     forecaster: { kind: config.forecaster, walk_forward: raw.walkForward ?? 'snapshots', snapshot: raw.snapshots[0] ?? null },
     symbols: [...symbols],
     target_weights: Object.fromEntries([...symbols, 'cash'].map((name, i) => [name, target[i]])),
-    features,
+    features: rawFeatures(raw),
     observed_weights: held ? 'portfolio' : 'all_cash',
     rules: { max_stock_weight: rules.maxStockWeight, min_cash: rules.minCash, cost_bps: rules.costBps },
     rebalance: held ? rebalanceCost(symbols, held, target, rules.costBps) : null,
@@ -183,12 +150,10 @@ export async function allocate(request: AllocationRequest, deps: AllocationDeps)
   return { allocation, observation };
 }
 
-function readTransform(files: Readonly<Record<string, Uint8Array>>, label: string): PanelTransform & { symbols: string[] } {
-  const bytes = files[TRANSFORM_FILE];
-  if (!bytes) throw new Error(`${label} lacks ${TRANSFORM_FILE}`);
-  const transform = JSON.parse(new TextDecoder().decode(bytes)) as PanelTransform & { symbols?: string[] };
-  if (!Array.isArray(transform.symbols) || transform.symbols.length === 0) throw new Error(`${label}: ${TRANSFORM_FILE} lacks the agent's symbols`);
-  return transform as PanelTransform & { symbols: string[] };
+/** The week's raw (unstandardised) features per symbol, by name; null where unknown. */
+function rawFeatures(raw: RawPanel): Allocation['features'] {
+  const F = raw.featureNames.length;
+  return Object.fromEntries(raw.symbols.map((symbol, s) => [symbol, Object.fromEntries(raw.featureNames.map((name, f) => [name, finiteOrNull(raw.raw[s * F + f])]))]));
 }
 
 function finiteOrNull(value: number): number | null {

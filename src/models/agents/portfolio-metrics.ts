@@ -27,14 +27,19 @@ export function cagr(equity: ArrayLike<number>, weeks: number = equity.length): 
   return equity[equity.length - 1] ** (WEEKS_PER_YEAR / weeks) - 1;
 }
 
-/** The largest fall from a running peak, as a positive fraction (0.25 = −25 %); the initial capital 1 counts as a peak. */
-export function maxDrawdown(equity: ArrayLike<number>): number {
+/** The fall from the running peak after each week, as a positive fraction (0.25 = −25 %); the initial capital 1 counts as a peak. */
+export function drawdowns(equity: ArrayLike<number>): number[] {
   let peak = 1;
+  return Array.from(equity, (value) => {
+    peak = Math.max(peak, value);
+    return (peak - value) / peak;
+  });
+}
+
+/** The largest of the drawdowns (0 for none). */
+export function maxDrawdown(equity: ArrayLike<number>): number {
   let worst = 0;
-  for (let i = 0; i < equity.length; i++) {
-    peak = Math.max(peak, equity[i]);
-    worst = Math.max(worst, (peak - equity[i]) / peak);
-  }
+  for (const drawdown of drawdowns(equity)) worst = Math.max(worst, drawdown);
   return worst;
 }
 

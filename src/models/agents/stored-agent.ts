@@ -8,7 +8,7 @@ import type { ArtifactStore } from '../../ports/artifact-store.ts';
 import type { PanelTransform } from './env/build-panel.ts';
 import type { AgentCommonConfig } from './agent-config.ts';
 
-/** The standardiser fitted on the agent's training weeks and the symbols it allocates over (file name kept stable: readers outside the trainers use it). */
+/** The standardiser fitted on the agent's training weeks and the symbols it allocates over, in their order (a stable file name: allocation and the tests read it). */
 export const TRANSFORM_FILE = 'panel-transform.json';
 
 export interface StoredTransform extends PanelTransform {
@@ -28,6 +28,15 @@ export function transformFile(transform: StoredTransform): Uint8Array {
   return new TextEncoder().encode(`${JSON.stringify(transform, null, 2)}\n`);
 }
 
+/** The stored transform of a version's files (`label` names the version in errors). */
+export function readTransform(files: Readonly<Record<string, Uint8Array>>, label: string): StoredTransform {
+  const bytes = files[TRANSFORM_FILE];
+  if (!bytes) throw new Error(`${label} lacks ${TRANSFORM_FILE}`);
+  const transform = JSON.parse(new TextDecoder().decode(bytes)) as Partial<StoredTransform>;
+  if (!Array.isArray(transform.symbols) || transform.symbols.length === 0) throw new Error(`${label}: ${TRANSFORM_FILE} lacks the agent's symbols`);
+  return transform as StoredTransform;
+}
+
 export async function loadStoredAgent<A>(
   kind: string,
   version: string,
@@ -36,9 +45,7 @@ export async function loadStoredAgent<A>(
 ): Promise<StoredAgent<A>> {
   const stored = await readModelFiles(store, versionPrefix(kind, version));
   if (!stored) throw new Error(`${kind} ${version} has no committed files`);
-  const transformBytes = stored.files[TRANSFORM_FILE];
-  if (!transformBytes) throw new Error(`${kind} ${version} lacks ${TRANSFORM_FILE}`);
-  const transform = JSON.parse(new TextDecoder().decode(transformBytes)) as StoredTransform;
+  const transform = readTransform(stored.files, `${kind} ${version}`);
   const config = stored.metadata.config as unknown as AgentCommonConfig;
   const split = stored.metadata.split as { train?: { last?: string } } | undefined;
   return { version, agent: deserialize(stored.files), transform, config, trainedThrough: split?.train?.last ?? null };

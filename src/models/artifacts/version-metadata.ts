@@ -1,5 +1,5 @@
 /** The part of metadata.json every kind writes: what the version was made from. */
-import type { TrainingPlan } from '../../pipeline/plan.ts';
+import type { TrainingPlan } from '../training-plan.ts';
 
 export function planMetadata(plan: TrainingPlan, backend: string): Record<string, unknown> {
   const seed = (plan.config as { seed?: unknown }).seed;

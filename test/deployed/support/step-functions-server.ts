@@ -6,7 +6,7 @@
  * a Lambda bundle or a Batch job. When an execution ends, `onStatusChange` gets the
  * "Step Functions Execution Status Change" event EventBridge would carry.
  */
-import '../../../infra/local/promise-with-resolvers.ts'; // aws-local-stepfunctions 3 uses Promise.withResolvers (Node 22)
+import '../../../src/adapters/local-workflow/promise-with-resolvers.ts'; // aws-local-stepfunctions 3 uses Promise.withResolvers (Node 22)
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBody } from '../../support/read-body.ts';

@@ -9,9 +9,9 @@
  */
 import { addDays, isIsoDate } from '../../../data/dates.ts';
 import { isoWeekMonday } from '../../../features/iso-week.ts';
-import { UserInputError } from '../../../pipeline/errors.ts';
+import { UserInputError } from '../../../config/errors.ts';
 import type { DailyBar, DateRange, MarketData } from '../../../ports/market-data.ts';
-import { marketDataUpTo } from '../../../snapshots/cutoff-market-data.ts';
+import { marketDataUpTo } from '../../../data/cutoff-market-data.ts';
 
 export interface DecisionWeek {
   asOf: string;

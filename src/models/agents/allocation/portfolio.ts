@@ -5,7 +5,7 @@
  * portfolio holds something. Every refusal names the field (a position by its name).
  */
 import { z } from 'zod';
-import { UserInputError } from '../../../pipeline/errors.ts';
+import { UserInputError } from '../../../config/errors.ts';
 
 /** A ticker as the market data spells it: AAPL, BRK-B, BF.B. */
 const SYMBOL = /^[A-Z0-9][A-Z0-9.^=-]{0,14}$/;

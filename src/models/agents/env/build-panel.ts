@@ -2,9 +2,10 @@
  * The weekly panel an agent trains and is evaluated on, built with no look-ahead. For the week w
  * (its Monday) and each symbol:
  * - `forecast`: the forecaster's walk-forward forecast of w, made by the snapshot of the latest
- *   year end strictly before w's first session (src/snapshots/walk-forward.ts); only when the
- *   forecaster has no snapshots at all and the input allows it, its current (final) model's forecast,
- *   which is not walk-forward (that model has seen the later weeks; the panel's walkForward says so);
+ *   year end strictly before w's first session (read through the ForecastReader handed in: see
+ *   src/snapshots/read-forecasts.ts); only when the forecaster has no snapshots at all and the input
+ *   allows it, its current (final) model's forecast, which is not walk-forward (that model has seen
+ *   the later weeks; the panel's walkForward says so);
  * - `sentiment` and the five fundamental ratios: the signal row of the symbol's last trading day
  *   before w's first session (news of that day and before, statements filed by then; a ratio is NaN
  *   before the first filing);
@@ -23,15 +24,14 @@ import { lowerBound } from '../../../data/daily-bars-csv.ts';
 import { addDays } from '../../../data/dates.ts';
 import { loadBars } from '../../../data/load-bars.ts';
 import { isoWeekMonday } from '../../../features/iso-week.ts';
-import { SIGNAL_CHANNELS, bundledSignalSources, signalRows, type SignalSources } from '../../../features/signal-channels.ts';
-import { dataRange } from '../../../pipeline/data-range.ts';
-import { UserInputError } from '../../../pipeline/errors.ts';
+import { SIGNAL_CHANNELS, bundledSignalSources, signalRows } from '../../../features/signal-channels.ts';
+import type { SignalSources } from '../../../ports/signals.ts';
+import { dataRange } from '../../../data/data-range.ts';
+import { UserInputError } from '../../../config/errors.ts';
+import type { ForecasterKind } from '../../../config/model-kinds.ts';
 import type { SignalProvider } from '../../../ports/signals.ts';
-import type { ArtifactStore } from '../../../ports/artifact-store.ts';
 import type { DailyBar, DateRange, MarketData } from '../../../ports/market-data.ts';
-import type { ModelRegistry } from '../../../ports/model-registry.ts';
-import { readAllSnapshotMetadata } from '../../../snapshots/list-snapshots.ts';
-import { walkForwardForecasts } from '../../../snapshots/walk-forward.ts';
+import type { ForecastReader } from '../../forecasts.ts';
 import type { WeekRange, WeeklyPanel } from './weekly-panel.ts';
 
 export const PANEL_FEATURES = ['forecast', ...SIGNAL_CHANNELS, 'ret_20d', 'vol_60d'] as const;
@@ -53,7 +53,7 @@ export interface RawPanel {
 }
 
 export interface PanelInput {
-  forecaster: 'lstm' | 'patchtst';
+  forecaster: ForecasterKind;
   symbols: string[];
   window: DateRange;
   lookbackDays: number;
@@ -67,9 +67,9 @@ export interface PanelInput {
 }
 
 export interface PanelDeps {
-  store: ArtifactStore;
-  registry: ModelRegistry;
   marketData: MarketData;
+  /** The forecaster's walk-forward forecasts (src/snapshots/read-forecasts.ts assembles them over its snapshots). */
+  forecasts: ForecastReader;
   /** News and statements for the signal channels and the forecaster's (the run's provider: live or bundled); the bundled files when absent. */
   signals?: SignalProvider;
   /** Overrides the signal rows outright (tests perturb them). */
@@ -87,24 +87,8 @@ export async function loadSignalReader(): Promise<SignalReader> {
 
 export async function buildRawPanel(input: PanelInput, deps: PanelDeps): Promise<RawPanel> {
   const { forecaster, symbols, window } = input;
-  const snapshots = await readAllSnapshotMetadata(deps.store, forecaster);
-  const finalModel = snapshots.length === 0 && input.allowFinalModel === true;
-  if (snapshots.length === 0 && !finalModel) {
-    throw new UserInputError(
-      `no ${forecaster} snapshots: an agent reads walk-forward forecasts; make them first with \`mizan train ${forecaster}\` (without --skip-snapshot)` +
-        ` or POST /train/${forecaster}/full (or accept the final model, which has seen the evaluation weeks: --allow-final-model, {"allow_final_model": true})`,
-    );
-  }
-  if (finalModel && !(await deps.registry.current(forecaster))) {
-    throw new UserInputError(`no ${forecaster} snapshots and no current ${forecaster} model to fall back on: train one first with \`mizan train ${forecaster}\` or POST /train/${forecaster}/full`);
-  }
-  // Weeks no snapshot covers are left out: start after the oldest snapshot's cutoff (the final model covers every week).
-  const yearEnds = snapshots.map((s) => s.year_end);
-  const from = finalModel ? window.start : [window.start, addDays(yearEnds[0], 1)].sort()[1];
-  if (from > window.end) throw new UserInputError(`no ${forecaster} snapshot is older than the window ${window.start}..${window.end} (snapshots: ${yearEnds.join(', ')})`);
   // One provider per run: the forecasts (PatchTST's signal channels) read the same news and statements as the panel.
-  const forecastDeps = { store: deps.store, registry: deps.registry, marketData: deps.marketData, signals: deps.signals };
-  const rows = await walkForwardForecasts({ kind: forecaster, symbols, from, to: window.end, allowFinalModel: finalModel }, forecastDeps);
+  const { rows, walkForward } = await deps.forecasts({ forecaster, symbols, window, allowFinalModel: input.allowFinalModel === true }, { marketData: deps.marketData, signals: deps.signals });
   const forecasts = new Map<string, number>(); // `${symbol}|${monday}`
   const usedSnapshots = new Set<string>();
   for (const r of rows) {
@@ -151,7 +135,7 @@ export async function buildRawPanel(input: PanelInput, deps: PanelDeps): Promise
     returns.push(...weekReturns);
   }
   if (raw.length !== weeks.length * S * F) throw new Error('buildRawPanel: internal size mismatch');
-  return { weeks, symbols: [...symbols], featureNames: [...PANEL_FEATURES], raw: Float64Array.from(raw), returns: Float64Array.from(returns), snapshots: [...usedSnapshots].sort(), walkForward: finalModel ? 'final_model' : 'snapshots' };
+  return { weeks, symbols: [...symbols], featureNames: [...PANEL_FEATURES], raw: Float64Array.from(raw), returns: Float64Array.from(returns), snapshots: [...usedSnapshots].sort(), walkForward };
 }
 
 /** Index of the first bar dated on or after `date`, or -1 when there is none. */
@@ -160,6 +144,7 @@ function firstIndexOnOrAfter(bars: readonly DailyBar[], date: string): number {
   return index < bars.length ? index : -1;
 }
 
+/** The sample std (n − 1) of the `days` daily log returns to `prev`: an estimate of the stock's volatility from a short sample, as pandas' rolling std. */
 function volatility(bars: readonly DailyBar[], prev: number, days: number): number {
   if (prev - days < 0) return Number.NaN;
   let sum = 0;
@@ -173,7 +158,14 @@ function volatility(bars: readonly DailyBar[], prev: number, days: number): numb
   return Math.sqrt(Math.max(0, (squares - days * mean * mean) / (days - 1)));
 }
 
-/** Per-feature mean and standard deviation over the training weeks (finite values of every symbol). */
+/**
+ * Per-feature mean and standard deviation over the training weeks (finite values of every symbol).
+ * The std is the sample std (n − 1), unlike the forecasters' scaler (n, ml/scaler.ts): the panel's
+ * statistics are estimated from few values (weeks × symbols: a few hundred in the smoke profile)
+ * like the agent's other statistics (vol_60d, Sharpe), while the scaler matches the seed's twins on
+ * 10^4+ day rows. Every stored agent's transform was fitted so: changing it would change the
+ * observations of every agent trained since.
+ */
 export interface PanelTransform {
   featureNames: string[];
   mean: number[];

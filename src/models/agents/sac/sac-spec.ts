@@ -1,5 +1,7 @@
 /** The SAC portfolio agents (sac_lstm, sac_patchtst), as the registry of kinds knows them. */
 import type { PromotionMetric } from '../../kind-spec.ts';
+import { lstmSpec } from '../../forecasters/lstm/lstm-spec.ts';
+import { patchtstSpec } from '../../forecasters/patchtst/patchtst-spec.ts';
 import { agentKindSpec, type AgentKindPieces } from '../agent-spec.ts';
 import { sacAgentConfig, type SacAgentConfig } from './sac-config.ts';
 
@@ -9,12 +11,15 @@ export const SAC_RESPONSE_METRICS = ['actor_loss', 'critic_loss', 'alpha', 'avg_
 /** The seed's rule for SAC agents: a higher CAGR on the same evaluation weeks. */
 export const SAC_PROMOTION: PromotionMetric = { name: 'eval_cagr', better: 'higher' };
 
-const SAC: AgentKindPieces<SacAgentConfig> = {
+/** What SAC brings to an agent kind on any forecaster. */
+export const SAC_PIECES: AgentKindPieces<SacAgentConfig> = {
   config: sacAgentConfig,
   promotion: SAC_PROMOTION,
   responseMetrics: SAC_RESPONSE_METRICS,
   loadTrainer: async () => (await import('./sac-trainer.ts')).sacTrainer,
+  // SAC's act() is the squashed mean, as evaluated.
+  policy: { algorithm: 'sac', load: async () => (await import('./sac-artifacts.ts')).deserializeSacAgent },
 };
 
-export const sacLstmSpec = agentKindSpec('sac_lstm', 'lstm', SAC);
-export const sacPatchtstSpec = agentKindSpec('sac_patchtst', 'patchtst', SAC);
+export const sacLstmSpec = agentKindSpec('sac_lstm', lstmSpec, SAC_PIECES);
+export const sacPatchtstSpec = agentKindSpec('sac_patchtst', patchtstSpec, SAC_PIECES);

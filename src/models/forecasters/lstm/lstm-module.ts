@@ -1,7 +1,7 @@
 /** The LSTM forecaster: the five OHLCV channels and a stacked LSTM (lstm-model.ts). */
 import { loadBars } from '../../../data/load-bars.ts';
 import { buildWeeklySamples } from '../../../features/weekly-dataset.ts';
-import { dataRange } from '../../../pipeline/data-range.ts';
+import { dataRange } from '../../../data/data-range.ts';
 import type { ForecasterModule } from '../shared/forecaster-module.ts';
 import { forecasterTrainer } from '../shared/forecaster-trainer.ts';
 import type { LstmConfig } from './lstm-config.ts';

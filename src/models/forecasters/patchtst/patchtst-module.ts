@@ -4,10 +4,12 @@
  * on the price channels only.
  */
 import { loadBars } from '../../../data/load-bars.ts';
-import { SIGNAL_CHANNELS, bundledSignalSources, lastFilingBySymbol, newsDaysBySymbol, signalRows, type SignalSources } from '../../../features/signal-channels.ts';
+import { SIGNAL_CHANNELS, bundledSignalSources, lastFilingBySymbol, newsDaysBySymbol, signalRows } from '../../../features/signal-channels.ts';
+import type { SignalSources } from '../../../ports/signals.ts';
 import { buildWeeklySamples, CHANNELS } from '../../../features/weekly-dataset.ts';
-import { dataRange } from '../../../pipeline/data-range.ts';
-import type { ForecasterData, ForecasterModule } from '../shared/forecaster-module.ts';
+import { dataRange } from '../../../data/data-range.ts';
+import type { ForecasterData } from '../../forecasts.ts';
+import type { ForecasterModule } from '../shared/forecaster-module.ts';
 import { forecasterTrainer } from '../shared/forecaster-trainer.ts';
 import type { PatchTstConfig } from './patchtst-config.ts';
 import { buildPatchTstModel } from './patchtst-model.ts';

@@ -1,24 +1,23 @@
 /**
- * The fair comparison of a forecaster with the current model: both are scored on the challenger's
- * test weeks, on the same (symbol, week) samples, the current model re-scored there with its own
- * config (lookback, channels). Only the weeks neither model trained on count: the current model
- * "saw" every week up to its last validation week (training, and the early-stopping choice). If
- * that leaves none, all of the challenger's test weeks are used, which favours the current model,
- * so the rule stays conservative. Stored numbers from different weeks are never compared.
+ * The fair comparison of a forecaster with the current model (the rule is models/comparison.ts):
+ * both are scored on the challenger's test weeks, on the same (symbol, week) samples, the current
+ * model re-scored there with its own config (lookback, channels). The current model saw every week
+ * up to its last validation week (training, and the early-stopping choice).
  */
 import { addDays } from '../../../data/dates.ts';
 import type { WeeklySample } from '../../../features/weekly-dataset.ts';
-import type { TrainingPlan } from '../../../pipeline/plan.ts';
 import type { ArtifactStore } from '../../../ports/artifact-store.ts';
 import type { MarketData } from '../../../ports/market-data.ts';
 import type { SignalProvider } from '../../../ports/signals.ts';
 import type { ModelRegistry } from '../../../ports/model-registry.ts';
 import { readModelFiles, versionPrefix } from '../../artifacts/model-files.ts';
-import type { Comparison } from '../../comparison.ts';
+import { comparisonWeeks, tooFewWeeks, type Comparison } from '../../comparison.ts';
+import type { TrainingPlan } from '../../training-plan.ts';
 import { deserializeForecaster } from './forecaster-artifacts.ts';
 import type { ForecasterTrainingConfig } from './forecaster-config.ts';
 import { evaluateMse } from './forecaster-inference.ts';
 import type { ForecasterModule } from './forecaster-module.ts';
+import { FORECASTER_TRAITS } from './forecaster-spec.ts';
 import type { LoadedForecaster } from './forecaster-types.ts';
 
 export interface CompareDeps {
@@ -28,7 +27,8 @@ export interface CompareDeps {
   signals?: SignalProvider;
 }
 
-const METRIC = { metric: 'test_loss', better: 'lower' } as const;
+/** The forecasters' promotion metric (forecaster-spec.ts): the MSE on the same test samples. */
+const METRIC = { metric: FORECASTER_TRAITS.promotion.name, better: FORECASTER_TRAITS.promotion.better };
 
 export async function compareOnTestWeeks(
   plan: TrainingPlan,
@@ -43,29 +43,26 @@ export async function compareOnTestWeeks(
   if (!stored) return { against: current, compared_on: 'not_comparable', ...METRIC, reason: `current model ${current} has no readable artifacts` };
   const meta = stored.metadata as { split?: { valLastWeek?: string }; window?: { end?: string } };
   // Models from before the three-way split validated on every week after training: all seen.
-  const seenThrough = meta.split?.valLastWeek ?? meta.window?.end;
-  if (!seenThrough) return { against: current, compared_on: 'not_comparable', ...METRIC, reason: `current model ${current} does not record which weeks it saw` };
+  const seenThrough = meta.split?.valLastWeek ?? meta.window?.end ?? null;
 
-  const testWeeks = [...new Set(testSamples.map((s) => s.week))].sort();
-  const unseen = testWeeks.filter((w) => w > seenThrough);
-  const weeks = unseen.length > 0 ? unseen : testWeeks;
-  const weekSet = new Set(weeks);
-
+  const testWeeks = uniqueWeeks(testSamples);
   const incumbent = await deserializeForecaster(stored.files);
   try {
-    const window = { start: weeks[0], end: addDays(weeks[weeks.length - 1], 6) };
-    const incumbentSamples = (await module.buildSamples({ marketData: deps.marketData, signals: deps.signals }, incumbent.config as ForecasterTrainingConfig, plan.symbols, window))
-      .filter((s) => weekSet.has(s.week));
+    const window = { start: testWeeks[0], end: addDays(testWeeks[testWeeks.length - 1], 6) };
+    const incumbentSamples = await module.buildSamples({ marketData: deps.marketData, signals: deps.signals }, incumbent.config as ForecasterTrainingConfig, plan.symbols, window);
     const key = (s: WeeklySample) => `${s.symbol}|${s.week}`;
     const incumbentKeys = new Set(incumbentSamples.map(key));
-    const shared = testSamples.filter((s) => weekSet.has(s.week) && incumbentKeys.has(key(s)));
-    if (shared.length === 0) return { against: current, compared_on: 'not_comparable', ...METRIC, reason: 'no test sample both models can score' };
+    const scorable = testSamples.filter((s) => incumbentKeys.has(key(s)));
+    const chosen = comparisonWeeks(uniqueWeeks(scorable), seenThrough);
+    if (!chosen) return { against: current, compared_on: 'not_comparable', ...METRIC, reason: tooFewWeeks('test weeks') };
+    const { weeks } = chosen;
+    const weekSet = new Set(weeks);
+    const shared = scorable.filter((s) => weekSet.has(s.week));
     const sharedKeys = new Set(shared.map(key));
     const incumbentShared = incumbentSamples.filter((s) => sharedKeys.has(key(s)));
-    const seenNote =
-      unseen.length > 0
-        ? `${weeks.length} of the challenger's ${testWeeks.length} test weeks that neither model trained on`
-        : `all ${testWeeks.length} of the challenger's test weeks (the current model saw weeks up to ${seenThrough}: this favours it)`;
+    const seenNote = chosen.unseenOnly
+      ? `${weeks.length} of the challenger's ${testWeeks.length} test weeks that neither model trained on`
+      : `all ${weeks.length} of the challenger's test weeks both models can score (the current model saw weeks up to ${seenThrough ?? 'an unrecorded week'}: this favours it)`;
     return {
       against: current,
       compared_on: 'same_test_weeks',
@@ -79,4 +76,8 @@ export async function compareOnTestWeeks(
   } finally {
     incumbent.model.dispose();
   }
+}
+
+function uniqueWeeks(samples: readonly WeeklySample[]): string[] {
+  return [...new Set(samples.map((s) => s.week))].sort();
 }

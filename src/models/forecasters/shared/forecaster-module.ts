@@ -5,18 +5,9 @@
 import type { ForecasterKind } from '../../../config/model-kinds.ts';
 import type { WeeklySample } from '../../../features/weekly-dataset.ts';
 import type { tf } from '../../../ml/backend.ts';
-import type { DateRange, MarketData } from '../../../ports/market-data.ts';
-import type { SignalProvider } from '../../../ports/signals.ts';
+import type { DateRange } from '../../../ports/market-data.ts';
+import type { ForecasterData } from '../../forecasts.ts';
 import type { ForecasterTrainingConfig } from './forecaster-config.ts';
-
-export interface ForecasterData {
-  /** Prices; a snapshot passes a view that ends at its cutoff. */
-  marketData: MarketData;
-  /** The last date any input may come from (a snapshot's cutoff). Features only read days before their week anyway. */
-  cutoff?: string;
-  /** News sentiment and statements for kinds with signal channels (the bundled files when absent). */
-  signals?: SignalProvider;
-}
 
 export interface ForecasterModule<C extends ForecasterTrainingConfig = ForecasterTrainingConfig> {
   kind: ForecasterKind;

@@ -35,93 +35,22 @@ export interface TrainForecasterOptions<C extends ForecasterTrainingConfig> {
 const SHUFFLE_STREAM = 0x5eed5;
 
 export async function trainForecaster<C extends ForecasterTrainingConfig>(options: TrainForecasterOptions<C>): Promise<TrainedForecaster> {
-  const { samples, config, onEpoch, onBatch } = options;
+  const { samples, config } = options;
   await initBackend();
-  const L = config.lookbackDays;
-  const split = splitByDate(samples, config);
-  const channels = split.train[0].features.length / L;
-  if (!Number.isInteger(channels) || channels < 1) throw new Error(`feature windows of ${split.train[0].features.length} values do not hold ${L} days`);
-  const scaler = StandardScaler.fit(split.train.map((s) => s.features), channels);
-  const width = L * channels;
-  const segment = (part: readonly WeeklySample[]) => ({
-    x: scaleWindows(scaler, part.map((s) => s.features), L),
-    y: Float64Array.from(part, (s) => s.target),
-    n: part.length,
-  });
-  const train = segment(split.train);
-  const val = segment(split.val);
-  const trainMean = meanOf(train.y);
-  const target: TargetScale = config.scaleTarget ? { mean: trainMean, std: stdOf(train.y, trainMean) } : { mean: 0, std: 1 };
-
-  const model = options.buildModel(config, channels);
+  const data = scaledSegments(samples, config);
+  const model = options.buildModel(config, data.channels);
   try {
-    const rng = mulberry32(config.seed ^ SHUFFLE_STREAM);
-    const batches = Math.ceil(train.n / config.batchSize);
-    const xBuf = new Float32Array(config.batchSize * width);
-    const yBuf = new Float32Array(config.batchSize);
-    const history: EpochReport[] = [];
-    let best = { epoch: 0, valLoss: Infinity, weights: [] as Float32Array[] };
-    let epochsWithoutImprovement = 0;
-    let secondsSoFar = 0;
-    const mse = (part: { x: Float32Array; y: Float64Array; n: number }) => meanSquaredError(predictScaled(model, part.x, part.n, L, channels, target), part.y);
-
-    for (let epoch = 1; epoch <= config.maxEpochs; epoch++) {
-      const started = performance.now();
-      const order = shuffledIndices(train.n, rng);
-      let lossSum = 0;
-      for (let b = 0; b < batches; b++) {
-        const from = b * config.batchSize;
-        const size = Math.min(config.batchSize, train.n - from);
-        for (let k = 0; k < size; k++) {
-          const i = order[from + k];
-          xBuf.set(train.x.subarray(i * width, (i + 1) * width), k * width);
-          yBuf[k] = (train.y[i] - target.mean) / target.std;
-        }
-        const x = tf.tensor3d(xBuf.subarray(0, size * width), [size, L, channels]);
-        const y = tf.tensor2d(yBuf.subarray(0, size), [size, 1]);
-        try {
-          lossSum += Number(await model.trainOnBatch(x, y)) * size;
-        } finally {
-          x.dispose();
-          y.dispose();
-        }
-        onBatch?.({ epoch, batch: b + 1, batches });
-      }
-      const trainLoss = lossSum / train.n;
-      if (!Number.isFinite(trainLoss)) throw new Error(`training diverged: loss ${trainLoss} at epoch ${epoch}`);
-      const valLoss = mse(val);
-      const improved = valLoss < best.valLoss;
-      if (improved) {
-        best = { epoch, valLoss, weights: readWeights(model) };
-        epochsWithoutImprovement = 0;
-      } else {
-        epochsWithoutImprovement++;
-      }
-      const stopping = epochsWithoutImprovement >= config.patience || epoch === config.maxEpochs;
-      const seconds = (performance.now() - started) / 1000;
-      secondsSoFar += seconds;
-      const report: EpochReport = {
-        epoch,
-        maxEpochs: config.maxEpochs,
-        trainLoss,
-        valLoss,
-        improved,
-        seconds,
-        etaSeconds: stopping ? 0 : (secondsSoFar / epoch) * (config.maxEpochs - epoch),
-      };
-      history.push(report);
-      onEpoch?.(report);
-      if (stopping) break;
-    }
-
+    const { history, best } = await fitEpochs(model, data, config, options);
     restoreWeights(model, best.weights);
+    const mse = (part: Segment) => meanSquaredError(predictScaled(model, part.x, part.n, config.lookbackDays, data.channels, data.target), part.y);
     // The test weeks are read here, once, after every training decision is made.
-    const test = segment(split.test);
+    const test = data.segment(data.split.test);
+    const { train, val, trainMean } = data;
     return {
       model,
-      scaler,
+      scaler: data.scaler,
       config,
-      target,
+      target: data.target,
       metrics: {
         train_loss: mse(train),
         val_loss: mse(val),
@@ -131,7 +60,7 @@ export async function trainForecaster<C extends ForecasterTrainingConfig>(option
         test_baseline_loss: zeroBaselineLoss(test.y),
         test_mean_baseline_loss: meanBaselineLoss(test.y, trainMean),
       },
-      split: split.summary,
+      split: data.split.summary,
       history,
       bestEpoch: best.epoch,
     };
@@ -141,6 +70,102 @@ export async function trainForecaster<C extends ForecasterTrainingConfig>(option
   }
 }
 
+/** A segment's windows, scaled and concatenated [n, lookbackDays, channels], and its raw targets. */
+interface Segment {
+  x: Float32Array;
+  y: Float64Array;
+  n: number;
+}
+
+/** The date split, the scaler fit on the training rows, the training and validation segments and the target scale. */
+function scaledSegments(samples: readonly WeeklySample[], config: ForecasterTrainingConfig) {
+  const L = config.lookbackDays;
+  const split = splitByDate(samples, config);
+  const channels = split.train[0].features.length / L;
+  if (!Number.isInteger(channels) || channels < 1) throw new Error(`feature windows of ${split.train[0].features.length} values do not hold ${L} days`);
+  const scaler = StandardScaler.fit(split.train.map((s) => s.features), channels);
+  const segment = (part: readonly WeeklySample[]): Segment => ({
+    x: scaleWindows(scaler, part.map((s) => s.features), L),
+    y: Float64Array.from(part, (s) => s.target),
+    n: part.length,
+  });
+  const train = segment(split.train);
+  const val = segment(split.val);
+  const trainMean = meanOf(train.y);
+  const target: TargetScale = config.scaleTarget ? { mean: trainMean, std: stdOf(train.y, trainMean) } : { mean: 0, std: 1 };
+  return { split, channels, scaler, segment, train, val, trainMean, target };
+}
+
+/** Seeded mini-batch epochs with early stopping on the validation MSE; the best epoch's weights, copied out. */
+async function fitEpochs<C extends ForecasterTrainingConfig>(model: tf.LayersModel, data: ReturnType<typeof scaledSegments>, config: C, options: TrainForecasterOptions<C>) {
+  const { train, val, channels, target } = data;
+  const rng = mulberry32(config.seed ^ SHUFFLE_STREAM);
+  const history: EpochReport[] = [];
+  let best = { epoch: 0, valLoss: Infinity, weights: [] as Float32Array[] };
+  let epochsWithoutImprovement = 0;
+  let secondsSoFar = 0;
+  for (let epoch = 1; epoch <= config.maxEpochs; epoch++) {
+    const started = performance.now();
+    const trainLoss = await trainEpoch(model, train, shuffledIndices(train.n, rng), { epoch, channels, target, config, onBatch: options.onBatch });
+    if (!Number.isFinite(trainLoss)) throw new Error(`training diverged: loss ${trainLoss} at epoch ${epoch}`);
+    const valLoss = meanSquaredError(predictScaled(model, val.x, val.n, config.lookbackDays, channels, target), val.y);
+    const improved = valLoss < best.valLoss;
+    if (improved) {
+      best = { epoch, valLoss, weights: readWeights(model) };
+      epochsWithoutImprovement = 0;
+    } else {
+      epochsWithoutImprovement++;
+    }
+    const stopping = epochsWithoutImprovement >= config.patience || epoch === config.maxEpochs;
+    const seconds = (performance.now() - started) / 1000;
+    secondsSoFar += seconds;
+    const etaSeconds = stopping ? 0 : (secondsSoFar / epoch) * (config.maxEpochs - epoch);
+    const report: EpochReport = { epoch, maxEpochs: config.maxEpochs, trainLoss, valLoss, improved, seconds, etaSeconds };
+    history.push(report);
+    options.onEpoch?.(report);
+    if (stopping) break;
+  }
+  return { history, best };
+}
+
+/** One pass over the training rows in `order`, batch by batch; the mean batch loss (scaled target units). */
+async function trainEpoch(
+  model: tf.LayersModel,
+  train: Segment,
+  order: ArrayLike<number>,
+  at: { epoch: number; channels: number; target: TargetScale; config: ForecasterTrainingConfig; onBatch?: (progress: BatchProgress) => void },
+): Promise<number> {
+  const { batchSize, lookbackDays: L } = at.config;
+  const width = L * at.channels;
+  const batches = Math.ceil(train.n / batchSize);
+  const xBuf = new Float32Array(batchSize * width);
+  const yBuf = new Float32Array(batchSize);
+  let lossSum = 0;
+  for (let b = 0; b < batches; b++) {
+    const from = b * batchSize;
+    const size = Math.min(batchSize, train.n - from);
+    for (let k = 0; k < size; k++) {
+      const i = order[from + k];
+      xBuf.set(train.x.subarray(i * width, (i + 1) * width), k * width);
+      yBuf[k] = (train.y[i] - at.target.mean) / at.target.std;
+    }
+    const x = tf.tensor3d(xBuf.subarray(0, size * width), [size, L, at.channels]);
+    const y = tf.tensor2d(yBuf.subarray(0, size), [size, 1]);
+    try {
+      lossSum += Number(await model.trainOnBatch(x, y)) * size;
+    } finally {
+      x.dispose();
+      y.dispose();
+    }
+    at.onBatch?.({ epoch: at.epoch, batch: b + 1, batches });
+  }
+  return lossSum / train.n;
+}
+
+/**
+ * The std of the training targets, dividing by n: a standardiser of the model's target, like the
+ * features' scaler (ml/scaler.ts), and as the seed's twin scales it (numpy's .std()).
+ */
 function stdOf(values: Float64Array, mean: number): number {
   let sum = 0;
   for (const v of values) sum += (v - mean) ** 2;

@@ -1,7 +1,7 @@
-import type { ArtifactStore } from '../ports/artifact-store.ts';
-import { getJson, putJson } from '../ports/artifact-store.ts';
-import type { UniverseProvider } from '../ports/universe.ts';
-import { addDays, assertIsoDate } from '../data/dates.ts';
+import type { ArtifactStore } from '../../ports/artifact-store.ts';
+import { getJson, putJson } from '../../ports/artifact-store.ts';
+import type { UniverseProvider } from '../../ports/universe.ts';
+import { addDays, assertIsoDate } from '../../data/dates.ts';
 
 /** Shariah-screened US equity ETFs whose holdings define the live halal universe. */
 /** How far before today a live universe may be asked for (a weekend plus holidays). */

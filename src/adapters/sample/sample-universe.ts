@@ -1,10 +1,10 @@
-import type { DateRange, MarketData } from '../ports/market-data.ts';
-import type { UniverseProvider } from '../ports/universe.ts';
-import { addDays, assertIsoDate } from '../data/dates.ts';
-import { loadBars } from '../data/load-bars.ts';
-import type { Fundamentals } from './fundamentals.ts';
-import { closeLookupFromBars } from './market-cap.ts';
-import { rankPassing, screenUniverse, type ScreenResult } from './shariah-screen.ts';
+import type { DateRange, MarketData } from '../../ports/market-data.ts';
+import type { UniverseProvider } from '../../ports/universe.ts';
+import { addDays, assertIsoDate } from '../../data/dates.ts';
+import { loadBars } from '../../data/load-bars.ts';
+import type { Fundamentals } from '../../universe/fundamentals.ts';
+import { closeLookupFromBars } from '../../universe/market-cap.ts';
+import { rankPassing, screenUniverse, type ScreenResult } from '../../universe/shariah-screen.ts';
 
 /**
  * The offline halal universe: the symbols of the fundamentals that pass the Shariah screen as of

@@ -4,6 +4,7 @@
  * (the wasm backend is single-threaded: one process per core). The result has the shape Step
  * Functions gives a `.sync` Batch task: one DescribeJobs job in PascalCase.
  */
+import { availableParallelism } from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -16,11 +17,11 @@ export interface TrainerCommand {
 }
 
 /** The production trainer: what a Batch job runs on AWS. */
-export const TRAINER_ENTRY = fileURLToPath(new URL('../../containers/trainer/entrypoint.ts', import.meta.url));
+export const TRAINER_ENTRY = fileURLToPath(new URL('../../../containers/trainer/entrypoint.ts', import.meta.url));
 
 /** `node bin/run-ts.mjs <entry>`, with absolute paths (any cwd works). */
 export function trainerCommand(entry: string): TrainerCommand {
-  return { command: process.execPath, args: [fileURLToPath(new URL('../../bin/run-ts.mjs', import.meta.url)), resolve(entry)] };
+  return { command: process.execPath, args: [fileURLToPath(new URL('../../../bin/run-ts.mjs', import.meta.url)), resolve(entry)] };
 }
 
 /**
@@ -127,7 +128,7 @@ export class TrainerProcesses implements TrainerJobs {
     }
     const startedAt = Date.now();
     const child = spawn(this.command.command, this.command.args, {
-      env: { ...process.env, ...this.options.env, ...jobEnv, MIZAN_DATA_DIR: this.options.dataDir, MIZAN_EXIT_WITH_PARENT: '1' },
+      env: { ...process.env, ...this.options.env, MIZAN_KERNEL_THREADS: this.kernelThreads(), ...jobEnv, MIZAN_DATA_DIR: this.options.dataDir, MIZAN_EXIT_WITH_PARENT: '1' },
       // stdin stays open: the trainer exits when it closes, i.e. when this server dies.
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -198,6 +199,15 @@ export class TrainerProcesses implements TrainerJobs {
       StoppedAt: stoppedAt,
       Container: { ExitCode: exitCode, ...(exitCode === 0 ? {} : { Reason: reason }), LogStreamName: `executions/${executionId}.log` },
     };
+  }
+
+  /**
+   * The threads each trainer's wasm kernels may use (src/ml/kernels): the cores shared by the jobs
+   * running now, so two snapshot trainers on two cores take one each (a kernel waiting on a worker
+   * that is not scheduled is slower than one thread). MIZAN_KERNEL_THREADS, if set, decides.
+   */
+  private kernelThreads(): string {
+    return process.env.MIZAN_KERNEL_THREADS ?? String(Math.max(1, Math.min(2, Math.floor(availableParallelism() / Math.max(1, this.running)))));
   }
 
   private acquire(): Promise<void> {

@@ -3,8 +3,9 @@
  * (`-c key=value` or cdk.json "context"), then the environment, then the defaults below.
  * Bad values fail the synth with a message naming the key: a typo must not deploy a surprise.
  */
-import { AGENT_KINDS, FORECASTER_KINDS, type AgentKind, type ForecasterKind } from '../src/config/model-kinds.ts';
-import { isProfileName, type ProfileName } from '../src/config/profiles.ts';
+import type { AgentKind, ForecasterKind } from '../../src/config/model-kinds.ts';
+import { AGENT_KINDS, FORECASTER_KINDS } from '../../src/models/kinds.ts';
+import { isProfileName, type ProfileName } from '../../src/config/profiles.ts';
 
 export interface MizanConfig {
   /** Account and region to deploy to; undefined = environment-agnostic template (synth works without credentials). */
@@ -74,6 +75,46 @@ function retention(text: string | undefined): number {
 }
 
 export function loadConfig(read: ContextReader, env: NodeJS.ProcessEnv = process.env): MizanConfig {
+  const { str, list, int, flag, cron, kinds } = contextReaders(read);
+  const gpuInstanceTypes = list('gpuInstanceTypes') ?? [...DEFAULTS.gpuInstanceTypes];
+  for (const type of gpuInstanceTypes) {
+    // One GPU per job: only the single-GPU sizes of the families tfjs-node-gpu (CUDA 11.2) supports and the
+    // AL2023 ECS GPU AMI runs (it does not support p3 or g3).
+    if (!/^(g4dn|g5|g6)\.\w+$/.test(type)) throw new Error(`context gpuInstanceTypes: ${type} is not a g4dn/g5/g6 GPU instance type`);
+  }
+  const profile = str('profile') ?? DEFAULTS.profile;
+  if (!isProfileName(profile)) throw new Error(`context profile=${profile}: expected smoke, local or full`);
+  const dataSource = str('dataSource') ?? DEFAULTS.dataSource;
+  if (dataSource !== 'sample' && dataSource !== 'yahoo') throw new Error(`context dataSource=${dataSource}: expected sample or yahoo`);
+  const hfRepo = str('hfRepo');
+  if (hfRepo !== undefined && !/^[\w.-]+\/[\w.{}-]+$/.test(hfRepo)) throw new Error(`context hfRepo=${hfRepo}: expected org/name (may contain {kind})`);
+
+  return {
+    account: str('account') ?? env.CDK_DEFAULT_ACCOUNT,
+    region: str('region') ?? env.CDK_DEFAULT_REGION,
+    gpuInstanceTypes,
+    gpuMaxVcpus: int('gpuMaxVcpus', DEFAULTS.gpuMaxVcpus, 4, 1024),
+    gpuSpot: flag('gpuSpot', DEFAULTS.gpuSpot),
+    cpuMaxVcpus: int('cpuMaxVcpus', DEFAULTS.cpuMaxVcpus, 4, 1024),
+    trainJobTimeoutHours: int('trainJobTimeoutHours', DEFAULTS.trainJobTimeoutHours, 1, 48),
+    natGateways: int('natGateways', DEFAULTS.natGateways, 1, 3),
+    profile,
+    dataSource,
+    schedules: flag('schedules', DEFAULTS.schedules),
+    forecasterSchedule: cron('forecasterSchedule', DEFAULTS.forecasterSchedule),
+    forecasterKinds: kinds('forecasterKinds', FORECASTER_KINDS),
+    finetuneSchedule: cron('finetuneSchedule', DEFAULTS.finetuneSchedule),
+    finetuneKinds: kinds('finetuneKinds', AGENT_KINDS),
+    hfRepo,
+    hfSecretName: str('hfSecretName'),
+    alphaVantageSecretName: str('alphaVantageSecretName'),
+    newsSentimentKey: str('newsSentimentKey'),
+    logRetentionDays: retention(str('logRetentionDays')),
+  };
+}
+
+/** Typed readers of the context: a missing or empty key is undefined (or the fallback), a malformed one throws naming it. */
+function contextReaders(read: ContextReader) {
   const str = (key: string): string | undefined => {
     const value = read(key);
     if (value === undefined || value === null || value === '') return undefined;
@@ -114,39 +155,5 @@ export function loadConfig(read: ContextReader, env: NodeJS.ProcessEnv = process
     return values as K[];
   };
 
-  const gpuInstanceTypes = list('gpuInstanceTypes') ?? [...DEFAULTS.gpuInstanceTypes];
-  for (const type of gpuInstanceTypes) {
-    // One GPU per job: only the single-GPU sizes of the families tfjs-node-gpu (CUDA 11.2) supports and the
-    // AL2023 ECS GPU AMI runs (it does not support p3 or g3).
-    if (!/^(g4dn|g5|g6)\.\w+$/.test(type)) throw new Error(`context gpuInstanceTypes: ${type} is not a g4dn/g5/g6 GPU instance type`);
-  }
-  const profile = str('profile') ?? DEFAULTS.profile;
-  if (!isProfileName(profile)) throw new Error(`context profile=${profile}: expected smoke, local or full`);
-  const dataSource = str('dataSource') ?? DEFAULTS.dataSource;
-  if (dataSource !== 'sample' && dataSource !== 'yahoo') throw new Error(`context dataSource=${dataSource}: expected sample or yahoo`);
-  const hfRepo = str('hfRepo');
-  if (hfRepo !== undefined && !/^[\w.-]+\/[\w.{}-]+$/.test(hfRepo)) throw new Error(`context hfRepo=${hfRepo}: expected org/name (may contain {kind})`);
-
-  return {
-    account: str('account') ?? env.CDK_DEFAULT_ACCOUNT,
-    region: str('region') ?? env.CDK_DEFAULT_REGION,
-    gpuInstanceTypes,
-    gpuMaxVcpus: int('gpuMaxVcpus', DEFAULTS.gpuMaxVcpus, 4, 1024),
-    gpuSpot: flag('gpuSpot', DEFAULTS.gpuSpot),
-    cpuMaxVcpus: int('cpuMaxVcpus', DEFAULTS.cpuMaxVcpus, 4, 1024),
-    trainJobTimeoutHours: int('trainJobTimeoutHours', DEFAULTS.trainJobTimeoutHours, 1, 48),
-    natGateways: int('natGateways', DEFAULTS.natGateways, 1, 3),
-    profile,
-    dataSource,
-    schedules: flag('schedules', DEFAULTS.schedules),
-    forecasterSchedule: cron('forecasterSchedule', DEFAULTS.forecasterSchedule),
-    forecasterKinds: kinds('forecasterKinds', FORECASTER_KINDS),
-    finetuneSchedule: cron('finetuneSchedule', DEFAULTS.finetuneSchedule),
-    finetuneKinds: kinds('finetuneKinds', AGENT_KINDS),
-    hfRepo,
-    hfSecretName: str('hfSecretName'),
-    alphaVantageSecretName: str('alphaVantageSecretName'),
-    newsSentimentKey: str('newsSentimentKey'),
-    logRetentionDays: retention(str('logRetentionDays')),
-  };
+  return { str, list, int, flag, cron, kinds };
 }

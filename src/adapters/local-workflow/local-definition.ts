@@ -1,18 +1,14 @@
 /**
  * The TrainModel ASL the local runner executes: the committed rendering of the deployed definition
- * (infra/state-machine/train-model.asl.json: read, not rendered, so no aws-cdk-lib at run time),
+ * (train-model.asl.json, see train-model-asl.ts: read, not rendered, so no aws-cdk-lib at run time),
  * plus two local-only adjustments:
  * - aws-local-stepfunctions times out every Task after 60 s unless it has `TimeoutSeconds`; on AWS a Batch
  *   job's limit is its job definition's (per attempt), which the local trainer processes do not have, so the
  *   local copy gives each Batch task BATCH_TASK_TIMEOUT_SECONDS as `TimeoutSeconds`.
  * - the snapshot backfill's MaxConcurrency, when the runner caps it (e.g. at the core count).
  */
-import {
-  BATCH_TASK_TIMEOUT_SECONDS,
-  readTrainModelAsl,
-  STATE,
-  type JsonObject,
-} from '../state-machine/train-model-contract.ts';
+import { BATCH_TASK_TIMEOUT_SECONDS, STATE, type JsonObject } from '../../ports/train-model.ts';
+import { readTrainModelAsl } from './train-model-asl.ts';
 
 export interface LocalDefinitionOptions {
   snapshotConcurrency?: number;

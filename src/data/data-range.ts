@@ -1,4 +1,4 @@
-import { addDays } from '../data/dates.ts';
+import { addDays } from './dates.ts';
 import type { DateRange } from '../ports/market-data.ts';
 
 /**

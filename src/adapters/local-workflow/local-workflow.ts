@@ -1,7 +1,8 @@
 /**
  * The Workflow port on one machine: the TrainModel definition (rendered from the same CDK chain
  * that is deployed) run in-process by aws-local-stepfunctions. Tasks are overridden by state name:
- * Batch tasks become trainer child processes, Lambda tasks call the handlers of functions/ in-process.
+ * Batch tasks become trainer child processes, Lambda tasks call the step handlers it is given (the
+ * handlers of functions/, in-process: infra/local/open-local-workflow.ts wires them).
  * Executions are persisted with their event history. At each start the runner tidies the data dir
  * (src/adapters/local/data-dir-sweep.ts) and settles executions left RUNNING by a runner that is gone:
  * from the version's record when the run recorded its outcome but not its own end, else as
@@ -11,24 +12,25 @@ import './promise-with-resolvers.ts';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { removeUncommittedVersion, sweepDataDir } from '../../src/adapters/local/data-dir-sweep.ts';
-import { isAlive } from '../../src/adapters/local/lock-holder.ts';
-import { describeWriteFailure } from '../../src/adapters/local/write-failure.ts';
-import { decidedPromotion } from '../../src/pipeline/ended-run.ts';
-import type { TrainingPlan } from '../../src/pipeline/plan.ts';
-import { undoPromotion } from '../../src/pipeline/undo-promotion.ts';
-import type { ArtifactStore } from '../../src/ports/artifact-store.ts';
-import type { ModelRegistry, VersionRecord } from '../../src/ports/model-registry.ts';
-import type { ExecutionDescription, ExecutionSummary, Workflow } from '../../src/ports/workflow.ts';
-import { STATE } from '../state-machine/train-model-contract.ts';
-import { ExecutionStore, isSafeExecutionId, timingsFromEvents, type ExecutionRecord, type HistoryEvent } from './execution-store.ts';
+import { removeUncommittedVersion, sweepDataDir } from '../local/data-dir-sweep.ts';
+import { isAlive } from '../local/lock-holder.ts';
+import { describeWriteFailure } from '../local/write-failure.ts';
+import { decidedPromotion } from '../../pipeline/ended-run.ts';
+import type { TrainingPlan } from '../../models/training-plan.ts';
+import { undoPromotion } from '../../pipeline/undo-promotion.ts';
+import type { ArtifactStore } from '../../ports/artifact-store.ts';
+import type { ModelRegistry, VersionRecord } from '../../ports/model-registry.ts';
+import type { ExecutionDescription, ExecutionSummary, Workflow } from '../../ports/workflow.ts';
+import { STATE } from '../../ports/train-model.ts';
+import { ExecutionStore, isSafeExecutionId, timingsFromEvents, type LocalExecutionRecord } from './execution-store.ts';
+import type { HistoryEvent } from '../../ports/execution-source.ts';
 import { localTrainModelDefinition } from './local-definition.ts';
 import type { TrainerJobs } from './trainer-jobs.ts';
 import { defaultTrainerCommand, TrainerProcesses, type SubmitJobRequest, type TrainerCommand } from './trainer-processes.ts';
 
 type StepFn = (input: unknown) => Promise<unknown>;
 
-/** The Lambda steps, called in-process (see local-steps.ts for the wiring to functions/). */
+/** The Lambda steps, called in-process (infra/local/local-steps.ts wires them to functions/). */
 export interface StepHandlers {
   decidePromotion: StepFn;
   publish: StepFn;
@@ -63,10 +65,10 @@ export class LocalWorkflow implements Workflow {
   readonly trainers: TrainerJobs;
   private readonly dataDir: string;
   private readonly definition: StateMachineDefinition;
-  private readonly running = new Map<string, Promise<ExecutionRecord>>();
+  private readonly running = new Map<string, Promise<LocalExecutionRecord>>();
   private readonly starting = new Map<string, Promise<{ executionId: string }>>();
   /** Ended executions whose last write the disk refused: this process answers from here. */
-  private readonly unwritten = new Map<string, ExecutionRecord>();
+  private readonly unwritten = new Map<string, LocalExecutionRecord>();
   private readonly log: (line: string) => void;
 
   private constructor(private readonly options: LocalWorkflowOptions) {
@@ -131,11 +133,11 @@ export class LocalWorkflow implements Workflow {
   }
 
   /** The full record with its event history. */
-  history(executionId: string): Promise<ExecutionRecord | undefined> {
+  history(executionId: string): Promise<LocalExecutionRecord | undefined> {
     return this.read(executionId);
   }
 
-  private async read(executionId: string): Promise<ExecutionRecord | undefined> {
+  private async read(executionId: string): Promise<LocalExecutionRecord | undefined> {
     return this.unwritten.get(executionId) ?? (await this.executions.read(executionId));
   }
 
@@ -178,7 +180,7 @@ export class LocalWorkflow implements Workflow {
       error.name = 'ExecutionAlreadyExists';
       throw error;
     }
-    const record: ExecutionRecord = {
+    const record: LocalExecutionRecord = {
       executionId: name,
       name,
       status: 'RUNNING',
@@ -204,7 +206,7 @@ export class LocalWorkflow implements Workflow {
     return { executionId: name };
   }
 
-  private async run(record: ExecutionRecord): Promise<ExecutionRecord> {
+  private async run(record: LocalExecutionRecord): Promise<LocalExecutionRecord> {
     const id = record.executionId;
     const logFile = this.executions.logFile(id);
     const batch = (label: (input: SubmitJobRequest) => string) => async (input: unknown) => {
@@ -275,7 +277,7 @@ export class LocalWorkflow implements Workflow {
    * Writes an ended execution. Never throws: if the disk refuses, this process answers from memory and
    * the next runner settles the file from the version's record (recoverInterrupted).
    */
-  private async writeEnd(record: ExecutionRecord): Promise<void> {
+  private async writeEnd(record: LocalExecutionRecord): Promise<void> {
     try {
       await this.executions.writeEnd(record);
       this.unwritten.delete(record.executionId);
@@ -290,7 +292,7 @@ export class LocalWorkflow implements Workflow {
    * promotion if it decided one, then record the version FAILED, freeing its claim; and remove the
    * version dir if the model in it was never complete. Never throws (the next runner tries again).
    */
-  private async freeClaim(record: ExecutionRecord, error: { error: string; cause: string }): Promise<void> {
+  private async freeClaim(record: LocalExecutionRecord, error: { error: string; cause: string }): Promise<void> {
     const plan = (record.input as { plan?: TrainingPlan } | undefined)?.plan;
     if (!plan?.kind || !plan.version) return;
     const { registry, store } = this.options;
@@ -308,7 +310,7 @@ export class LocalWorkflow implements Workflow {
   }
 
   private async recoverInterrupted(): Promise<void> {
-    let records: ExecutionRecord[];
+    let records: LocalExecutionRecord[];
     try {
       records = await this.executions.list();
     } catch (error) {
@@ -334,7 +336,7 @@ export class LocalWorkflow implements Workflow {
    * outcome (the runner recorded it, then could not write its own end), the execution takes it;
    * otherwise the run was interrupted.
    */
-  private async settle(record: ExecutionRecord): Promise<void> {
+  private async settle(record: LocalExecutionRecord): Promise<void> {
     const now = new Date().toISOString();
     const outcome = await this.recordedOutcome(record);
     if (outcome?.status === 'SUCCEEDED') {
@@ -364,7 +366,7 @@ export class LocalWorkflow implements Workflow {
   }
 
   /** The version's record when it is this execution's and ended. */
-  private async recordedOutcome(record: ExecutionRecord): Promise<VersionRecord | undefined> {
+  private async recordedOutcome(record: LocalExecutionRecord): Promise<VersionRecord | undefined> {
     const plan = (record.input as { plan?: TrainingPlan } | undefined)?.plan;
     if (!plan?.kind || !plan.version) return undefined;
     try {

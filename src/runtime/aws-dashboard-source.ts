@@ -1,7 +1,7 @@
 /**
  * The dashboard's records on AWS: the artifact bucket, the registry table and the TrainModel state
- * machine's executions, the same three things the data dir holds locally. The SDK clients are passed
- * in (the CLI builds them for a region; tests point them at s3rver, dynalite and a mock).
+ * machine's executions, the same three things the data dir holds locally (local-dashboard-source.ts).
+ * Loaded only for a deployment's dashboard: a data dir's needs no SDK.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -9,7 +9,8 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoModelRegistry } from '../adapters/aws/dynamo-model-registry.ts';
 import { S3ArtifactStore } from '../adapters/aws/s3-artifact-store.ts';
 import { StepFunctionsExecutions } from '../adapters/aws/step-functions-executions.ts';
-import type { DashboardSource, ExecutionRecord, ExecutionSource } from './source.ts';
+import type { DashboardSource } from '../dashboard/source.ts';
+import type { ExecutionRecord, ExecutionSource } from '../ports/execution-source.ts';
 
 export interface AwsDashboardTarget {
   bucket: string;
@@ -19,12 +20,14 @@ export interface AwsDashboardTarget {
   stateMachineArn: string;
 }
 
+/** The SDK clients are passed in (the CLI builds them for a region; tests point them at s3rver, dynalite and a mock). */
 export interface AwsDashboardClients {
   s3: S3Client;
   dynamodb: DynamoDBClient;
   sfn: SFNClient;
 }
 
+/** The artifact bucket, the registry table and the TrainModel state machine's executions. */
 export function awsDashboardSource(target: AwsDashboardTarget, clients: AwsDashboardClients): DashboardSource {
   return {
     store: new S3ArtifactStore(clients.s3, target.bucket, target.bucketPrefix),

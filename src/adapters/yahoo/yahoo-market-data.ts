@@ -1,8 +1,8 @@
-import type { ArtifactStore } from '../ports/artifact-store.ts';
-import { getJson, putJson } from '../ports/artifact-store.ts';
-import type { DailyBar, DateRange, MarketData } from '../ports/market-data.ts';
-import { sliceRange } from './daily-bars-csv.ts';
-import { addDays, assertDateRange } from './dates.ts';
+import type { ArtifactStore } from '../../ports/artifact-store.ts';
+import { getJson, putJson } from '../../ports/artifact-store.ts';
+import type { DailyBar, DateRange, MarketData } from '../../ports/market-data.ts';
+import { sliceRange } from '../../data/daily-bars-csv.ts';
+import { addDays, assertDateRange } from '../../data/dates.ts';
 
 /** The part of yahoo-finance2's v8 chart result this adapter reads (`return: 'object'`). */
 export interface YahooChartObject {

@@ -1,12 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DailyBar, DateRange, MarketData } from '../ports/market-data.ts';
-import { parseDailyBarsCsv, sliceRange } from './daily-bars-csv.ts';
-import { assertDateRange } from './dates.ts';
-
-/** The bundled sample, resolved from this file (not the cwd) so `npx mizan` works anywhere. */
-export const DEFAULT_SAMPLE_DIR = fileURLToPath(new URL('../../data/sample/', import.meta.url));
+import type { DailyBar, DateRange, MarketData } from '../../ports/market-data.ts';
+import { parseDailyBarsCsv, sliceRange } from '../../data/daily-bars-csv.ts';
+import { assertDateRange } from '../../data/dates.ts';
+import { DEFAULT_SAMPLE_DIR } from '../../data/sample-dir.ts';
 
 const SYMBOL = /^[A-Z0-9][A-Z0-9.^=-]{0,14}$/;
 

@@ -6,7 +6,7 @@
 import { Stack, Token, Validations, type CfnResource } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
-import type { MizanStack } from '../mizan-stack.ts';
+import type { MizanStack } from './mizan-stack.ts';
 
 const ack = (scope: IConstruct, id: string, reason: string): void => Validations.of(scope).acknowledge({ id, reason });
 
@@ -17,6 +17,14 @@ const arnOf = (resource: IConstruct): string => `<${Stack.of(resource).getLogica
 const S3_GRANT_ACTIONS = ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'];
 
 export function acknowledgeNagFindings(stack: MizanStack): void {
+  acknowledgeArtifactGrants(stack);
+  acknowledgeFunctions(stack);
+  acknowledgeStateMachine(stack);
+  acknowledgeTrainersAndSecrets(stack);
+}
+
+/** Who may read and write the artifact bucket's objects, and Decide promotion's one key. */
+function acknowledgeArtifactGrants(stack: MizanStack): void {
   const { bucket } = stack.storage;
   const objectGrantees: IConstruct[] = [...Object.values(stack.functions).map((f) => f.role), stack.batch.jobRole];
   for (const grantee of objectGrantees) {
@@ -25,13 +33,15 @@ export function acknowledgeNagFindings(stack: MizanStack): void {
       ack(grantee, `AwsSolutions-IAM5[Action::${action}]`, `CDK bucket grant (${action}) scoped to the artifact bucket and its objects only.`);
     }
   }
-
   ack(
     stack.functions.decidePromotion.role,
     `AwsSolutions-IAM5[Resource::${arnOf(bucket)}/runs/*/promotion.json]`,
     'Decide promotion writes only the decision record of the run it decides: runs/{kind}/{version}/promotion.json.',
   );
+}
 
+/** The functions' runtime and tracing, and the executions the API and ExecutionEnded read. */
+function acknowledgeFunctions(stack: MizanStack): void {
   for (const fn of Object.values(stack.functions)) {
     ack(fn.fn, 'AwsSolutions-L1', 'nodejs22.x on purpose: the runtime the code is tested on (Node 20/22, DESIGN.md); supported by Lambda until 2027.');
     ack(fn.role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.');
@@ -47,7 +57,10 @@ export function acknowledgeNagFindings(stack: MizanStack): void {
     executionsOfMachine,
     'An ended run is read by its execution, named at run time; the grant covers executions of the TrainModel state machine only.',
   );
+}
 
+/** The state machine's role: logging, the Batch .sync integration, the Lambda tasks. */
+function acknowledgeStateMachine(stack: MizanStack): void {
   const machine = stack.workflow.stateMachine;
   ack(machine.role, 'AwsSolutions-IAM5[Resource::*]', 'Step Functions logging (logs:*LogDelivery, DescribeLogGroups, PutResourcePolicy) and X-Ray support no resource-level permissions.');
   ack(
@@ -64,7 +77,10 @@ export function acknowledgeNagFindings(stack: MizanStack): void {
     if (fn === stack.functions.api || fn === stack.functions.executionEnded) continue; // not state machine tasks
     ack(machine.role, `AwsSolutions-IAM5[Resource::${arnOf(fn.fn)}:*]`, "CDK's LambdaInvoke grant includes the function's versions and aliases (`:*`); the functions are mizan's own.");
   }
+}
 
+/** The trainer jobs' execution roles and GPU instances, and the secrets AWS cannot rotate. */
+function acknowledgeTrainersAndSecrets(stack: MizanStack): void {
   for (const executionRole of [stack.batch.gpuJob.container.executionRole, stack.batch.cpuJob.container.executionRole]) {
     ack(executionRole, 'AwsSolutions-IAM5[Resource::*]', 'ecr:GetAuthorizationToken supports no resource-level permissions; image pulls are granted on the trainer repository only.');
   }

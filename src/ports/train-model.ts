@@ -1,10 +1,8 @@
 /**
- * What the local runner needs to know of TrainModel, without CDK: the state names, the trainer's
- * environment contract, the defaults, and the rendered ASL committed as train-model.asl.json.
- * Nothing here imports aws-cdk-lib (a dev dependency): `npm install --omit=dev` can run it.
+ * What every runner of the TrainModel state machine agrees on, the deployed one (infra/state-machine)
+ * and the local one (src/adapters/local-workflow): the state names, the trainer's environment
+ * contract, the defaults and the task timeouts. No imports: `npm install --omit=dev` can run it.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
 /** The state names a person reads in the console; the local runner overrides Tasks by these names. */
 export const STATE = {
@@ -39,18 +37,3 @@ export const LAMBDA_TASK_TIMEOUT_SECONDS = 15 * 60;
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
-
-/** The rendered definition (scripts/render-state-machine.ts writes it; a unit test keeps it equal to the CDK chain). */
-export const TRAIN_MODEL_ASL_FILE = fileURLToPath(new URL('./train-model.asl.json', import.meta.url));
-
-export const RENDER_COMMAND = 'node bin/run-ts.mjs scripts/render-state-machine.ts';
-
-/** The committed ASL of TrainModel, as deployed (placeholder ARNs). A fresh copy on each call. */
-export function readTrainModelAsl(): JsonObject {
-  return JSON.parse(readFileSync(TRAIN_MODEL_ASL_FILE, 'utf8')) as JsonObject;
-}
-
-/** How the committed file is formatted: stable, diff-friendly. */
-export function formatAsl(asl: Json): string {
-  return `${JSON.stringify(asl, null, 2)}\n`;
-}

@@ -10,25 +10,13 @@
  */
 import { readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { removeQuietly, writeTempFile } from '../../src/adapters/local/temp-files.ts';
-import { asRefusedWrite } from '../../src/adapters/local/write-failure.ts';
-import type { ExecutionDescription, StateTiming } from '../../src/ports/workflow.ts';
+import { removeQuietly, writeTempFile } from '../local/temp-files.ts';
+import { asRefusedWrite } from '../local/write-failure.ts';
+import type { ExecutionRecord, ExecutionSource, HistoryEvent } from '../../ports/execution-source.ts';
+import type { StateTiming } from '../../ports/workflow.ts';
 
-/** One entry of the event history (inputs and outputs left out: the state carries the whole plan). */
-export interface HistoryEvent {
-  type: string;
-  timestamp: string;
-  state?: string;
-  /** The Map iteration, for events inside "Backfill snapshots". */
-  index?: number;
-  /** What the Map iteration works on (the snapshot year end), when known. */
-  item?: string;
-  error?: string;
-  cause?: string;
-}
-
-export interface ExecutionRecord extends ExecutionDescription {
-  events: HistoryEvent[];
+/** An execution as the local runner stores it: its record, and the process running it. */
+export interface LocalExecutionRecord extends ExecutionRecord {
   /** The process running it (a server or a CLI): recovery leaves runs of a live owner alone. */
   ownerPid?: number;
 }
@@ -48,7 +36,7 @@ export function isSafeExecutionId(id: string): boolean {
   return EXECUTION_ID.test(id) && !id.includes('..');
 }
 
-export class ExecutionStore {
+export class ExecutionStore implements ExecutionSource {
   readonly dir: string;
   /** Writes of one execution are chained so that they land in order. */
   private readonly chains = new Map<string, Promise<void>>();
@@ -65,10 +53,10 @@ export class ExecutionStore {
     return join(this.dir, `${executionId}.log`);
   }
 
-  async read(executionId: string): Promise<ExecutionRecord | undefined> {
+  async read(executionId: string): Promise<LocalExecutionRecord | undefined> {
     if (!isSafeExecutionId(executionId)) return undefined;
     try {
-      return JSON.parse(await readFile(join(this.dir, `${executionId}.json`), 'utf8')) as ExecutionRecord;
+      return JSON.parse(await readFile(join(this.dir, `${executionId}.json`), 'utf8')) as LocalExecutionRecord;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
@@ -80,7 +68,7 @@ export class ExecutionStore {
    * write holds the whole record, so a write still waiting for its turn just takes the newer text:
    * a burst of state changes costs one write, not one each.
    */
-  write(record: ExecutionRecord): Promise<void> {
+  write(record: LocalExecutionRecord): Promise<void> {
     const id = record.executionId;
     if (!isSafeExecutionId(id)) throw new Error(`unsafe execution id ${JSON.stringify(id)}`);
     const text = JSON.stringify(record, null, 2) + '\n';
@@ -115,7 +103,7 @@ export class ExecutionStore {
    * Writes the ended record: if the disk refuses it, frees the run's room and writes it again, then
    * without its event history if even that does not fit. The room is released in every case.
    */
-  async writeEnd(record: ExecutionRecord): Promise<void> {
+  async writeEnd(record: LocalExecutionRecord): Promise<void> {
     const id = record.executionId;
     try {
       await this.write(record);
@@ -147,7 +135,7 @@ export class ExecutionStore {
     }
   }
 
-  async list(): Promise<ExecutionRecord[]> {
+  async list(): Promise<LocalExecutionRecord[]> {
     let names: string[];
     try {
       names = await readdir(this.dir);
@@ -157,12 +145,12 @@ export class ExecutionStore {
     }
     const ids = names.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -'.json'.length));
     const records = await Promise.all(ids.map((id) => this.read(id).catch(() => undefined)));
-    return records.filter((r): r is ExecutionRecord => r !== undefined);
+    return records.filter((r): r is LocalExecutionRecord => r !== undefined);
   }
 }
 
 /** The ended record with only its start and end events: what fits when the whole history does not. */
-function withoutHistory(record: ExecutionRecord): ExecutionRecord {
+function withoutHistory(record: LocalExecutionRecord): LocalExecutionRecord {
   return { ...record, events: record.events.filter((e) => e.type.startsWith('Execution')) };
 }
 

@@ -2,8 +2,8 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: '82d082bb42dd8504',
   patchtst: '8653f142248c0a7b',
-  ppo_lstm: '3d96d979a5b11647',
-  ppo_patchtst: '763b1adcf2fca103',
-  sac_lstm: '3d96d979a5b11647',
-  sac_patchtst: '763b1adcf2fca103',
+  ppo_lstm: '1d0ebb0745f44b10',
+  ppo_patchtst: '8d5a271223b84fc3',
+  sac_lstm: '1d0ebb0745f44b10',
+  sac_patchtst: '8d5a271223b84fc3',
 };

@@ -99,7 +99,7 @@ describe('PPO agent files', () => {
     // Act
     const files = serializePpoAgent(agent);
     const restored = deserializePpoAgent(files);
-    const { agent: tuned, history } = await trainPpo(smallEnv, SMALL, { initial: restored });
+    const { agent: tuned, history } = await trainPpo(smallEnv, { ...SMALL, learningRate: 1e-4 }, { initial: restored });
     // Assess
     expect(Object.keys(files).sort()).toEqual(['ppo-agent.json', 'ppo-weights.bin']);
     expect(Array.from(restored.act(probe, true))).toEqual(Array.from(agent.act(probe, true)));

@@ -225,7 +225,7 @@ describe('SAC agent files', () => {
     // Act
     const files = serializeSacAgent(agent);
     const restored = deserializeSacAgent(files);
-    const { agent: tuned } = await trainSac(smallEnv, SMALL, { initial: restored });
+    const { agent: tuned } = await trainSac(smallEnv, { ...SMALL, learningRate: 1e-4, alphaLearningRate: 1e-4 }, { initial: restored });
     // Assess
     expect(Object.keys(files).sort()).toEqual(['sac-agent.json', 'sac-weights.bin']);
     expect(restored.exportWeights()).toEqual(agent.exportWeights());

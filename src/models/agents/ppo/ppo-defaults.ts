@@ -65,5 +65,3 @@ export const DEFAULT_PPO_CONFIG: Readonly<PpoConfig> = {
   adamEpsilon: 1e-5,
   hiddenSizes: [64, 64],
 };
-
-export const FINETUNE_LEARNING_RATE = 1e-4;

@@ -20,13 +20,13 @@ import { tf } from '../../../ml/backend.ts';
 import { mulberry32, nextSeed, shuffledIndices, type Rng } from '../../../ml/random.ts';
 import { gaussian, orthogonal } from '../../../ml/seeded-init.ts';
 import type { NamedWeights } from '../agent-artifacts.ts';
-import { DEFAULT_PPO_CONFIG, FINETUNE_LEARNING_RATE, type PpoConfig } from './ppo-defaults.ts';
+import { DEFAULT_PPO_CONFIG, type PpoConfig } from './ppo-defaults.ts';
 import { HALF_LOG_2PI, type LearnerEngine, type Minibatch, type PpoLearner } from './ppo-learner.ts';
 import { PpoKernelLearner } from './ppo-kernel-learner.ts';
 import { PpoTfjsLearner } from './ppo-tfjs-learner.ts';
 import { forwardMacs, kernelThreads } from '../../../ml/kernels/mlp-threads.ts';
 
-export { DEFAULT_PPO_CONFIG, FINETUNE_LEARNING_RATE, type NamedWeights, type PpoConfig };
+export { DEFAULT_PPO_CONFIG, type NamedWeights, type PpoConfig };
 
 // ---------------------------------------------------------------------------------------------
 // The agent: separate actor and critic MLPs, tanh, orthogonal init (√2 hidden, 0.01 actor out,
@@ -332,11 +332,11 @@ export function createPpoLearner(
   return engine === 'kernel' ? new PpoKernelLearner(agent, config, maxBatch, threads) : new PpoTfjsLearner(agent, config);
 }
 
-/** The defaults, a fine-tune's (the initial agent's sizes, a lower learning rate), then the overrides; validated. */
+/** The defaults, a fine-tune's network sizes (the initial agent's), then the overrides (a fine-tune's learning rate comes from its config); validated. */
 function resolveConfig(overrides: Partial<PpoConfig>, initial: PpoAgent | undefined): PpoConfig {
   const config: PpoConfig = {
     ...DEFAULT_PPO_CONFIG,
-    ...(initial ? { hiddenSizes: initial.config.hiddenSizes, learningRate: FINETUNE_LEARNING_RATE } : {}),
+    ...(initial ? { hiddenSizes: initial.config.hiddenSizes } : {}),
     ...definedOnly(overrides),
   };
   assertValidConfig(config);

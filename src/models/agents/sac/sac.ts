@@ -34,7 +34,7 @@
 import type { StepResult, VectorEnv } from '../env/agent-env.ts';
 import { episodeSharpe } from '../portfolio-metrics.ts';
 import type { NamedWeights } from '../agent-artifacts.ts';
-import { FINETUNE_LEARNING_RATE, type EnvSource } from '../ppo/ppo.ts';
+import { type EnvSource } from '../ppo/ppo.ts';
 import { tf } from '../../../ml/backend.ts';
 import { mulberry32, nextSeed, type Rng } from '../../../ml/random.ts';
 import { gaussian, orthogonal } from '../../../ml/seeded-init.ts';
@@ -45,7 +45,7 @@ import { SacKernelLearner } from './sac-kernel-learner.ts';
 import { forwardMacs, kernelThreads } from '../../../ml/kernels/mlp-threads.ts';
 import { SacTfjsLearner, createOptimizers, sacUpdate, type SacOptimizers } from './sac-tfjs-learner.ts';
 
-export { DEFAULT_SAC_CONFIG, FINETUNE_LEARNING_RATE, type EnvSource, type NamedWeights, type SacConfig };
+export { DEFAULT_SAC_CONFIG, type EnvSource, type NamedWeights, type SacConfig };
 export { LOG_STD_MAX, LOG_STD_MIN, SQUASH_EPSILON, softQTarget, squashedLogProb, temperatureLoss };
 export { createOptimizers, sacUpdate, type SacOptimizers };
 
@@ -506,11 +506,11 @@ export function createSacLearner(
   return engine === 'kernel' ? new SacKernelLearner(agent, config, maxBatch, threads) : new SacTfjsLearner(agent, config);
 }
 
-/** The defaults, a fine-tune's (the initial agent's sizes and scale, lower learning rates), then the overrides; validated. */
+/** The defaults, a fine-tune's sizes and scale (the initial agent's), then the overrides (a fine-tune's learning rates come from its config); validated. */
 function resolveConfig(overrides: Partial<SacConfig>, initial: SacAgent | undefined): SacConfig {
   const config: SacConfig = {
     ...DEFAULT_SAC_CONFIG,
-    ...(initial ? { hiddenSizes: initial.config.hiddenSizes, actionScale: initial.config.actionScale, learningRate: FINETUNE_LEARNING_RATE, alphaLearningRate: FINETUNE_LEARNING_RATE } : {}),
+    ...(initial ? { hiddenSizes: initial.config.hiddenSizes, actionScale: initial.config.actionScale } : {}),
     ...definedOnly(overrides),
   };
   assertValidConfig(config);

@@ -2,8 +2,8 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: '82d082bb42dd8504',
   patchtst: '8653f142248c0a7b',
-  ppo_lstm: '1d0ebb0745f44b10',
-  ppo_patchtst: '8d5a271223b84fc3',
-  sac_lstm: '1d0ebb0745f44b10',
-  sac_patchtst: '8d5a271223b84fc3',
+  ppo_lstm: 'e26cfd49aba6dbb9',
+  ppo_patchtst: 'bf57be618f022e05',
+  sac_lstm: 'e26cfd49aba6dbb9',
+  sac_patchtst: 'bf57be618f022e05',
 };

@@ -34,7 +34,7 @@
 import type { StepResult, VectorEnv } from '../env/agent-env.ts';
 import { episodeSharpe } from '../portfolio-metrics.ts';
 import type { NamedWeights } from '../agent-artifacts.ts';
-import { type EnvSource } from '../ppo/ppo.ts';
+import type { EnvSource } from '../ppo/ppo.ts';
 import { tf } from '../../../ml/backend.ts';
 import { mulberry32, nextSeed, type Rng } from '../../../ml/random.ts';
 import { gaussian, orthogonal } from '../../../ml/seeded-init.ts';

@@ -3,16 +3,21 @@
  * snapshots forecast the plan's symbols over the run's window, week by week with the latest snapshot
  * before each week, and the score per snapshot year is stored at runs/{kind}/{version}/walk-forward.json.
  * Only weeks a snapshot covers: the final model has seen them all, so it never stands in.
+ * Beside the model's weekly rank IC, 12-1 momentum's and 1-week reversal's on the same rows, from
+ * the bars before each week (rank-baselines.ts).
  */
 import type { ForecasterKind } from '../config/model-kinds.ts';
 import { addDays } from '../data/dates.ts';
 import type { TrainingPlan } from '../models/training-plan.ts';
 import { putJson } from '../ports/artifact-store.ts';
+import type { DailyBar, MarketData } from '../ports/market-data.ts';
 import { readAllSnapshotMetadata } from './list-snapshots.ts';
+import { baselineRows, RANK_BASELINES, type RankBaselineName } from './rank-baselines.ts';
 import { readSnapshotOutcomes } from './snapshot-outcomes.ts';
 import { assertForecasterKind, walkForwardKey } from './snapshot-paths.ts';
 import { walkForwardForecasts, type WalkForwardDeps } from './walk-forward.ts';
 import { scoreByYear, type WalkForwardScore, type WalkForwardScoreLine } from './walk-forward-score.ts';
+import type { WalkForwardRow } from './walk-forward.ts';
 
 export async function scoreWalkForward(plan: TrainingPlan, deps: WalkForwardDeps & { log: (line: string) => void }): Promise<WalkForwardScore> {
   const kind = plan.kind;
@@ -39,7 +44,9 @@ export async function scoreWalkForward(plan: TrainingPlan, deps: WalkForwardDeps
   if (stray) throw new Error(`${kind} ${plan.version}: the week of ${stray.weekStart} was forecast by ${stray.snapshot ?? 'the final model'}, not one of this run's snapshots`);
   if (rows.length === 0) throw new Error(`${kind} ${plan.version}: no walk-forward week between ${from} and ${plan.window.end}`);
 
-  const { years, total } = scoreByYear(rows, yearEnds);
+  const bars = await barsForBaselines(deps.marketData, plan.symbols, rows[0].weekStart, plan.window.end);
+  const baselines = Object.fromEntries(RANK_BASELINES.map((name) => [name, baselineRows(name, rows, bars)])) as Record<RankBaselineName, WalkForwardRow[]>;
+  const { years, total } = scoreByYear(rows, yearEnds, baselines);
   const score: WalkForwardScore = {
     kind,
     version: plan.version,
@@ -57,6 +64,15 @@ export async function scoreWalkForward(plan: TrainingPlan, deps: WalkForwardDeps
   return score;
 }
 
+/**
+ * Each symbol's bars from well over a year (252 trading days) before the first week to the window's
+ * end; the signals read only those before each week's first session.
+ */
+async function barsForBaselines(marketData: MarketData, symbols: readonly string[], firstWeek: string, end: string): Promise<Map<string, DailyBar[]>> {
+  const start = addDays(firstWeek, -400);
+  return new Map(await Promise.all(symbols.map(async (symbol) => [symbol, await marketData.dailyBars(symbol, { start, end })] as const)));
+}
+
 /** Each pinned year end is committed under the key this run's backfill recorded. */
 async function assertSnapshotsUnchanged(kind: ForecasterKind, snapshotKeys: Record<string, string>, deps: Pick<WalkForwardDeps, 'store'>): Promise<void> {
   const committed = new Map((await readAllSnapshotMetadata(deps.store, kind)).map((meta) => [meta.year_end, meta.snapshot_key]));
@@ -70,5 +86,8 @@ async function assertSnapshotsUnchanged(kind: ForecasterKind, snapshotKeys: Reco
 function describe(line: WalkForwardScoreLine): string {
   const pct = (v: number | null) => (v === null ? 'n/a' : `${(100 * v).toFixed(1)}%`);
   const ic = line.rank_ic_mean === null ? 'n/a' : `${line.rank_ic_mean.toFixed(4)} (t ${line.rank_ic_t?.toFixed(2) ?? 'n/a'}, ${line.rank_ic_weeks} weeks)`;
-  return `${line.weeks} weeks, hit rate ${pct(line.hit_rate)} (${line.hits}/${line.forecasts}) vs always up ${pct(line.always_up_rate)}, rank IC ${ic}`;
+  const baselines = Object.entries(line.baselines ?? {})
+    .map(([name, b]) => `, ${name} ${b.rank_ic_mean === null ? 'n/a' : `${b.rank_ic_mean.toFixed(4)} (t ${b.rank_ic_t?.toFixed(2) ?? 'n/a'})`}`)
+    .join('');
+  return `${line.weeks} weeks, hit rate ${pct(line.hit_rate)} (${line.hits}/${line.forecasts}) vs always up ${pct(line.always_up_rate)}, rank IC ${ic}${baselines}`;
 }

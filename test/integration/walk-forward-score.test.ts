@@ -13,7 +13,8 @@ import { SampleMarketData } from '../../src/adapters/sample/sample-market-data.t
 import type { TrainingPlan } from '../../src/models/training-plan.ts';
 import { runTrainJob, type TrainJobDeps } from '../../src/pipeline/train-job.ts';
 import { getJson, putJson } from '../../src/ports/artifact-store.ts';
-import { spearman } from '../../src/snapshots/format-forecasts.ts';
+import { spearman, weeklyRankIc } from '../../src/snapshots/format-forecasts.ts';
+import { baselineRows, RANK_BASELINES } from '../../src/snapshots/rank-baselines.ts';
 import { outcomeKey, walkForwardKey } from '../../src/snapshots/snapshot-paths.ts';
 import { readSnapshotOutcomes, type SnapshotOutcome } from '../../src/snapshots/snapshot-outcomes.ts';
 import { walkForwardForecasts, type WalkForwardRow } from '../../src/snapshots/walk-forward.ts';
@@ -85,6 +86,14 @@ describe("the trainer's walk-forward task (bundled sample, smoke profile)", () =
     const all = expected(rows);
     expect(stored.total).toMatchObject({ weeks: 104, forecasts: rows.length, hits: all.hits, rank_ic_weeks: all.rank_ic_weeks });
     for (const field of ['hit_rate', 'always_up_rate', 'rank_ic_mean', 'rank_ic_t'] as const) expect(stored.total[field], field).toBeCloseTo(all[field], 12);
+    // 12-1 momentum and 1-week reversal, from the sample's bars, on the same rows.
+    const bars = new Map(await Promise.all(plan.symbols.map(async (s) => [s, await marketData.dailyBars(s, { start: '2019-01-01', end: plan.window.end })] as const)));
+    for (const name of RANK_BASELINES) {
+      const ic = weeklyRankIc(baselineRows(name, rows, bars));
+      expect(stored.total.baselines![name].rank_ic_weeks, name).toBe(all.rank_ic_weeks);
+      expect(stored.total.baselines![name].rank_ic_mean, name).toBeCloseTo(ic.mean!, 12);
+      expect(stored.total.baselines![name].rank_ic_t, name).toBeCloseTo(ic.tStat!, 12);
+    }
     expect(result).toMatchObject({ task: 'walk-forward', version: plan.version, total: stored.total });
     expect(log.filter((l) => l.startsWith('walk-forward lstm snapshot'))).toHaveLength(2);
   }, 300_000);

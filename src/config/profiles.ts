@@ -18,6 +18,12 @@ export interface Profile {
   maxAgentSymbols: number;
   /** Years between the window start and the first snapshot year end. */
   snapshotWarmupYears: number;
+  /**
+   * K: the seeds a run trains (config.seed, seed + 1, …), for the spread of every metric across
+   * seeds; a forecaster stores their mean, an agent its best seed. The kinds copy it into their
+   * config, so it is in the version hash.
+   */
+  seeds: number;
 }
 
 export const PROFILES: Record<ProfileName, Profile> = {
@@ -28,6 +34,8 @@ export const PROFILES: Record<ProfileName, Profile> = {
     maxForecasterSymbols: 4,
     maxAgentSymbols: 4,
     snapshotWarmupYears: 4,
+    // The suite trains many smoke models: one seed each (tests set 2 where the ensemble is tested).
+    seeds: 1,
   },
   local: {
     name: 'local',
@@ -38,6 +46,7 @@ export const PROFILES: Record<ProfileName, Profile> = {
     maxForecasterSymbols: 15,
     maxAgentSymbols: 15,
     snapshotWarmupYears: 4,
+    seeds: 5,
   },
   full: {
     name: 'full',
@@ -46,6 +55,7 @@ export const PROFILES: Record<ProfileName, Profile> = {
     maxForecasterSymbols: 40,
     maxAgentSymbols: 15,
     snapshotWarmupYears: 4,
+    seeds: 5,
   },
 };
 

@@ -57,6 +57,8 @@ export function tinyConfig(overrides: Partial<LstmConfig> = {}): LstmConfig {
     scaleTarget: false,
     gapWeeks: 1,
     seed: 7,
+    seedCount: 1,
+    combineSeeds: 'mean',
     ...overrides,
   };
 }

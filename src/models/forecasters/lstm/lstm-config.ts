@@ -1,5 +1,5 @@
 /** The LSTM's config per profile (in the version hash) and its validation. */
-import type { ProfileName } from '../../../config/profiles.ts';
+import { PROFILES, type ProfileName } from '../../../config/profiles.ts';
 import { BASE_TRAINING, validateTrainingConfig, type ForecasterTrainingConfig } from '../shared/forecaster-config.ts';
 
 export interface LstmConfig extends ForecasterTrainingConfig {
@@ -11,11 +11,11 @@ export interface LstmConfig extends ForecasterTrainingConfig {
 const SEED_LSTM: LstmConfig = { ...BASE_TRAINING, hiddenUnits: 64, layers: 2, dropout: 0.2 };
 
 export const LSTM_CONFIGS: Record<ProfileName, LstmConfig> = {
-  smoke: { ...SEED_LSTM, hiddenUnits: 8, batchSize: 128, maxEpochs: 2, patience: 1 },
+  smoke: { ...SEED_LSTM, hiddenUnits: 8, batchSize: 128, maxEpochs: 2, patience: 1, seedCount: PROFILES.smoke.seeds },
   // Sized on wasm (single-threaded in Node), 2 cores: batch 256 is ~40% faster per sample than 128
   // there; 3 epochs keep a run with its 11 snapshots near 12 minutes.
-  local: { ...SEED_LSTM, maxEpochs: 3, patience: 1, batchSize: 256 },
-  full: { ...SEED_LSTM },
+  local: { ...SEED_LSTM, maxEpochs: 3, patience: 1, batchSize: 256, seedCount: PROFILES.local.seeds },
+  full: { ...SEED_LSTM, seedCount: PROFILES.full.seeds },
 };
 
 export function validateLstmConfig(c: LstmConfig): LstmConfig {

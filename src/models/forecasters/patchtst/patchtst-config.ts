@@ -1,5 +1,5 @@
 /** PatchTST's config per profile (in the version hash) and its validation. */
-import type { ProfileName } from '../../../config/profiles.ts';
+import { PROFILES, type ProfileName } from '../../../config/profiles.ts';
 import { BASE_TRAINING, validateTrainingConfig, type ForecasterTrainingConfig } from '../shared/forecaster-config.ts';
 import { PATCHTST_SEED_ARCHITECTURE, validateArchitecture, type PatchTstArchitecture } from './architecture.ts';
 
@@ -13,14 +13,14 @@ export interface PatchTstConfig extends ForecasterTrainingConfig, PatchTstArchit
 const SEED_PATCHTST: PatchTstConfig = { ...BASE_TRAINING, ...PATCHTST_SEED_ARCHITECTURE, scaleTarget: true, signals: true };
 
 export const PATCHTST_CONFIGS: Record<ProfileName, PatchTstConfig> = {
-  smoke: { ...SEED_PATCHTST, dModel: 16, heads: 2, encoderLayers: 1, feedForward: 32, batchSize: 128, maxEpochs: 2, patience: 1 },
+  smoke: { ...SEED_PATCHTST, dModel: 16, heads: 2, encoderLayers: 1, feedForward: 32, batchSize: 128, maxEpochs: 2, patience: 1, seedCount: PROFILES.smoke.seeds },
   // Sized for a 2-core machine without a GPU (wasm), measured: the seed's architecture trains at
   // ~130 samples/s on 60 × 11 inputs, so one epoch of the main model takes ~90 s and the run with
   // its 11 snapshots cannot fit the LSTM's ~12 minutes. d_model 32, feed-forward 64 and 2 encoder
   // layers train at ~600 samples/s. Batch 256 grows the process to ~3 GB; 128 keeps it near 1.6 GB.
   // The `full` profile (GPU containers) keeps the seed's figures.
-  local: { ...SEED_PATCHTST, dModel: 32, feedForward: 64, encoderLayers: 2, batchSize: 128, maxEpochs: 3, patience: 1 },
-  full: { ...SEED_PATCHTST },
+  local: { ...SEED_PATCHTST, dModel: 32, feedForward: 64, encoderLayers: 2, batchSize: 128, maxEpochs: 3, patience: 1, seedCount: PROFILES.local.seeds },
+  full: { ...SEED_PATCHTST, seedCount: PROFILES.full.seeds },
 };
 
 export function validatePatchTstConfig(c: PatchTstConfig): PatchTstConfig {

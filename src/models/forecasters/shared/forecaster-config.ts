@@ -18,7 +18,13 @@ export interface ForecasterTrainingConfig {
   /** Train on targets standardised with the training targets' mean and std (predictions are un-scaled). */
   scaleTarget: boolean;
   seed: number;
+  /** K members trained with seeds seed, seed + 1, … (absent in configs stored before issue 19: one). */
+  seedCount: number;
+  /** What is stored: the members' mean prediction, or the member with the lowest validation loss. */
+  combineSeeds: 'mean' | 'best_val';
 }
+
+export const MAX_SEED_COUNT = 32;
 
 /** The seed's training settings; a kind's profiles override what they must. */
 export const BASE_TRAINING: ForecasterTrainingConfig = {
@@ -32,6 +38,8 @@ export const BASE_TRAINING: ForecasterTrainingConfig = {
   gapWeeks: 1,
   scaleTarget: false,
   seed: 42,
+  seedCount: 1,
+  combineSeeds: 'mean',
 };
 
 /** Throws naming the first bad field: a config that reaches training is always usable. */
@@ -46,4 +54,6 @@ export function validateTrainingConfig(c: ForecasterTrainingConfig, label: strin
   if (!Number.isInteger(c.gapWeeks) || c.gapWeeks < 1) throw new Error(`${label} config gapWeeks must be an integer ≥ 1 (the one-week target horizon), got ${c.gapWeeks}`);
   if (typeof c.scaleTarget !== 'boolean') throw new Error(`${label} config scaleTarget must be true or false`);
   if (!Number.isInteger(c.seed)) throw new Error(`${label} config seed must be an integer, got ${c.seed}`);
+  if (!Number.isInteger(c.seedCount) || c.seedCount < 1 || c.seedCount > MAX_SEED_COUNT) throw new Error(`${label} config seedCount must be an integer in 1..${MAX_SEED_COUNT}, got ${c.seedCount}`);
+  if (c.combineSeeds !== 'mean' && c.combineSeeds !== 'best_val') throw new Error(`${label} config combineSeeds must be 'mean' or 'best_val', got ${String(c.combineSeeds)}`);
 }

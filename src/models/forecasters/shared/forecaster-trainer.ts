@@ -7,6 +7,7 @@ import { writeModelFiles, versionPrefix } from '../../artifacts/model-files.ts';
 import { planMetadata } from '../../artifacts/version-metadata.ts';
 import type { ForecasterSeam, KindTrainer, TrainerDeps } from '../../kind-trainer.ts';
 import type { TrainingPlan } from '../../training-plan.ts';
+import { baselineTests, type BaselineTests } from './baseline-tests.ts';
 import { beatsBaselines } from './baselines.ts';
 import { compareOnTestWeeks } from './compare-on-test-weeks.ts';
 import { deserializeForecaster, serializeForecaster } from './forecaster-artifacts.ts';
@@ -14,7 +15,8 @@ import type { ForecasterTrainingConfig } from './forecaster-config.ts';
 import { predict } from './forecaster-inference.ts';
 import type { ForecasterModule } from './forecaster-module.ts';
 import type { EpochReport, TrainedForecaster } from './forecaster-types.ts';
-import { trainForecaster } from './train-forecaster.ts';
+import { trainForecaster, type MemberTag } from './train-forecaster.ts';
+import { metricSpread } from '../../../stats/spread.ts';
 
 export function forecasterTrainer<C extends ForecasterTrainingConfig>(module: ForecasterModule<C>): KindTrainer {
   return {
@@ -25,12 +27,13 @@ export function forecasterTrainer<C extends ForecasterTrainingConfig>(module: Fo
       const data = { marketData: deps.marketData, signals: deps.signals };
       const samples = await module.buildSamples(data, config, plan.symbols, plan.window);
       deps.log(`dataset: ${samples.length} samples (${plan.symbols.length} symbols, weeks ${plan.window.start}..${plan.window.end})`);
-      const trained = await trainForecaster({ samples, config, buildModel: (c, channels) => module.buildModel(c, channels), onEpoch: (e) => deps.log(epochLine(e)) });
+      const trained = await trainForecaster({ samples, config, buildModel: (c, channels) => module.buildModel(c, channels), onEpoch: (e, member) => deps.log(epochLine(e, member)) });
       try {
         const test = samples.filter((s) => s.week >= trained.split.testFirstWeek);
         const comparison = await compareOnTestWeeks(plan, trained, test, module, deps);
+        const tests = baselineTests(test.map((s) => ({ symbol: s.symbol, week: s.week, actual: s.target })), predict(trained, test), trained.trainMean);
         const inputs = (await module.describeInputs?.(data, config, plan.symbols, plan.window)) ?? {};
-        await commitForecaster(plan, trained, { comparison, inputs, started }, deps);
+        await commitForecaster(plan, trained, { comparison, tests, inputs, started }, deps);
         return { metrics: { ...trained.metrics }, comparison };
       } finally {
         trained.model.dispose();
@@ -39,12 +42,18 @@ export function forecasterTrainer<C extends ForecasterTrainingConfig>(module: Fo
   };
 }
 
-/** The kind's dataset, training and inference on data handed in (snapshots, walk-forward forecasts). */
+/**
+ * The kind's dataset, training and inference on data handed in (snapshots, walk-forward forecasts).
+ * A snapshot is one network, the config's seed (seedCount 1 in its config.json), not the run's seed
+ * ensemble: a run trains ~11 snapshots, each about as costly as the main model, so K of them would
+ * multiply a `local` run's time by ~K; the main model's K seeds add K − 1 models.
+ */
 function forecasterSeam<C extends ForecasterTrainingConfig>(module: ForecasterModule<C>): ForecasterSeam {
   return {
     samples: (config, symbols, window, data) => module.buildSamples(data, config as unknown as C, symbols, window),
     async fit(samples, config, onEpoch) {
-      const trained = await trainForecaster({ samples, config: config as unknown as C, buildModel: (c, channels) => module.buildModel(c, channels), onEpoch });
+      const single = { ...(config as unknown as C), seedCount: 1 };
+      const trained = await trainForecaster({ samples, config: single, buildModel: (c, channels) => module.buildModel(c, channels), onEpoch });
       try {
         return { files: await serializeForecaster(trained), metrics: trained.metrics, bestEpoch: trained.bestEpoch };
       } finally {
@@ -63,15 +72,21 @@ function forecasterSeam<C extends ForecasterTrainingConfig>(module: ForecasterMo
   };
 }
 
-function epochLine(e: EpochReport): string {
-  return `epoch ${e.epoch}/${e.maxEpochs} train_loss=${e.trainLoss.toExponential(4)} val_loss=${e.valLoss.toExponential(4)} ${e.seconds.toFixed(1)}s eta ${Math.round(e.etaSeconds)}s`;
+function epochLine(e: EpochReport, member: MemberTag): string {
+  const seed = member.count > 1 ? `seed ${member.seed} (${member.index}/${member.count}) ` : '';
+  return `${seed}epoch ${e.epoch}/${e.maxEpochs} train_loss=${e.trainLoss.toExponential(4)} val_loss=${e.valLoss.toExponential(4)} ${e.seconds.toFixed(1)}s eta ${Math.round(e.etaSeconds)}s`;
+}
+
+/** A member as the metadata lists it (its epochs are left out beyond the first member's `history`). */
+function memberSummary(member: TrainedForecaster['members'][number]) {
+  return { seed: member.seed, best_epoch: member.bestEpoch, epochs: member.history.length, metrics: member.metrics };
 }
 
 /** The version's files and metadata.json (last: the commit marker). */
 async function commitForecaster(
   plan: TrainingPlan,
   trained: TrainedForecaster,
-  facts: { comparison: unknown; inputs: Record<string, unknown>; started: number },
+  facts: { comparison: unknown; tests: BaselineTests; inputs: Record<string, unknown>; started: number },
   deps: TrainerDeps,
 ): Promise<void> {
   const m = trained.metrics;
@@ -79,7 +94,12 @@ async function commitForecaster(
   await writeModelFiles(deps.store, versionPrefix(plan.kind, plan.version), await serializeForecaster(trained), {
     ...planMetadata(plan, deps.backend),
     metrics: m,
+    // Each metric over the K seeds' networks (mean, sample std, min, max, n); the metrics above are the stored model's.
+    metric_spread: metricSpread(trained.members.map((member) => ({ ...member.metrics }))),
+    seeds: { count: trained.members.length, combine: trained.members.length > 1 ? trained.config.combineSeeds ?? 'mean' : 'single', members: trained.members.map(memberSummary) },
     test_vs_baselines: verdict,
+    // The stored model's weekly test losses against the zero and the mean forecast (Diebold–Mariano).
+    tests: facts.tests,
     split: trained.split,
     target_scale: trained.target,
     best_epoch: trained.bestEpoch,
@@ -89,5 +109,6 @@ async function commitForecaster(
     train_seconds: (Date.now() - facts.started) / 1000,
     created_at: new Date().toISOString(),
   });
-  deps.log(`trained ${plan.kind} ${plan.version}: val_loss=${m.val_loss.toExponential(4)} test_loss=${m.test_loss.toExponential(4)} (test: ${verdict})`);
+  const seeds = trained.members.length > 1 ? ` (${trained.config.combineSeeds === 'best_val' ? 'best validation seed' : 'mean'} of ${trained.members.length} seeds)` : '';
+  deps.log(`trained ${plan.kind} ${plan.version}${seeds}: val_loss=${m.val_loss.toExponential(4)} test_loss=${m.test_loss.toExponential(4)} (test: ${verdict})`);
 }

@@ -13,6 +13,7 @@ export interface TargetScale {
 
 /** What predicting needs: the network, the scaler fit on its training rows, its config and target scale. */
 export interface LoadedForecaster {
+  /** One network, or a seed ensemble as one model predicting its members' mean (seed-ensemble.ts). */
   model: tf.LayersModel;
   scaler: StandardScaler;
   config: ForecasterTrainingConfig;
@@ -48,10 +49,24 @@ export interface EpochReport {
   etaSeconds: number;
 }
 
-export interface TrainedForecaster extends LoadedForecaster {
+/** One seed's network as trained: its seed, epochs, best epoch and its own metrics. */
+export interface MemberReport {
+  seed: number;
   metrics: ForecasterMetrics;
-  split: SplitSummary;
   history: EpochReport[];
-  /** 1-based epoch whose weights the model holds. */
   bestEpoch: number;
+}
+
+export interface TrainedForecaster extends LoadedForecaster {
+  /** The stored model's: the ensemble's (or the chosen member's). */
+  metrics: ForecasterMetrics;
+  /** The training targets' mean: the mean baseline's forecast. */
+  trainMean: number;
+  split: SplitSummary;
+  /** The first member's epochs (or the chosen member's); every member's are in `members`. */
+  history: EpochReport[];
+  /** 1-based epoch whose weights that member holds. */
+  bestEpoch: number;
+  /** Every seed's network, in seed order (one for a single model). */
+  members: MemberReport[];
 }

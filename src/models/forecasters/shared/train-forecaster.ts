@@ -1,9 +1,14 @@
 /**
  * Trains any forecaster (the kind builds the network): date split into train / validation / test
  * (with purge gaps) → scaler fit on training rows only → optional target scaling with training
- * statistics → seeded mini-batch loop (our own shuffle: model.fit's uses Math.random) → early
- * stopping on validation MSE with the best epoch's weights restored → metrics on the three
- * segments in eval mode, beside both baselines. The test weeks are scored once, here, at the end.
+ * statistics → for each of the config's seeds (seed, seed + 1, …) a seeded mini-batch loop (our own
+ * shuffle: model.fit's uses Math.random) with early stopping on validation MSE and the best epoch's
+ * weights restored → the seed ensemble (the members' mean; or the member with the lowest validation
+ * loss when the config says so) → metrics on the three segments in eval mode, beside both baselines,
+ * for the stored model and for every member (their spread). The test weeks are scored once, at the end.
+ *
+ * The members train one after another, each on both cores (the kernels split every batch over two
+ * threads): measured on the local LSTM, that is as fast as one member per core and keeps one process.
  */
 import type { WeeklySample } from '../../../features/weekly-dataset.ts';
 import { initBackend, tf } from '../../../ml/backend.ts';
@@ -13,7 +18,8 @@ import { meanBaselineLoss, meanOf, zeroBaselineLoss } from './baselines.ts';
 import { splitByDate } from './date-split.ts';
 import type { ForecasterTrainingConfig } from './forecaster-config.ts';
 import { meanSquaredError, predictScaled, scaleWindows } from './forecaster-inference.ts';
-import type { EpochReport, TargetScale, TrainedForecaster } from './forecaster-types.ts';
+import type { EpochReport, ForecasterMetrics, MemberReport, TargetScale, TrainedForecaster } from './forecaster-types.ts';
+import { combineMembers, memberSeeds } from './seed-ensemble.ts';
 
 export interface BatchProgress {
   epoch: number;
@@ -21,12 +27,19 @@ export interface BatchProgress {
   batches: number;
 }
 
+/** Which member of the seed ensemble an epoch belongs to (1-based index of `count`). */
+export interface MemberTag {
+  index: number;
+  count: number;
+  seed: number;
+}
+
 export interface TrainForecasterOptions<C extends ForecasterTrainingConfig> {
   samples: readonly WeeklySample[];
   config: C;
   /** The kind's network for `channels` input channels, compiled (optimizer owned by the model). */
   buildModel: (config: C, channels: number) => tf.LayersModel;
-  onEpoch?: (report: EpochReport) => void;
+  onEpoch?: (report: EpochReport, member: MemberTag) => void;
   /** Called after every training batch (for a progress bar). */
   onBatch?: (progress: BatchProgress) => void;
 }
@@ -38,36 +51,72 @@ export async function trainForecaster<C extends ForecasterTrainingConfig>(option
   const { samples, config } = options;
   await initBackend();
   const data = scaledSegments(samples, config);
-  const model = options.buildModel(config, data.channels);
+  const seeds = memberSeeds(config);
+  const members: (MemberReport & { model: tf.LayersModel })[] = [];
+  let model: tf.LayersModel | undefined;
   try {
-    const { history, best } = await fitEpochs(model, data, config, options);
-    restoreWeights(model, best.weights);
-    const mse = (part: Segment) => meanSquaredError(predictScaled(model, part.x, part.n, config.lookbackDays, data.channels, data.target), part.y);
-    // The test weeks are read here, once, after every training decision is made.
-    const test = data.segment(data.split.test);
-    const { train, val, trainMean } = data;
+    for (const [i, seed] of seeds.entries()) {
+      const tag: MemberTag = { index: i + 1, count: seeds.length, seed };
+      members.push(await fitMember(data, { ...config, seed }, tag, options));
+    }
+    model = storedModel(members, config);
+    const metrics = members.length === 1 ? members[0].metrics : scoreModel(model, data, config);
+    const first = members.find((m) => m.model === model) ?? members[0];
     return {
       model,
       scaler: data.scaler,
       config,
       target: data.target,
-      metrics: {
-        train_loss: mse(train),
-        val_loss: mse(val),
-        baseline_loss: zeroBaselineLoss(val.y),
-        mean_baseline_loss: meanBaselineLoss(val.y, trainMean),
-        test_loss: mse(test),
-        test_baseline_loss: zeroBaselineLoss(test.y),
-        test_mean_baseline_loss: meanBaselineLoss(test.y, trainMean),
-      },
+      metrics,
+      trainMean: data.trainMean,
       split: data.split.summary,
-      history,
-      bestEpoch: best.epoch,
+      history: first.history,
+      bestEpoch: first.bestEpoch,
+      members: members.map(({ model: _model, ...report }) => report),
     };
+  } catch (error) {
+    // The stored model owns every member still held (an ensemble disposes its members).
+    if (model) model.dispose();
+    else for (const m of members) m.model.dispose();
+    throw error;
+  }
+}
+
+/** One seed's network, trained with early stopping, its best epoch's weights restored, and its metrics. */
+async function fitMember<C extends ForecasterTrainingConfig>(data: ReturnType<typeof scaledSegments>, config: C, tag: MemberTag, options: TrainForecasterOptions<C>) {
+  const model = options.buildModel(config, data.channels);
+  try {
+    const { history, best } = await fitEpochs(model, data, config, tag, options);
+    restoreWeights(model, best.weights);
+    return { seed: config.seed, model, history, bestEpoch: best.epoch, metrics: scoreModel(model, data, config) };
   } catch (error) {
     model.dispose();
     throw error;
   }
+}
+
+/** The members' mean; or, when the config asks for it, the member with the lowest validation loss (the others are freed). */
+function storedModel(members: readonly { model: tf.LayersModel; metrics: ForecasterMetrics }[], config: ForecasterTrainingConfig): tf.LayersModel {
+  if (config.combineSeeds !== 'best_val') return combineMembers(members.map((m) => m.model));
+  const best = members.reduce((a, b) => (b.metrics.val_loss < a.metrics.val_loss ? b : a));
+  for (const m of members) if (m !== best) m.model.dispose();
+  return best.model;
+}
+
+/** MSE on the three segments and both baselines; the test weeks are read here, after every training decision. */
+function scoreModel(model: tf.LayersModel, data: ReturnType<typeof scaledSegments>, config: ForecasterTrainingConfig): ForecasterMetrics {
+  const mse = (part: Segment) => meanSquaredError(predictScaled(model, part.x, part.n, config.lookbackDays, data.channels, data.target), part.y);
+  const { train, val, trainMean } = data;
+  const test = data.test();
+  return {
+    train_loss: mse(train),
+    val_loss: mse(val),
+    baseline_loss: zeroBaselineLoss(val.y),
+    mean_baseline_loss: meanBaselineLoss(val.y, trainMean),
+    test_loss: mse(test),
+    test_baseline_loss: zeroBaselineLoss(test.y),
+    test_mean_baseline_loss: meanBaselineLoss(test.y, trainMean),
+  };
 }
 
 /** A segment's windows, scaled and concatenated [n, lookbackDays, channels], and its raw targets. */
@@ -93,11 +142,14 @@ function scaledSegments(samples: readonly WeeklySample[], config: ForecasterTrai
   const val = segment(split.val);
   const trainMean = meanOf(train.y);
   const target: TargetScale = config.scaleTarget ? { mean: trainMean, std: stdOf(train.y, trainMean) } : { mean: 0, std: 1 };
-  return { split, channels, scaler, segment, train, val, trainMean, target };
+  let test: Segment | undefined;
+  // Scaled once, when the first model is scored (after its training).
+  const testSegment = () => (test ??= segment(split.test));
+  return { split, channels, scaler, train, val, test: testSegment, trainMean, target };
 }
 
 /** Seeded mini-batch epochs with early stopping on the validation MSE; the best epoch's weights, copied out. */
-async function fitEpochs<C extends ForecasterTrainingConfig>(model: tf.LayersModel, data: ReturnType<typeof scaledSegments>, config: C, options: TrainForecasterOptions<C>) {
+async function fitEpochs<C extends ForecasterTrainingConfig>(model: tf.LayersModel, data: ReturnType<typeof scaledSegments>, config: C, tag: MemberTag, options: TrainForecasterOptions<C>) {
   const { train, val, channels, target } = data;
   const rng = mulberry32(config.seed ^ SHUFFLE_STREAM);
   const history: EpochReport[] = [];
@@ -122,7 +174,7 @@ async function fitEpochs<C extends ForecasterTrainingConfig>(model: tf.LayersMod
     const etaSeconds = stopping ? 0 : (secondsSoFar / epoch) * (config.maxEpochs - epoch);
     const report: EpochReport = { epoch, maxEpochs: config.maxEpochs, trainLoss, valLoss, improved, seconds, etaSeconds };
     history.push(report);
-    options.onEpoch?.(report);
+    options.onEpoch?.(report, tag);
     if (stopping) break;
   }
   return { history, best };
@@ -186,7 +238,7 @@ export function restoreWeights(model: tf.LayersModel, values: readonly Float32Ar
   tf.dispose(tensors);
 }
 
-/** Frees a forecaster's tensors: its weights and, for a trained one, its optimizer's state. Same as `model.dispose()`. */
+/** Frees a forecaster's tensors: its weights (every member's) and, for a trained one, its optimizers' state. Same as `model.dispose()`. */
 export function disposeForecaster(forecaster: { model: tf.LayersModel }): void {
   forecaster.model.dispose();
 }

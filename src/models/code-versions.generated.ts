@@ -2,8 +2,8 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: '9b1f31ed9d919903',
   patchtst: '9f8d1227b9e744b6',
-  ppo_lstm: 'b74570b9e8a8529d',
-  ppo_patchtst: 'ca8a311a548cbfbb',
-  sac_lstm: 'b74570b9e8a8529d',
-  sac_patchtst: 'ca8a311a548cbfbb',
+  ppo_lstm: '44feb3b31777b624',
+  ppo_patchtst: 'a4fdd8928ff48b1d',
+  sac_lstm: '44feb3b31777b624',
+  sac_patchtst: 'a4fdd8928ff48b1d',
 };

@@ -10,6 +10,8 @@ import type { ForecasterKind, ModelKind, TrainMode } from '../config/model-kinds
 import type { Profile, ProfileName } from '../config/profiles.ts';
 import type { PortfolioAgent } from './agents/agent-algorithm.ts';
 import type { KindTrainer } from './kind-trainer.ts';
+import type { DateRange } from '../ports/market-data.ts';
+import type { ForecasterModels } from './training-plan.ts';
 
 export interface PromotionMetric {
   /** The metric compared on the same weeks (forecasters: the MSE on the challenger's test weeks). */
@@ -32,6 +34,12 @@ export interface KindSpec<C extends object = object> {
   modes: readonly TrainMode[];
   /** A fine-tune's window, in weeks before the data's end (kinds with the `finetune` mode). */
   finetuneWindowWeeks?(config: C): number;
+  /**
+   * Agents, full mode: the date to rank the universe at (point in time: the last training week),
+   * from the window and the forecaster models the panel reads; the plan puts it in the config.
+   * Kinds without it are ranked at the window's end.
+   */
+  universeAsOf?(config: C, window: DateRange, forecasterModels: ForecasterModels): string;
   /** How many of the ranked halal universe's symbols a run takes under a profile. */
   maxSymbols(profile: Profile): number;
   /** Whether a run backfills the yearly snapshots that walk-forward forecasts are made with. */

@@ -62,10 +62,18 @@ export async function resolveTrainingPlan(req: PlanRequest, deps: PlanDeps): Pro
   // allowFinalModel only when set: the versions of requests without it do not change.
   const config: Record<string, unknown> = { ...spec.config(req.profile), ...(baseVersion ? { baseVersion } : {}), ...(req.allowFinalModel ? { allowFinalModel: true } : {}) };
   const window = await planWindow(req, spec.finetuneWindowWeeks?.(config), deps.marketData);
+  const models = spec.forecaster ? await forecasterModels(spec.forecaster, window, req.allowFinalModel === true, deps) : undefined;
 
-  const ranked = await deps.universe.halalSymbols(window.end);
+  // A full agent run ranks the universe as of its last training week (point in time), where the
+  // provider can screen the past (ETF holdings are only known today): the config carries the date.
+  let rankedAt = window.end;
+  if (req.mode === 'full' && spec.universeAsOf && models && deps.universe.source === 'sample') {
+    rankedAt = spec.universeAsOf(config, window, models);
+    config.universeAsOf = rankedAt;
+  }
+  const ranked = await deps.universe.halalSymbols(rankedAt);
   const symbols = ranked.slice(0, spec.maxSymbols(profile)).sort();
-  if (symbols.length === 0) throw new UserInputError(`the halal universe is empty as of ${window.end}`);
+  if (symbols.length === 0) throw new UserInputError(`the halal universe is empty as of ${rankedAt}`);
 
   const bars = await loadBars(deps.marketData, symbols, dataRange(window, spec.lookbackDays(config)));
   // Leaving the fingerprint out would give runs on other news and statements the same version.
@@ -81,7 +89,7 @@ export async function resolveTrainingPlan(req: PlanRequest, deps: PlanDeps): Pro
     source: deps.marketData.source,
     dataFingerprint: fingerprintBars(bars),
     ...(usesSignals && deps.signals ? { signalFingerprint: await deps.signals.fingerprint(symbols) } : {}),
-    ...(spec.forecaster ? { forecasterModels: await forecasterModels(spec.forecaster, window, req.allowFinalModel === true, deps) } : {}),
+    ...(models ? { forecasterModels: models } : {}),
     codeVersion: codeVersion(req.kind),
   };
   const snapshotYears = spec.snapshots ? snapshotYearEnds(window, profile.snapshotWarmupYears) : [];

@@ -150,15 +150,16 @@ describe('PortfolioVectorEnv', () => {
         const start = t === 52 ? starts[i] : weekOf(previous, i) - 51;
         expect(start).toBeGreaterThanOrEqual(10);
         expect(start + 52).toBeLessThanOrEqual(150);
-        expect(step.finalObs[i]![0]).toBe(start + 52);
+        // The next week, unless the episode ran to the range's end: then its own last week (never a week outside the range).
+        expect(step.finalObs[i]![0]).toBe(start + 52 < 150 ? start + 52 : start + 51);
         expect(step.finalObs[i]![env.obsDim - 1]).toBeLessThan(1); // drifted weights, not all cash
         expect(Array.from(obs.subarray(i * env.obsDim + 2, (i + 1) * env.obsDim))).toEqual([0, 0, 1]);
       }
     }
   });
 
-  it('makes a range shorter than 52 weeks one whole-range episode, truncated at the range end', () => {
-    // Prepare: weeks 100..129 of 200, so week 130's features exist for the final observation.
+  it('makes a range shorter than 52 weeks one whole-range episode, truncated at the range end, bootstrapping from its own last week', () => {
+    // Prepare: weeks 100..129 of 200: week 130 exists in the panel but lies outside the range (e.g. the first evaluation week).
     const env = new PortfolioVectorEnv(indexedPanel(200, 1), { weekRange: { fromWeek: 100, toWeek: 130 }, numEnvs: 2, seed: 9 });
     // Act
     const obs = env.reset();
@@ -167,7 +168,7 @@ describe('PortfolioVectorEnv', () => {
     expect([obs[0], obs[env.obsDim]]).toEqual([100, 100]);
     expect(steps.slice(0, 29).every((s) => s.truncated.every((x) => x === 0))).toBe(true);
     expect(Array.from(steps[29].truncated)).toEqual([1, 1]);
-    expect(steps[29].finalObs.map((o) => o![0])).toEqual([130, 130]);
+    expect(steps[29].finalObs.map((o) => o![0])).toEqual([129, 129]);
     expect([steps[29].obs[0], steps[29].obs[env.obsDim]]).toEqual([100, 100]);
   });
 

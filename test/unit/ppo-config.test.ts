@@ -17,7 +17,7 @@ describe('the PPO agents as kinds', () => {
     const { seed: _seed, ...rest } = DEFAULT_PPO_CONFIG;
     expect(ppoAgentConfig('local', 'lstm').ppo).toEqual(rest);
     expect(ppoAgentConfig('local', 'lstm').ppo.totalTimesteps).toBe(100_000);
-    expect(ppoAgentConfig('full', 'lstm').finetune).toEqual({ totalTimesteps: 10_000, learningRate: 1e-4, trainWeeks: 26, evalWeeks: 13 });
+    expect(ppoAgentConfig('full', 'lstm').finetune).toEqual({ totalTimesteps: 10_000, learningRate: 1e-4, trainWeeks: 26, gapWeeks: 4, evalWeeks: 13 });
   });
 
   it('registers ppo_lstm and ppo_patchtst with eval_sharpe (higher) and the seed response metrics', () => {

@@ -12,11 +12,11 @@ describe('the SAC agents as kinds', () => {
     expect(sacAgentConfig('full', 'lstm').sac).toEqual(rest);
   });
 
-  it('trains 100K steps in the local and full profiles, fine-tunes 10K steps at 1e-4 on 26 + 13 weeks', () => {
+  it('trains 100K steps in the local and full profiles, fine-tunes 10K steps at 1e-4 on 26 + 4 gap + 13 weeks', () => {
     for (const profile of ['local', 'full'] as const) {
       const config = sacAgentConfig(profile, 'lstm');
       expect(config.sac).toMatchObject({ totalSteps: 100_000, learningRate: 3e-4, alphaLearningRate: 3e-4, batchSize: 64, tau: 0.005, gamma: 0.99, hiddenSizes: [64, 64] });
-      expect(config.finetune).toEqual({ totalSteps: 10_000, learningRate: 1e-4, trainWeeks: 26, evalWeeks: 13 });
+      expect(config.finetune).toEqual({ totalSteps: 10_000, learningRate: 1e-4, trainWeeks: 26, gapWeeks: 4, evalWeeks: 13 });
     }
     expect(sacAgentConfig('smoke', 'lstm').sac.totalSteps).toBeLessThan(2_000);
   });

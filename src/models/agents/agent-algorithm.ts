@@ -6,6 +6,7 @@
  */
 import type { VectorEnv } from './env/agent-env.ts';
 import type { AgentCommonConfig } from './agent-config.ts';
+import type { CheckpointRecord, ValidationScore } from './checkpoints.ts';
 
 export interface PortfolioAgent {
   readonly obsDim: number;
@@ -24,6 +25,8 @@ export interface AlgorithmRun<A extends PortfolioAgent> {
   timesteps: number;
   /** metadata.training: how the losses were taken (a note) and the per-update history. */
   training: Record<string, unknown>;
+  /** With a validation score: every checkpoint's score and the one kept as `agent`. */
+  checkpoints?: { history: CheckpointRecord[]; best: CheckpointRecord | null };
 }
 
 export interface AgentAlgorithm<A extends PortfolioAgent, C extends AgentCommonConfig> {
@@ -32,7 +35,8 @@ export interface AgentAlgorithm<A extends PortfolioAgent, C extends AgentCommonC
   deserialize(files: Readonly<Record<string, Uint8Array>>): A;
   /**
    * Trains in `makeEnv`'s envs (the training weeks): from scratch with the config's full-run figures,
-   * or, given `base`, a fine-tune with its fine-tune figures (`base` is left as it was).
+   * or, given `base`, a fine-tune with its fine-tune figures (`base` is left as it was). Given a
+   * validation score, `config.validation.checkpoints` checkpoints are scored and the best is returned.
    */
-  train(makeEnv: (numEnvs: number, seed: number) => VectorEnv, config: C, base: A | undefined, log: (line: string) => void): Promise<AlgorithmRun<A>>;
+  train(makeEnv: (numEnvs: number, seed: number) => VectorEnv, config: C, base: A | undefined, log: (line: string) => void, validation?: ValidationScore): Promise<AlgorithmRun<A>>;
 }

@@ -19,13 +19,25 @@ export interface AgentCommonConfig {
   /** Full mode: the last evalFraction of the panel's weeks are held out, after gapWeeks unused weeks. */
   evalFraction: number;
   gapWeeks: number;
+  /**
+   * Full mode: the validation segment between training and evaluation (gapWeeks unused on both
+   * sides) holds `fraction` of the panel's weeks; the run is scored on it with the deterministic
+   * policy at `checkpoints` evenly spaced points (and its end), and the best checkpoint is kept.
+   */
+  validation: { fraction: number; checkpoints: number };
+  /**
+   * Full mode: the date the universe was ranked at (the Monday of the estimated last training week,
+   * set by the plan: agent-weeks.ts universeAsOf); training ends with the panel's last week on or
+   * before it. Absent (plans without a point-in-time universe): the split is by counts alone.
+   */
+  universeAsOf?: string;
   /** Price features: the return over returnDays trading days and the volatility of daily log returns over volatilityDays, to the previous close. */
   returnDays: number;
   volatilityDays: number;
   /** Trading days of prices read before the first week (≥ volatilityDays + 1). */
   lookbackDays: number;
-  /** Fine-tune: from the current agent, trainWeeks (the seed's 26) then evalWeeks (13) at the window's end. */
-  finetune: { trainWeeks: number; evalWeeks: number };
+  /** Fine-tune: from the current agent, trainWeeks (the seed's 26), gapWeeks unused, then evalWeeks (13) at the window's end. */
+  finetune: { trainWeeks: number; gapWeeks: number; evalWeeks: number };
   /** Set by the plan only when asked (allow_final_model): without forecaster snapshots, read its final model (not walk-forward). */
   allowFinalModel?: boolean;
 }
@@ -39,19 +51,20 @@ export const SEED_AGENT_COMMON: Omit<AgentCommonConfig, 'forecaster'> = {
   costBps: 10,
   evalFraction: 0.2,
   gapWeeks: 4,
+  validation: { fraction: 0.15, checkpoints: 10 },
   returnDays: 20,
   volatilityDays: 60,
   lookbackDays: 70,
-  finetune: { trainWeeks: 26, evalWeeks: 13 },
+  finetune: { trainWeeks: 26, gapWeeks: 4, evalWeeks: 13 },
 };
 
 /**
- * The weeks a fine-tune's window spans, ending at the data's end: its training weeks, its evaluation
- * weeks after them, and one more week, because the last week's holding return needs the next week's
+ * The weeks a fine-tune's window spans, ending at the data's end: its training weeks, its gap, its
+ * evaluation weeks, and one more week, because the last week's holding return needs the next week's
  * first open, which usually lies past the window's end (that week is then left out).
  */
 export function finetuneWindowWeeks(config: AgentCommonConfig): number {
-  return config.finetune.trainWeeks + config.finetune.evalWeeks + 1;
+  return config.finetune.trainWeeks + config.finetune.gapWeeks + config.finetune.evalWeeks + 1;
 }
 
 /**
@@ -68,6 +81,9 @@ export function validateAgentCommon(c: AgentCommonConfig, label: string): void {
   assertPositiveIntegers(label, { episodeWeeks, returnDays, volatilityDays, lookbackDays, 'finetune.trainWeeks': c.finetune.trainWeeks, 'finetune.evalWeeks': c.finetune.evalWeeks });
   if (!(c.evalFraction > 0 && c.evalFraction < 1)) throw new Error(`${label} evalFraction must be in (0, 1), got ${c.evalFraction}`);
   if (!Number.isInteger(c.gapWeeks) || c.gapWeeks < 0) throw new Error(`${label} gapWeeks must be a non-negative integer, got ${c.gapWeeks}`);
+  if (!Number.isInteger(c.finetune.gapWeeks) || c.finetune.gapWeeks < 0) throw new Error(`${label} finetune.gapWeeks must be a non-negative integer, got ${c.finetune.gapWeeks}`);
+  if (!(c.validation.fraction > 0 && c.evalFraction + c.validation.fraction < 1)) throw new Error(`${label} validation.fraction must be > 0 and leave training weeks beside evalFraction, got ${c.validation.fraction}`);
+  assertPositiveIntegers(label, { 'validation.checkpoints': c.validation.checkpoints });
   if (c.lookbackDays <= c.volatilityDays || c.lookbackDays <= c.returnDays) throw new Error(`${label} lookbackDays must exceed returnDays and volatilityDays`);
 }
 

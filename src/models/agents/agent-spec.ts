@@ -9,6 +9,7 @@ import type { ProfileName } from '../../config/profiles.ts';
 import type { KindSpec, PolicyLoader, PromotionMetric } from '../kind-spec.ts';
 import type { KindTrainer } from '../kind-trainer.ts';
 import { AGENT_SOURCES, finetuneWindowWeeks, type AgentCommonConfig } from './agent-config.ts';
+import { firstWeekAfter, universeAsOf } from './agent-weeks.ts';
 
 /** What an algorithm brings to its agent kinds' specs. */
 export interface AgentKindPieces<C extends AgentCommonConfig> {
@@ -31,6 +32,11 @@ export function agentKindSpec<C extends AgentCommonConfig>(kind: ModelKind, fore
     usesSignals: () => true,
     modes: ['full', 'finetune'],
     finetuneWindowWeeks,
+    // The panel's first week: the first one the oldest snapshot covers (or the window's, for a final model).
+    universeAsOf: (config, window, models) => {
+      const oldest = models.snapshots.map((s) => s.yearEnd).sort()[0];
+      return universeAsOf(window, oldest ? firstWeekAfter(oldest) : window.start, config);
+    },
     maxSymbols: (profile) => profile.maxAgentSymbols,
     snapshots: false,
     forecaster: forecaster.kind,

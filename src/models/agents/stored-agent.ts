@@ -20,7 +20,7 @@ export interface StoredAgent<A> {
   agent: A;
   transform: StoredTransform;
   config: AgentCommonConfig;
-  /** The last week the agent trained on (null when its metadata does not say). */
+  /** The last week the agent trained on or was chosen on (validation), null when its metadata does not say. */
   trainedThrough: string | null;
 }
 
@@ -47,6 +47,7 @@ export async function loadStoredAgent<A>(
   if (!stored) throw new Error(`${kind} ${version} has no committed files`);
   const transform = readTransform(stored.files, `${kind} ${version}`);
   const config = stored.metadata.config as unknown as AgentCommonConfig;
-  const split = stored.metadata.split as { train?: { last?: string } } | undefined;
-  return { version, agent: deserialize(stored.files), transform, config, trainedThrough: split?.train?.last ?? null };
+  // Validation weeks chose the agent's checkpoint: they are not unseen either.
+  const split = stored.metadata.split as { train?: { last?: string }; validation?: { last?: string } } | undefined;
+  return { version, agent: deserialize(stored.files), transform, config, trainedThrough: split?.validation?.last ?? split?.train?.last ?? null };
 }

@@ -15,6 +15,10 @@
  * A week is left out when a symbol has no walk-forward forecast for it (no snapshot covers it), no
  * session in it, or no later session inside the window (the next open is unknown). Only bars up to
  * the window's end are read for prices.
+ * A symbol that stops trading (its last bar lies in an earlier week than the last bar of the
+ * window's other symbols) goes to cash at its last price: its last week's holding return runs to
+ * its last close, and in the weeks after it its features are unknown (NaN), its return 0 and
+ * `tradable` 0 (the portfolio's weight on it moves to cash: env/tradable.ts).
  *
  * Raw features (NaN allowed) are standardised afterwards with statistics of the training weeks only
  * (fitStandardiser); NaN becomes 0, the training mean. The same stored transform is applied to any
@@ -46,6 +50,10 @@ export interface RawPanel {
   /** weeks × S × F, unscaled, NaN where unknown. */
   raw: Float64Array;
   returns: Float64Array;
+  /** weeks × S: 0 where the symbol no longer trades (after its last session); absent when every symbol trades every week. */
+  tradable?: Uint8Array;
+  /** The symbols that stopped trading before the window's end, with their last session. */
+  ended?: Record<string, string>;
   /** The snapshot year ends whose forecasts the panel uses. */
   snapshots: string[];
   /** Where the forecasts come from: 'final_model' only when allowed and the forecaster has no snapshots. */
@@ -105,20 +113,33 @@ export async function buildRawPanel(input: PanelInput, deps: PanelDeps): Promise
   });
 
   const candidateWeeks = [...new Set(rows.map((r) => isoWeekMonday(r.weekStart)))].filter((w) => w >= isoWeekMonday(window.start)).sort();
+  // A symbol whose last bar is in an earlier week than the market's last bar has stopped trading.
+  const marketLastWeek = isoWeekMonday(perSymbol.reduce((last, p) => (p.bars.at(-1)!.date > last ? p.bars.at(-1)!.date : last), ''));
+  const endedWeek = new Map(perSymbol.filter((p) => isoWeekMonday(p.bars.at(-1)!.date) < marketLastWeek).map((p) => [p.symbol, isoWeekMonday(p.bars.at(-1)!.date)]));
   const F = PANEL_FEATURES.length;
   const S = symbols.length;
   const weeks: string[] = [];
   const raw: number[] = [];
   const returns: number[] = [];
+  const tradable: number[] = [];
   for (const week of candidateWeeks) {
     const weekRaw: number[] = [];
     const weekReturns: number[] = [];
+    const weekTradable: number[] = [];
     let complete = true;
     for (const { symbol, bars: list, signals } of perSymbol) {
+      const lastWeek = endedWeek.get(symbol);
+      if (lastWeek !== undefined && week > lastWeek) {
+        weekRaw.push(...new Array<number>(F).fill(Number.NaN)); // gone: held as cash from its last price on
+        weekReturns.push(0);
+        weekTradable.push(0);
+        continue;
+      }
       const forecast = forecasts.get(`${symbol}|${week}`);
       const first = firstIndexOnOrAfter(list, week);
       const next = firstIndexOnOrAfter(list, addDays(week, 7));
-      if (forecast === undefined || first < 0 || isoWeekMonday(list[first].date) !== week || next < 0 || first === 0) {
+      const sold = next < 0 && week === lastWeek; // its last week: sold at its last close
+      if (forecast === undefined || first < 0 || isoWeekMonday(list[first].date) !== week || (next < 0 && !sold) || first === 0) {
         complete = false;
         break;
       }
@@ -127,15 +148,22 @@ export async function buildRawPanel(input: PanelInput, deps: PanelDeps): Promise
       for (let c = 0; c < SIGNAL_CHANNELS.length; c++) weekRaw.push(signals[prev * SIGNAL_CHANNELS.length + c]);
       weekRaw.push(prev - input.returnDays >= 0 ? Math.log(list[prev].close / list[prev - input.returnDays].close) : Number.NaN);
       weekRaw.push(volatility(list, prev, input.volatilityDays));
-      weekReturns.push(list[next].open / list[first].open - 1);
+      weekReturns.push((sold ? list.at(-1)!.close : list[next].open) / list[first].open - 1);
+      weekTradable.push(1);
     }
     if (!complete) continue;
     weeks.push(week);
     raw.push(...weekRaw);
     returns.push(...weekReturns);
+    tradable.push(...weekTradable);
   }
   if (raw.length !== weeks.length * S * F) throw new Error('buildRawPanel: internal size mismatch');
-  return { weeks, symbols: [...symbols], featureNames: [...PANEL_FEATURES], raw: Float64Array.from(raw), returns: Float64Array.from(returns), snapshots: [...usedSnapshots].sort(), walkForward };
+  const panel: RawPanel = { weeks, symbols: [...symbols], featureNames: [...PANEL_FEATURES], raw: Float64Array.from(raw), returns: Float64Array.from(returns), snapshots: [...usedSnapshots].sort(), walkForward };
+  if (endedWeek.size > 0) {
+    panel.ended = Object.fromEntries(perSymbol.filter((p) => endedWeek.has(p.symbol)).map((p) => [p.symbol, p.bars.at(-1)!.date]));
+    if (tradable.includes(0)) panel.tradable = Uint8Array.from(tradable);
+  }
+  return panel;
 }
 
 /** Index of the first bar dated on or after `date`, or -1 when there is none. */
@@ -210,7 +238,14 @@ export function applyStandardiser(panel: RawPanel, transform: PanelTransform): W
     const v = panel.raw[i];
     features[i] = Number.isFinite(v) ? (v - transform.mean[f]) / transform.std[f] : 0;
   }
-  return { weeks: [...panel.weeks], symbols: [...panel.symbols], featureNames: [...panel.featureNames], features, returns: Float64Array.from(panel.returns) };
+  return {
+    weeks: [...panel.weeks],
+    symbols: [...panel.symbols],
+    featureNames: [...panel.featureNames],
+    features,
+    returns: Float64Array.from(panel.returns),
+    ...(panel.tradable ? { tradable: Uint8Array.from(panel.tradable) } : {}),
+  };
 }
 
 /** The panel restricted to the listed weeks (those it has), in its order. */
@@ -221,9 +256,11 @@ export function selectWeeks(panel: RawPanel, weeks: readonly string[]): RawPanel
   const keep = panel.weeks.map((w, i) => [w, i] as const).filter(([w]) => wanted.has(w));
   const raw = new Float64Array(keep.length * S * F);
   const returns = new Float64Array(keep.length * S);
+  const tradable = panel.tradable ? new Uint8Array(keep.length * S) : undefined;
   keep.forEach(([, i], j) => {
     raw.set(panel.raw.subarray(i * S * F, (i + 1) * S * F), j * S * F);
     returns.set(panel.returns.subarray(i * S, (i + 1) * S), j * S);
+    tradable?.set(panel.tradable!.subarray(i * S, (i + 1) * S), j * S);
   });
-  return { ...panel, weeks: keep.map(([w]) => w), raw, returns };
+  return { ...panel, weeks: keep.map(([w]) => w), raw, returns, ...(tradable ? { tradable } : {}) };
 }

@@ -7,6 +7,7 @@ import { observationSize, writeObservation } from './observation.ts';
 import { resolveRules, type PortfolioRules } from './portfolio-rules.ts';
 import { capAndFloor, projectWeights } from './project-weights.ts';
 import { allCash, rebalanceWeek } from './rebalance.ts';
+import { holdUntradableAsCash } from './tradable.ts';
 import { assertValidPanel, assertValidRange, type WeekRange, type WeeklyPanel } from './weekly-panel.ts';
 
 export interface PortfolioPath {
@@ -45,6 +46,30 @@ export function equalWeightBenchmark(panel: WeeklyPanel, weekRange: WeekRange, r
   return walk(panel, weekRange, full, () => target);
 }
 
+/**
+ * Inverse volatility, rebalanced weekly: each stock's weight ∝ 1/σ, σ its volatility measured before
+ * the decision week (`volatility`, weeks × S: e.g. the raw panel's vol_60d, daily log returns up to
+ * the previous close), scaled to 1 − minCash, then capped as every portfolio is (the excess to cash).
+ * A σ that is unknown (not a positive number) takes the median of the week's known ones.
+ */
+export function inverseVolatilityBenchmark(panel: WeeklyPanel, weekRange: WeekRange, volatility: ArrayLike<number>, rules: Partial<PortfolioRules> = {}): PortfolioPath {
+  const full = resolveRules(rules);
+  const S = panel.symbols.length;
+  if (volatility.length !== panel.weeks.length * S) throw new Error(`volatility holds ${volatility.length} values, expected weeks × symbols = ${panel.weeks.length * S}`);
+  return walk(panel, weekRange, full, (week) => {
+    const sigma = Array.from({ length: S }, (_, s) => volatility[week * S + s]);
+    const known = sigma.filter((v) => v > 0 && Number.isFinite(v)).sort((a, b) => a - b);
+    const fallback = known.length > 0 ? known[Math.floor((known.length - 1) / 2)] : 1;
+    const inverse = sigma.map((v) => 1 / (v > 0 && Number.isFinite(v) ? v : fallback));
+    const total = inverse.reduce((a, b) => a + b, 0);
+    const target = new Float64Array(S + 1);
+    inverse.forEach((x, s) => (target[s] = ((1 - full.minCash) * x) / total));
+    target[S] = full.minCash;
+    capAndFloor(target, S, full);
+    return target;
+  });
+}
+
 function walk(panel: WeeklyPanel, range: WeekRange, rules: PortfolioRules, targetFor: (week: number, held: Float64Array) => ArrayLike<number>): PortfolioPath {
   assertValidPanel(panel);
   assertValidRange(panel, range);
@@ -54,6 +79,7 @@ function walk(panel: WeeklyPanel, range: WeekRange, rules: PortfolioRules, targe
   let capital = 1;
   for (let week = range.fromWeek; week < range.toWeek; week++) {
     const target = Array.from(targetFor(week, held));
+    holdUntradableAsCash(target, panel, week); // a symbol that stopped trading is held as cash
     const outcome = rebalanceWeek(held, target, panel.returns, week * S, rules.costBps);
     capital *= 1 + outcome.netReturn;
     path.weeks.push(panel.weeks[week]);

@@ -6,23 +6,27 @@
  * - Action: S+1 logits → `projectWeights` (softmax, then the caps) → the target weights for week w.
  * - Reward: log(1 + net return of week w after costs) (rebalance.ts); the held weights then drift.
  * - Episode: `episodeWeeks` (52) consecutive weeks from a seeded random start inside [fromWeek, toWeek),
- *   starting all cash. A start is drawn uniformly from the starts whose episode fits before toWeek; a
- *   range shorter than episodeWeeks is one whole-range episode. The end of an episode is a truncation
- *   (time limit or end of the data range), never a termination: the portfolio could go on.
+ *   starting all cash. The range is first cut where the panel skips a week (contiguousSegments: a
+ *   week left out of the panel must not join the weeks on its two sides); a start is drawn uniformly
+ *   from the starts whose episode fits in its segment, and a segment shorter than episodeWeeks is one
+ *   whole-segment episode. The end of an episode is a truncation (time limit or end of the segment),
+ *   never a termination: the portfolio could go on.
  * - Auto-reset: the step that ends an episode returns the next episode's first observation in `obs`
- *   and the ended episode's last observation in `finalObs` (for the value bootstrap). That last
- *   observation is week `start + length`'s features with the drifted weights; when the episode ends
- *   at the panel's last week there is no later week, and the last week's features stand in.
+ *   and the ended episode's last observation in `finalObs` (for the value bootstrap): week
+ *   `start + length`'s features with the drifted weights when that week is still in the segment, else
+ *   (the episode ran to the segment's end) the episode's last week's features stand in, so the
+ *   bootstrap never reads a week outside the range (e.g. the first evaluation week) or across a gap.
  */
 import type { StepResult, VectorEnv } from './agent-env.ts';
 import { observationSize, writeObservation } from './observation.ts';
 import { resolveRules, type PortfolioRules } from './portfolio-rules.ts';
 import { projectWeights } from './project-weights.ts';
 import { allCash, rebalanceWeek } from './rebalance.ts';
-import { assertValidPanel, assertValidRange, type WeekRange, type WeeklyPanel } from './weekly-panel.ts';
+import { holdUntradableAsCash } from './tradable.ts';
+import { assertValidPanel, assertValidRange, contiguousSegments, type WeekRange, type WeeklyPanel } from './weekly-panel.ts';
 import { mulberry32, nextSeed, type Rng } from '../../../ml/random.ts';
 
-export { evaluatePolicy, equalWeightBenchmark, type PortfolioPath } from './evaluate-policy.ts';
+export { evaluatePolicy, equalWeightBenchmark, inverseVolatilityBenchmark, type PortfolioPath } from './evaluate-policy.ts';
 
 export const DEFAULT_EPISODE_WEEKS = 52;
 
@@ -40,6 +44,8 @@ interface EpisodeState {
   rng: Rng;
   start: number;
   length: number;
+  /** The end (exclusive) of the segment the episode runs in. */
+  segmentEnd: number;
   /** Steps taken in this episode. */
   t: number;
   /** The weights held now (after the last week's drift), stocks then cash. */
@@ -54,6 +60,9 @@ export class PortfolioVectorEnv implements VectorEnv {
   readonly episodeWeeks: number;
   private readonly S: number;
   private readonly envs: EpisodeState[];
+  /** The range's segments, each with its episode length and how many starts it offers. */
+  private readonly segments: { fromWeek: number; toWeek: number; length: number; starts: number }[];
+  private readonly totalStarts: number;
   private started = false;
 
   constructor(
@@ -70,8 +79,13 @@ export class PortfolioVectorEnv implements VectorEnv {
     this.numEnvs = options.numEnvs;
     this.obsDim = observationSize(panel);
     this.actDim = this.S + 1;
+    this.segments = contiguousSegments(panel, options.weekRange).map((s) => {
+      const length = Math.min(this.episodeWeeks, s.toWeek - s.fromWeek);
+      return { ...s, length, starts: s.toWeek - s.fromWeek - length + 1 };
+    });
+    this.totalStarts = this.segments.reduce((sum, s) => sum + s.starts, 0);
     const seeds = mulberry32(options.seed);
-    this.envs = Array.from({ length: this.numEnvs }, () => ({ rng: mulberry32(nextSeed(seeds)), start: 0, length: 0, t: 0, weights: allCash(this.S) }));
+    this.envs = Array.from({ length: this.numEnvs }, () => ({ rng: mulberry32(nextSeed(seeds)), start: 0, length: 0, segmentEnd: 0, t: 0, weights: allCash(this.S) }));
   }
 
   reset(): Float32Array {
@@ -93,6 +107,7 @@ export class PortfolioVectorEnv implements VectorEnv {
     this.envs.forEach((env, i) => {
       const week = env.start + env.t;
       const target = projectWeights(actions.subarray(i * actDim, (i + 1) * actDim), this.rules);
+      holdUntradableAsCash(target, this.panel, week);
       reward[i] = rebalanceWeek(env.weights, target, this.panel.returns, week * S, this.rules.costBps).logReturn;
       env.t += 1;
       if (env.t < env.length) {
@@ -101,7 +116,7 @@ export class PortfolioVectorEnv implements VectorEnv {
       }
       truncated[i] = 1;
       const last = new Float32Array(obsDim);
-      writeObservation(this.panel, Math.min(week + 1, this.panel.weeks.length - 1), env.weights, last);
+      writeObservation(this.panel, week + 1 < env.segmentEnd ? week + 1 : week, env.weights, last);
       finalObs[i] = last;
       this.beginEpisode(env, obs, i * obsDim);
     });
@@ -109,9 +124,14 @@ export class PortfolioVectorEnv implements VectorEnv {
   }
 
   private beginEpisode(env: EpisodeState, obs: Float32Array, offset: number): void {
-    const { fromWeek, toWeek } = this.options.weekRange;
-    env.length = Math.min(this.episodeWeeks, toWeek - fromWeek);
-    env.start = fromWeek + Math.floor(env.rng() * (toWeek - fromWeek - env.length + 1));
+    // One draw, uniform over every start of every segment (with one segment: fromWeek + the draw, as before segments).
+    let k = Math.floor(env.rng() * this.totalStarts);
+    let i = 0;
+    while (k >= this.segments[i].starts) k -= this.segments[i++].starts;
+    const segment = this.segments[i];
+    env.length = segment.length;
+    env.start = segment.fromWeek + k;
+    env.segmentEnd = segment.toWeek;
     env.t = 0;
     env.weights = allCash(this.S);
     writeObservation(this.panel, env.start, env.weights, obs, offset);

@@ -1,3 +1,5 @@
+import { addDays, isIsoDate } from '../../../data/dates.ts';
+
 /**
  * The data a portfolio agent trains and is evaluated on: one row per week (Monday, ascending), each
  * with every symbol's features and its holding return for that week. Built by the caller (the
@@ -17,6 +19,8 @@ export interface WeeklyPanel {
   features: Float32Array;
   /** weeks × S: week w's holding return, w's first open → the next week's first open (trades fill at w's first open). */
   returns: Float64Array;
+  /** weeks × S: 0 where the symbol no longer trades (its weight is held in cash: tradable.ts); absent: all trade. */
+  tradable?: Uint8Array;
 }
 
 /** Throws when the panel's arrays do not match its dimensions or hold a non-finite number. */
@@ -27,6 +31,7 @@ export function assertValidPanel(panel: WeeklyPanel): void {
   if (S < 1) throw new Error('a weekly panel needs at least one symbol');
   if (panel.features.length !== weeks * S * F) throw new Error(`panel features hold ${panel.features.length} values, expected weeks × symbols × features = ${weeks * S * F}`);
   if (panel.returns.length !== weeks * S) throw new Error(`panel returns hold ${panel.returns.length} values, expected weeks × symbols = ${weeks * S}`);
+  if (panel.tradable && panel.tradable.length !== weeks * S) throw new Error(`panel tradable holds ${panel.tradable.length} values, expected weeks × symbols = ${weeks * S}`);
   const badFeature = panel.features.findIndex((v) => !Number.isFinite(v));
   if (badFeature >= 0) throw new Error(`panel feature #${badFeature} is not finite`);
   // A long-only holding cannot lose more than everything.
@@ -45,4 +50,23 @@ export function assertValidRange(panel: WeeklyPanel, range: WeekRange): void {
   if (!Number.isInteger(fromWeek) || !Number.isInteger(toWeek) || fromWeek < 0 || toWeek > panel.weeks.length || toWeek <= fromWeek) {
     throw new Error(`week range [${fromWeek}, ${toWeek}) must be a non-empty integer range within the panel's ${panel.weeks.length} weeks`);
   }
+}
+
+/**
+ * The range cut where the panel skips a week (a week left out of the panel, build-panel.ts): the
+ * maximal runs of consecutive weeks, in order. Two rows are consecutive when their Mondays are 7
+ * days apart; labels that are not dates (toy panels) count as consecutive.
+ */
+export function contiguousSegments(panel: Pick<WeeklyPanel, 'weeks'>, range: WeekRange): WeekRange[] {
+  const segments: WeekRange[] = [];
+  let from = range.fromWeek;
+  for (let w = range.fromWeek + 1; w < range.toWeek; w++) {
+    const [a, b] = [panel.weeks[w - 1], panel.weeks[w]];
+    if (isIsoDate(a) && isIsoDate(b) && addDays(a, 7) !== b) {
+      segments.push({ fromWeek: from, toWeek: w });
+      from = w;
+    }
+  }
+  segments.push({ fromWeek: from, toWeek: range.toWeek });
+  return segments;
 }

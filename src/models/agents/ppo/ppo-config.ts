@@ -28,7 +28,7 @@ const SMOKE_AGENT: Omit<PpoAgentConfig, 'forecaster'> = {
   ...SEED_AGENT,
   ppo: { ...SEED_PPO, totalTimesteps: 2_048, numEnvs: 4, numSteps: 128, updateEpochs: 4, hiddenSizes: [16, 16] },
   gapWeeks: 2,
-  finetune: { ...SEED_AGENT.finetune, totalTimesteps: 1_024 },
+  finetune: { ...SEED_AGENT.finetune, gapWeeks: 2, totalTimesteps: 1_024 },
 };
 
 export const ppoAgentConfig = agentConfigByProfile<PpoAgentConfig>({ smoke: SMOKE_AGENT, local: SEED_AGENT, full: SEED_AGENT }, validatePpoAgentConfig);

@@ -6,7 +6,7 @@
  * The loss's gradient at the networks' outputs is written out in JS, term by term as
  * ppo-tfjs-learner.ts's autodiff computes it (tfjs's conventions where a max or a clip ties:
  * maximum(a, b) sends the gradient to a when a ≥ b, clipByValue passes it inside the closed range).
- * The agent's variables are written once, in finish().
+ * The agent's variables are written in finish() (and at a checkpoint's sync()).
  */
 import { tf } from '../../../ml/backend.ts';
 import { instantiateMlpKernel, type KernelArray } from '../../../ml/kernels/mlp-kernel.ts';
@@ -139,7 +139,7 @@ export class PpoKernelLearner implements PpoLearner {
     return Float32Array.of(pg / n, 0, sumLogStd + actDim * (0.5 + HALF_LOG_2PI), oldKl / n, kl / n, clipped / n);
   }
 
-  finish(): void {
+  sync(): void {
     const depth = this.config.hiddenSizes.length + 1;
     const actor = this.actor.params.view;
     const critic = this.critic.parameters();
@@ -156,6 +156,10 @@ export class PpoKernelLearner implements PpoLearner {
       offset += v.size;
     });
     assign(variables.at(-1)!, this.logStdParams.view, 0);
+  }
+
+  finish(): void {
+    this.sync();
     this.critic.dispose();
   }
 }

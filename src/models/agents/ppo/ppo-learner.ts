@@ -29,6 +29,8 @@ export interface PpoLearner {
    * [policy_loss, value_loss, entropy, old_approx_kl, approx_kl, clip_fraction].
    */
   update(m: Minibatch, learningRate: number): Float32Array;
+  /** Writes the weights trained so far into the agent's variables; training may go on (a checkpoint). */
+  sync(): void;
   /** Leaves the trained weights in the agent's variables and frees the learner's own state. */
   finish(): void;
 }

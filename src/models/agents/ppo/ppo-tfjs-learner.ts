@@ -95,6 +95,9 @@ export class PpoTfjsLearner implements PpoLearner {
     return values;
   }
 
+  /** The agent's variables are the ones trained: nothing to write. */
+  sync(): void {}
+
   finish(): void {
     this.optimizer.dispose();
   }

@@ -261,6 +261,11 @@ export interface PpoTrainOptions {
   onUpdate?: (log: PpoUpdateLog) => void;
   /** An agent to fine-tune from (its weights are copied; it is left as it was). */
   initial?: PpoAgent;
+  /**
+   * Checkpoints: `offer` gets the agent, its weights current, after every ⌊updates / count⌋-th update
+   * and after the last (../checkpoints.ts keeps the best on the validation weeks).
+   */
+  checkpoints?: { count: number; offer(agent: PpoAgent, update: number): void };
 }
 
 export interface PpoTrainResult {
@@ -273,11 +278,12 @@ export interface PpoTrainResult {
 export type EnvSource = VectorEnv | ((numEnvs: number, seed: number) => VectorEnv);
 
 export async function trainPpo(envSource: EnvSource, overrides: Partial<PpoConfig> = {}, options: PpoTrainOptions = {}): Promise<PpoTrainResult> {
-  const { initial, onUpdate } = options;
+  const { initial, onUpdate, checkpoints } = options;
   const config = resolveConfig(overrides, initial);
   const env = openEnv(envSource, config, initial);
   // Whole rollouts, at least the asked-for timesteps (100K → 49 rollouts of 2,048 = 100,352).
   const numIterations = Math.max(1, Math.ceil(config.totalTimesteps / (env.numEnvs * config.numSteps)));
+  const checkpointEvery = checkpoints ? Math.max(1, Math.floor(numIterations / checkpoints.count)) : 0;
 
   const seeds = mulberry32(config.seed);
   const agent = initial ? initial.clone(config) : PpoAgent.create(env.obsDim, env.actDim, config, nextSeed(seeds));
@@ -307,6 +313,10 @@ export async function trainPpo(envSource: EnvSource, overrides: Partial<PpoConfi
       const log = updateLog(run, iteration, lr, losses, returns, run.episodes.slice(episodesBefore), started);
       history.push(log);
       onUpdate?.(log);
+      if (checkpoints && (iteration % checkpointEvery === 0 || iteration === numIterations)) {
+        run.learner.sync();
+        checkpoints.offer(agent, iteration);
+      }
       await new Promise((resolve) => setImmediate(resolve)); // let timers and I/O run between updates
     }
     run.learner.finish();

@@ -29,7 +29,7 @@ const SMOKE_AGENT: Omit<SacAgentConfig, 'forecaster'> = {
   ...SEED_AGENT,
   sac: { ...SEED_SAC, totalSteps: 800, learningStarts: 200, hiddenSizes: [16, 16], logInterval: 100, finalWindow: 100 },
   gapWeeks: 2,
-  finetune: { ...SEED_AGENT.finetune, totalSteps: 400 },
+  finetune: { ...SEED_AGENT.finetune, gapWeeks: 2, totalSteps: 400 },
 };
 
 export const sacAgentConfig = agentConfigByProfile<SacAgentConfig>({ smoke: SMOKE_AGENT, local: SEED_AGENT, full: SEED_AGENT }, validateSacAgentConfig);

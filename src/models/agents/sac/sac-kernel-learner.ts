@@ -6,7 +6,7 @@
  * written out here in JS, in sac-tfjs-learner.ts's order and with tfjs's conventions where a
  * minimum ties (minimum(a, b) sends the gradient to a when a ≤ b). The critics step before the actor
  * reads them, α is the value from before the step, as in the tfjs update. The agent's variables are
- * written once, in finish().
+ * written in finish() (and at a checkpoint's sync()).
  */
 import { gaussian } from '../../../ml/seeded-init.ts';
 import type { Rng } from '../../../ml/random.ts';
@@ -245,11 +245,15 @@ export class SacKernelLearner implements SacLearner {
     });
   }
 
-  async finish(): Promise<void> {
+  async sync(): Promise<void> {
     const critics = this.critics.map((half) => half.state());
     const joined = (part: 'q' | 'target') => Float32Array.from([...critics[0][part], ...critics[1][part]]);
     this.agent.setFlatParameters({ actor: this.actor.params.view.slice(), qf: joined('q'), qf_target: joined('target'), logAlpha: this.logAlpha.view[0] });
     this.agent.optimizerState = this.optimizerState(critics);
+  }
+
+  async finish(): Promise<void> {
+    await this.sync();
     this.dispose();
   }
 

@@ -20,6 +20,8 @@ export interface SacLearner {
    * [actor_loss, critic_loss, alpha, mean_q, entropy].
    */
   update(batch: ReplayBatch, noise: Float32Array, targetEntropy: number): Float32Array;
+  /** Writes the weights and the Adams' state trained so far into the agent; training may go on (a checkpoint). */
+  sync(): Promise<void>;
   /** Leaves the trained weights and the Adams' state in the agent and frees the learner's own state. */
   finish(): Promise<void>;
   /** Frees the learner's own state without touching the agent (after a failure). */

@@ -118,8 +118,13 @@ export class SacTfjsLearner implements SacLearner {
     return sacUpdate(this.agent, this.optimizers, batch, noise, targetEntropy);
   }
 
-  async finish(): Promise<void> {
+  /** The agent's variables are the ones trained: only the Adams' state is written. */
+  async sync(): Promise<void> {
     this.agent.optimizerState = await exportOptimizerState(this.optimizers);
+  }
+
+  async finish(): Promise<void> {
+    await this.sync();
     this.dispose();
   }
 

@@ -430,6 +430,11 @@ export interface SacTrainOptions {
   onUpdate?: (log: SacUpdateLog) => void;
   /** An agent to fine-tune from (copied; it is left as it was). */
   initial?: SacAgent;
+  /**
+   * Checkpoints: `offer` gets the agent, its weights current, after every ⌊learning steps / count⌋-th
+   * environment step that learns and after the last (../checkpoints.ts keeps the best on the validation weeks).
+   */
+  checkpoints?: { count: number; offer(agent: SacAgent, step: number): void };
 }
 
 export interface SacTrainResult {
@@ -440,11 +445,15 @@ export interface SacTrainResult {
 }
 
 export async function trainSac(envSource: EnvSource, overrides: Partial<SacConfig> = {}, options: SacTrainOptions = {}): Promise<SacTrainResult> {
-  const { initial, onUpdate } = options;
+  const { initial, onUpdate, checkpoints } = options;
   const config = resolveConfig(overrides, initial);
   const env = openEnv(envSource, config, initial);
   const N = env.numEnvs;
   const iterations = Math.max(1, Math.floor(config.totalSteps / N));
+  // The vector steps that learn: those after learningStarts environment steps.
+  const learningIterations = iterations - Math.min(iterations, Math.floor(config.learningStarts / N));
+  const checkpointEvery = checkpoints ? Math.max(1, Math.floor(learningIterations / checkpoints.count)) : 0;
+  let learned = 0;
 
   const seeds = mulberry32(config.seed);
   const agent = initial ? initial.clone(config) : SacAgent.create(env.obsDim, env.actDim, config, nextSeed(seeds));
@@ -476,11 +485,16 @@ export async function trainSac(envSource: EnvSource, overrides: Partial<SacConfi
       collectStep(run);
       if (run.globalStep <= config.learningStarts) continue;
       for (let k = 0; k < N; k++) line.add(learn(run));
+      learned++;
       if (line.count >= config.logInterval || iteration + 1 === iterations) {
         const log = line.flush(run, started);
         history.push(log);
         onUpdate?.(log);
         await new Promise((resolve) => setImmediate(resolve)); // let timers and I/O run between lines
+      }
+      if (checkpoints && (learned % checkpointEvery === 0 || iteration + 1 === iterations)) {
+        await run.learner.sync();
+        checkpoints.offer(agent, run.globalStep);
       }
     }
     await run.learner.finish();

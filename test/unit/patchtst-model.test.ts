@@ -77,7 +77,7 @@ describe('PatchTST model', () => {
     const after = loaded.predict(x) as tf.Tensor;
     // Assess
     expect(loaded.layers.map((l) => l.getClassName())).toEqual(model.layers.map((l) => l.getClassName()));
-    expect(loaded.layers.map((l) => l.getClassName())).toEqual(expect.arrayContaining(['PriceRevIn', 'Patching', 'PositionalEmbedding', 'MultiHeadAttention', 'PatchTstLayerNorm', 'SeededDropout']));
+    expect(loaded.layers.map((l) => l.getClassName())).toEqual(expect.arrayContaining(['PriceRevIn', 'Patching', 'PositionalEmbedding', 'PatchTstEncoderLayer', 'SeededDropout']));
     expect(Array.from(await after.data())).toEqual(Array.from(await before.data()));
     tf.dispose([x, y, before, after]);
     model.dispose();

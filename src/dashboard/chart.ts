@@ -11,7 +11,9 @@ export interface ChartSpec {
   x: number[];
   xLabel: string;
   time?: boolean;
-  series: { label: string; values: (number | null)[] }[];
+  series: { label: string; values: (number | null)[]; /** An interval's edge: drawn thin and dashed in the colour of series[edgeOf]. */ edgeOf?: number }[];
+  /** Shaded between two series (indices into `series`, upper then lower): a metric's interval. */
+  bands?: [number, number][];
   /** Weights: each series drawn on top of the previous ones (the legend shows each one's own value). */
   stacked?: boolean;
   /** y values are fractions, shown as percentages on the axis. */

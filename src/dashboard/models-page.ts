@@ -1,6 +1,9 @@
 /** The Models page: per kind, the current version and a table of every version with its scores. */
 import { isForecasterKind } from '../models/kinds.ts';
+import { spreadText, uncertaintyOf } from '../pipeline/metric-uncertainty.ts';
+import { chartFigure } from './chart.ts';
 import { esc, num, pct, statusBadge, table } from './html.ts';
+import { versionsChart } from './kind-charts.ts';
 import { promotionsSection } from './promotions-section.ts';
 import type { KindView, VersionRow } from './read-kind.ts';
 import { href } from './routes.ts';
@@ -19,6 +22,9 @@ export function kindSection(view: KindView, root: string): string {
         ? '<p>No walk-forward snapshots yet.</p>'
         : '';
   const forecaster = isForecasterKind(kind);
+  // Inverse volatility joins equal weight once a version reports it.
+  const inverseVol = !forecaster && view.versions.some((row) => typeof metricsOf(row).inverse_vol_sharpe === 'number');
+  const benchmarks = inverseVol ? 'equal weight / inverse vol' : 'equal weight';
   const headers = [
     'Version',
     'Status',
@@ -27,18 +33,34 @@ export function kindSection(view: KindView, root: string): string {
     'Symbols',
     ...(forecaster
       ? ['Test loss', 'Always zero', 'Mean target', 'Against the baselines']
-      : ['Sharpe: agent / equal weight', 'CAGR: agent / equal weight', 'Max drawdown: agent / equal weight']),
+      : [`Sharpe: agent / ${benchmarks}`, `CAGR: agent / ${benchmarks}`, `Max drawdown: agent / ${benchmarks}`]),
     'Promoted',
     'Walk-forward',
     'Hugging Face',
   ];
-  const rows = view.versions.map((row) => versionCells(row, forecaster, root, kind));
-  return `<section class="kind">${heading}${current}${snapshots}${unpublished(view)}${table(headers, rows, 'versions')}${promotionsSection(view, root)}</section>`;
+  const rows = view.versions.map((row) => versionCells(row, forecaster, inverseVol, root, kind));
+  const chart = versionsChart(view.versions, forecaster);
+  return `<section class="kind">${heading}${current}${snapshots}${unpublished(view)}${table(headers, rows, 'versions')}${chart ? chartFigure(chart, bandNote(forecaster)) : ''}${promotionsSection(view, root)}</section>`;
 }
 
-function versionCells(row: VersionRow, forecaster: boolean, root: string, kind: KindView['kind']): string[] {
+function bandNote(forecaster: boolean): string {
+  return forecaster
+    ? 'the band: the run\'s seeds, each trained alone (min … max); the line is the stored model'
+    : 'the band: the Sharpe\'s stored interval (or the seeds\' min … max)';
+}
+
+const metricsOf = (row: VersionRow) => (row.view.metrics ?? {}) as Record<string, unknown>;
+
+function versionCells(row: VersionRow, forecaster: boolean, inverseVol: boolean, root: string, kind: KindView['kind']): string[] {
   const { view, metadata, response } = row;
-  const metrics = (view.metrics ?? {}) as Record<string, unknown>;
+  const metrics = metricsOf(row);
+  const u = uncertaintyOf(metadata);
+  const spread = (key: string) => (u.spread[key] && u.spread[key].n > 1 ? ` <span class="spread" title="${esc(`across seeds: ${spreadText(u.spread[key], (v) => num(v))}`)}">± ${num(u.spread[key].std, 2)}</span>` : '');
+  const interval = (key: string, fmt: (v: unknown) => string) =>
+    u.intervals[key] ? ` <span class="interval">[${fmt(u.intervals[key].low)} … ${fmt(u.intervals[key].high)}]</span>` : '';
+  const trio = (k: string, fmt: (v: unknown) => string) =>
+    nowrap(`${fmt(metrics[`eval_${k}`])}${interval(`eval_${k}`, fmt)} / ${fmt(metrics[`benchmark_${k}`])}${inverseVol ? ` / ${fmt(metrics[`inverse_vol_${k}`])}` : ''}`);
+  const sharpe = (v: unknown) => num(v, 4);
   const window = (metadata?.window ?? null) as { start?: string; end?: string } | null;
   const start = window?.start ?? response?.data_window_start;
   const end = window?.end ?? response?.data_window_end;
@@ -46,12 +68,8 @@ function versionCells(row: VersionRow, forecaster: boolean, root: string, kind: 
   const hfUrl = typeof response?.hf_url === 'string' && /^https?:\/\//.test(response.hf_url) ? response.hf_url : null;
   const versionLink = `<a href="${esc(root + href.version(kind, view.version))}">${esc(view.version)}</a>${view.current ? ' <span class="badge">current</span>' : ''}`;
   const scores = forecaster
-    ? [num(metrics.test_loss), num(metrics.test_baseline_loss), num(metrics.test_mean_baseline_loss), esc(view.test_vs_baselines ?? '—')]
-    : [
-        nowrap(`${num(metrics.eval_sharpe, 4)} / ${num(metrics.benchmark_sharpe, 4)}`),
-        nowrap(`${pct(metrics.eval_cagr)} / ${pct(metrics.benchmark_cagr)}`),
-        nowrap(`${pct(metrics.eval_max_drawdown)} / ${pct(metrics.benchmark_max_drawdown)}`),
-      ];
+    ? [num(metrics.test_loss) + spread('test_loss'), num(metrics.test_baseline_loss), num(metrics.test_mean_baseline_loss), esc(view.test_vs_baselines ?? '—') + testsNote(u.tests)]
+    : [trio('sharpe', sharpe), trio('cagr', pct), trio('max_drawdown', pct)];
   return [
     versionLink,
     // The status links to the run that made (or failed to make) the version.
@@ -83,6 +101,12 @@ function walkForward(row: VersionRow, forecaster: boolean): string {
   const mode = row.metadata?.walk_forward ?? row.response?.walk_forward;
   const used = row.metadata?.snapshots_used as string[] | undefined;
   return mode ? `${esc(mode)}${used ? `:<br>${used.map((u) => nowrap(esc(u))).join('<br>')}` : ''}` : '—';
+}
+
+/** The p-values of the stored tests against the baselines, one line under the verdict. */
+function testsNote(tests: ReturnType<typeof uncertaintyOf>['tests']): string {
+  const parts = Object.values(tests).map((t) => `vs ${esc(t.against)} p ${t.p_value === null ? 'n/a' : num(t.p_value, 2)}`);
+  return parts.length > 0 ? `<div class="tests note">${parts.join(', ')}</div>` : '';
 }
 
 const nowrap = (html: string) => `<span class="nowrap">${html}</span>`;

@@ -1,11 +1,17 @@
 /**
  * The Version page's charts, each made of series stored in metadata.json: per-epoch losses of a
  * forecaster, per-update curves of an agent, the agent's evaluation equity beside equal weight,
- * its drawdown and its weekly weights. Only the drawdown is derived, from the stored equity, by the
- * function eval_max_drawdown is the largest value of (models/agents/portfolio-metrics.ts drawdowns).
+ * its drawdown and its weekly weights, and the walk-forward rank IC per snapshot year beside the
+ * price rankings'. Only the drawdown is derived, from the stored equity, by the function
+ * eval_max_drawdown is the largest value of (models/agents/portfolio-metrics.ts drawdowns), and the
+ * IC's interval, from its stored mean and t-stat.
  */
 import { weekSeconds, type ChartSpec } from './chart.ts';
 import { drawdowns } from '../models/agents/portfolio-metrics.ts';
+import type { RankBaselineName } from '../snapshots/rank-baselines.ts';
+import type { WalkForwardScore, WalkForwardYear } from '../snapshots/walk-forward-score.ts';
+import { normalQuantile } from '../stats/distributions.ts';
+import { intervalChart } from './interval-chart.ts';
 import type { Metadata } from './read-kind.ts';
 
 type Row = Record<string, unknown>;
@@ -54,7 +60,17 @@ interface Evaluation {
   weeks: string[];
   agent_equity: number[];
   benchmark_equity: number[];
+  /** The inverse-volatility benchmark's, in runs that report it. */
+  inverse_vol_equity?: number[];
   agent_weights: number[][];
+}
+
+/** The benchmarks' curves that are stored: equal weight always, inverse volatility when present. */
+function benchmarks(e: Evaluation, transform: (equity: number[]) => (number | null)[]): { label: string; values: (number | null)[] }[] {
+  return [
+    { label: 'equal weight', values: transform(e.benchmark_equity) },
+    ...(Array.isArray(e.inverse_vol_equity) && e.inverse_vol_equity.length === e.weeks.length ? [{ label: 'inverse volatility', values: transform(e.inverse_vol_equity) }] : []),
+  ];
 }
 
 function evaluationOf(metadata: Metadata): Evaluation | undefined {
@@ -71,10 +87,7 @@ export function equityChart(metadata: Metadata): ChartSpec | undefined {
     x: e.weeks.map(weekSeconds),
     xLabel: 'week',
     time: true,
-    series: [
-      { label: 'agent', values: e.agent_equity },
-      { label: 'equal weight', values: e.benchmark_equity },
-    ],
+    series: [{ label: 'agent', values: e.agent_equity }, ...benchmarks(e, (equity) => equity)],
   };
 }
 
@@ -88,10 +101,7 @@ export function drawdownChart(metadata: Metadata): ChartSpec | undefined {
     xLabel: 'week',
     time: true,
     percent: true,
-    series: [
-      { label: 'agent', values: drawdowns(e.agent_equity) },
-      { label: 'equal weight', values: drawdowns(e.benchmark_equity) },
-    ],
+    series: [{ label: 'agent', values: drawdowns(e.agent_equity) }, ...benchmarks(e, drawdowns)],
   };
 }
 
@@ -112,4 +122,34 @@ export function weightsChart(metadata: Metadata): ChartSpec | undefined {
     percent: true,
     series: labels.map((label, i) => ({ label, values: e.agent_weights.map((w) => w[i]) })),
   };
+}
+
+const RANK_BASELINE_LABELS: Record<RankBaselineName, string> = { momentum_12_1: '12-1 momentum', reversal_1w: '1-week reversal' };
+
+/**
+ * The walk-forward rank IC per snapshot year (x: the year's first week) with its 90 % interval
+ * (mean ± 1.645 standard errors, the standard error being mean / t as stored), beside the two price
+ * rankings' IC on the same weeks. Undefined with fewer than one year of weeks.
+ */
+export function walkForwardIcChart(score: WalkForwardScore): ChartSpec | undefined {
+  const years = score.years.filter((y) => y.first_week !== null && y.rank_ic_mean !== null);
+  if (years.length === 0) return undefined;
+  const z = normalQuantile(0.95);
+  const se = (y: WalkForwardYear) => (y.rank_ic_t !== null && y.rank_ic_t !== 0 ? Math.abs((y.rank_ic_mean as number) / y.rank_ic_t) : null);
+  const names = Object.keys(score.total.baselines ?? {}) as RankBaselineName[];
+  return intervalChart({
+    id: 'walk-forward-ic',
+    title: `Walk-forward rank IC per snapshot year${names.length > 0 ? `, beside ${names.map((n) => RANK_BASELINE_LABELS[n]).join(' and ')}` : ''}`,
+    x: years.map((y) => weekSeconds(y.first_week as string)),
+    xLabel: 'first week',
+    time: true,
+    metric: {
+      label: 'model rank IC',
+      values: years.map((y) => y.rank_ic_mean),
+      low: years.map((y) => (se(y) === null ? null : (y.rank_ic_mean as number) - z * (se(y) as number))),
+      high: years.map((y) => (se(y) === null ? null : (y.rank_ic_mean as number) + z * (se(y) as number))),
+      bandLabel: '90 % interval',
+    },
+    baselines: names.map((name) => ({ label: RANK_BASELINE_LABELS[name], values: years.map((y) => y.baselines?.[name]?.rank_ic_mean ?? null) })),
+  });
 }

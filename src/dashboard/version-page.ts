@@ -4,10 +4,12 @@ import { isForecasterKind } from '../models/kinds.ts';
 import { chartFigure } from './chart.ts';
 import { esc, num, pct, statusBadge, table } from './html.ts';
 import { MIN_SYMBOLS_PER_WEEK } from '../snapshots/format-forecasts.ts';
+import type { RankBaselineName } from '../snapshots/rank-baselines.ts';
 import type { WalkForwardScoreLine } from '../snapshots/walk-forward-score.ts';
 import type { VersionView } from './read-version.ts';
 import { href } from './routes.ts';
-import { agentTrainingCharts, drawdownChart, equityChart, forecasterTrainingChart, weightsChart } from './version-charts.ts';
+import { metricCell, spreadCells, testsSection } from './uncertainty-html.ts';
+import { agentTrainingCharts, drawdownChart, equityChart, forecasterTrainingChart, walkForwardIcChart, weightsChart } from './version-charts.ts';
 
 export function versionBody(kind: ModelKind, view: VersionView, root: string): string {
   const { record, metadata } = view;
@@ -39,12 +41,15 @@ ${item('Run', `<a href="${esc(root + href.run(record.executionId))}">${esc(recor
 function forecasterSections(kind: ModelKind, view: VersionView): string {
   const m = view.metadata!;
   const metrics = (m.metrics ?? {}) as Record<string, unknown>;
+  const cell = (key: string) => metricCell(m, metrics, key, (v) => num(v));
+  // The seeds' spread of each segment's loss, when the run trained several.
+  const seeds = spreadCells(m, ['train_loss', 'val_loss', 'test_loss'], (v) => num(v));
   const scores = table(
-    ['Weeks', 'Loss', 'Always zero', 'Mean target'],
+    ['Weeks', 'Loss', 'Always zero', 'Mean target', ...(seeds ? ['Across seeds (mean ± std, min … max)'] : [])],
     [
-      ['train', num(metrics.train_loss), '—', '—'],
-      ['validation', num(metrics.val_loss), num(metrics.baseline_loss), num(metrics.mean_baseline_loss)],
-      ['test', num(metrics.test_loss), num(metrics.test_baseline_loss), num(metrics.test_mean_baseline_loss)],
+      ['train', cell('train_loss'), '—', '—', ...(seeds ? [seeds[0]] : [])],
+      ['validation', cell('val_loss'), cell('baseline_loss'), cell('mean_baseline_loss'), ...(seeds ? [seeds[1]] : [])],
+      ['test', cell('test_loss'), cell('test_baseline_loss'), cell('test_mean_baseline_loss'), ...(seeds ? [seeds[2]] : [])],
     ],
     'scores',
   );
@@ -54,7 +59,7 @@ function forecasterSections(kind: ModelKind, view: VersionView): string {
     : '';
   const chart = forecasterTrainingChart(m);
   return `<section><h2>Scores (MSE of weekly returns)</h2>${scores}
-<p class="verdict">${esc(m.test_vs_baselines ?? '')}</p>${splitLine}</section>
+<p class="verdict">${esc(m.test_vs_baselines ?? '')}</p>${testsSection(m)}${splitLine}</section>
 <section><h2>Training</h2>${chart ? chartFigure(chart) : '<p>No per-epoch history stored.</p>'}</section>
 ${snapshotSection(kind, view)}`;
 }
@@ -77,6 +82,8 @@ function walkForwardScore(kind: ModelKind, view: VersionView): string {
   if (!score) {
     return `<p class="walk-forward-missing">Walk-forward hit rate: not scored (the run skipped its snapshots, or predates scoring); <code>mizan forecasts ${esc(kind)} --from … --to …</code> runs the snapshots.</p>`;
   }
+  const names = Object.keys(score.total.baselines ?? {}) as RankBaselineName[];
+  const ic = (mean: unknown, t: unknown) => (typeof mean === 'number' ? `${num(mean, 4)} <span class="note">(t ${num(t, 3)})</span>` : '—');
   const line = (label: string, l: WalkForwardScoreLine) => [
     label,
     l.first_week ? `${esc(l.first_week)} → ${esc(l.last_week)}` : '—',
@@ -86,36 +93,63 @@ function walkForwardScore(kind: ModelKind, view: VersionView): string {
     num(l.rank_ic_mean, 4),
     num(l.rank_ic_t, 3),
     esc(l.rank_ic_weeks),
+    ...names.map((n) => ic(l.baselines?.[n]?.rank_ic_mean, l.baselines?.[n]?.rank_ic_t)),
   ];
   const rows = [...score.years.map((y) => line(esc(y.year_end), y)), line('all years', score.total)];
-  return `<h3>Walk-forward hit rate</h3>
-${table(['Snapshot', 'Weeks forecast', 'Weeks', 'Hit rate', 'Always up', 'Rank IC', 'Rank IC t', 'IC weeks'], rows, 'walk-forward')}
-<p class="note">Each week forecast by the latest snapshot before it, for ${esc(score.symbols.length)} symbols; the hit rate counts forecasts whose sign was the week's, “always up” the weeks that rose; rank IC is the weekly Spearman correlation across symbols (weeks with at least ${MIN_SYMBOLS_PER_WEEK}).</p>`;
+  const chart = walkForwardIcChart(score);
+  const gaps = names
+    .map((n) => ({ n, b: score.total.baselines![n] }))
+    .filter(({ b }) => b.model_minus_baseline !== null)
+    .map(({ n, b }) => `${esc(RANK_BASELINE_LABELS[n])} ${num(b.model_minus_baseline, 4)} (t ${num(b.model_minus_baseline_t, 3)}, ${esc(b.rank_ic_weeks)} weeks)`);
+  return `<h3>Walk-forward hit rate and rank IC</h3>
+${table(['Snapshot', 'Weeks forecast', 'Weeks', 'Hit rate', 'Always up', 'Rank IC', 'Rank IC t', 'IC weeks', ...names.map((n) => `${esc(RANK_BASELINE_LABELS[n])} IC`)], rows, 'walk-forward')}
+<p class="note">Each week forecast by the latest snapshot before it, for ${esc(score.symbols.length)} symbols; the hit rate counts forecasts whose sign was the week's, “always up” the weeks that rose; rank IC is the weekly Spearman correlation across symbols (weeks with at least ${MIN_SYMBOLS_PER_WEEK}).${names.length > 0 ? ' Beside it, the same IC on the same weeks of two rankings known before each week: 12-1 momentum (the return from 12 months to 1 month before) and 1-week reversal (minus last week\'s return).' : ''}</p>
+${gaps.length > 0 ? `<p class="ic-gap">The model's weekly IC minus each ranking's, all years: ${gaps.join('; ')}.</p>` : ''}
+${chart ? chartFigure(chart, 'the band: mean ± 1.645 standard errors of the weekly ICs') : ''}`;
 }
+
+const RANK_BASELINE_LABELS: Record<RankBaselineName, string> = { momentum_12_1: '12-1 momentum', reversal_1w: '1-week reversal' };
 
 function agentSections(view: VersionView): string {
   const m = view.metadata!;
   const metrics = (m.metrics ?? {}) as Record<string, unknown>;
+  const rows: [string, string, (v: unknown) => string][] = [
+    ['Sharpe', 'sharpe', (v) => num(v, 4)],
+    ['CAGR', 'cagr', pct],
+    ['Max drawdown', 'max_drawdown', pct],
+  ];
+  // Inverse volatility joins equal weight once the run reports it; the seeds' spread when it trained several.
+  const inverseVol = rows.some(([, k]) => typeof metrics[`inverse_vol_${k}`] === 'number');
+  const seeds = rows.map(([, k, fmt]) => spreadCells(m, [`eval_${k}`], fmt)?.[0]);
+  const anySeeds = seeds.some((c) => c !== undefined);
   const scores = table(
-    ['', 'Agent', 'Equal weight'],
-    [
-      ['Sharpe', num(metrics.eval_sharpe, 4), num(metrics.benchmark_sharpe, 4)],
-      ['CAGR', pct(metrics.eval_cagr), pct(metrics.benchmark_cagr)],
-      ['Max drawdown', pct(metrics.eval_max_drawdown), pct(metrics.benchmark_max_drawdown)],
-    ],
+    ['', 'Agent', 'Equal weight', ...(inverseVol ? ['Inverse volatility'] : []), ...(anySeeds ? ['Agent across seeds (mean ± std, min … max)'] : [])],
+    rows.map(([label, k, fmt], i) => [
+      label,
+      metricCell(m, metrics, `eval_${k}`, fmt),
+      metricCell(m, metrics, `benchmark_${k}`, fmt),
+      ...(inverseVol ? [metricCell(m, metrics, `inverse_vol_${k}`, fmt)] : []),
+      ...(anySeeds ? [seeds[i] ?? '—'] : []),
+    ]),
     'scores',
   );
-  const split = m.split as { train?: { first: string; last: string; count: number }; evaluation?: { first: string; last: string; count: number }; gap_weeks?: number } | undefined;
+  type Span = { first: string; last: string; count: number };
+  const split = m.split as { train?: Span; validation?: Span; evaluation?: Span; gap_weeks?: number } | undefined;
+  const span = (name: string, w: Span) => `${name} ${esc(w.first)} → ${esc(w.last)} (${esc(w.count)} weeks)`;
   const splitLine = split?.train && split.evaluation
-    ? `<p>Train ${esc(split.train.first)} → ${esc(split.train.last)} (${esc(split.train.count)} weeks), evaluation ${esc(split.evaluation.first)} → ${esc(split.evaluation.last)} (${esc(split.evaluation.count)} weeks) after a gap of ${esc(split.gap_weeks)} weeks; ${esc(metrics.timesteps)} steps, ${esc(metrics.episodes_completed)} episodes, mean episode return ${num(metrics.avg_episode_return, 4)}.</p>`
+    ? `<p>${span('Train', split.train)}, ${split.validation ? `${span('validation', split.validation)}, ` : ''}${span('evaluation', split.evaluation)}, with gaps of ${esc(split.gap_weeks)} weeks; ${esc(metrics.timesteps)} steps, ${esc(metrics.episodes_completed)} episodes, mean episode return ${num(metrics.avg_episode_return, 4)}.</p>`
+    : '';
+  // The same deterministic policy on each segment: a training Sharpe far above the others is overfitting.
+  const segments = typeof metrics.train_sharpe === 'number'
+    ? `<p class="segments">Sharpe by segment: train ${num(metrics.train_sharpe, 4)}, validation ${num(metrics.val_sharpe, 4)}, evaluation ${num(metrics.eval_sharpe, 4)}.</p>`
     : '';
   const training = agentTrainingCharts(m).map((c) => chartFigure(c)).join('\n');
   const equity = equityChart(m);
   const drawdown = drawdownChart(m);
   const weights = weightsChart(m);
-  return `<section><h2>Evaluation (deterministic, from all cash, costs included)</h2>${scores}${splitLine}
+  return `<section><h2>Evaluation (deterministic, from all cash, costs included)</h2>${scores}${segments}${testsSection(m)}${splitLine}
 ${equity ? chartFigure(equity) : '<p>No evaluation curve stored.</p>'}
-${drawdown ? chartFigure(drawdown, `largest: agent ${pct(metrics.eval_max_drawdown)}, equal weight ${pct(metrics.benchmark_max_drawdown)}`) : ''}
+${drawdown ? chartFigure(drawdown, `largest: agent ${pct(metrics.eval_max_drawdown)}, equal weight ${pct(metrics.benchmark_max_drawdown)}${inverseVol ? `, inverse volatility ${pct(metrics.inverse_vol_max_drawdown)}` : ''}`) : ''}
 ${weights ? chartFigure(weights) : ''}</section>
 <section><h2>Training</h2>${training || '<p>No per-update history stored.</p>'}${m.training && typeof (m.training as Record<string, unknown>).note === 'string' ? `<p class="note">${esc((m.training as Record<string, unknown>).note)}</p>` : ''}</section>`;
 }

@@ -1,6 +1,7 @@
 /* Chart glue: every <figure class="chart"> carries its stored series as JSON; uPlot draws them.
  * Plain browser JS, no build step. Stacked charts are drawn as running sums with bands between them;
- * the legend still shows each series' own value. */
+ * the legend still shows each series' own value. An interval is two edge series (thin, dashed, in
+ * the colour of the series they bound) with a light band between them. */
 /* global uPlot, window, document */
 (function () {
   'use strict';
@@ -20,13 +21,16 @@
     var fmt = spec.percent ? percent : plain;
     var series = [{ label: spec.xLabel, value: spec.time ? '{YYYY}-{MM}-{DD}' : undefined }];
     spec.series.forEach(function (s, i) {
-      var color = PALETTE[i % PALETTE.length];
+      var edge = s.edgeOf != null;
+      var color = colorOf(spec, i);
       series.push({
         label: s.label,
         stroke: color,
-        width: 2,
+        width: edge ? 1 : 2,
+        dash: edge ? [4, 4] : undefined,
         fill: spec.stacked ? color + '99' : undefined,
-        points: { show: spec.x.length <= 60 },
+        // An edge's isolated value (its neighbours have no interval) is a point or nothing.
+        points: edge ? { show: spec.x.length <= 60, size: 4 } : { show: spec.x.length <= 60 },
         value: spec.stacked
           ? function (u, v, si, idx) { return idx == null ? '—' : fmt(spec.series[si - 1].values[idx]); }
           : function (u, v) { return fmt(v); },
@@ -43,8 +47,17 @@
     if (spec.stacked) {
       // Band i lies between the running sum up to series i and the one below it.
       opts.bands = spec.series.slice(1).map(function (s, i) { return { series: [i + 2, i + 1] }; });
+    } else if (spec.bands) {
+      opts.bands = spec.bands.map(function (b) { return { series: [b[0] + 1, b[1] + 1], fill: colorOf(spec, b[0]) + '22' }; });
     }
     return opts;
+  }
+
+  // An edge takes the colour of the series it bounds.
+  function colorOf(spec, i) {
+    var s = spec.series[i];
+    var own = s && s.edgeOf != null ? s.edgeOf : i;
+    return PALETTE[own % PALETTE.length];
   }
 
   function data(spec) {

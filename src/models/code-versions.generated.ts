@@ -2,8 +2,8 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: '9b1f31ed9d919903',
   patchtst: '9f8d1227b9e744b6',
-  ppo_lstm: '44feb3b31777b624',
-  ppo_patchtst: 'a4fdd8928ff48b1d',
-  sac_lstm: '44feb3b31777b624',
-  sac_patchtst: 'a4fdd8928ff48b1d',
+  ppo_lstm: '9643abc4317a6835',
+  ppo_patchtst: '7ac1fa599f12b004',
+  sac_lstm: '9643abc4317a6835',
+  sac_patchtst: '7ac1fa599f12b004',
 };

@@ -5,12 +5,14 @@
  * run is only planned. All of it is part of the version.
  */
 import type { ForecasterKind } from '../../config/model-kinds.ts';
-import type { ProfileName } from '../../config/profiles.ts';
+import { PROFILES, type ProfileName } from '../../config/profiles.ts';
 
 export interface AgentCommonConfig {
   /** The forecaster whose walk-forward forecasts the agent reads. */
   forecaster: ForecasterKind;
   seed: number;
+  /** K: the run trains seeds seed, seed + 1, … and keeps the best on validation (agent-seeds.ts); the profile's, absent in configs stored before issue 19 (one). */
+  seedCount?: number;
   /** Training episodes: this many consecutive weeks from a random start in the training weeks, starting all cash. */
   episodeWeeks: number;
   maxStockWeight: number;
@@ -72,7 +74,7 @@ export function finetuneWindowWeeks(config: AgentCommonConfig): number {
  * caller may change it), with the forecaster set, then validated.
  */
 export function agentConfigByProfile<C extends AgentCommonConfig>(table: Record<ProfileName, Omit<C, 'forecaster'>>, validate: (c: C) => C): (profile: ProfileName, forecaster: C['forecaster']) => C {
-  return (profile, forecaster) => validate({ ...structuredClone(table[profile]), forecaster } as C);
+  return (profile, forecaster) => validate({ ...structuredClone(table[profile]), seedCount: PROFILES[profile].seeds, forecaster } as C);
 }
 
 /** Throws naming the field (prefixed by `label`, e.g. "ppo config") when a shared field is out of range. */
@@ -84,6 +86,7 @@ export function validateAgentCommon(c: AgentCommonConfig, label: string): void {
   if (!Number.isInteger(c.finetune.gapWeeks) || c.finetune.gapWeeks < 0) throw new Error(`${label} finetune.gapWeeks must be a non-negative integer, got ${c.finetune.gapWeeks}`);
   if (!(c.validation.fraction > 0 && c.evalFraction + c.validation.fraction < 1)) throw new Error(`${label} validation.fraction must be > 0 and leave training weeks beside evalFraction, got ${c.validation.fraction}`);
   assertPositiveIntegers(label, { 'validation.checkpoints': c.validation.checkpoints });
+  if (c.seedCount !== undefined && (!Number.isInteger(c.seedCount) || c.seedCount < 1 || c.seedCount > 32)) throw new Error(`${label} seedCount must be an integer in 1..32, got ${c.seedCount}`);
   if (c.lookbackDays <= c.volatilityDays || c.lookbackDays <= c.returnDays) throw new Error(`${label} lookbackDays must exceed returnDays and volatilityDays`);
 }
 

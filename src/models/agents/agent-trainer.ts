@@ -8,7 +8,8 @@
  *   (agent-weeks.ts), training ending at the universe's ranking date; features are standardised with
  *   statistics of the training weeks only, and the transform is stored with the agent
  *   (panel-transform.json). The run's checkpoints are scored on the validation weeks and the best is
- *   kept (checkpoints.ts); the evaluation weeks are read once, by that agent.
+ *   kept (checkpoints.ts); of the config's K seeds, the one whose kept agent scores best there is
+ *   stored (agent-seeds.ts); each seed's evaluation is only reported (metric_spread).
  * - Fine-tune: from the current agent (its weights, its transform, its symbols in its order), the
  *   last `finetune.evalWeeks` weeks of the window are the evaluation, `finetune.gapWeeks` before them
  *   unused, the `finetune.trainWeeks` weeks before those the training; no validation, the last weights.
@@ -39,6 +40,7 @@ import { describeWeeks, finetuneSplit, fullSplit, weekSpan, type AgentSplit } fr
 import { pathMetrics, sharpe } from './portfolio-metrics.ts';
 import { validationScore } from './checkpoints.ts';
 import { sharpeIntervals, sharpeTests } from './agent-evidence.ts';
+import { agentSeeds, trainSeeds, type SeededRuns } from './agent-seeds.ts';
 import { loadStoredAgent, TRANSFORM_FILE, transformFile, type StoredAgent, type StoredTransform } from './stored-agent.ts';
 
 export function agentTrainer<A extends PortfolioAgent, C extends AgentCommonConfig>(algorithm: AgentAlgorithm<A, C>, promotion: PromotionMetric): KindTrainer {
@@ -56,12 +58,20 @@ export function agentTrainer<A extends PortfolioAgent, C extends AgentCommonConf
         const { panel, split, rules } = prepared;
         const makeEnv = (numEnvs: number, seed: number) => new PortfolioVectorEnv(panel, { weekRange: split.train, numEnvs, seed, episodeWeeks: config.episodeWeeks, ...rules });
         const validation = split.validation ? validationScore(panel, split.validation, rules) : undefined;
-        const run = await algorithm.train(makeEnv, config, base?.agent, deps.log, validation);
+        // K seeds, the best on the validation weeks kept (agent-seeds.ts); each seed's metrics make the spread.
+        const seeded = await trainSeeds<A>({
+          seeds: agentSeeds(config),
+          train: (seed) => algorithm.train(makeEnv, { ...config, seed }, base?.agent, deps.log, validation),
+          evaluate: (r) => evaluateRun(r, prepared).metrics,
+          validation,
+          log: deps.log,
+        });
+        const run = seeded.run;
         try {
           const evaluated = evaluateRun(run, prepared);
           const comparison = await compareWithCurrent(plan, { agent: run.agent, ...prepared, evaluation: split.evaluation }, config, promotion, algorithm.deserialize, deps);
           const gapWeeks = base ? config.finetune.gapWeeks : config.gapWeeks;
-          await commitAgent(plan, { ...prepared, ...evaluated, run, base, comparison, started, gapWeeks, universeAsOf: universeDate(plan, config, base) }, algorithm.serialize, deps);
+          await commitAgent(plan, { ...prepared, ...evaluated, run, seeded, base, comparison, started, gapWeeks, universeAsOf: universeDate(plan, config, base) }, algorithm.serialize, deps);
           return { metrics: evaluated.metrics, comparison };
         } finally {
           run.agent.dispose();
@@ -163,6 +173,7 @@ async function commitAgent<A extends PortfolioAgent>(
   facts: PreparedPanel &
     ReturnType<typeof evaluateRun> & {
       run: AlgorithmRun<A>;
+      seeded: SeededRuns<A>;
       base: StoredAgent<A> | undefined;
       comparison: Comparison | null;
       started: number;
@@ -172,7 +183,7 @@ async function commitAgent<A extends PortfolioAgent>(
   serialize: (agent: A) => Record<string, Uint8Array>,
   deps: TrainerDeps,
 ): Promise<void> {
-  const { raw, split, path, benchmark, inverseVol, metrics, intervals, tests, run, base } = facts;
+  const { raw, split, path, benchmark, inverseVol, metrics, intervals, tests, run, seeded, base } = facts;
   const evaluationWeeks = { first: path.weeks[0], last: path.weeks.at(-1)!, count: path.weeks.length };
   // 'final_model' only when allowed and the forecaster has no snapshots: its forecasts have seen the evaluation weeks.
   const walkForward = raw.walkForward ?? 'snapshots';
@@ -184,6 +195,9 @@ async function commitAgent<A extends PortfolioAgent>(
     universe: { ...facts.universeAsOf, ...(raw.ended ? { stopped_trading: raw.ended } : {}) },
     base_version: base?.version ?? null,
     metrics,
+    // Each metric over the K seeds' agents (mean, sample std, min, max, n); the metrics above are the kept seed's.
+    metric_spread: seeded.metricSpread,
+    seeds: { count: seeded.seeds.length, chosen: seeded.chosen, members: seeded.seeds },
     intervals,
     tests,
     // Read by record-result into the response, beside the seed's fields (it adds hf_repo and hf_url).

@@ -1,0 +1,72 @@
+/** Issue 19: an agent run's K seeds, the one kept (best validation score, else training episodes) and the spread of their metrics. */
+import { describe, expect, it } from 'vitest';
+import type { AlgorithmRun, PortfolioAgent } from '../../src/models/agents/agent-algorithm.ts';
+import { agentSeeds, trainSeeds } from '../../src/models/agents/agent-seeds.ts';
+
+/** A constant-allocation agent whose quality is a number; it records being disposed. */
+class FixedAgent implements PortfolioAgent {
+  readonly obsDim = 1;
+  disposed = false;
+  constructor(readonly seed: number, readonly quality: number) {}
+  act(): number[] {
+    return [this.quality, 0];
+  }
+  dispose(): void {
+    this.disposed = true;
+  }
+}
+
+function run(agent: FixedAgent, episodeSharpe: number): AlgorithmRun<FixedAgent> {
+  return { agent, losses: { policy_loss: agent.seed / 100 }, episodes: [{ return: 0.1, sharpe: episodeSharpe }], timesteps: 10, training: {} };
+}
+
+describe('trainSeeds', () => {
+  it('derives the seeds from the config: seed, seed + 1, …', () => {
+    expect(agentSeeds({ seed: 1, seedCount: 3 })).toEqual([1, 2, 3]);
+    expect(agentSeeds({ seed: 7 })).toEqual([7]);
+  });
+
+  it('keeps the seed with the best validation score, frees the others, and spreads every metric', async () => {
+    // Prepare: validation quality 0.2, 0.9, 0.5; training episodes would pick seed 10 instead.
+    const quality: Record<number, number> = { 10: 0.2, 11: 0.9, 12: 0.5 };
+    const agents: FixedAgent[] = [];
+    // Act
+    const seeded = await trainSeeds<FixedAgent>({
+      seeds: [10, 11, 12],
+      train: async (seed) => run(agents[agents.push(new FixedAgent(seed, quality[seed])) - 1], seed === 10 ? 3 : 1),
+      evaluate: (r) => ({ eval_sharpe: r.agent.quality * 2, avg_episode_sharpe: r.episodes[0].sharpe, ...r.losses }),
+      validation: (agent) => (agent as FixedAgent).quality,
+    });
+    // Assess
+    expect(seeded.chosen).toEqual({ seed: 11, score: 0.9, scored_by: 'validation_sharpe' });
+    expect(seeded.run.agent).toBe(agents[1]);
+    expect(agents.map((a) => a.disposed)).toEqual([true, false, true]);
+    expect(seeded.seeds.map((s) => s.seed)).toEqual([10, 11, 12]);
+    expect(seeded.metricSpread.eval_sharpe).toMatchObject({ mean: (0.4 + 1.8 + 1.0) / 3, min: 0.4, max: 1.8, n: 3 });
+    expect(Object.keys(seeded.metricSpread).sort()).toEqual(['avg_episode_sharpe', 'eval_sharpe', 'policy_loss']);
+  });
+
+  it('without a validation segment ranks by the training episodes’ Sharpe; NaN never wins, ties keep the earlier seed', async () => {
+    const sharpe: Record<number, number> = { 1: Number.NaN, 2: 0.5, 3: 0.5 };
+    const seeded = await trainSeeds<FixedAgent>({
+      seeds: [1, 2, 3],
+      train: async (seed) => run(new FixedAgent(seed, 0), sharpe[seed]),
+      evaluate: (r) => ({ avg_episode_sharpe: r.episodes[0].sharpe }),
+    });
+    expect(seeded.chosen).toEqual({ seed: 2, score: 0.5, scored_by: 'avg_episode_sharpe' });
+  });
+
+  it('frees the kept agent when a later seed fails', async () => {
+    const first = new FixedAgent(1, 1);
+    const failing = trainSeeds<FixedAgent>({
+      seeds: [1, 2],
+      train: async (seed) => {
+        if (seed === 2) throw new Error('diverged');
+        return run(first, 1);
+      },
+      evaluate: () => ({ avg_episode_sharpe: 1 }),
+    });
+    await expect(failing).rejects.toThrow('diverged');
+    expect(first.disposed).toBe(true);
+  });
+});

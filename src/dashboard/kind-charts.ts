@@ -36,8 +36,8 @@ const AGENT: Headline = {
   ],
 };
 
-/** Undefined when no version has the metric yet. */
-export function versionsChart(rows: readonly VersionRow[], forecaster: boolean): ChartSpec | undefined {
+/** Undefined when no version has the metric yet. The id names the kind: the Models page shows every kind's. */
+export function versionsChart(kind: string, rows: readonly VersionRow[], forecaster: boolean): ChartSpec | undefined {
   const spec = forecaster ? FORECASTER : AGENT;
   const scored = rows
     .map((row) => ({ row, metrics: (row.metadata?.metrics ?? row.view.metrics ?? {}) as Record<string, unknown> }))
@@ -48,7 +48,7 @@ export function versionsChart(rows: readonly VersionRow[], forecaster: boolean):
   const bands = scored.map(({ row }) => bandOf(uncertaintyOf(row.metadata), spec.metric[0]));
   const labels = [...new Set(bands.filter((b) => b !== null).map((b) => b.label))];
   return intervalChart({
-    id: spec.id,
+    id: `${spec.id}-${kind}`,
     title: spec.title,
     x: scored.map(({ row }) => Date.parse(row.view.claimed_at) / 1000),
     xLabel: 'trained',

@@ -39,7 +39,7 @@ export function kindSection(view: KindView, root: string): string {
     'Hugging Face',
   ];
   const rows = view.versions.map((row) => versionCells(row, forecaster, inverseVol, root, kind));
-  const chart = versionsChart(view.versions, forecaster);
+  const chart = versionsChart(kind, view.versions, forecaster);
   return `<section class="kind">${heading}${current}${snapshots}${unpublished(view)}${table(headers, rows, 'versions')}${chart ? chartFigure(chart, bandNote(forecaster)) : ''}${promotionsSection(view, root)}</section>`;
 }
 

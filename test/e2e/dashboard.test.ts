@@ -89,6 +89,9 @@ describe('the dashboard in chromium', () => {
     expect(await failed.innerText()).toBe('FAILED');
     expect(await failed.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(198, 40, 40)');
     expect(await patchtst.locator('.cause').innerText()).toContain('injected fault: the trainer crashed mid-write');
+    // Each kind's headline metric per version beside its baselines on one chart.
+    expect(await page.locator('figure.chart[data-chart="versions-test-loss-lstm"] .u-legend').innerText()).toMatch(/test loss[\s\S]*always zero[\s\S]*mean target/);
+    expect(await page.locator('figure.chart[data-chart="versions-sharpe-ppo_lstm"] .u-legend').innerText()).toMatch(/agent Sharpe[\s\S]*90 % interval[\s\S]*equal weight[\s\S]*inverse volatility/);
   });
 
   it('Version of a forecaster: the loss chart has one point per stored epoch, the snapshot years the run trained and their walk-forward hit rate beside always-up', async () => {
@@ -117,6 +120,15 @@ describe('the dashboard in chromium', () => {
       expect(alwaysUp).toBe(percent(line.always_up_rate));
       expect(rankIc).toBe(String(Number(line.rank_ic_mean.toPrecision(4))));
     }
+    // Beside the model's rank IC, 12-1 momentum's and 1-week reversal's (columns 9 and 10), and the chart of all three per year with the model's interval.
+    for (const [i, line] of [...score.years, score.total].entries()) {
+      const [, , , , , , , , momentum, reversal] = await cells(i);
+      expect(momentum).toBe(`${Number(line.baselines.momentum_12_1.rank_ic_mean.toPrecision(4))} (t ${Number(line.baselines.momentum_12_1.rank_ic_t.toPrecision(3))})`);
+      expect(reversal).toMatch(new RegExp(`^${String(Number(line.baselines.reversal_1w.rank_ic_mean.toPrecision(4))).replace('.', '\\.')} \\(t `));
+    }
+    const ic = page.locator('figure.chart[data-chart="walk-forward-ic"]');
+    expect(await ic.getAttribute('data-points')).toBe('2');
+    expect(await ic.locator('.u-legend').innerText()).toMatch(/model rank IC[\s\S]*90 % interval[\s\S]*12-1 momentum[\s\S]*1-week reversal/);
     expect(await page.locator('.decision').innerText()).toMatch(/^Promoted: first lstm model/);
   });
 
@@ -130,7 +142,10 @@ describe('the dashboard in chromium', () => {
     expect(weeks).toBeGreaterThan(5);
     for (const id of ['equity', 'drawdown', 'weights']) expect(await page.locator(`figure.chart[data-chart="${id}"]`).getAttribute('data-points')).toBe(String(weeks));
     expect(await page.locator('figure.chart[data-chart="weights"]').getAttribute('data-series')).toBe(String(stored.symbols_used.length + 1));
-    expect(await page.locator('figure.chart[data-chart="equity"] .u-legend').innerText()).toMatch(/agent[\s\S]*equal weight/);
+    expect(await page.locator('figure.chart[data-chart="equity"] .u-legend').innerText()).toMatch(/agent[\s\S]*equal weight[\s\S]*inverse volatility/);
+    // The Sharpe with its 90 % interval beside both benchmarks, and the tests against them.
+    expect(await page.locator('table.scores').innerText()).toMatch(/90 % interval/);
+    expect(await page.locator('table.tests').innerText()).toMatch(/equal weight[\s\S]*inverse volatility/);
     expect(await page.locator('figure.chart[data-chart="entropy"]').getAttribute('data-points')).toBe(String(stored.training.updates.length));
     const drawdown = `${(stored.metrics.eval_max_drawdown * 100).toFixed(2)} %`;
     expect(await page.locator('figure.chart[data-chart="drawdown"] figcaption').innerText()).toContain(`largest: agent ${drawdown}`);

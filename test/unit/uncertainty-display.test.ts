@@ -117,7 +117,7 @@ describe('the Models page', () => {
     expect(html).toContain('class="spread" title="across seeds: 0.00312 ± 0.00002 (0.0031 … 0.00315, 5 seeds)">± 0.00002</span>');
     expect(html).toContain('<div class="tests note">vs zero p 0.079, vs mean p 0.62</div>');
     const chart = chartsOf(html)[0];
-    expect(chart.id).toBe('versions-test-loss');
+    expect(chart.id).toBe('versions-test-loss-lstm');
     expect(chart.x).toEqual([Date.parse('2026-08-15T00:00:00Z') / 1000, Date.parse('2026-08-16T00:00:00Z') / 1000]);
     expect(chart.series.map((s) => [s.label, s.values])).toEqual([
       ['test loss', [0.0031, 0.0031]],
@@ -147,6 +147,6 @@ describe('the Models page', () => {
 
   it('has no chart for a kind whose versions have no metric yet', () => {
     const failed = row({ kind: 'lstm', version: 'v1' }, '2026-08-15T00:00:00Z');
-    expect(versionsChart([{ ...failed, metadata: null, view: { ...failed.view, metrics: null } }], true)).toBeUndefined();
+    expect(versionsChart('lstm', [{ ...failed, metadata: null, view: { ...failed.view, metrics: null } }], true)).toBeUndefined();
   });
 });

@@ -10,6 +10,9 @@ import { ENSEMBLE_FILE, deserializeForecaster, serializeForecaster } from '../..
 import { predict } from '../../src/models/forecasters/shared/forecaster-inference.ts';
 import { ensembleMembers } from '../../src/models/forecasters/shared/seed-ensemble.ts';
 import { disposeForecaster } from '../../src/models/forecasters/shared/train-forecaster.ts';
+import { PATCHTST_CONFIGS } from '../../src/models/forecasters/patchtst/patchtst-config.ts';
+import { patchtstModule } from '../../src/models/forecasters/patchtst/patchtst-module.ts';
+import { trainForecaster } from '../../src/models/forecasters/shared/train-forecaster.ts';
 import { syntheticBars, tinyConfig, trainLstm } from './forecaster-fixtures.ts';
 
 const bars = { AAA: syntheticBars({ start: '2019-01-01', days: 420, seed: 4 }), BBB: syntheticBars({ start: '2019-01-01', days: 420, seed: 5 }) };
@@ -115,6 +118,22 @@ describe('a seed ensemble of forecasters', () => {
     delete files['weights-2.bin'];
     // Act, Assess
     await expect(deserializeForecaster(files)).rejects.toThrow(/lack weights-2.bin, a member listed in ensemble.json/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('works for PatchTST too (a functional model with custom layers): the round trip predicts the same', async () => {
+    // Prepare: the smoke architecture on the five price channels, two seeds, one epoch.
+    const config = { ...PATCHTST_CONFIGS.smoke, maxEpochs: 1, seedCount: 2, signals: false };
+    const longSamples = buildWeeklySamples(bars, { start: '2019-05-01', end: '2020-08-28' }, config.lookbackDays);
+    const before = tf.memory().numTensors;
+    const trained = await trainForecaster({ samples: longSamples, config, buildModel: patchtstModule.buildModel });
+    // Act
+    const loaded = await deserializeForecaster(await serializeForecaster(trained));
+    // Assess
+    expect(ensembleMembers(loaded.model)).toHaveLength(2);
+    expect(predict(loaded, longSamples)).toEqual(predict(trained, longSamples));
+    trained.model.dispose();
+    loaded.model.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -14,11 +14,12 @@ const SEED_PATCHTST: PatchTstConfig = { ...BASE_TRAINING, ...PATCHTST_SEED_ARCHI
 
 export const PATCHTST_CONFIGS: Record<ProfileName, PatchTstConfig> = {
   smoke: { ...SEED_PATCHTST, dModel: 16, heads: 2, encoderLayers: 1, feedForward: 32, batchSize: 128, maxEpochs: 2, patience: 1, seedCount: PROFILES.smoke.seeds },
-  // Sized for a 2-core machine without a GPU (wasm), measured: the seed's architecture trains at
-  // ~130 samples/s on 60 × 11 inputs, so one epoch of the main model takes ~90 s and the run with
-  // its 11 snapshots cannot fit the LSTM's ~12 minutes. d_model 32, feed-forward 64 and 2 encoder
-  // layers train at ~600 samples/s. Batch 256 grows the process to ~3 GB; 128 keeps it near 1.6 GB.
-  // The `full` profile (GPU containers) keeps the seed's figures.
+  // Sized for a 2-core machine without a GPU (wasm), measured: with the fused encoder kernel
+  // (encoder-block.ts) the seed's architecture costs ~1.2 CPU-seconds per 256-sample step on 60 × 11
+  // inputs (~210 samples per CPU-second; bench/patchtst-speed.ts, peak RSS 0.6 GB at batch 256),
+  // d_model 32, feed-forward 64 and 2 encoder layers ~4× less (~860), and a run trains its seeds and
+  // 11 snapshots: at the seed's size it would not fit a few minutes. (Before the kernel: ~130
+  // samples/s, and batch 256 grew the process to ~3 GB.) The `full` profile keeps the seed's figures.
   local: { ...SEED_PATCHTST, dModel: 32, feedForward: 64, encoderLayers: 2, batchSize: 128, maxEpochs: 3, patience: 1, seedCount: PROFILES.local.seeds },
   full: { ...SEED_PATCHTST, seedCount: PROFILES.full.seeds },
 };

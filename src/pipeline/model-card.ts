@@ -5,7 +5,10 @@
  * (a repeated publish finds nothing to change).
  */
 import { isAgentKind } from '../models/kinds.ts';
+import type { RankBaselineName } from '../snapshots/rank-baselines.ts';
+import type { WalkForwardScore, WalkForwardScoreLine } from '../snapshots/walk-forward-score.ts';
 import type { PromotionOutcome } from './decide-promotion.ts';
+import { intervalText, spreadText, testText, uncertaintyOf, varies, type Uncertainty } from './metric-uncertainty.ts';
 
 type Metadata = Record<string, unknown>;
 
@@ -15,6 +18,8 @@ export interface VersionCardInput {
   hf_repo: string;
   /** Forecasters: the snapshot branches of this run's year ends, published beside it. */
   snapshotBranches: string[];
+  /** Forecasters: the stored walk-forward score of those snapshots (absent: not scored). */
+  walkForward?: WalkForwardScore | null;
 }
 
 export function versionCard(input: VersionCardInput): string {
@@ -52,7 +57,7 @@ export function versionCard(input: VersionCardInput): string {
     '',
     '## Walk-forward',
     '',
-    ...(agent ? agentWalkForward(m) : forecasterWalkForward(input.snapshotBranches)),
+    ...(agent ? agentWalkForward(m) : forecasterWalkForward(input.snapshotBranches, input.walkForward ?? null)),
     '',
     '## Promotion',
     '',
@@ -112,31 +117,39 @@ function frontMatter(kind: string): string {
 
 function forecasterMetrics(m: Metadata): string[] {
   const x = (m.metrics ?? {}) as Record<string, number>;
+  const u = uncertaintyOf(m);
+  const cell = (name: string) => withInterval(x[name], name, u);
   return [
     'Mean squared error of the weekly returns. The baselines predict a zero return, or the mean weekly return of the training targets.',
     '',
     '| Segment | Model | Zero-return baseline | Mean-return baseline |',
     '|---|---|---|---|',
-    `| Train | ${num(x.train_loss)} | | |`,
-    `| Validation | ${num(x.val_loss)} | ${num(x.baseline_loss)} | ${num(x.mean_baseline_loss)} |`,
-    `| Test | ${num(x.test_loss)} | ${num(x.test_baseline_loss)} | ${num(x.test_mean_baseline_loss)} |`,
+    `| Train | ${cell('train_loss')} | | |`,
+    `| Validation | ${cell('val_loss')} | ${cell('baseline_loss')} | ${cell('mean_baseline_loss')} |`,
+    `| Test | ${cell('test_loss')} | ${cell('test_baseline_loss')} | ${cell('test_mean_baseline_loss')} |`,
     ...(typeof m.test_vs_baselines === 'string' ? ['', `On the test weeks: ${m.test_vs_baselines}.`] : []),
+    ...seedsLine(m),
+    ...uncertaintyLines(u),
   ];
 }
 
 function agentMetrics(m: Metadata): string[] {
   const x = (m.metrics ?? {}) as Record<string, number>;
+  const u = uncertaintyOf(m);
   const weeks = ((m.response as { evaluation_weeks?: { first: string; last: string; count: number } } | undefined)?.evaluation_weeks) ?? undefined;
-  const shown = new Set(['eval_sharpe', 'eval_cagr', 'eval_max_drawdown', 'benchmark_sharpe', 'benchmark_cagr', 'benchmark_max_drawdown']);
+  const rows: [string, string][] = [['Sharpe', 'sharpe'], ['CAGR', 'cagr'], ['Max drawdown', 'max_drawdown']];
+  // Inverse volatility stands beside equal weight once a run reports it.
+  const inverseVol = rows.some(([, k]) => x[`inverse_vol_${k}`] !== undefined);
+  const shown = new Set(rows.flatMap(([, k]) => [`eval_${k}`, `benchmark_${k}`, `inverse_vol_${k}`]));
   const others = Object.entries(x).filter(([name]) => !shown.has(name));
+  const cell = (name: string) => withInterval(x[name], name, u);
   return [
-    `On the held-out evaluation weeks${weeks ? ` (${weeks.count} weeks, ${weeks.first} .. ${weeks.last})` : ''}, beside the equal-weight benchmark under the same rules:`,
+    `On the held-out evaluation weeks${weeks ? ` (${weeks.count} weeks, ${weeks.first} .. ${weeks.last})` : ''}, beside the ${inverseVol ? 'equal-weight and inverse-volatility benchmarks' : 'equal-weight benchmark'} under the same rules:`,
     '',
-    '| Metric | Agent | Equal-weight benchmark |',
-    '|---|---|---|',
-    `| Sharpe | ${num(x.eval_sharpe)} | ${num(x.benchmark_sharpe)} |`,
-    `| CAGR | ${num(x.eval_cagr)} | ${num(x.benchmark_cagr)} |`,
-    `| Max drawdown | ${num(x.eval_max_drawdown)} | ${num(x.benchmark_max_drawdown)} |`,
+    `| Metric | Agent | Equal-weight benchmark |${inverseVol ? ' Inverse-volatility benchmark |' : ''}`,
+    `|---|---|---|${inverseVol ? '---|' : ''}`,
+    ...rows.map(([label, k]) => `| ${label} | ${cell(`eval_${k}`)} | ${cell(`benchmark_${k}`)} |${inverseVol ? ` ${cell(`inverse_vol_${k}`)} |` : ''}`),
+    ...uncertaintyLines(u),
     '',
     'Training:',
     '',
@@ -144,12 +157,69 @@ function agentMetrics(m: Metadata): string[] {
   ];
 }
 
-function forecasterWalkForward(branches: string[]): string[] {
-  if (branches.length === 0) return ['No yearly snapshots were published with this version.'];
+/** What the stored model is when the run trained several seeds. */
+function seedsLine(m: Metadata): string[] {
+  const seeds = m.seeds as { count?: number; combine?: string } | undefined;
+  if (!seeds || typeof seeds.count !== 'number' || seeds.count < 2) return [];
+  const what = seeds.combine === 'best_val' ? 'the seed with the best validation loss' : 'the mean of their forecasts (a seed ensemble)';
+  return ['', `The run trained ${seeds.count} seeds; the model above is ${what}.`];
+}
+
+/** A metric with its interval when the metadata has one: "1.42 (90 % interval 0.61 … 2.2)". */
+function withInterval(value: unknown, name: string, u: Uncertainty): string {
+  const interval = u.intervals[name];
+  return interval ? `${num(value)} (${intervalText(interval, num)})` : num(value);
+}
+
+/** The spread of each metric across the run's seeds, and the tests against the baselines. */
+function uncertaintyLines(u: Uncertainty): string[] {
+  const spread = Object.entries(u.spread).filter(([, s]) => varies(s));
+  const tests = Object.entries(u.tests);
   return [
-    'Walk-forward forecasts come from yearly snapshots, each trained only on data up to its year end; they are on these branches of this repo:',
+    ...(spread.length > 0
+      ? ['', 'Across the seeds of the run (each seed trained alone: mean ± std, min … max):', '', ...spread.map(([name, s]) => `- ${name}: ${spreadText(s, num)}`)]
+      : []),
+    ...(tests.length > 0
+      ? ['', 'Tests against the baselines on the same weeks (one-sided: p is the chance of a result this good for the model were it no better):', '', ...tests.map(([name, t]) => `- ${name}: ${testText(t, num)}`)]
+      : []),
+  ];
+}
+
+function forecasterWalkForward(branches: string[], score: WalkForwardScore | null): string[] {
+  const lines =
+    branches.length === 0
+      ? ['No yearly snapshots were published with this version.']
+      : [
+          'Walk-forward forecasts come from yearly snapshots, each trained only on data up to its year end; they are on these branches of this repo:',
+          '',
+          ...branches.map((b) => `- \`${b}\``),
+        ];
+  return score ? [...lines, '', ...walkForwardScoreLines(score)] : lines;
+}
+
+const RANK_BASELINE_LABELS: Record<RankBaselineName, string> = { momentum_12_1: '12-1 momentum', reversal_1w: '1-week reversal' };
+
+/** The stored walk-forward score: per snapshot year and in total, the model's rank IC beside the two price rankings'. */
+function walkForwardScoreLines(score: WalkForwardScore): string[] {
+  const names = Object.keys(score.total.baselines ?? {}) as RankBaselineName[];
+  // As the trainer's log line says them: the IC to 4 decimals, its t to 2.
+  const fixed = (v: number | null | undefined, digits: number) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
+  const ic = (mean: number | null | undefined, t: number | null | undefined) => (typeof mean === 'number' ? `${fixed(mean, 4)} (t ${fixed(t, 2)})` : 'n/a');
+  const pct = (v: number | null) => (v === null ? 'n/a' : `${(100 * v).toFixed(1)} %`);
+  const row = (label: string, l: WalkForwardScoreLine) =>
+    `| ${label} | ${l.weeks} | ${pct(l.hit_rate)} | ${pct(l.always_up_rate)} | ${ic(l.rank_ic_mean, l.rank_ic_t)} |${names.map((n) => ` ${ic(l.baselines?.[n]?.rank_ic_mean, l.baselines?.[n]?.rank_ic_t)} |`).join('')}`;
+  const gap = names
+    .map((n) => ({ n, b: score.total.baselines![n] }))
+    .filter(({ b }) => b.model_minus_baseline !== null)
+    .map(({ n, b }) => `${RANK_BASELINE_LABELS[n]} ${fixed(b.model_minus_baseline, 4)} (t ${fixed(b.model_minus_baseline_t, 2)}, ${b.rank_ic_weeks} weeks)`);
+  return [
+    `Scored on ${score.symbols.length} symbols, ${score.from} .. ${score.to}, each week by the latest snapshot before it. Rank IC: the weekly Spearman correlation of forecasts and outcomes across symbols, its mean and t-stat over the weeks${names.length > 0 ? '; beside it the same IC of two price rankings known before each week' : ''}:`,
     '',
-    ...branches.map((b) => `- \`${b}\``),
+    `| Snapshot | Weeks | Hit rate | Always up | Rank IC (t) |${names.map((n) => ` ${RANK_BASELINE_LABELS[n]} IC (t) |`).join('')}`,
+    `|---|---|---|---|---|${names.map(() => '---|').join('')}`,
+    ...score.years.map((y) => row(y.year_end, y)),
+    row('All years', score.total),
+    ...(gap.length > 0 ? ['', `The model's weekly IC minus each ranking's, on the same weeks: ${gap.join('; ')}.`] : []),
   ];
 }
 

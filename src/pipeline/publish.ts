@@ -11,6 +11,7 @@ import type { ModelRegistry } from '../ports/model-registry.ts';
 import type { BranchLocation, Publisher } from '../ports/publisher.ts';
 import { METADATA_FILE, readModelFiles, versionPrefix } from '../models/artifacts/model-files.ts';
 import { snapshotPrefix } from '../snapshots/snapshot-paths.ts';
+import { readWalkForwardScore } from '../snapshots/walk-forward-score.ts';
 import { decisionKey, type PromotionOutcome } from './decide-promotion.ts';
 import { snapshotCard, versionCard } from './model-card.ts';
 import type { TrainingPlan } from '../models/training-plan.ts';
@@ -36,11 +37,14 @@ export async function publishModel(
   const where = deps.publisher.locate(kind, version);
   const snapshots = await committedSnapshots(deps.store, kind, input.plan.snapshotYearEnds);
 
+  // "Score walk-forward" ran before Publish: the card shows its rank IC beside the price rankings'.
+  const walkForward = input.plan.snapshotYearEnds.length > 0 ? ((await readWalkForwardScore(deps.store, kind as ForecasterKind, version)) ?? null) : null;
+
   const metadata = withLocation(model.metadata, where);
   const files = {
     ...model.files,
     [METADATA_FILE]: jsonBytes(metadata),
-    [CARD_FILE]: new TextEncoder().encode(versionCard({ metadata, promotion, hf_repo: where.hf_repo, snapshotBranches: snapshots.map((s) => s.branch) })),
+    [CARD_FILE]: new TextEncoder().encode(versionCard({ metadata, promotion, hf_repo: where.hf_repo, snapshotBranches: snapshots.map((s) => s.branch), walkForward })),
   };
   await deps.publisher.publishBranch({ kind, branch: version, files, title: `mizan ${kind} ${version}` });
   // `main` is the current model: only a promoted version goes there, and only while it is still

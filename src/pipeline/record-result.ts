@@ -52,8 +52,9 @@ export async function recordResult(input: RecordResultInput, deps: { store: Arti
     // "Score walk-forward" stored it: the whole period's figures (the per-year ones stay in the file).
     const score = await readWalkForwardScore(deps.store, plan.kind, plan.version);
     if (score) {
-      const { hit_rate, always_up_rate, rank_ic_mean, rank_ic_t, weeks } = score.total;
-      response.walk_forward = { hit_rate, always_up_rate, rank_ic_mean, rank_ic_t, weeks };
+      const { hit_rate, always_up_rate, rank_ic_mean, rank_ic_t, weeks, baselines } = score.total;
+      // Beside the rank IC, 12-1 momentum's and 1-week reversal's on the same weeks (scores stored before them have none).
+      response.walk_forward = { hit_rate, always_up_rate, rank_ic_mean, rank_ic_t, weeks, ...(baselines ? { rank_ic_baselines: baselines } : {}) };
     }
   }
   await deps.registry.complete(plan.kind, plan.version, response);

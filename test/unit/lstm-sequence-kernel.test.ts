@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../src/ml/backend.ts';
 import { loadLstmSequenceKernel, type LstmKernel } from '../../src/ml/kernels/lstm-sequence.ts';
 import { kernelPath } from '../../src/ml/kernels/lstm-sequence.ts';
-import { ParallelLstmKernel } from '../../src/ml/kernels/lstm-sequence-parallel.ts';
+import { ParallelLstmKernel, SerialSplitLstmKernel } from '../../src/ml/kernels/lstm-sequence-parallel.ts';
 import { FusedLstm } from '../../src/models/forecasters/lstm/fused-lstm-layer.ts';
 import { LSTM_CONFIGS } from '../../src/models/forecasters/lstm/lstm-config.ts';
 import { buildLstmModel } from '../../src/models/forecasters/lstm/lstm-model.ts';
@@ -77,6 +77,9 @@ describe('fused LSTM layer (whole-sequence wasm kernel)', () => {
     // Per sample, the halves compute exactly what one thread does; only the weight-gradient sums regroup.
     expect(first.slice(0, 2)).toEqual(one.slice(0, 2));
     expect(run(two)).toEqual(first);
+    // One thread as the runner uses it (the same split, here): the same bits as two, so a version's
+    // weights do not depend on how many jobs shared the machine.
+    expect(run(new SerialSplitLstmKernel(loadLstmSequenceKernel()))).toEqual(first);
   });
 
   it('runs the same model on the wasm and cpu backends (tfjs’s own LSTM there) to the same predictions', async () => {

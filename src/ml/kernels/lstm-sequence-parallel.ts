@@ -2,8 +2,10 @@
  * Both cores on one LSTM pass: the batch splits in two, the first half runs on this thread while a
  * worker (lstm-sequence-worker.ts, its own kernel instance) runs the second; samples are independent
  * through an LSTM, so the outputs and input gradients are the halves side by side, and the weight
- * gradients are the two partial sums added in a fixed order (this half + the worker's): a run is
- * bit-identical run to run, and differs from one thread by float rounding only.
+ * gradients are the two partial sums added in a fixed order (this half + the worker's). One thread
+ * (SerialSplitLstmKernel) makes the same split and runs both halves here, so a seeded run gives the
+ * same bits with one thread or two: the local runner picks the threads from the jobs running, and a
+ * version's weights must not depend on the machine's load.
  * Calls stay synchronous (tfjs kernels are): the threads meet through SharedArrayBuffer + Atomics.
  * `lstmSequenceKernel()` picks the threads: MIZAN_KERNEL_THREADS (1 or 2), else 2 when the machine
  * has two cores or more.
@@ -140,6 +142,56 @@ export class ParallelLstmKernel implements LstmKernel {
   }
 }
 
+interface SerialPass {
+  shape: LstmShape;
+  first: LstmPass;
+  /** The second half's pass; null when the batch ran whole (below MIN_SPLIT). */
+  second: LstmPass | null;
+  B1: number;
+}
+
+/** One thread, ParallelLstmKernel's arithmetic: the same halves one after the other, the weight gradients added in the same order. */
+export class SerialSplitLstmKernel implements LstmKernel {
+  constructor(private readonly local: LstmSequenceKernel) {}
+
+  forward(shape: LstmShape, x: Float32Array, w: LstmWeights, sequences: boolean, keep: boolean): { out: Float32Array; record?: LstmPass } {
+    const { T, B, I, H } = shape;
+    if (B < MIN_SPLIT) {
+      const { out, record } = this.local.forward(shape, x, w, sequences, keep);
+      return { out, record: record && ({ shape, first: record, second: null, B1: B } satisfies SerialPass) };
+    }
+    const B1 = Math.ceil(B / 2);
+    const a = this.local.forward({ T, B: B1, I, H }, x.subarray(0, B1 * T * I), w, sequences, keep);
+    const b = this.local.forward({ T, B: B - B1, I, H }, x.subarray(B1 * T * I), w, sequences, keep);
+    const out = new Float32Array(a.out.length + b.out.length);
+    out.set(a.out, 0);
+    out.set(b.out, a.out.length);
+    return { out, record: a.record && b.record && ({ shape, first: a.record, second: b.record, B1 } satisfies SerialPass) };
+  }
+
+  backward(pass: LstmPass, dOut: Float32Array, sequences: boolean): LstmGradients {
+    const { shape, first, second, B1 } = pass as SerialPass;
+    if (second === null) return this.local.backward(first, dOut, sequences);
+    const split = B1 * (sequences ? shape.T * shape.H : shape.H);
+    const mine = this.local.backward(first, dOut.subarray(0, split), sequences);
+    const theirs = this.local.backward(second, dOut.subarray(split), sequences);
+    const dx = new Float32Array(mine.dx.length + theirs.dx.length);
+    dx.set(mine.dx, 0);
+    dx.set(theirs.dx, mine.dx.length);
+    const add = (a: Float32Array, b: Float32Array) => {
+      for (let i = 0; i < a.length; i++) a[i] += b[i];
+      return a;
+    };
+    return { dx, dW: add(mine.dW, theirs.dW), dU: add(mine.dU, theirs.dU), dbias: add(mine.dbias, theirs.dbias) };
+  }
+
+  release(pass: LstmPass): void {
+    const { first, second } = pass as SerialPass;
+    this.local.release(first);
+    if (second !== null) this.local.release(second);
+  }
+}
+
 /** How many threads run each pass: MIZAN_KERNEL_THREADS, else 2 on a machine with two cores or more. */
 export function kernelThreads(): number {
   const asked = process.env.MIZAN_KERNEL_THREADS;
@@ -159,7 +211,7 @@ export function lstmSequenceKernel(): LstmKernel | null {
   try {
     const path = kernelPath();
     const local = loadLstmSequenceKernel(path);
-    loaded = kernelThreads() === 2 ? new ParallelLstmKernel(local, path) : local;
+    loaded = kernelThreads() === 2 ? new ParallelLstmKernel(local, path) : new SerialSplitLstmKernel(local);
   } catch (error) {
     console.warn(`LSTM kernel unavailable, using tfjs ops: ${error instanceof Error ? error.message : String(error)}`);
     loaded = null;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../src/ml/backend.ts';
 import { encoderKernelPath, loadEncoderKernel, type EncoderKernel } from '../../src/ml/kernels/patchtst-encoder.ts';
-import { ParallelEncoderKernel } from '../../src/ml/kernels/patchtst-encoder-parallel.ts';
+import { ParallelEncoderKernel, SerialSplitEncoderKernel } from '../../src/ml/kernels/patchtst-encoder-parallel.ts';
 import { mulberry32 } from '../../src/ml/random.ts';
 import { encoderFused, encoderOps, type BlockDropout } from '../../src/models/forecasters/patchtst/encoder-block.ts';
 import { dropoutMask } from '../../src/models/forecasters/patchtst/encoder-dropout.ts';
@@ -95,6 +95,8 @@ describe('fused PatchTST encoder layer (wasm kernel)', () => {
         for (const result of results) expectClose(result, expected);
         expect(valueAndGrads((x_, w_) => encoderFused(kernels[1], x_, w_, S, H, dropout, true, {}), x, w)).toEqual(results[1]);
         expect(valueAndGrads((x_, w_) => encoderFused(here, x_, w_, S, H, dropout, true, {}), x, w)).toEqual(results[0]);
+        // One thread as trainers run it (the same split, here): the same bits as two threads.
+        expect(valueAndGrads((x_, w_) => encoderFused(new SerialSplitEncoderKernel(loadEncoderKernel()), x_, w_, S, H, dropout, true, {}), x, w)).toEqual(results[1]);
         // The tfjs ops path (what other backends run) is the same layer too.
         expectClose(valueAndGrads((x_, w_) => encoderOps(x_, w_, S, H, dropout), x, w), expected);
         tf.dispose(masks ?? []);

@@ -3,8 +3,9 @@
  * runs on this thread while a worker (patchtst-encoder-worker.ts, its own kernel instance) runs the
  * second. Sequences are independent through the layer and the dropout masks are indexed by global
  * row, so the outputs and input gradients are the halves side by side, and the parameter gradients
- * are the two partial sums added in a fixed order (this half + the worker's): bit-identical run to
- * run, and equal to one thread up to float rounding.
+ * are the two partial sums added in a fixed order (this half + the worker's). One thread
+ * (SerialSplitEncoderKernel) makes the same split and runs both halves here: a seeded run gives the
+ * same bits with one thread or two (the local runner picks threads from the jobs running).
  * Calls stay synchronous (tfjs kernels are): the threads meet through SharedArrayBuffer + Atomics.
  * `encoderKernel()` picks the threads as the other kernels do: MIZAN_KERNEL_THREADS (1 or 2), else
  * 2 on a machine with two cores or more.
@@ -24,6 +25,72 @@ interface SplitPass {
   remote: number;
   /** Rows run here (the first ones). */
   T1: number;
+}
+
+interface SerialPass {
+  shape: EncoderShape;
+  first: EncoderPass;
+  /** The second half's pass; null when the batch ran whole (one sequence). */
+  second: EncoderPass | null;
+  T1: number;
+}
+
+/** Rows of the first half: whole sequences, as many as or one more than the second's. */
+function firstHalfRows({ T, S }: EncoderShape): number {
+  return Math.ceil(T / S / 2) * S;
+}
+
+/**
+ * One thread, ParallelEncoderKernel's arithmetic: the same halves one after the other here, the
+ * parameter gradients added in the same order. The local kernel's outputs are views valid until its
+ * next call, so each half is copied out before the other runs.
+ */
+export class SerialSplitEncoderKernel implements EncoderKernel {
+  private out = new Float32Array(0);
+  private dx = new Float32Array(0);
+  private grads = new Float32Array(0);
+
+  constructor(private readonly local: EncoderKernelHere) {}
+
+  forward(shape: EncoderShape, params: readonly Float32Array[], x: Float32Array, dropout: EncoderDropout, keep: boolean, row0 = 0): { out: Float32Array; pass?: EncoderPass } {
+    const { T, S, d } = shape;
+    if (T / S < 2) {
+      const { out, pass } = this.local.forward(shape, params, x, dropout, keep, row0);
+      return { out, pass: pass && ({ shape, first: pass, second: null, T1: T } satisfies SerialPass) };
+    }
+    const T1 = firstHalfRows(shape);
+    if (this.out.length < T * d) this.out = new Float32Array(T * d);
+    const out = this.out.subarray(0, T * d);
+    const a = this.local.forward({ ...shape, T: T1 }, params, x.subarray(0, T1 * d), dropout, keep, row0);
+    out.set(a.out, 0);
+    const b = this.local.forward({ ...shape, T: T - T1 }, params, x.subarray(T1 * d), dropout, keep, row0 + T1);
+    out.set(b.out, T1 * d);
+    return { out, pass: a.pass && b.pass && ({ shape, first: a.pass, second: b.pass, T1 } satisfies SerialPass) };
+  }
+
+  backward(pass: EncoderPass, dy: Float32Array): EncoderGradients {
+    const { shape, first, second, T1 } = pass as SerialPass;
+    if (second === null) return this.local.backward(first, dy);
+    const { T, d, ff } = shape;
+    const P = encoderParamSizes(d, ff).reduce((a, b) => a + b, 0);
+    if (this.dx.length < T * d) this.dx = new Float32Array(T * d);
+    if (this.grads.length < P) this.grads = new Float32Array(P);
+    const dx = this.dx.subarray(0, T * d);
+    const grads = this.grads.subarray(0, P);
+    const mine = this.local.backward(first, dy.subarray(0, T1 * d));
+    dx.set(mine.dx, 0);
+    grads.set(mine.grads);
+    const theirs = this.local.backward(second, dy.subarray(T1 * d));
+    dx.set(theirs.dx, T1 * d);
+    for (let i = 0; i < P; i++) grads[i] += theirs.grads[i];
+    return { dx, grads };
+  }
+
+  release(pass: EncoderPass): void {
+    const { first, second } = pass as SerialPass;
+    this.local.release(first);
+    if (second !== null) this.local.release(second);
+  }
 }
 
 export class ParallelEncoderKernel implements EncoderKernel {
@@ -55,7 +122,7 @@ export class ParallelEncoderKernel implements EncoderKernel {
       const { out, pass } = this.local.forward(shape, params, x, dropout, keep, row0);
       return { out, pass: pass && ({ shape, local: pass, remote: 0, T1: T } satisfies SplitPass) };
     }
-    const T1 = Math.ceil(sequences / 2) * S;
+    const T1 = firstHalfRows(shape);
     const T2 = T - T1;
     const P = params.reduce((n, p) => n + p.length, 0);
     const { at, floats } = layout([P, T2 * d]);
@@ -160,7 +227,7 @@ export function encoderKernel(): EncoderKernel | null {
   try {
     const path = encoderKernelPath();
     const local = loadEncoderKernel(path);
-    loaded = kernelThreads() === 2 ? new ParallelEncoderKernel(local, path) : local;
+    loaded = kernelThreads() === 2 ? new ParallelEncoderKernel(local, path) : new SerialSplitEncoderKernel(local);
   } catch (error) {
     console.warn(`encoder kernel unavailable, using tfjs ops: ${error instanceof Error ? error.message : String(error)}`);
     loaded = null;

@@ -24,6 +24,12 @@ const promotionSchema = z
     reason: z.string(),
     compared_on: z.enum(['first_model', 'same_test_weeks', 'not_compared']),
     comparison: z.looseObject({ against: z.string() }).nullable().optional(),
+    // The promotion test's record (src/registry/promotion-rule.ts): kept through the state to "Record result".
+    rule: z.string().optional(),
+    test: z.looseObject({ method: z.string(), p_value: z.number() }).nullable().optional(),
+    level: z.number().optional(),
+    max_age_weeks: z.number().optional(),
+    age_weeks: z.number().nullable().optional(),
   })
   .transform((p) => p as PromotionOutcome);
 

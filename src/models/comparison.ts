@@ -12,7 +12,30 @@ export interface Comparison {
   candidate_score?: number;
   weeks?: { first: string; last: string; count: number };
   samples?: number;
+  /**
+   * The paired weekly series the promotion test is run on (src/registry/promotion-rule.ts), one value
+   * per compared week for each model, in week order. Absent in comparisons made before the test existed.
+   */
+  weekly?: WeeklySeries;
   reason: string;
+}
+
+/**
+ * What a weekly series holds: forecasters, each week's squared error averaged over that week's
+ * symbols (so symbols that move together are one observation, not several); agents, each week's
+ * net portfolio return of the deterministic pass (costs included).
+ */
+export const WEEKLY_MEASURES = {
+  loss: 'mean_squared_error_over_symbols',
+  returns: 'net_portfolio_return',
+} as const;
+
+export interface WeeklySeries {
+  weeks: string[];
+  candidate: number[];
+  current: number[];
+  /** One of WEEKLY_MEASURES: which test applies (a loss: Diebold–Mariano; returns: the Sharpe difference). */
+  measure: string;
 }
 
 /** Fewer weeks compare nothing: a Sharpe ratio needs two weekly returns, and one week's loss is as noisy. */

@@ -244,6 +244,16 @@ function promotionLines(promotion: PromotionOutcome | null): string[] {
   if (c && c.candidate_score !== undefined && c.current_score !== undefined) {
     lines.push('', `Compared with ${c.against} on ${c.metric} (${c.better} is better): this version ${num(c.candidate_score)}, current ${num(c.current_score)}.`);
   }
+  if (promotion.rule) lines.push('', `Rule that decided: \`${promotion.rule}\`${promotion.level !== undefined ? ` (one-sided level ${promotion.level}, age rule after ${promotion.max_age_weeks} weeks of data)` : ''}.`);
+  const t = promotion.test;
+  if (t) {
+    lines.push(
+      '',
+      `Test: ${t.method === 'diebold_mariano' ? 'Diebold–Mariano on the weekly loss differential' : 'paired Sharpe difference (Jobson–Korkie, Memmel)'}, ` +
+        `statistic ${t.statistic === null ? 'n/a' : num(t.statistic)}, one-sided p ${num(t.p_value)} (better) / ${num(t.p_value_worse)} (worse), ` +
+        `${t.weeks.count} weeks ${t.weeks.first} to ${t.weeks.last}.`,
+    );
+  }
   return lines;
 }
 

@@ -41,7 +41,7 @@ export async function recordResult(input: RecordResultInput, deps: { store: Arti
     // Extras beyond the seed schema: why promotion went as it did, and the snapshot backfill.
     kind: plan.kind,
     profile: plan.profile,
-    promotion: { reason: promotion.reason, compared_on: promotion.compared_on, ...(promotion.comparison ? { comparison: promotion.comparison } : {}) },
+    promotion: promotionSummary(promotion),
     ...(meta.test_vs_baselines ? { test_vs_baselines: meta.test_vs_baselines } : {}),
     ...(meta.inputs?.signals_used ? { signals_used: meta.inputs.signals_used, num_input_channels: meta.inputs.num_input_channels } : {}),
     ...(input.publishError ? { publish_error: input.publishError } : {}),
@@ -64,6 +64,24 @@ export async function recordResult(input: RecordResultInput, deps: { store: Arti
 /** Marks the run FAILED (freeing its claim for a retry); `current` is never touched here. */
 export async function recordFailure(input: { plan: TrainingPlan; error: string; cause: string }, deps: { registry: ModelRegistry }): Promise<void> {
   await deps.registry.fail(input.plan.kind, input.plan.version, { error: input.error, cause: input.cause });
+}
+
+/**
+ * The decision as the response shows it: the reason, the rule that decided, the test (method,
+ * statistic, one-sided p-values, level, weeks) and the comparison without its weekly series (they
+ * stay in the version's metadata.json and promotion.json; the test summarises them).
+ */
+export function promotionSummary(promotion: PromotionOutcome): Record<string, unknown> {
+  const { weekly, ...comparison } = promotion.comparison ?? {};
+  return {
+    reason: promotion.reason,
+    compared_on: promotion.compared_on,
+    ...(promotion.rule ? { rule: promotion.rule } : {}),
+    ...(promotion.test ? { test: promotion.test } : {}),
+    ...(promotion.level !== undefined ? { level: promotion.level } : {}),
+    ...(promotion.max_age_weeks !== undefined ? { max_age_weeks: promotion.max_age_weeks, age_weeks: promotion.age_weeks ?? null } : {}),
+    ...(promotion.comparison ? { comparison: { ...comparison, ...(weekly ? { weekly_series: `${weekly.weeks.length} weeks of ${weekly.measure} (in metadata.json)` } : {}) } } : {}),
+  };
 }
 
 function orderedMetrics(metrics: Record<string, number>, first: readonly string[]): Record<string, number> {

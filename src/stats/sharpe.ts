@@ -20,8 +20,10 @@ export interface SharpeDifference {
   /** Annualised Sharpe of the challenger minus the incumbent's. */
   difference: number;
   statistic: number;
-  /** One-sided: the probability of a difference this high if both had the same Sharpe. */
+  /** One-sided: the probability of a difference this high if the challenger's Sharpe exceeded the incumbent's by only `margin`. */
   pValue: number;
+  /** The annualised margin tested against (0: equal Sharpe ratios). */
+  margin: number;
   weeks: number;
 }
 
@@ -47,7 +49,8 @@ export function sharpeInterval(returns: readonly number[], level = 0.9): SharpeI
   return { sharpe: sr * scale, low: (sr - z * se) * scale, high: (sr + z * se) * scale, level };
 }
 
-export function sharpeDifference(challenger: readonly number[], incumbent: readonly number[]): SharpeDifference {
+/** `margin` (annualised, ≥ 0) turns the test into one of superiority by at least that much: H0 is SR_a − SR_b ≤ margin. */
+export function sharpeDifference(challenger: readonly number[], incumbent: readonly number[], margin = 0): SharpeDifference {
   if (challenger.length !== incumbent.length) throw new Error(`a Sharpe difference needs returns on the same weeks: ${challenger.length} vs ${incumbent.length}`);
   const weeks = challenger.length;
   if (weeks < 3) throw new Error(`a Sharpe difference needs at least 3 weeks, got ${weeks}`);
@@ -62,6 +65,7 @@ export function sharpeDifference(challenger: readonly number[], incumbent: reado
   // Memmel (2003): Var(SR_a − SR_b) = [2 − 2ρ + ½(SR_a² + SR_b² − 2 SR_a SR_b ρ²)] / T
   const variance = (2 - 2 * rho + 0.5 * (srA * srA + srB * srB - 2 * srA * srB * rho * rho)) / weeks;
   const difference = srA - srB;
-  const statistic = variance > 0 ? difference / Math.sqrt(variance) : 0;
-  return { difference: difference * Math.sqrt(WEEKS_PER_YEAR), statistic, pValue: 1 - normalCdf(statistic), weeks };
+  const excess = difference - margin / Math.sqrt(WEEKS_PER_YEAR);
+  const statistic = variance > 0 ? excess / Math.sqrt(variance) : excess === 0 ? 0 : Math.sign(excess) * Infinity;
+  return { difference: difference * Math.sqrt(WEEKS_PER_YEAR), statistic, pValue: 1 - normalCdf(statistic), margin, weeks };
 }

@@ -15,7 +15,8 @@ import { SampleMarketData } from '../../src/adapters/sample/sample-market-data.t
 import { buildWeeklySamples } from '../../src/features/weekly-dataset.ts';
 import { splitByDate } from '../../src/models/forecasters/shared/date-split.ts';
 import { deserializeForecaster } from '../../src/models/forecasters/shared/forecaster-artifacts.ts';
-import { evaluateMse } from '../../src/models/forecasters/shared/forecaster-inference.ts';
+import { evaluateMse, predict } from '../../src/models/forecasters/shared/forecaster-inference.ts';
+import { dieboldMariano } from '../../src/stats/diebold-mariano.ts';
 import { initBackend } from '../../src/ml/backend.ts';
 import { dataRange } from '../../src/data/data-range.ts';
 import { DirArtifactStore } from '../../src/adapters/local/dir-artifact-store.ts';
@@ -171,12 +172,12 @@ describe('mizan train lstm --profile smoke, run as a process from any directory'
     expect(models.versions).toEqual([expect.objectContaining({ status: 'FAILED' })]);
   });
 
-  it('promotes a second real run (another window end) iff it beats the first model on its test weeks neither model saw', async () => {
+  it('promotes a second real run (another window end) iff it is significantly better than the first model on its test weeks neither model saw', async () => {
     // Act: --end changes the window, hence the version; the first model is current.
     const second = await runCli(['train', 'lstm', '--profile', 'smoke', '--skip-snapshot', '--end', '2022-09-30', '--data-dir', dataDir], cwd);
     // Assess
     expect(second.code, second.stderr).toBe(0);
-    const next = JSON.parse(second.stdout) as ForecasterResponse & { promotion: { compared_on: string; reason: string } };
+    const next = JSON.parse(second.stdout) as ForecasterResponse & { promotion: { compared_on: string; reason: string; rule: string } };
     expect(next.version).toMatch(/^v2022\.09\.30-/);
     expect(next.version).not.toBe(response.version);
     const store = new DirArtifactStore(dataDir);
@@ -193,10 +194,17 @@ describe('mizan train lstm --profile smoke, run as a process from any directory'
     const unseen = test.filter((s) => s.week > firstMetadata.split.valLastWeek);
     expect(unseen.length).toBeGreaterThan(0);
     expect(comparison).toMatchObject({ samples: unseen.length, weeks: { first: unseen.map((s) => s.week).sort()[0], count: new Set(unseen.map((s) => s.week)).size } });
-    const lossOn = async (version: string) => {
+    const scoresOn = async (version: string) => {
       const model = await deserializeForecaster((await readModelFiles(store, versionPrefix('lstm', version)))!.files);
       try {
-        return evaluateMse(model, unseen);
+        const predictions = predict(model, unseen);
+        const weeks = [...new Set(unseen.map((s) => s.week))].sort();
+        // The promotion test's series: each week's squared error averaged over that week's symbols.
+        const weekly = weeks.map((week) => {
+          const errors = unseen.flatMap((s, i) => (s.week === week ? [(predictions[i] - s.target) ** 2] : []));
+          return errors.reduce((a, b) => a + b, 0) / errors.length;
+        });
+        return { mse: evaluateMse(model, unseen), weekly };
       } finally {
         model.model.dispose();
       }
@@ -204,11 +212,26 @@ describe('mizan train lstm --profile smoke, run as a process from any directory'
     // To float32 precision: the fused LSTM kernel's sums round differently in the last bit between the
     // trainer's scoring and this one call (2.5e-8 relative measured, with one thread or two).
     const closeTo = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-6 * Math.abs(expected));
-    closeTo(await lossOn(response.version), comparison.current_score);
-    closeTo(await lossOn(next.version), comparison.candidate_score);
+    const first = await scoresOn(response.version);
+    const challenger = await scoresOn(next.version);
+    closeTo(first.mse, comparison.current_score);
+    closeTo(challenger.mse, comparison.candidate_score);
+    const weekly = (metadata.comparison as unknown as { weekly: { weeks: string[]; candidate: number[]; current: number[] } }).weekly;
+    expect(weekly.weeks).toEqual([...new Set(unseen.map((s) => s.week))].sort());
+    // A week's mean of a few squared errors: the float32 rounding of its predictions weighs more (1e-5).
+    const weekClose = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-5 * Math.abs(expected));
+    weekly.current.forEach((value, t) => weekClose(value, first.weekly[t]));
+    weekly.candidate.forEach((value, t) => weekClose(value, challenger.weekly[t]));
 
-    const shouldPromote = comparison.candidate_score < comparison.current_score;
-    expect(next).toMatchObject({ promoted: shouldPromote, prior_version: response.version, promotion: { compared_on: 'same_test_weeks', comparison: { samples: unseen.length } } });
+    // The rule: Diebold–Mariano on the weekly losses at one-sided 0.10 (the challenger's data ends
+    // earlier than the first model's: the age rule does not apply). With fewer than 8 weeks, no test.
+    const tested = weekly.weeks.length >= 8;
+    const shouldPromote = tested && dieboldMariano(challenger.weekly, first.weekly).pValue < 0.1;
+    expect(next).toMatchObject({
+      promoted: shouldPromote,
+      prior_version: response.version,
+      promotion: { compared_on: 'same_test_weeks', rule: shouldPromote ? 'significantly_better' : tested ? expect.stringMatching(/^(not_significant|significantly_worse)$/) : 'no_test', comparison: { samples: unseen.length } },
+    });
     expect(await readlink(join(dataDir, 'models', 'lstm', 'current'))).toBe(shouldPromote ? next.version : response.version);
     const view = JSON.parse((await runCli(['models', 'lstm', '--data-dir', dataDir], cwd)).stdout) as { current: string; versions: unknown[] };
     expect(view.current).toBe(shouldPromote ? next.version : response.version);

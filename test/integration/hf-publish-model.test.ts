@@ -53,6 +53,11 @@ const notPromoted: PromotionOutcome = {
   reason: 'test_loss 0.0029 is not lower than 0.0028',
   compared_on: 'same_test_weeks',
   comparison: { against: 'v2022.12.30-aaaaaaaaaaaa', compared_on: 'same_test_weeks', metric: 'test_loss', better: 'lower', current_score: 0.0028, candidate_score: 0.0029, reason: 'same weeks' },
+  rule: 'not_significant',
+  test: { method: 'diebold_mariano', measure: 'mean_squared_error_over_symbols', statistic: 0.84, p_value: 0.79, p_value_worse: 0.21, level: 0.1, difference: 0.0001, weeks: { first: '2022-01-03', last: '2022-12-26', count: 52 } },
+  level: 0.1,
+  max_age_weeks: 26,
+  age_weeks: 0,
 };
 
 describe('publishModel', () => {
@@ -117,6 +122,8 @@ describe('publishModel', () => {
     }
     expect(listing.find((f) => f.path === 'weights.bin')?.lfs).toBe(true);
     expect(text(VERSION, 'README.md')).toMatch(/\*\*Not promoted\*\*: the current model stayed \(same test weeks\)[\s\S]*test_loss 0\.0029 is not lower than 0\.0028[\s\S]*this version 0\.0029, current 0\.0028/);
+    expect(text(VERSION, 'README.md')).toContain('Rule that decided: `not_significant` (one-sided level 0.1, age rule after 26 weeks of data).');
+    expect(text(VERSION, 'README.md')).toContain('Test: Diebold–Mariano on the weekly loss differential, statistic 0.84, one-sided p 0.79 (better) / 0.21 (worse), 52 weeks 2022-01-03 to 2022-12-26.');
   });
 
   it('also moves main to a promoted version, with the same files', async () => {

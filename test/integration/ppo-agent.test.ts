@@ -15,6 +15,9 @@ import { runCli, type CliRun } from '../e2e/cli-support.ts';
 import { perturbedAfter } from '../support/perturbed-market-data.ts';
 import { signalsChangedFrom, trainSmokeLstmSnapshots } from '../support/snapshot-deps.ts';
 import type { AgentResponse } from '../support/agent-response.ts';
+import { sharpe } from '../../src/models/agents/portfolio-metrics.ts';
+import { sharpeDifference } from '../../src/stats/sharpe.ts';
+import { DEFAULT_PROMOTION_SETTINGS } from '../../src/config/promotion.ts';
 
 const SEED_FIELDS = ['version', 'data_window_start', 'data_window_end', 'metrics', 'promoted', 'prior_version', 'symbols_used'];
 const SEED_METRICS = ['policy_loss', 'value_loss', 'avg_episode_return', 'avg_episode_sharpe', 'eval_sharpe', 'eval_cagr', 'eval_max_drawdown'];
@@ -89,6 +92,16 @@ describe('ppo_lstm through the CLI (smoke profile, walk-forward lstm snapshots)'
     expect(response.promotion.comparison).toMatchObject({ compared_on: 'same_test_weeks', weeks: { count: 13 }, samples: 13 });
     expect(response.promotion.comparison!.candidate_score).toBeCloseTo(response.metrics.eval_sharpe, 9);
     expect(Number.isFinite(response.promotion.comparison!.current_score)).toBe(true);
+    // The weekly net returns of both passes (in metadata.json), whose Sharpe ratios are the scores; the paired Sharpe test decides.
+    const meta = JSON.parse(await readFile(join(dataDir, 'models', 'ppo_lstm', response.version, 'metadata.json'), 'utf8')) as { comparison: { weekly: { weeks: string[]; candidate: number[]; current: number[]; measure: string } } };
+    const weekly = meta.comparison.weekly;
+    expect(weekly).toMatchObject({ measure: 'net_portfolio_return' });
+    expect(weekly.weeks).toHaveLength(13);
+    expect(sharpe(weekly.candidate)).toBeCloseTo(response.promotion.comparison!.candidate_score, 9);
+    expect(sharpe(weekly.current)).toBeCloseTo(response.promotion.comparison!.current_score, 9);
+    // Better means by more than the margin (0.1 of annualised Sharpe), significantly.
+    const significant = sharpeDifference(weekly.candidate, weekly.current, DEFAULT_PROMOTION_SETTINGS.minSharpeGain).pValue < DEFAULT_PROMOTION_SETTINGS.level;
+    expect(response).toMatchObject({ promoted: significant, promotion: { rule: significant ? 'significantly_better' : expect.stringMatching(/^(not_significant|significantly_worse)$/), test: { method: 'sharpe_difference', weeks: { count: 13 } } } });
     const again = await runCli(['train', 'ppo_lstm', '--mode', 'finetune', '--profile', 'smoke', '--data-dir', dataDir], cwd);
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toEqual(response);

@@ -15,6 +15,8 @@ import { runCli } from '../e2e/cli-support.ts';
 import { call, type Answer } from '../e2e/support.ts';
 import { trainSmokeLstmSnapshots } from '../support/snapshot-deps.ts';
 import type { AgentResponse } from '../support/agent-response.ts';
+import { sharpeDifference } from '../../src/stats/sharpe.ts';
+import { DEFAULT_PROMOTION_SETTINGS } from '../../src/config/promotion.ts';
 
 const SEED_FIELDS = ['version', 'data_window_start', 'data_window_end', 'metrics', 'promoted', 'prior_version', 'symbols_used', 'hf_repo', 'hf_url'];
 const SEED_METRICS = ['actor_loss', 'critic_loss', 'alpha', 'avg_episode_return', 'avg_episode_sharpe', 'eval_sharpe', 'eval_cagr', 'eval_max_drawdown'];
@@ -25,6 +27,7 @@ interface AgentMetadata {
   base_version: string | null;
   training: { note: string; final: { actor_loss: number; critic_loss: number; alpha: number; updates: number } };
   evaluation: { agent_equity: number[]; benchmark_equity: number[]; agent_weights: number[][] };
+  comparison: { weekly?: { weeks: string[]; candidate: number[]; current: number[]; measure: string } } | null;
 }
 
 describe('sac_lstm through the API and the CLI (smoke profile, walk-forward lstm snapshots)', () => {
@@ -127,8 +130,19 @@ describe('sac_lstm through the API and the CLI (smoke profile, walk-forward lstm
     expect(response.promotion.comparison).toMatchObject({ compared_on: 'same_test_weeks', metric: 'eval_cagr', weeks: { count: 13 }, samples: 13 });
     expect(response.promotion.comparison!.candidate_score).toBeCloseTo(response.metrics.eval_cagr, 9);
     expect(Number.isFinite(response.promotion.comparison!.current_score)).toBe(true);
-    expect(response.promoted).toBe(response.promotion.comparison!.candidate_score > response.promotion.comparison!.current_score);
-    expect((await metadata(response.version)).base_version).toBe(prior.version);
+    // The weekly net returns of both deterministic passes, and the paired Sharpe test on them decides
+    // (SAC too, though its reported metric is eval_cagr); both models' data end on the same week: no age rule.
+    const tunedMeta = await metadata(response.version);
+    const weekly = tunedMeta.comparison!.weekly!;
+    expect(weekly).toMatchObject({ measure: 'net_portfolio_return' });
+    expect(weekly.weeks).toHaveLength(13);
+    expect(weekly.weeks.at(-1)).toBe('2022-12-19');
+    expect(weekly.candidate.reduce((equity, r) => equity * (1 + r), 1) ** (52 / 13) - 1).toBeCloseTo(response.metrics.eval_cagr, 9);
+    // Better means by more than the margin (0.1 of annualised Sharpe), significantly.
+    const significant = sharpeDifference(weekly.candidate, weekly.current, DEFAULT_PROMOTION_SETTINGS.minSharpeGain).pValue < DEFAULT_PROMOTION_SETTINGS.level;
+    expect(response.promoted).toBe(significant);
+    expect(response.promotion).toMatchObject({ rule: significant ? 'significantly_better' : expect.stringMatching(/^(not_significant|significantly_worse)$/), test: { method: 'sharpe_difference', weeks: { count: 13 } } });
+    expect(tunedMeta.base_version).toBe(prior.version);
 
     // A promoted fine-tune is the current agent now: the next request fine-tunes it (new inputs, a new
     // version). Once a fine-tune is not promoted, the same request answers its stored result.

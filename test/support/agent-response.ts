@@ -9,5 +9,5 @@ export interface AgentResponse {
   symbols_used: string[];
   walk_forward: string;
   evaluation_weeks: { first: string; last: string; count: number };
-  promotion: { compared_on: string; comparison?: { compared_on: string; metric: string; weeks: { count: number }; samples: number; current_score: number; candidate_score: number } };
+  promotion: { compared_on: string; rule?: string; test?: { method: string; p_value: number; weeks: { count: number } } | null; comparison?: { compared_on: string; metric: string; weeks: { count: number }; samples: number; current_score: number; candidate_score: number } };
 }

@@ -2,9 +2,11 @@
  * The challenger against the current agent on the same weeks: the current agent (if any, and not
  * this version) is re-evaluated on the challenger's evaluation weeks with its own symbols, symbol
  * order and stored transform; both are scored by the kind's promotion metric on the weeks both
- * panels have (normally all of the challenger's), each from all cash, with the same costs.
+ * panels have (normally all of the challenger's), each from all cash, with the same costs. The
+ * weekly net returns of both passes are kept: the promotion test (the paired Sharpe difference) runs
+ * on them.
  */
-import { comparisonWeeks, tooFewWeeks, type Comparison } from '../comparison.ts';
+import { comparisonWeeks, tooFewWeeks, WEEKLY_MEASURES, type Comparison } from '../comparison.ts';
 import type { PromotionMetric } from '../kind-spec.ts';
 import type { TrainerDeps } from '../kind-trainer.ts';
 import type { TrainingPlan } from '../training-plan.ts';
@@ -36,9 +38,9 @@ export async function compareWithCurrent<A extends PortfolioAgent>(
   const current = await deps.registry.current(plan.kind);
   if (!current || current === plan.version) return null;
   const METRIC = { metric: promotion.name, better: promotion.better } as const;
-  // The promotion metric (eval_sharpe, eval_cagr, …) of a deterministic pass over the weeks.
-  const score = (panel: Parameters<typeof evaluatePolicy>[0], agent: PortfolioAgent, rules: PortfolioRules) =>
-    pathMetrics('eval', evaluatePolicy(panel, { fromWeek: 0, toWeek: panel.weeks.length }, (obs) => agent.act(obs), rules))[promotion.name];
+  // A deterministic pass over all of a panel's weeks, from all cash.
+  const pass = (panel: Parameters<typeof evaluatePolicy>[0], agent: PortfolioAgent, rules: PortfolioRules) =>
+    evaluatePolicy(panel, { fromWeek: 0, toWeek: panel.weeks.length }, (obs) => agent.act(obs), rules);
   let incumbent: StoredAgent<A>;
   try {
     incumbent = await loadStoredAgent(plan.kind, current, deps.store, deserialize);
@@ -68,14 +70,18 @@ export async function compareWithCurrent<A extends PortfolioAgent>(
     }
     const candidatePanel = applyStandardiser(selectWeeks(challenger.raw, common), challenger.transform);
     const incumbentRules = { maxStockWeight: incumbentConfig.maxStockWeight, minCash: incumbentConfig.minCash, costBps: challenger.rules.costBps };
+    const incumbentPath = pass(incumbentPanel, incumbent.agent, incumbentRules);
+    const candidatePath = pass(candidatePanel, challenger.agent, challenger.rules);
     return {
       against: current,
       compared_on: 'same_test_weeks',
       ...METRIC,
-      current_score: score(incumbentPanel, incumbent.agent, incumbentRules),
-      candidate_score: score(candidatePanel, challenger.agent, challenger.rules),
+      // The promotion metric (eval_sharpe, eval_cagr, …) of each pass.
+      current_score: pathMetrics('eval', incumbentPath)[promotion.name],
+      candidate_score: pathMetrics('eval', candidatePath)[promotion.name],
       weeks: { first: common[0], last: common.at(-1)!, count: common.length },
       samples: common.length,
+      weekly: { weeks: [...common], candidate: [...candidatePath.weeklyReturns], current: [...incumbentPath.weeklyReturns], measure: WEEKLY_MEASURES.returns },
       reason:
         `both agents evaluated deterministically from all cash on ${common.length} of the challenger's ${evalWeeks.length} evaluation weeks` +
         `${chosen.unseenOnly && common.length < scorable.length ? ' that the current agent did not train on' : ''}, costs included (${promotion.name} over few weeks is noisy)` +

@@ -2,7 +2,8 @@
  * The fair comparison of a forecaster with the current model (the rule is models/comparison.ts):
  * both are scored on the challenger's test weeks, on the same (symbol, week) samples, the current
  * model re-scored there with its own config (lookback, channels). The current model saw every week
- * up to its last validation week (training, and the early-stopping choice).
+ * up to its last validation week (training, and the early-stopping choice). Beside the two MSEs, the
+ * weekly series the promotion test runs on: each week's squared error averaged over its symbols.
  */
 import { addDays } from '../../../data/dates.ts';
 import type { WeeklySample } from '../../../features/weekly-dataset.ts';
@@ -11,11 +12,11 @@ import type { MarketData } from '../../../ports/market-data.ts';
 import type { SignalProvider } from '../../../ports/signals.ts';
 import type { ModelRegistry } from '../../../ports/model-registry.ts';
 import { readModelFiles, versionPrefix } from '../../artifacts/model-files.ts';
-import { comparisonWeeks, tooFewWeeks, type Comparison } from '../../comparison.ts';
+import { comparisonWeeks, tooFewWeeks, WEEKLY_MEASURES, type Comparison, type WeeklySeries } from '../../comparison.ts';
 import type { TrainingPlan } from '../../training-plan.ts';
 import { deserializeForecaster } from './forecaster-artifacts.ts';
 import type { ForecasterTrainingConfig } from './forecaster-config.ts';
-import { evaluateMse } from './forecaster-inference.ts';
+import { meanSquaredError, predict } from './forecaster-inference.ts';
 import type { ForecasterModule } from './forecaster-module.ts';
 import { FORECASTER_TRAITS } from './forecaster-spec.ts';
 import type { LoadedForecaster } from './forecaster-types.ts';
@@ -60,6 +61,8 @@ export async function compareOnTestWeeks(
     const shared = scorable.filter((s) => weekSet.has(s.week));
     const sharedKeys = new Set(shared.map(key));
     const incumbentShared = incumbentSamples.filter((s) => sharedKeys.has(key(s)));
+    const candidatePredictions = predict(challenger, shared);
+    const incumbentPredictions = predict(incumbent, incumbentShared);
     const seenNote = chosen.unseenOnly
       ? `${weeks.length} of the challenger's ${testWeeks.length} test weeks that neither model trained on`
       : `all ${weeks.length} of the challenger's test weeks both models can score (the current model saw weeks up to ${seenThrough ?? 'an unrecorded week'}: this favours it)`;
@@ -67,15 +70,44 @@ export async function compareOnTestWeeks(
       against: current,
       compared_on: 'same_test_weeks',
       ...METRIC,
-      current_score: evaluateMse(incumbent, incumbentShared),
-      candidate_score: evaluateMse(challenger, shared),
+      current_score: meanSquaredError(incumbentPredictions, incumbentShared.map((s) => s.target)),
+      candidate_score: meanSquaredError(candidatePredictions, shared.map((s) => s.target)),
       weeks: { first: weeks[0], last: weeks[weeks.length - 1], count: weeks.length },
       samples: shared.length,
+      weekly: weeklyLosses(weeks, shared, candidatePredictions, incumbentShared, incumbentPredictions),
       reason: `both scored on ${shared.length} samples of ${seenNote}`,
     };
   } finally {
     incumbent.model.dispose();
   }
+}
+
+/**
+ * Per week, each model's squared error averaged over that week's symbols (the same symbols for both:
+ * the samples share their (symbol, week) keys), so that correlated symbols count as one observation.
+ */
+export function weeklyLosses(
+  weeks: readonly string[],
+  candidateSamples: readonly WeeklySample[],
+  candidatePredictions: ArrayLike<number>,
+  currentSamples: readonly WeeklySample[],
+  currentPredictions: ArrayLike<number>,
+): WeeklySeries {
+  const byWeek = (samples: readonly WeeklySample[], predictions: ArrayLike<number>) => {
+    const sums = new Map<string, { sum: number; count: number }>();
+    samples.forEach((s, i) => {
+      const entry = sums.get(s.week) ?? { sum: 0, count: 0 };
+      entry.sum += (predictions[i] - s.target) ** 2;
+      entry.count += 1;
+      sums.set(s.week, entry);
+    });
+    return weeks.map((week) => {
+      const entry = sums.get(week);
+      if (!entry) throw new Error(`no sample of week ${week} to average`);
+      return entry.sum / entry.count;
+    });
+  };
+  return { weeks: [...weeks], candidate: byWeek(candidateSamples, candidatePredictions), current: byWeek(currentSamples, currentPredictions), measure: WEEKLY_MEASURES.loss };
 }
 
 function uniqueWeeks(samples: readonly WeeklySample[]): string[] {

@@ -18,6 +18,11 @@ describe('the local API, as a user drives it with curl', () => {
     // The seed's three first, then the mean baseline and the test segment beside both baselines.
     expect(Object.keys(body.metrics)).toEqual(['train_loss', 'val_loss', 'baseline_loss', 'mean_baseline_loss', 'test_loss', 'test_baseline_loss', 'test_mean_baseline_loss']);
     expect(body).toMatchObject({ promoted: true, prior_version: null, hf_repo: null, hf_url: null });
+    // The test loss's spread over the seeds (smoke: one) and the Diebold–Mariano tests against both baselines.
+    expect(body).toMatchObject({
+      metric_spread: { test_loss: { mean: body.metrics.test_loss, n: 1 } },
+      tests: { dm_vs_zero: { method: 'diebold_mariano_hln', against: 'zero' }, dm_vs_mean: { against: 'mean' } },
+    });
     const versionDir = join(ctx.dataDir, 'models', 'lstm', body.version);
     for (const file of ['model.json', 'weights.bin', 'scaler.json', 'config.json', 'metadata.json']) {
       expect((await stat(join(versionDir, file))).size, file).toBeGreaterThan(0);

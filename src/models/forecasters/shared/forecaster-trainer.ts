@@ -91,11 +91,12 @@ async function commitForecaster(
 ): Promise<void> {
   const m = trained.metrics;
   const verdict = beatsBaselines(m.test_loss, m.test_baseline_loss, m.test_mean_baseline_loss);
+  const spread = metricSpread(trained.members.map((member) => ({ ...member.metrics })));
   await writeModelFiles(deps.store, versionPrefix(plan.kind, plan.version), await serializeForecaster(trained), {
     ...planMetadata(plan, deps.backend),
     metrics: m,
     // Each metric over the K seeds' networks (mean, sample std, min, max, n); the metrics above are the stored model's.
-    metric_spread: metricSpread(trained.members.map((member) => ({ ...member.metrics }))),
+    metric_spread: spread,
     seeds: { count: trained.members.length, combine: trained.members.length > 1 ? trained.config.combineSeeds ?? 'mean' : 'single', members: trained.members.map(memberSummary) },
     test_vs_baselines: verdict,
     // The stored model's weekly test losses against the zero and the mean forecast (Diebold–Mariano).
@@ -108,6 +109,9 @@ async function commitForecaster(
     inputs: facts.inputs,
     train_seconds: (Date.now() - facts.started) / 1000,
     created_at: new Date().toISOString(),
+    // Read by record-result into the response: the losses' spread over the seeds (the baselines are in
+    // metrics) and the Diebold–Mariano tests against the zero and mean forecasts.
+    response: { metric_spread: { test_loss: spread.test_loss, val_loss: spread.val_loss }, tests: facts.tests },
   });
   const seeds = trained.members.length > 1 ? ` (${trained.config.combineSeeds === 'best_val' ? 'best validation seed' : 'mean'} of ${trained.members.length} seeds)` : '';
   deps.log(`trained ${plan.kind} ${plan.version}${seeds}: val_loss=${m.val_loss.toExponential(4)} test_loss=${m.test_loss.toExponential(4)} (test: ${verdict})`);

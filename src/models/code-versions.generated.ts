@@ -2,8 +2,8 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: '0a82904b3c3cc074',
   patchtst: 'f8e53ccdf5b4ed5b',
-  ppo_lstm: 'edba6d88e8eeede3',
-  ppo_patchtst: '2d464c05f3e47ec5',
-  sac_lstm: 'edba6d88e8eeede3',
-  sac_patchtst: '2d464c05f3e47ec5',
+  ppo_lstm: '42957a9ab44ef26b',
+  ppo_patchtst: '6f36517a9021c3b5',
+  sac_lstm: '42957a9ab44ef26b',
+  sac_patchtst: '6f36517a9021c3b5',
 };

@@ -27,6 +27,7 @@ interface Response {
   universe_as_of: string;
   metrics: Record<string, number>;
   intervals: { eval_sharpe: { level: number; low: number; high: number } };
+  metric_spread: Record<string, { mean: number; std: number; min: number; max: number; n: number }>;
   tests: { sharpe_vs_equal_weight: { method: string; against: string; statistic: number; p_value: number; weeks: number } };
 }
 
@@ -85,5 +86,8 @@ describe('ppo_lstm with a point-in-time universe and validation checkpoints (smo
     const test = sharpeDifference(agent_returns, benchmark_returns);
     expect(response.tests.sharpe_vs_equal_weight).toMatchObject({ method: 'jobson_korkie_memmel', against: 'equal_weight', p_value: test.pValue, weeks: agent_returns.length });
     expect(inverse_vol_returns).toHaveLength(agent_returns.length);
+    // The Sharpe ratios' spread over the run's seeds (smoke: one seed, so the kept seed's own).
+    expect(Object.keys(response.metric_spread).sort()).toEqual(['eval_cagr', 'eval_sharpe', 'train_sharpe', 'val_sharpe']);
+    expect(response.metric_spread.eval_sharpe).toMatchObject({ mean: response.metrics.eval_sharpe, n: 1 });
   });
 });

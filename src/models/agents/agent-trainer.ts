@@ -201,7 +201,7 @@ async function commitAgent<A extends PortfolioAgent>(
     intervals,
     tests,
     // Read by record-result into the response, beside the seed's fields (it adds hf_repo and hf_url).
-    response: { walk_forward: walkForward, evaluation_weeks: evaluationWeeks, universe_as_of: facts.universeAsOf.as_of, intervals, tests },
+    response: { walk_forward: walkForward, evaluation_weeks: evaluationWeeks, universe_as_of: facts.universeAsOf.as_of, metric_spread: sharpeSpread(seeded.metricSpread), intervals, tests },
     walk_forward: walkForward,
     snapshots_used: raw.snapshots,
     split: {
@@ -236,4 +236,9 @@ async function commitAgent<A extends PortfolioAgent>(
       `(equal weight ${metrics.benchmark_sharpe.toFixed(3)}, p=${vsEqual?.p_value.toFixed(3) ?? 'n/a'}; inverse volatility ${metrics.inverse_vol_sharpe.toFixed(3)}) ` +
       `eval_cagr=${metrics.eval_cagr.toFixed(4)} (equal weight ${metrics.benchmark_cagr.toFixed(4)}) eval_max_drawdown=${metrics.eval_max_drawdown.toFixed(4)} over ${path.weeks.length} weeks`,
   );
+}
+
+/** The response's share of the spread over seeds: the Sharpe ratios of the three segments and the evaluation's CAGR. */
+function sharpeSpread<T>(spread: Readonly<Record<string, T>>): Record<string, T> {
+  return Object.fromEntries(['train_sharpe', 'val_sharpe', 'eval_sharpe', 'eval_cagr'].filter((name) => name in spread).map((name) => [name, spread[name]]));
 }

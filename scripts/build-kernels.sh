@@ -9,6 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-src/ml/kernels}
 mkdir -p "$out"
+# Each .c is one module; the .h files beside them (kernel-heap.h: the memory glue) are shared
+# source, included by name from the .c's folder, not built on their own.
 for src in src/ml/kernels/*.c; do
   [ -e "$src" ] || continue
   name=$(basename "$src" .c)

@@ -84,7 +84,8 @@ describe('fused PatchTST encoder layer (wasm kernel)', () => {
     await initBackend();
     expect(tf.getBackend()).toBe('wasm');
     const here = loadEncoderKernel();
-    const kernels: EncoderKernel[] = [here, new ParallelEncoderKernel(loadEncoderKernel(), encoderKernelPath())];
+    const two = new ParallelEncoderKernel(loadEncoderKernel(), encoderKernelPath());
+    const kernels: EncoderKernel[] = [here, two];
     for (const { N, S, d, H, ff } of CASES) {
       const x = tf.randomNormal([N * S, d], 0, 1, 'float32', 5) as tf.Tensor2D;
       const w = weights(d, ff, 20);
@@ -103,6 +104,7 @@ describe('fused PatchTST encoder layer (wasm kernel)', () => {
       }
       tf.dispose([x, ...w]);
     }
+    await two.close();
   });
 
   it('trains a PatchTST model on wasm (kernel) as on cpu (tfjs ops), dropout included', async () => {

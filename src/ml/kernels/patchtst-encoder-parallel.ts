@@ -10,13 +10,14 @@
  * `encoderKernel()` picks the threads as the other kernels do: MIZAN_KERNEL_THREADS (1 or 2), else
  * 2 on a machine with two cores or more.
  */
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { kernelThreads } from './mlp-threads.ts';
 import { encoderKernelPath, encoderParamSizes, loadEncoderKernel, type EncoderDropout, type EncoderGradients, type EncoderKernel, type EncoderKernelHere, type EncoderPass, type EncoderShape } from './patchtst-encoder.ts';
-import { CTRL, CTRL_SLOTS, layout, OP, STATUS, type WorkerInit } from './patchtst-encoder-protocol.ts';
+import { ENCODER_FIELDS, writeEncoderRequest } from './patchtst-encoder-protocol.ts';
+import { layout, OP } from './split-batch-protocol.ts';
+import { addInto, SplitBatchWorker } from './split-batch-worker.ts';
 
-/** A pass takes well under a second; minutes of silence mean the worker is gone. */
-const WORKER_TIMEOUT_MS = 120_000;
+/** BACKWARD and RELEASE read only the shape: the dropout stays with the worker's pass. */
+const NO_DROPOUT: EncoderDropout = { seeds: [0, 0, 0], rate: 0 };
 
 interface SplitPass {
   shape: EncoderShape;
@@ -82,7 +83,7 @@ export class SerialSplitEncoderKernel implements EncoderKernel {
     grads.set(mine.grads);
     const theirs = this.local.backward(second, dy.subarray(T1 * d));
     dx.set(theirs.dx, T1 * d);
-    for (let i = 0; i < P; i++) grads[i] += theirs.grads[i];
+    addInto(grads, theirs.grads);
     return { dx, grads };
   }
 
@@ -94,25 +95,13 @@ export class SerialSplitEncoderKernel implements EncoderKernel {
 }
 
 export class ParallelEncoderKernel implements EncoderKernel {
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(CTRL_SLOTS * 4));
-  private data: Float32Array;
-  private readonly worker: Worker;
-  private readonly port: MessagePort;
-  private nextId = 0;
+  private readonly worker: SplitBatchWorker;
   private out = new Float32Array(0);
   private dx = new Float32Array(0);
   private grads = new Float32Array(0);
-  private readonly bits = new Int32Array(1);
 
   constructor(private readonly local: EncoderKernelHere, path: string) {
-    const data = new SharedArrayBuffer(16 << 20);
-    this.data = new Float32Array(data);
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
-    const init: WorkerInit = { ctrl: this.ctrl.buffer as SharedArrayBuffer, data, port: port2, kernelPath: path };
-    this.worker = new Worker(new URL('./patchtst-encoder-worker.mjs', import.meta.url), { workerData: init, transferList: [port2] });
-    this.worker.unref();
-    port1.unref();
+    this.worker = new SplitBatchWorker('encoder kernel', new URL('./patchtst-encoder-worker.ts', import.meta.url), path, ENCODER_FIELDS);
   }
 
   forward(shape: EncoderShape, params: readonly Float32Array[], x: Float32Array, dropout: EncoderDropout, keep: boolean, row0 = 0): { out: Float32Array; pass?: EncoderPass } {
@@ -126,21 +115,23 @@ export class ParallelEncoderKernel implements EncoderKernel {
     const T2 = T - T1;
     const P = params.reduce((n, p) => n + p.length, 0);
     const { at, floats } = layout([P, T2 * d]);
-    this.reserve(floats);
+    const worker = this.worker;
+    worker.reserve(floats);
     let offset = at[0];
     for (const p of params) {
-      this.data.set(p, offset);
+      worker.data.set(p, offset);
       offset += p.length;
     }
-    this.data.set(x.subarray(T1 * d), at[1]);
-    const id = keep ? ++this.nextId : 0;
-    const request = this.send(OP.FORWARD, { ...shape, T: T2 }, row0 + T1, dropout, keep, id);
+    worker.data.set(x.subarray(T1 * d), at[1]);
+    const id = worker.passId(keep);
+    writeEncoderRequest(worker.fields, { shape: { ...shape, T: T2 }, row0: row0 + T1, dropout });
+    const request = worker.send(OP.FORWARD, id, keep);
     const mine = this.local.forward({ ...shape, T: T1 }, params, x.subarray(0, T1 * d), dropout, keep, row0);
     if (this.out.length < T * d) this.out = new Float32Array(T * d);
     const out = this.out.subarray(0, T * d);
     out.set(mine.out, 0);
-    this.wait(request);
-    out.set(this.data.subarray(0, T2 * d), T1 * d);
+    worker.wait(request);
+    out.set(worker.data.subarray(0, T2 * d), T1 * d);
     return { out, pass: mine.pass && ({ shape, local: mine.pass, remote: id, T1 } satisfies SplitPass) };
   }
 
@@ -151,9 +142,11 @@ export class ParallelEncoderKernel implements EncoderKernel {
     const T2 = T - T1;
     const P = encoderParamSizes(d, ff).reduce((a, b) => a + b, 0);
     const { at, floats } = layout([T2 * d, P]);
-    this.reserve(floats);
-    this.data.set(dy.subarray(T1 * d), 0);
-    const request = this.send(OP.BACKWARD, { ...shape, T: T2 }, 0, null, false, remote);
+    const worker = this.worker;
+    worker.reserve(floats);
+    worker.data.set(dy.subarray(T1 * d), 0);
+    writeEncoderRequest(worker.fields, { shape: { ...shape, T: T2 }, row0: 0, dropout: NO_DROPOUT });
+    const request = worker.send(OP.BACKWARD, remote);
     const mine = this.local.backward(local, dy.subarray(0, T1 * d));
     if (this.dx.length < T * d) this.dx = new Float32Array(T * d);
     if (this.grads.length < P) this.grads = new Float32Array(P);
@@ -161,61 +154,21 @@ export class ParallelEncoderKernel implements EncoderKernel {
     const grads = this.grads.subarray(0, P);
     dx.set(mine.dx, 0);
     grads.set(mine.grads);
-    this.wait(request);
-    dx.set(this.data.subarray(at[0], at[0] + T2 * d), T1 * d);
-    for (let i = 0; i < P; i++) grads[i] += this.data[at[1] + i];
+    worker.wait(request);
+    dx.set(worker.data.subarray(at[0], at[0] + T2 * d), T1 * d);
+    addInto(grads, worker.data.subarray(at[1], at[1] + P));
     return { dx, grads };
   }
 
   release(pass: EncoderPass): void {
-    const { shape, local, remote } = pass as SplitPass;
+    const { local, remote } = pass as SplitPass;
     this.local.release(local);
-    if (remote !== 0) this.wait(this.send(OP.RELEASE, shape, 0, null, false, remote));
+    this.worker.release(remote);
   }
 
-  /** Grows the shared data buffer (the worker takes the new one through its port). */
-  private reserve(floats: number): void {
-    if (floats <= this.data.length) return;
-    const data = new SharedArrayBuffer(Math.max(floats * 4, this.data.length * 8));
-    this.port.postMessage(data);
-    this.data = new Float32Array(data);
-    this.wait(this.send(OP.RESIZE, { T: 0, S: 1, d: 0, H: 1, ff: 0 }, 0, null, false, 0));
-  }
-
-  private send(op: number, shape: EncoderShape, row0: number, dropout: EncoderDropout | null, keep: boolean, id: number): number {
-    const c = this.ctrl;
-    c[CTRL.OP] = op;
-    c[CTRL.T] = shape.T;
-    c[CTRL.S] = shape.S;
-    c[CTRL.D] = shape.d;
-    c[CTRL.H] = shape.H;
-    c[CTRL.FF] = shape.ff;
-    c[CTRL.ROW0] = row0;
-    c[CTRL.SEED1] = dropout?.seeds[0] ?? 0;
-    c[CTRL.SEED2] = dropout?.seeds[1] ?? 0;
-    c[CTRL.SEED3] = dropout?.seeds[2] ?? 0;
-    new Float32Array(this.bits.buffer)[0] = dropout?.rate ?? 0;
-    c[CTRL.RATE] = this.bits[0];
-    c[CTRL.KEEP] = keep ? 1 : 0;
-    c[CTRL.PASS] = id;
-    const request = Atomics.add(c, CTRL.REQUEST, 1) + 1;
-    Atomics.notify(c, CTRL.REQUEST);
-    return request;
-  }
-
-  /** Blocks until the worker answers `request`; a worker that died (its error event cannot arrive while this thread blocks) shows as silence. */
-  private wait(request: number): void {
-    const deadline = performance.now() + WORKER_TIMEOUT_MS;
-    for (;;) {
-      const done = Atomics.load(this.ctrl, CTRL.DONE);
-      if (done === request) break;
-      if (performance.now() > deadline) throw new Error(`encoder kernel worker did not answer within ${WORKER_TIMEOUT_MS / 1000} s`);
-      Atomics.wait(this.ctrl, CTRL.DONE, done, 1000);
-    }
-    if (this.ctrl[CTRL.STATUS] !== STATUS.OK) {
-      const bytes = new Uint8Array(this.data.buffer, 0, this.ctrl[CTRL.LENGTH]).slice();
-      throw new Error(`encoder kernel worker: ${new TextDecoder().decode(bytes)}`);
-    }
+  /** Stops the worker (tests; the loaded kernel lives as long as the process). */
+  close(): Promise<void> {
+    return this.worker.close();
   }
 }
 

@@ -1,51 +1,28 @@
 /**
- * The shared-memory protocol between patchtst-encoder-parallel.ts (the main thread) and
- * patchtst-encoder-worker.ts: a control block of int32 slots and a data buffer of float32s. The main
- * thread writes a request and bumps REQUEST; the worker runs it, writes its reply over the data
- * buffer and sets DONE to the same count. Both wait with Atomics, so each call is synchronous.
+ * The encoder's request fields in the split-batch control block (split-batch-protocol.ts): the
+ * half's shape, its first global row and the dropout (seeds and the rate's float32 bits), written
+ * by patchtst-encoder-parallel.ts and read by patchtst-encoder-worker.ts in this one order.
  */
-import type { MessagePort } from 'node:worker_threads';
+import type { EncoderDropout, EncoderShape } from './patchtst-encoder.ts';
 
-export const CTRL = {
-  REQUEST: 0,
-  DONE: 1,
-  OP: 2,
-  T: 3,
-  S: 4,
-  D: 5,
-  H: 6,
-  FF: 7,
-  ROW0: 8,
-  SEED1: 9,
-  SEED2: 10,
-  SEED3: 11,
-  /** the dropout rate's float32 bits */
-  RATE: 12,
-  KEEP: 13,
-  PASS: 14,
-  STATUS: 15,
-  LENGTH: 16,
-} as const;
-export const CTRL_SLOTS = 20;
+export const ENCODER_FIELDS = 10;
 
-export const OP = { FORWARD: 1, BACKWARD: 2, RELEASE: 3, RESIZE: 4 } as const;
-export const STATUS = { OK: 0, ERROR: 1 } as const;
-
-/** Float offsets of consecutive arrays in the data buffer, each 16-float aligned, and their total. */
-export function layout(sizes: number[]): { at: number[]; floats: number } {
-  const at: number[] = [];
-  let floats = 0;
-  for (const n of sizes) {
-    at.push(floats);
-    floats += (n + 15) & ~15;
-  }
-  return { at, floats };
+export interface EncoderRequest {
+  shape: EncoderShape;
+  row0: number;
+  dropout: EncoderDropout;
 }
 
-export interface WorkerInit {
-  ctrl: SharedArrayBuffer;
-  data: SharedArrayBuffer;
-  /** Where a RESIZE request's new data buffer arrives. */
-  port: MessagePort;
-  kernelPath: string;
+const rateBits = new Int32Array(1);
+const rate = new Float32Array(rateBits.buffer);
+
+export function writeEncoderRequest(fields: Int32Array, { shape, row0, dropout }: EncoderRequest): void {
+  rate[0] = dropout.rate;
+  fields.set([shape.T, shape.S, shape.d, shape.H, shape.ff, row0, dropout.seeds[0], dropout.seeds[1], dropout.seeds[2], rateBits[0]]);
+}
+
+export function readEncoderRequest(fields: Int32Array): EncoderRequest {
+  const [T, S, d, H, ff, row0, s1, s2, s3, bits] = fields;
+  rateBits[0] = bits;
+  return { shape: { T, S, d, H, ff }, row0, dropout: { seeds: [s1 >>> 0, s2 >>> 0, s3 >>> 0], rate: rate[0] } };
 }

@@ -9,22 +9,11 @@
 // Parameters and their gradients share one layout (param_offsets below). d and ff are multiples
 // of 8, D of 4, S at most 64 (the loader checks). Fixed summation orders: bit-identical run to run.
 #include <wasm_simd128.h>
+#include "kernel-heap.h"
 
 typedef v128_t f4;
 typedef unsigned int u32;
-#define EXPORT __attribute__((visibility("default")))
 #define MAX_S 64
-
-extern unsigned char __heap_base;
-
-EXPORT unsigned long heap_start(void) { return ((unsigned long)&__heap_base + 63) & ~63ul; }
-
-EXPORT int ensure_memory(unsigned long end) {
-  unsigned long have = __builtin_wasm_memory_size(0) * 65536ul;
-  if (end <= have) return 1;
-  unsigned long pages = (end - have + 65535) / 65536;
-  return __builtin_wasm_memory_grow(0, pages) != (unsigned long)-1;
-}
 
 #define ADD wasm_f32x4_add
 #define MUL wasm_f32x4_mul

@@ -7,14 +7,9 @@
  * Loaded synchronously (tfjs kernels are synchronous), from beside this file or MIZAN_KERNELS_DIR.
  * patchtst-encoder-parallel.ts splits a batch over two threads.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { alignedBytes as align, instantiateKernel, kernelFilePath, KernelHeap, type HeapExports, type HeldRegion } from './kernel-memory.ts';
 
-interface Exports {
-  memory: WebAssembly.Memory;
-  heap_start(): number;
-  ensure_memory(end: number): number;
+interface Exports extends HeapExports {
   param_count(d: number, ff: number): number;
   save_floats(T: number, S: number, d: number, H: number, ff: number): number;
   forward_scratch_floats(T: number, ff: number): number;
@@ -71,121 +66,86 @@ export function dropoutScale(rate: number): number {
   return Math.fround(1 / (1 - rate));
 }
 
-interface Region {
-  ptr: number;
-  bytes: number;
-  busy: boolean;
-  generation: number;
-}
+const F32 = 4;
 
 interface Record {
   readonly shape: EncoderShape;
-  readonly region: Region;
-  readonly generation: number;
+  readonly held: HeldRegion;
   readonly dropout: EncoderDropout;
   readonly row0: number;
 }
 
-const F32 = 4;
-const align = (floats: number) => (floats * F32 + 63) & ~63;
-
 export class EncoderKernelHere implements EncoderKernel {
-  private readonly regions: Region[] = [];
-  private top: number;
+  private readonly heap: KernelHeap;
 
   constructor(private readonly k: Exports) {
-    this.top = k.heap_start();
+    this.heap = new KernelHeap(k, 'encoder kernel');
   }
 
   forward(shape: EncoderShape, params: readonly Float32Array[], x: Float32Array, dropout: EncoderDropout, keep: boolean, row0 = 0): { out: Float32Array; pass?: EncoderPass } {
     const { T, S, d, H, ff } = checkShape(shape);
     const P = this.k.param_count(d, ff);
     if (x.length !== T * d) throw new Error('encoder kernel: x does not match the shape');
-    const region = this.acquire(align(P) + align(this.k.save_floats(T, S, d, H, ff)));
-    const io = this.acquire(align(T * d) + align(this.k.forward_scratch_floats(T, ff)));
+    const heap = this.heap;
+    const region = heap.acquire(align(P) + align(this.k.save_floats(T, S, d, H, ff)));
+    const io = heap.acquire(align(T * d) + align(this.k.forward_scratch_floats(T, ff)));
     try {
       const save = region.ptr + align(P);
       let at = region.ptr;
       const sizes = encoderParamSizes(d, ff);
       params.forEach((p, i) => {
         if (p.length !== sizes[i]) throw new Error(`encoder kernel: parameter ${i} has ${p.length} values, expected ${sizes[i]}`);
-        this.view(at, p.length).set(p);
+        heap.view(at, p.length).set(p);
         at += p.length * F32;
       });
-      this.view(save, T * d).set(x); // the save's first array is x
+      heap.view(save, T * d).set(x); // the save's first array is x
       const [s1, s2, s3] = dropout.seeds;
       const rate = dropout.rate;
       this.k.encoder_forward(T, S, d, H, ff, region.ptr, save, io.ptr, io.ptr + align(T * d), row0, s1, s2, s3, rate, rate > 0 ? dropoutScale(rate) : 1);
-      const out = this.view(io.ptr, T * d);
+      const out = heap.view(io.ptr, T * d);
       if (!keep) return { out };
-      region.generation++;
-      return { out, pass: { shape, region, generation: region.generation, dropout, row0 } satisfies Record };
+      return { out, pass: { shape, held: heap.hold(region), dropout, row0 } satisfies Record };
     } finally {
-      this.free(io);
-      if (!keep) this.free(region);
+      heap.free(io);
+      if (!keep) heap.free(region);
     }
   }
 
   backward(pass: EncoderPass, dy: Float32Array): EncoderGradients {
-    const { shape, region, generation, dropout, row0 } = pass as Record;
-    if (!region.busy || region.generation !== generation) throw new Error('encoder kernel: this forward pass was already backpropagated or released');
+    const { shape, held, dropout, row0 } = pass as Record;
+    const heap = this.heap;
+    const region = heap.claim(held);
     const { T, S, d, H, ff } = shape;
     const P = this.k.param_count(d, ff);
-    const io = this.acquire(align(T * d) * 2 + align(P) + align(this.k.backward_scratch_floats(T, d, ff)));
+    const io = heap.acquire(align(T * d) * 2 + align(P) + align(this.k.backward_scratch_floats(T, d, ff)));
     try {
       const dyAt = io.ptr;
       const dxAt = dyAt + align(T * d);
       const gradAt = dxAt + align(T * d);
-      this.view(dyAt, T * d).set(dy);
+      heap.view(dyAt, T * d).set(dy);
       const [s1, s2, s3] = dropout.seeds;
       const rate = dropout.rate;
       this.k.encoder_backward(T, S, d, H, ff, region.ptr, region.ptr + align(P), dyAt, dxAt, gradAt, gradAt + align(P), row0, s1, s2, s3, rate, rate > 0 ? dropoutScale(rate) : 1);
-      return { dx: this.view(dxAt, T * d), grads: this.view(gradAt, P) };
+      return { dx: heap.view(dxAt, T * d), grads: heap.view(gradAt, P) };
     } finally {
-      this.free(io);
-      this.free(region);
+      heap.free(io);
+      heap.free(region);
     }
   }
 
   release(pass: EncoderPass): void {
-    const record = pass as Record;
-    if (record.region.generation === record.generation) this.free(record.region);
+    this.heap.release((pass as Record).held);
   }
 
   /** The mask the kernel multiplies by for `n` elements from global index `start` (a multiple of 4), for tests. */
   dropoutMask(seed: number, start: number, n: number, rate: number): Float32Array {
-    const io = this.acquire(align(n + 4));
+    const io = this.heap.acquire(align(n + 4));
     try {
       this.k.dropout_mask(seed, start, n, rate, dropoutScale(rate), io.ptr);
-      return this.view(io.ptr, n).slice();
+      return this.heap.view(io.ptr, n).slice();
     } finally {
-      this.free(io);
+      this.heap.free(io);
     }
-  }
-
-  private free(region: Region): void {
-    region.busy = false;
-    region.generation++;
-  }
-
-  /** The smallest free region that fits, or a new one at the top of the memory. */
-  private acquire(bytes: number): Region {
-    let best: Region | undefined;
-    for (const r of this.regions) if (!r.busy && r.bytes >= bytes && (!best || r.bytes < best.bytes)) best = r;
-    if (!best) {
-      const size = (bytes + 63) & ~63;
-      if (!this.k.ensure_memory(this.top + size)) throw new Error(`encoder kernel: cannot grow its memory to ${this.top + size} bytes`);
-      best = { ptr: this.top, bytes: size, busy: false, generation: 0 };
-      this.top += size;
-      this.regions.push(best);
-    }
-    best.busy = true;
-    return best;
-  }
-
-  /** A fresh view: growing the memory detaches the old ones. */
-  private view(ptr: number, length: number): Float32Array {
-    return new Float32Array(this.k.memory.buffer, ptr, length);
   }
 }
 
@@ -200,10 +160,10 @@ function checkShape(shape: EncoderShape): EncoderShape {
 }
 
 export function encoderKernelPath(): string {
-  return join(process.env.MIZAN_KERNELS_DIR || dirname(fileURLToPath(import.meta.url)), 'patchtst-encoder.wasm');
+  return kernelFilePath('patchtst-encoder.wasm');
 }
 
 /** Instantiates the module synchronously. */
 export function loadEncoderKernel(path: string = encoderKernelPath()): EncoderKernelHere {
-  return new EncoderKernelHere(new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path))).exports as unknown as Exports);
+  return new EncoderKernelHere(instantiateKernel<Exports>(path));
 }

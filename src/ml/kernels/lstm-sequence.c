@@ -126,14 +126,11 @@ static void matmul_acc(int M, int N, int K, const float* A, int ars, int aks, co
   }
 }
 
+// Rows of dz per slice of the weight-gradient pass (64 KiB of dz at 4H = 256).
+#define WG_SLICE 64
+
 static void zero(float* p, long n) {
   for (long i = 0; i < n; i++) p[i] = 0.0f;
-}
-
-// out[cols, ldo] = in[rows, cols] transposed, the columns rows..ldo−1 of out zero.
-static void transpose(const float* in, int rows, int cols, float* out, int ldo) {
-  for (int c = 0; c < cols; c++)
-    for (int r = 0; r < ldo; r++) out[c * ldo + r] = r < rows ? in[r * cols + c] : 0.0f;
 }
 
 // [B, T, F] <-> [T, B, F]
@@ -184,25 +181,35 @@ EXPORT void lstm_forward(int T, int B, int I, int H, const float* x, const float
 }
 
 // Backpropagation through time for one lstm_forward(keep = 1). dhs [T,B,H] is the gradient of the
-// loss w.r.t. every hs (zeros where a step is not an output). Writes dx [T,B,Ip] (Ip = I rounded up
-// to 8, so the product runs in SIMD blocks; columns I.. are zero) and dW, dU, dbias (overwritten).
-// Scratch: dz [T,B,4H], dh and dc [B,H] each, Wt [4H,Ip], Ut [4H,H].
+// loss w.r.t. every hs (zeros where a step is not an output). Writes dhx [T,B,L] (L = H + Ip, Ip = I
+// rounded up to 8): row (t, b) holds, in columns H.., the gradient of x_t (columns H+I.. zero) and,
+// in columns ..H, that of h_{t−1} (scratch); and dW, dU, dbias (overwritten).
+// Scratch: dz [T,B,4H], dh0 [B,L] (zeros: no gradient flows into the last step), dc [B,H],
+// UWt [4H,L] (Uᵀ beside Wᵀ, so that one product per step gives both gradients).
+// Each gradient element sums its terms in the same order as a product per step and then per
+// weight would: dhx per step over the 4H gate columns; dW, dU, dbias over the rows (t, b) in order.
 EXPORT void lstm_backward(int T, int B, int I, int H, const float* x, const float* W, const float* U,
                    const float* hs, const float* cs, const float* gates, const float* dhs,
-                   float* dx, float* dW, float* dU, float* dbias,
-                   float* dz, float* dh, float* dc, float* Wt, float* Ut) {
+                   float* dhx, float* dW, float* dU, float* dbias,
+                   float* dz, float* dh0, float* dc, float* UWt) {
   int G = 4 * H;
   long BH = (long)B * H;
   int Ip = (I + 7) & ~7;
-  transpose(W, I, G, Wt, Ip);
-  transpose(U, H, G, Ut, H);
-  zero(dh, BH);
+  int L = H + Ip;
+  for (int g = 0; g < G; g++) {
+    for (int j = 0; j < H; j++) UWt[g * L + j] = U[j * G + g];
+    for (int j = 0; j < Ip; j++) UWt[g * L + H + j] = j < I ? W[j * G + g] : 0.0f;
+  }
+  zero(dh0, (long)B * L);
   zero(dc, BH);
+  zero(dhx, (long)T * B * L);
   f4 one = wasm_f32x4_splat(1.0f);
   for (int t = T - 1; t >= 0; t--) {
     const float* gt = gates + (long)t * B * G;
     const float* ct = cs + (long)t * BH;
     const float* dht = dhs + (long)t * BH;
+    // The gradient of h_t from step t + 1 (its columns ..H).
+    const float* dhn = t == T - 1 ? dh0 : dhx + (long)(t + 1) * B * L;
     float* dzt = dz + (long)t * B * G;
     for (int b = 0; b < B; b++) {
       const float* z = gt + b * G;
@@ -213,7 +220,7 @@ EXPORT void lstm_backward(int T, int B, int I, int H, const float* x, const floa
         f4 c = wasm_v128_load(ct + n);
         f4 cp = t > 0 ? wasm_v128_load(ct - BH + n) : wasm_f32x4_splat(0.0f);
         f4 tc = tanh4(c);
-        f4 dhv = wasm_f32x4_add(wasm_v128_load(dh + n), wasm_v128_load(dht + n));
+        f4 dhv = wasm_f32x4_add(wasm_v128_load(dhn + (long)b * L + j), wasm_v128_load(dht + n));
         f4 dcv = wasm_f32x4_add(wasm_v128_load(dc + n), wasm_f32x4_mul(wasm_f32x4_mul(dhv, o), wasm_f32x4_sub(one, wasm_f32x4_mul(tc, tc))));
         f4 dzi = wasm_f32x4_mul(wasm_f32x4_mul(dcv, g), wasm_f32x4_mul(i, wasm_f32x4_sub(one, i)));
         f4 dzf = wasm_f32x4_mul(wasm_f32x4_mul(dcv, cp), wasm_f32x4_mul(f, wasm_f32x4_sub(one, f)));
@@ -223,19 +230,23 @@ EXPORT void lstm_backward(int T, int B, int I, int H, const float* x, const floa
         wasm_v128_store(dc + n, wasm_f32x4_mul(dcv, f));
       }
     }
-    // dh for step t − 1: dz_t · Uᵀ
-    zero(dh, BH);
-    if (t > 0) matmul_acc(B, H, G, dzt, G, 1, Ut, H, dh, H);
+    // [dh_{t−1} | dx_t] = dz_t · [Uᵀ | Wᵀ] while dz_t is in cache (step 0: dx_0 only).
+    float* out = dhx + (long)t * B * L;
+    if (t > 0) matmul_acc(B, L, G, dzt, G, 1, UWt, L, out, L);
+    else matmul_acc(B, Ip, G, dzt, G, 1, UWt + H, L, out + H, L);
   }
+  // dW = Σ xᵀ dz over every row (t, b); dU = Σ h_{t−1}ᵀ dz_t (rows of steps 1..T−1 against the hidden
+  // states of steps 0..T−2); dbias = Σ dz. One pass over dz in slices that stay in cache for all three.
   long rows = (long)T * B;
-  // dU = Σ_t h_{t−1}ᵀ dz_t: the hidden states of steps 0..T−2 against dz of steps 1..T−1.
-  zero(dU, (long)H * G);
-  if (T > 1) matmul_acc(H, G, (int)(rows - B), hs, 1, H, dz + (long)B * G, G, dU, G);
   zero(dW, (long)I * G);
-  matmul_acc(I, G, (int)rows, x, 1, I, dz, G, dW, G);
+  zero(dU, (long)H * G);
   for (int g = 0; g < G; g++) dbias[g] = 0.0f;
-  for (long r = 0; r < rows; r++)
-    for (int g = 0; g < G; g += 4) wasm_v128_store(dbias + g, wasm_f32x4_add(wasm_v128_load(dbias + g), wasm_v128_load(dz + r * G + g)));
-  zero(dx, rows * Ip);
-  matmul_acc((int)rows, Ip, G, dz, G, 1, Wt, Ip, dx, Ip);
+  for (long r0 = 0; r0 < rows; r0 += WG_SLICE) {
+    int kc = rows - r0 < WG_SLICE ? (int)(rows - r0) : WG_SLICE;
+    matmul_block(I, G, kc, x + r0 * I, 1, I, dz + r0 * G, G, dW, G);
+    long lo = r0 < B ? B : r0;
+    if (lo < r0 + kc) matmul_block(H, G, (int)(r0 + kc - lo), hs + (lo - B) * H, 1, H, dz + lo * G, G, dU, G);
+    for (long r = r0; r < r0 + kc; r++)
+      for (int g = 0; g < G; g += 4) wasm_v128_store(dbias + g, wasm_f32x4_add(wasm_v128_load(dbias + g), wasm_v128_load(dz + r * G + g)));
+  }
 }

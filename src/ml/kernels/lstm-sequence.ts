@@ -19,7 +19,7 @@ interface Exports {
   lstm_forward(T: number, B: number, I: number, H: number, x: number, W: number, U: number, bias: number, hs: number, cs: number, gates: number, keep: number): void;
   lstm_backward(
     T: number, B: number, I: number, H: number, x: number, W: number, U: number, hs: number, cs: number, gates: number, dhs: number,
-    dx: number, dW: number, dU: number, dbias: number, dz: number, dh: number, dc: number, Wt: number, Ut: number,
+    dhx: number, dW: number, dU: number, dbias: number, dz: number, dh0: number, dc: number, UWt: number,
   ): void;
 }
 
@@ -122,9 +122,9 @@ export class LstmSequenceKernel implements LstmKernel {
     if (!region.busy || region.generation !== record.generation) throw new Error('LSTM kernel: this forward pass was already backpropagated or released');
     const { T, B, I, H } = record.shape;
     const G = 4 * H;
-    const Ip = (I + 7) & ~7;
+    const L = H + ((I + 7) & ~7);
     const layout = offsets({ x: T * B * I, W: I * G, U: H * G, bias: G, hs: T * B * H, cs: T * B * H, gates: T * B * G });
-    const scratchLayout = offsets({ dhs: T * B * H, dx: T * B * Ip, dW: I * G, dU: H * G, dbias: G, dz: T * B * G, dh: B * H, dc: B * H, Wt: G * Ip, Ut: G * H, out: B * T * Math.max(I, H) });
+    const scratchLayout = offsets({ dhs: T * B * H, dhx: T * B * L, dW: I * G, dU: H * G, dbias: G, dz: T * B * G, dh0: B * L, dc: B * H, UWt: G * L, out: B * T * Math.max(I, H) });
     const scratch = this.acquire(scratchLayout.bytes);
     try {
       const at = (name: keyof typeof layout.at) => region.ptr + layout.at[name];
@@ -137,8 +137,9 @@ export class LstmSequenceKernel implements LstmKernel {
         dhs.fill(0, 0, (T - 1) * B * H);
         dhs.set(dOut, (T - 1) * B * H);
       }
-      this.k.lstm_backward(T, B, I, H, at('x'), at('W'), at('U'), at('hs'), at('cs'), at('gates'), s('dhs'), s('dx'), s('dW'), s('dU'), s('dbias'), s('dz'), s('dh'), s('dc'), s('Wt'), s('Ut'));
-      this.k.time_to_batch(s('dx'), T, B, I, Ip, s('out'));
+      this.k.lstm_backward(T, B, I, H, at('x'), at('W'), at('U'), at('hs'), at('cs'), at('gates'), s('dhs'), s('dhx'), s('dW'), s('dU'), s('dbias'), s('dz'), s('dh0'), s('dc'), s('UWt'));
+      // dx sits in columns H.. of each dhx row
+      this.k.time_to_batch(s('dhx') + H * F32, T, B, I, L, s('out'));
       return {
         dx: this.view(s('out'), B * T * I).slice(),
         dW: this.view(s('dW'), I * G).slice(),

@@ -18,7 +18,6 @@ import { mulberry32, nextSeed, type Rng } from '../../../ml/random.ts';
 import { requirePositiveInt } from './architecture.ts';
 import { dropoutMask } from './encoder-dropout.ts';
 import { gelu, layerNorm, linear } from './fast-ops.ts';
-import { attention } from './fused-attention.ts';
 
 /** The seeds of the layer's initialisers and dropout streams, in the order the model draws them. */
 export interface EncoderSeeds {
@@ -66,7 +65,8 @@ export function encoderOps(x: tf.Tensor2D, w: readonly tf.Tensor[], S: number, h
       return tf.mul(t, tf.tensor(dropoutMask(dropout.seeds[i], t.size / width, width, dropout.rate), t.shape));
     };
     const project = (wt: tf.Tensor, b: tf.Tensor) => linear(x, wt, b).reshape([N, S, heads, depth]).transpose([0, 2, 1, 3]).reshape([N * heads, S, depth]) as tf.Tensor3D;
-    const context = attention(project(wq, bq), project(wk, bk), project(wv, bv));
+    const [q, k, v] = [project(wq, bq), project(wk, bk), project(wv, bv)];
+    const context = tf.matMul(tf.softmax(tf.matMul(tf.mul(q, 1 / Math.sqrt(depth)), k, false, true)), v); // softmax(q·kᵀ/√depth)·v
     const merged = context.reshape([N, heads, S, depth]).transpose([0, 2, 1, 3]).reshape([T, d]);
     const h1 = layerNorm(tf.add(x, drop(linear(merged, wo, bo), 0)), g1, be1, 1e-5);
     const hidden = drop(gelu(linear(h1, w1, c1)), 1);

@@ -146,37 +146,83 @@ EXPORT void time_to_batch(const float* in, int T, int B, int F, int ld, float* o
       for (int f = 0; f < F; f++) out[((long)b * T + t) * F + f] = in[((long)t * B + b) * ld + f];
 }
 
-// Applies the gates to z = [zi, zf, zg, zo] (one row of 4H) in place (→ i, f, g, o activated) and
-// updates the cell c (H) and the hidden state h (H). H is a multiple of 4 (the loader checks).
-static void gate_row(float* z, float* c, float* h, int H) {
+// z[M,N] = bias + A1·B1 + A2·B2 (A1 [M,K1], A2 [M,K2], B1 [K1,N], B2 [K2,N], all row-major; N a
+// multiple of 8): one step's gate inputs x_t·W + h_{t−1}·U in one pass, the C block in registers from
+// the bias to the end. Each element sums bias, then the K1 terms, then the K2 terms, in k order.
+static void gate_inputs(int M, int N, const float* bias, int K1, const float* A1, const float* B1,
+                        int K2, const float* A2, const float* B2, float* z) {
+#define GI_SUM(K, A, lda, Bm)                                                                          \
+  for (int k = 0; k < K; k++) {                                                                        \
+    const float* b = Bm + (long)k * N + c;                                                             \
+    const float* a = A + (long)r * lda + k;                                                            \
+    f4 b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);                                             \
+    f4 x0 = wasm_f32x4_splat(a[0]), x1 = wasm_f32x4_splat(a[lda]);                                     \
+    f4 x2 = wasm_f32x4_splat(a[2 * lda]), x3 = wasm_f32x4_splat(a[3 * lda]);                           \
+    s00 = wasm_f32x4_add(s00, wasm_f32x4_mul(x0, b0)); s01 = wasm_f32x4_add(s01, wasm_f32x4_mul(x0, b1)); \
+    s10 = wasm_f32x4_add(s10, wasm_f32x4_mul(x1, b0)); s11 = wasm_f32x4_add(s11, wasm_f32x4_mul(x1, b1)); \
+    s20 = wasm_f32x4_add(s20, wasm_f32x4_mul(x2, b0)); s21 = wasm_f32x4_add(s21, wasm_f32x4_mul(x2, b1)); \
+    s30 = wasm_f32x4_add(s30, wasm_f32x4_mul(x3, b0)); s31 = wasm_f32x4_add(s31, wasm_f32x4_mul(x3, b1)); \
+  }
+  int r = 0;
+  for (; r + 4 <= M; r += 4) {
+    for (int c = 0; c < N; c += 8) {
+      f4 s00 = wasm_v128_load(bias + c), s01 = wasm_v128_load(bias + c + 4);
+      f4 s10 = s00, s11 = s01, s20 = s00, s21 = s01, s30 = s00, s31 = s01;
+      GI_SUM(K1, A1, K1, B1)
+      GI_SUM(K2, A2, K2, B2)
+      float* c0 = z + (long)r * N + c;
+      wasm_v128_store(c0, s00); wasm_v128_store(c0 + 4, s01);
+      wasm_v128_store(c0 + N, s10); wasm_v128_store(c0 + N + 4, s11);
+      wasm_v128_store(c0 + 2 * N, s20); wasm_v128_store(c0 + 2 * N + 4, s21);
+      wasm_v128_store(c0 + 3 * N, s30); wasm_v128_store(c0 + 3 * N + 4, s31);
+    }
+  }
+#undef GI_SUM
+  for (; r < M; r++) {
+    for (int c = 0; c < N; c += 4) {
+      f4 s = wasm_v128_load(bias + c);
+      for (int k = 0; k < K1; k++) s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_f32x4_splat(A1[(long)r * K1 + k]), wasm_v128_load(B1 + (long)k * N + c)));
+      for (int k = 0; k < K2; k++) s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_f32x4_splat(A2[(long)r * K2 + k]), wasm_v128_load(B2 + (long)k * N + c)));
+      wasm_v128_store(z + (long)r * N + c, s);
+    }
+  }
+}
+
+// Applies the gates to z = [zi, zf, zg, zo] (one row of 4H) in place (→ i, f, g, o activated), and
+// from the cell c0 (H) gives the new cell c (H; may be c0 itself), its tanh tc (H, for the backward
+// pass) and the hidden state h (H). H is a multiple of 4 (the loader checks).
+static void gate_row(float* z, const float* c0, float* c, float* tc, float* h, int H) {
   for (int j = 0; j < H; j += 4) {
     f4 i = sigmoid4(wasm_v128_load(z + j));
     f4 f = sigmoid4(wasm_v128_load(z + H + j));
     f4 g = tanh4(wasm_v128_load(z + 2 * H + j));
     f4 o = sigmoid4(wasm_v128_load(z + 3 * H + j));
-    f4 cn = wasm_f32x4_add(wasm_f32x4_mul(f, wasm_v128_load(c + j)), wasm_f32x4_mul(i, g));
+    f4 cn = wasm_f32x4_add(wasm_f32x4_mul(f, wasm_v128_load(c0 + j)), wasm_f32x4_mul(i, g));
     wasm_v128_store(z + j, i); wasm_v128_store(z + H + j, f); wasm_v128_store(z + 2 * H + j, g); wasm_v128_store(z + 3 * H + j, o);
+    f4 tcn = tanh4(cn);
     wasm_v128_store(c + j, cn);
-    wasm_v128_store(h + j, wasm_f32x4_mul(o, tanh4(cn)));
+    wasm_v128_store(tc + j, tcn);
+    wasm_v128_store(h + j, wasm_f32x4_mul(o, tcn));
   }
 }
 
-// Forward. x [T,B,I], W [I,4H], U [H,4H], bias [4H] → hs [T,B,H]. With keep = 1, gates [T,B,4H]
-// and cs [T,B,H] receive every step (for lstm_backward); with keep = 0 they are one step long
-// (gates [B,4H], cs [B,H]) and reused.
+// Forward. x [T,B,I], W [I,4H], U [H,4H], bias [4H] → hs [T,B,H]. With keep = 1, gates [T,B,4H],
+// cs and tcs [T,B,H] (cells, their tanh) receive every step (for lstm_backward); with keep = 0 they
+// are one step long (gates [B,4H], cs and tcs [B,H]) and reused.
 EXPORT void lstm_forward(int T, int B, int I, int H, const float* x, const float* W, const float* U, const float* bias,
-                  float* hs, float* cs, float* gates, int keep) {
+                  float* hs, float* cs, float* tcs, float* gates, int keep) {
   int G = 4 * H;
-  zero(cs, (long)B * H);
+  long BH = (long)B * H;
+  zero(cs, BH);
   for (int t = 0; t < T; t++) {
     float* z = gates + (keep ? (long)t * B * G : 0);
-    float* c = cs + (keep ? (long)t * B * H : 0);
-    if (keep && t > 0) for (long n = 0; n < (long)B * H; n++) c[n] = c[n - (long)B * H];
-    for (int b = 0; b < B; b++) for (int g = 0; g < G; g++) z[b * G + g] = bias[g];
-    matmul_acc(B, G, I, x + (long)t * B * I, I, 1, W, G, z, G);
-    if (t > 0) matmul_acc(B, G, H, hs + (long)(t - 1) * B * H, H, 1, U, G, z, G);
-    float* h = hs + (long)t * B * H;
-    for (int b = 0; b < B; b++) gate_row(z + b * G, c + b * H, h + b * H, H);
+    float* c = cs + (keep ? (long)t * BH : 0);
+    float* tc = tcs + (keep ? (long)t * BH : 0);
+    // The previous cell: the step before's (zeros at t = 0, which cs holds then), or c itself when one step long.
+    const float* c0 = keep && t > 0 ? c - BH : c;
+    gate_inputs(B, G, bias, I, x + (long)t * B * I, W, t > 0 ? H : 0, hs + (long)(t > 0 ? t - 1 : 0) * BH, U, z);
+    float* h = hs + (long)t * BH;
+    for (int b = 0; b < B; b++) gate_row(z + b * G, c0 + b * H, c + b * H, tc + b * H, h + b * H, H);
   }
 }
 
@@ -189,7 +235,7 @@ EXPORT void lstm_forward(int T, int B, int I, int H, const float* x, const float
 // Each gradient element sums its terms in the same order as a product per step and then per
 // weight would: dhx per step over the 4H gate columns; dW, dU, dbias over the rows (t, b) in order.
 EXPORT void lstm_backward(int T, int B, int I, int H, const float* x, const float* W, const float* U,
-                   const float* hs, const float* cs, const float* gates, const float* dhs,
+                   const float* hs, const float* cs, const float* tcs, const float* gates, const float* dhs,
                    float* dhx, float* dW, float* dU, float* dbias,
                    float* dz, float* dh0, float* dc, float* UWt) {
   int G = 4 * H;
@@ -207,6 +253,7 @@ EXPORT void lstm_backward(int T, int B, int I, int H, const float* x, const floa
   for (int t = T - 1; t >= 0; t--) {
     const float* gt = gates + (long)t * B * G;
     const float* ct = cs + (long)t * BH;
+    const float* tct = tcs + (long)t * BH;
     const float* dht = dhs + (long)t * BH;
     // The gradient of h_t from step t + 1 (its columns ..H).
     const float* dhn = t == T - 1 ? dh0 : dhx + (long)(t + 1) * B * L;
@@ -217,9 +264,8 @@ EXPORT void lstm_backward(int T, int B, int I, int H, const float* x, const floa
       for (int j = 0; j < H; j += 4) {
         long n = (long)b * H + j;
         f4 i = wasm_v128_load(z + j), f = wasm_v128_load(z + H + j), g = wasm_v128_load(z + 2 * H + j), o = wasm_v128_load(z + 3 * H + j);
-        f4 c = wasm_v128_load(ct + n);
         f4 cp = t > 0 ? wasm_v128_load(ct - BH + n) : wasm_f32x4_splat(0.0f);
-        f4 tc = tanh4(c);
+        f4 tc = wasm_v128_load(tct + n);
         f4 dhv = wasm_f32x4_add(wasm_v128_load(dhn + (long)b * L + j), wasm_v128_load(dht + n));
         f4 dcv = wasm_f32x4_add(wasm_v128_load(dc + n), wasm_f32x4_mul(wasm_f32x4_mul(dhv, o), wasm_f32x4_sub(one, wasm_f32x4_mul(tc, tc))));
         f4 dzi = wasm_f32x4_mul(wasm_f32x4_mul(dcv, g), wasm_f32x4_mul(i, wasm_f32x4_sub(one, i)));

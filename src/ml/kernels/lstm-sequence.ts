@@ -16,9 +16,9 @@ interface Exports {
   ensure_memory(end: number): number;
   batch_to_time(src: number, B: number, T: number, F: number, out: number): void;
   time_to_batch(src: number, T: number, B: number, F: number, ld: number, out: number): void;
-  lstm_forward(T: number, B: number, I: number, H: number, x: number, W: number, U: number, bias: number, hs: number, cs: number, gates: number, keep: number): void;
+  lstm_forward(T: number, B: number, I: number, H: number, x: number, W: number, U: number, bias: number, hs: number, cs: number, tcs: number, gates: number, keep: number): void;
   lstm_backward(
-    T: number, B: number, I: number, H: number, x: number, W: number, U: number, hs: number, cs: number, gates: number, dhs: number,
+    T: number, B: number, I: number, H: number, x: number, W: number, U: number, hs: number, cs: number, tcs: number, gates: number, dhs: number,
     dhx: number, dW: number, dU: number, dbias: number, dz: number, dh0: number, dc: number, UWt: number,
   ): void;
 }
@@ -89,7 +89,7 @@ export class LstmSequenceKernel implements LstmKernel {
     const { T, B, I, H } = checkShape(shape, x, w);
     const G = 4 * H;
     const steps = keep ? T : 1;
-    const layout = offsets({ x: T * B * I, W: I * G, U: H * G, bias: G, hs: T * B * H, cs: steps * B * H, gates: steps * B * G });
+    const layout = offsets({ x: T * B * I, W: I * G, U: H * G, bias: G, hs: T * B * H, cs: steps * B * H, tcs: steps * B * H, gates: steps * B * G });
     const region = this.acquire(layout.bytes);
     const scratch = this.acquire((B * T * Math.max(I, H)) * F32);
     try {
@@ -99,7 +99,7 @@ export class LstmSequenceKernel implements LstmKernel {
       this.view(at('W'), w.W.length).set(w.W);
       this.view(at('U'), w.U.length).set(w.U);
       this.view(at('bias'), G).set(w.bias);
-      this.k.lstm_forward(T, B, I, H, at('x'), at('W'), at('U'), at('bias'), at('hs'), at('cs'), at('gates'), keep ? 1 : 0);
+      this.k.lstm_forward(T, B, I, H, at('x'), at('W'), at('U'), at('bias'), at('hs'), at('cs'), at('tcs'), at('gates'), keep ? 1 : 0);
       let out: Float32Array;
       if (sequences) {
         this.k.time_to_batch(at('hs'), T, B, H, H, scratch.ptr);
@@ -123,7 +123,7 @@ export class LstmSequenceKernel implements LstmKernel {
     const { T, B, I, H } = record.shape;
     const G = 4 * H;
     const L = H + ((I + 7) & ~7);
-    const layout = offsets({ x: T * B * I, W: I * G, U: H * G, bias: G, hs: T * B * H, cs: T * B * H, gates: T * B * G });
+    const layout = offsets({ x: T * B * I, W: I * G, U: H * G, bias: G, hs: T * B * H, cs: T * B * H, tcs: T * B * H, gates: T * B * G });
     const scratchLayout = offsets({ dhs: T * B * H, dhx: T * B * L, dW: I * G, dU: H * G, dbias: G, dz: T * B * G, dh0: B * L, dc: B * H, UWt: G * L, out: B * T * Math.max(I, H) });
     const scratch = this.acquire(scratchLayout.bytes);
     try {
@@ -137,7 +137,7 @@ export class LstmSequenceKernel implements LstmKernel {
         dhs.fill(0, 0, (T - 1) * B * H);
         dhs.set(dOut, (T - 1) * B * H);
       }
-      this.k.lstm_backward(T, B, I, H, at('x'), at('W'), at('U'), at('hs'), at('cs'), at('gates'), s('dhs'), s('dhx'), s('dW'), s('dU'), s('dbias'), s('dz'), s('dh0'), s('dc'), s('UWt'));
+      this.k.lstm_backward(T, B, I, H, at('x'), at('W'), at('U'), at('hs'), at('cs'), at('tcs'), at('gates'), s('dhs'), s('dhx'), s('dW'), s('dU'), s('dbias'), s('dz'), s('dh0'), s('dc'), s('UWt'));
       // dx sits in columns H.. of each dhx row
       this.k.time_to_batch(s('dhx') + H * F32, T, B, I, L, s('out'));
       return {

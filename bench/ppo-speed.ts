@@ -4,8 +4,7 @@
  * 10 epochs). `measurePpo()` returns:
  * - ppo_env_steps_per_s: rollout only, timesteps per second (policy forward + sampling + env step);
  * - ppo_timesteps_per_s: a whole training run (rollouts and updates), timesteps per second; on the
- *   wasm backend the trainer runs the mlp kernel, its critic on a second thread when there are two cores;
- * - ppo_threads: the threads the trainer's learner used (MIZAN_KERNEL_THREADS=1 forces one).
+ *   wasm backend the trainer runs the mlp kernel, on one thread.
  * Run alone: `node bin/run-ts.mjs bench/ppo-speed.ts` prints `bench <name> <value> <unit>` lines.
  */
 import { pathToFileURL } from 'node:url';
@@ -14,7 +13,6 @@ import { mulberry32 } from '../src/ml/random.ts';
 import { PortfolioVectorEnv } from '../src/models/agents/env/portfolio-env.ts';
 import type { WeeklyPanel } from '../src/models/agents/env/weekly-panel.ts';
 import { DEFAULT_PPO_CONFIG, PpoAgent, trainPpo } from '../src/models/agents/ppo/ppo.ts';
-import { forwardMacs, kernelThreads } from '../src/ml/kernels/mlp-threads.ts';
 
 const SYMBOLS = 15;
 const FEATURES = 10;
@@ -23,7 +21,6 @@ const WEEKS = 520;
 export interface PpoSpeed {
   ppo_env_steps_per_s: number;
   ppo_timesteps_per_s: number;
-  ppo_threads: number;
   /** Tensors left over after the run (should be 0). */
   ppo_leaked_tensors: number;
 }
@@ -61,8 +58,7 @@ export async function measurePpo(totalTimesteps = 10_000): Promise<PpoSpeed> {
   const { agent: trained, history } = await trainPpo(makeEnv, { totalTimesteps, seed: 1 });
   const seconds = (performance.now() - started) / 1000;
   trained.dispose();
-  const threads = tf.getBackend() === 'wasm' ? kernelThreads(forwardMacs([env.obsDim, ...DEFAULT_PPO_CONFIG.hiddenSizes, 1], DEFAULT_PPO_CONFIG.minibatchSize)) : 1;
-  return { ppo_env_steps_per_s: envStepsPerSecond, ppo_timesteps_per_s: history.at(-1)!.global_step / seconds, ppo_threads: threads, ppo_leaked_tensors: tf.memory().numTensors - before };
+  return { ppo_env_steps_per_s: envStepsPerSecond, ppo_timesteps_per_s: history.at(-1)!.global_step / seconds, ppo_leaked_tensors: tf.memory().numTensors - before };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -72,6 +68,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   line('ppo_env_steps_per_s', speed.ppo_env_steps_per_s, 'steps/s');
   line('ppo_timesteps_per_s', speed.ppo_timesteps_per_s, 'steps/s');
   line('ppo_100k_minutes_extrapolated', 100_000 / speed.ppo_timesteps_per_s / 60, 'min');
-  line('ppo_threads', speed.ppo_threads, 'threads');
   line('ppo_leaked_tensors', speed.ppo_leaked_tensors, 'tensors');
 }

@@ -4,9 +4,8 @@
  * batch 64). `measureSac()` returns:
  * - sac_updates_per_s: environment steps per second once learning has started, each step being one
  *   policy sample, one env step and one gradient update (critics, actor, α, targets);
- * - sac_updates_per_cpu_s: the same per second of this process's CPU time (all its threads);
- * - sac_threads: the threads the trainer's learner used (on wasm: the mlp kernel, qf2 on a second
- *   thread when there are two cores; MIZAN_KERNEL_THREADS=1 forces one);
+ * - sac_updates_per_cpu_s: the same per second of this process's CPU time (the learner runs on one
+ *   thread: on wasm, the mlp kernel);
  * - sac_100k_minutes_extrapolated: a full 100K-step run at that rate (the warm-up is faster);
  * - sac_leaked_tensors: tensors left over after the run (should be 0).
  * Run alone: `node bin/run-ts.mjs bench/sac-speed.ts [steps]` prints `bench <name> <value> <unit>` lines.
@@ -14,8 +13,7 @@
 import { pathToFileURL } from 'node:url';
 import { initBackend, tf } from '../src/ml/backend.ts';
 import { PortfolioVectorEnv } from '../src/models/agents/env/portfolio-env.ts';
-import { DEFAULT_SAC_CONFIG, trainSac } from '../src/models/agents/sac/sac.ts';
-import { forwardMacs, kernelThreads } from '../src/ml/kernels/mlp-threads.ts';
+import { trainSac } from '../src/models/agents/sac/sac.ts';
 import { syntheticPanel } from './ppo-speed.ts';
 
 export interface SacSpeed {
@@ -23,7 +21,6 @@ export interface SacSpeed {
   /** The same steps per second of this process's CPU time: the rate on an idle core (the machine is shared). */
   sac_updates_per_cpu_s: number;
   sac_100k_minutes_extrapolated: number;
-  sac_threads: number;
   sac_leaked_tensors: number;
 }
 
@@ -49,9 +46,7 @@ export async function measureSac(updates = 2000): Promise<SacSpeed> {
   const last = marks.at(-1)!;
   const rate = (last.step - first.step) / ((last.at - first.at) / 1000);
   const cpuRate = (last.step - first.step) / (last.cpu - first.cpu);
-  const env = makeEnv(1, 1);
-  const threads = tf.getBackend() === 'wasm' ? kernelThreads(forwardMacs([env.obsDim + env.actDim, ...DEFAULT_SAC_CONFIG.hiddenSizes, 1], DEFAULT_SAC_CONFIG.batchSize)) : 1;
-  return { sac_updates_per_s: rate, sac_updates_per_cpu_s: cpuRate, sac_100k_minutes_extrapolated: 100_000 / rate / 60, sac_threads: threads, sac_leaked_tensors: tf.memory().numTensors - before };
+  return { sac_updates_per_s: rate, sac_updates_per_cpu_s: cpuRate, sac_100k_minutes_extrapolated: 100_000 / rate / 60, sac_leaked_tensors: tf.memory().numTensors - before };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -60,6 +55,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   line('sac_updates_per_s', speed.sac_updates_per_s, 'updates/s');
   line('sac_updates_per_cpu_s', speed.sac_updates_per_cpu_s, 'updates/s');
   line('sac_100k_minutes_extrapolated', speed.sac_100k_minutes_extrapolated, 'min');
-  line('sac_threads', speed.sac_threads, 'threads');
   line('sac_leaked_tensors', speed.sac_leaked_tensors, 'tensors');
 }

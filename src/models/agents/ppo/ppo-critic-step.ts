@@ -1,9 +1,7 @@
 /**
  * The critic's half of PPO's gradient step, on its own mlp kernel instance: values, the (clipped)
  * value loss and its gradient, backward, Σg², then Adam once the actor's half has given the global
- * clip scale. The actor's and the critic's halves share nothing but that scale, so this half can run
- * on this thread or on a worker (ppo-critic-worker.ts) while the actor's runs here: the same code
- * either way, so the same bits.
+ * clip scale (the actor's and the critic's halves share nothing but that scale).
  */
 import { instantiateMlpKernel, type KernelArray } from '../../../ml/kernels/mlp-kernel.ts';
 import { KernelMlp, parameterCount } from '../../../ml/kernels/mlp-network.ts';
@@ -20,22 +18,7 @@ export interface CriticStepConfig {
   vfCoef: number;
 }
 
-/** The critic's half as the learner drives it, here or on a worker. */
-export interface PpoCriticSide {
-  /** Starts the half-step on n rows (a worker runs it while this thread does the actor's half). */
-  begin(obs: Float32Array, returns: Float32Array, oldValues: Float32Array, n: number): void;
-  /** Its result: the critic gradient's Σg² and the sum of the rows' value-loss terms. */
-  end(): { sumSquares: number; valueLoss: number };
-  /** Adam on the critic, the gradient times the global clip scale. */
-  apply(learningRate: number, scale: number): void;
-  /** V for n observations (flat n × obsDim). */
-  values(obs: Float32Array, n: number): Float32Array;
-  /** The critic's parameters now, in the agent's order (layer by layer, w then b). */
-  parameters(): Float32Array;
-  dispose(): void;
-}
-
-export class PpoCriticStep implements PpoCriticSide {
+export class PpoCriticStep {
   private readonly critic: KernelMlp;
   private readonly adam: KernelAdam;
   private readonly input: KernelArray;
@@ -58,11 +41,13 @@ export class PpoCriticStep implements PpoCriticSide {
     this.dValue = kernel.array(config.maxBatch);
   }
 
+  /** Starts the half-step on n rows (the learner does the actor's half before ending it). */
   begin(obs: Float32Array, returns: Float32Array, oldValues: Float32Array, n: number): void {
     this.input.view.set(obs.subarray(0, n * this.config.obsDim));
     this.pending = { returns, oldValues, n };
   }
 
+  /** Its result: the critic gradient's Σg² and the sum of the rows' value-loss terms. */
   end(): { sumSquares: number; valueLoss: number } {
     if (!this.pending) throw new Error('critic step ended before it began');
     const { returns, oldValues, n } = this.pending;
@@ -94,25 +79,19 @@ export class PpoCriticStep implements PpoCriticSide {
     return term;
   }
 
+  /** Adam on the critic, the gradient times the global clip scale. */
   apply(learningRate: number, scale: number): void {
     this.adam.step(learningRate, scale);
   }
 
+  /** V for n observations (flat n × obsDim). */
   values(obs: Float32Array, n: number): Float32Array {
     this.input.view.set(obs.subarray(0, n * this.config.obsDim));
     return this.critic.forward(this.input, n).view.slice(0, n);
   }
 
+  /** The critic's parameters now, in the agent's order (layer by layer, w then b). */
   parameters(): Float32Array {
     return this.critic.params.view.slice();
-  }
-
-  /** Overwrites the critic's parameters (a rollout copy of a critic trained elsewhere). */
-  setParameters(values: Float32Array): void {
-    this.critic.params.view.set(values);
-  }
-
-  dispose(): void {
-    // The kernel instance's memory goes with this object.
   }
 }

@@ -1,8 +1,9 @@
 /**
  * PPO's gradient step on the mlp wasm kernel. The loss is pg_loss − ent_coef·entropy +
  * vf_coef·v_loss: the actor (and log-std) only meet the critic in the global gradient norm, so the
- * step runs as two halves, the actor's here and the critic's (ppo-critic-step.ts) here or on a worker
- * at the same time (ppo-critic-remote.ts), joined by the clip scale √(Σg²_actor + Σg²_critic).
+ * step runs as two halves on one thread, the actor's here and the critic's (ppo-critic-step.ts),
+ * joined by the clip scale √(Σg²_actor + Σg²_critic). (The critic's half on a worker thread was
+ * measured and dropped: on this 2-core machine it lost ~20 % in the medians, more when the other core was busy.)
  * The loss's gradient at the networks' outputs is written out in JS, term by term as
  * ppo-tfjs-learner.ts's autodiff computes it (tfjs's conventions where a max or a clip ties:
  * maximum(a, b) sends the gradient to a when a ≥ b, clipByValue passes it inside the closed range).
@@ -15,12 +16,11 @@ import { KernelAdam } from '../../../ml/kernels/mlp-adam.ts';
 import type { PpoAgent } from './ppo.ts';
 import type { PpoConfig } from './ppo-defaults.ts';
 import { HALF_LOG_2PI, type Minibatch, type PpoLearner } from './ppo-learner.ts';
-import { PpoCriticStep, type CriticStepConfig, type PpoCriticSide } from './ppo-critic-step.ts';
-import { PpoCriticRemote } from './ppo-critic-remote.ts';
+import { PpoCriticStep, type CriticStepConfig } from './ppo-critic-step.ts';
 
 export class PpoKernelLearner implements PpoLearner {
   private readonly actor: KernelMlp;
-  private readonly critic: PpoCriticSide;
+  private readonly critic: PpoCriticStep;
   private readonly logStdParams: KernelArray;
   private readonly logStdGrads: KernelArray;
   private readonly adam: KernelAdam;
@@ -28,12 +28,10 @@ export class PpoKernelLearner implements PpoLearner {
   private readonly dMean: KernelArray;
   private readonly z: Float64Array;
 
-  /** `threads` 2: the critic's half runs on a worker thread (the same arithmetic, so the same bits). */
   constructor(
     private readonly agent: PpoAgent,
     private readonly config: Readonly<PpoConfig>,
     private readonly maxBatch: number,
-    threads: 1 | 2,
   ) {
     const { obsDim, actDim } = agent;
     const kernel = instantiateMlpKernel();
@@ -53,7 +51,7 @@ export class PpoKernelLearner implements PpoLearner {
     this.adam = new KernelAdam(kernel, params, grads, 0.9, 0.999, config.adamEpsilon);
     const criticConfig: CriticStepConfig = { obsDim, hiddenSizes: config.hiddenSizes, maxBatch, adamEpsilon: config.adamEpsilon, clipVloss: config.clipVloss, clipCoef: config.clipCoef, vfCoef: config.vfCoef };
     const criticWeights = flatOf(weights.slice(2 * depth, 4 * depth));
-    this.critic = threads === 2 ? new PpoCriticRemote(criticConfig, criticWeights) : new PpoCriticStep(criticConfig, criticWeights);
+    this.critic = new PpoCriticStep(criticConfig, criticWeights);
     this.input = kernel.array(maxBatch * obsDim);
     this.dMean = kernel.array(maxBatch * actDim);
     this.z = new Float64Array(maxBatch * actDim);
@@ -159,7 +157,6 @@ export class PpoKernelLearner implements PpoLearner {
   }
 
   finish(): void {
-    this.sync();
-    this.critic.dispose();
+    this.sync(); // the kernel instances' memory goes with this object
   }
 }

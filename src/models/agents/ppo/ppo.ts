@@ -24,7 +24,6 @@ import { DEFAULT_PPO_CONFIG, type PpoConfig } from './ppo-defaults.ts';
 import { HALF_LOG_2PI, type LearnerEngine, type Minibatch, type PpoLearner } from './ppo-learner.ts';
 import { PpoKernelLearner } from './ppo-kernel-learner.ts';
 import { PpoTfjsLearner } from './ppo-tfjs-learner.ts';
-import { forwardMacs, kernelThreads } from '../../../ml/kernels/mlp-threads.ts';
 
 export { DEFAULT_PPO_CONFIG, type NamedWeights, type PpoConfig };
 
@@ -328,18 +327,9 @@ export async function trainPpo(envSource: EnvSource, overrides: Partial<PpoConfi
   return { agent, history, episodes: run.episodes };
 }
 
-/**
- * The kernel learner on the wasm backend (its critic's half on a second thread when there are two
- * cores: kernelThreads()), the tfjs one elsewhere; `engine` and `threads` force them (tests compare them).
- */
-export function createPpoLearner(
-  agent: PpoAgent,
-  config: Readonly<PpoConfig>,
-  maxBatch: number,
-  engine: LearnerEngine = tf.getBackend() === 'wasm' ? 'kernel' : 'tfjs',
-  threads: 1 | 2 = kernelThreads(forwardMacs([agent.obsDim, ...config.hiddenSizes, 1], maxBatch)),
-): PpoLearner {
-  return engine === 'kernel' ? new PpoKernelLearner(agent, config, maxBatch, threads) : new PpoTfjsLearner(agent, config);
+/** The kernel learner (one thread) on the wasm backend, the tfjs one elsewhere; `engine` forces one (tests compare them). */
+export function createPpoLearner(agent: PpoAgent, config: Readonly<PpoConfig>, maxBatch: number, engine: LearnerEngine = tf.getBackend() === 'wasm' ? 'kernel' : 'tfjs'): PpoLearner {
+  return engine === 'kernel' ? new PpoKernelLearner(agent, config, maxBatch) : new PpoTfjsLearner(agent, config);
 }
 
 /** The defaults, a fine-tune's network sizes (the initial agent's), then the overrides (a fine-tune's learning rate comes from its config); validated. */

@@ -42,7 +42,6 @@ import { DEFAULT_SAC_CONFIG, type SacConfig } from './sac-defaults.ts';
 import { HALF_LOG_2PI, LOG_STD_MAX, LOG_STD_MIN, SQUASH_EPSILON, softQTarget, squashedLogProb, temperatureLoss } from './sac-losses.ts';
 import type { SacLearner, SacLearnerEngine } from './sac-learner.ts';
 import { SacKernelLearner } from './sac-kernel-learner.ts';
-import { forwardMacs, kernelThreads } from '../../../ml/kernels/mlp-threads.ts';
 import { SacTfjsLearner, createOptimizers, sacUpdate, type SacOptimizers } from './sac-tfjs-learner.ts';
 
 export { DEFAULT_SAC_CONFIG, type EnvSource, type NamedWeights, type SacConfig };
@@ -506,18 +505,9 @@ export async function trainSac(envSource: EnvSource, overrides: Partial<SacConfi
   return { agent, history, episodes: run.episodes, final: line.final() };
 }
 
-/**
- * The kernel learner on the wasm backend (qf2's half on a second thread when there are two cores:
- * kernelThreads()), the tfjs one elsewhere; `engine` and `threads` force them (tests compare them).
- */
-export function createSacLearner(
-  agent: SacAgent,
-  config: Readonly<SacConfig>,
-  maxBatch: number,
-  engine: SacLearnerEngine = tf.getBackend() === 'wasm' ? 'kernel' : 'tfjs',
-  threads: 1 | 2 = kernelThreads(forwardMacs([agent.obsDim + agent.actDim, ...config.hiddenSizes, 1], maxBatch)),
-): SacLearner {
-  return engine === 'kernel' ? new SacKernelLearner(agent, config, maxBatch, threads) : new SacTfjsLearner(agent, config);
+/** The kernel learner (one thread) on the wasm backend, the tfjs one elsewhere; `engine` forces one (tests compare them). */
+export function createSacLearner(agent: SacAgent, config: Readonly<SacConfig>, maxBatch: number, engine: SacLearnerEngine = tf.getBackend() === 'wasm' ? 'kernel' : 'tfjs'): SacLearner {
+  return engine === 'kernel' ? new SacKernelLearner(agent, config, maxBatch) : new SacTfjsLearner(agent, config);
 }
 
 /** The defaults, a fine-tune's sizes and scale (the initial agent's), then the overrides (a fine-tune's learning rates come from its config); validated. */

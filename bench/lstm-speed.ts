@@ -7,7 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import { CHANNELS } from '../src/features/weekly-dataset.ts';
 import { initBackend, tf } from '../src/ml/backend.ts';
-import { kernelThreads } from '../src/ml/kernels/lstm-sequence-parallel.ts';
+import { kernelThreads } from '../src/ml/kernels/mlp-threads.ts';
 import { mulberry32 } from '../src/ml/random.ts';
 import { LSTM_CONFIGS } from '../src/models/forecasters/lstm/lstm-config.ts';
 import { buildLstmModel } from '../src/models/forecasters/lstm/lstm-model.ts';

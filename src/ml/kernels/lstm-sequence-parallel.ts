@@ -10,15 +10,14 @@
  * `lstmSequenceKernel()` picks the threads: MIZAN_KERNEL_THREADS (1 or 2), else 2 when the machine
  * has two cores or more.
  */
-import { availableParallelism } from 'node:os';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { kernelPath, loadLstmSequenceKernel, type LstmGradients, type LstmKernel, type LstmPass, type LstmSequenceKernel, type LstmShape, type LstmWeights } from './lstm-sequence.ts';
-import { CTRL, CTRL_SLOTS, layout, OP, STATUS, type WorkerInit } from './lstm-sequence-protocol.ts';
+import { LSTM_FIELDS, lstmDataLayout, writeLstmRequest } from './lstm-sequence-protocol.ts';
+import { kernelThreads } from './mlp-threads.ts';
+import { OP } from './split-batch-protocol.ts';
+import { addInto, SplitBatchWorker } from './split-batch-worker.ts';
 
 /** Below this many samples a split costs more than it saves. */
 const MIN_SPLIT = 16;
-/** A pass takes well under a second; minutes of silence mean the worker is gone. */
-const WORKER_TIMEOUT_MS = 120_000;
 
 interface SplitPass {
   shape: LstmShape;
@@ -30,21 +29,10 @@ interface SplitPass {
 }
 
 export class ParallelLstmKernel implements LstmKernel {
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(CTRL_SLOTS * 4));
-  private data: Float32Array;
-  private readonly worker: Worker;
-  private readonly port: MessagePort;
-  private nextId = 0;
+  private readonly worker: SplitBatchWorker;
 
   constructor(private readonly local: LstmSequenceKernel, path: string) {
-    const data = new SharedArrayBuffer(16 << 20);
-    this.data = new Float32Array(data);
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
-    const init: WorkerInit = { ctrl: this.ctrl.buffer as SharedArrayBuffer, data, port: port2, kernelPath: path };
-    this.worker = new Worker(new URL('./lstm-sequence-worker.mjs', import.meta.url), { workerData: init, transferList: [port2] });
-    this.worker.unref();
-    port1.unref();
+    this.worker = new SplitBatchWorker('LSTM kernel', new URL('./lstm-sequence-worker.ts', import.meta.url), path, LSTM_FIELDS);
   }
 
   forward(shape: LstmShape, x: Float32Array, w: LstmWeights, sequences: boolean, keep: boolean): { out: Float32Array; record?: LstmPass } {
@@ -55,21 +43,22 @@ export class ParallelLstmKernel implements LstmKernel {
     }
     const B1 = Math.ceil(B / 2);
     const B2 = B - B1;
-    const G = 4 * H;
-    const id = keep ? ++this.nextId : 0;
+    const worker = this.worker;
+    const id = worker.passId(keep);
     const per = sequences ? T * H : H;
-    const { at, floats } = layout([B2 * T * I, I * G, H * G, G]);
-    this.reserve(Math.max(floats, B2 * per));
-    this.data.set(x.subarray(B1 * T * I), at[0]);
-    this.data.set(w.W, at[1]);
-    this.data.set(w.U, at[2]);
-    this.data.set(w.bias, at[3]);
-    const request = this.send(OP.FORWARD, { T, B: B2, I, H }, sequences, keep, id);
+    const { at, floats } = lstmDataLayout({ T, B: B2, I, H });
+    worker.reserve(Math.max(floats, B2 * per));
+    worker.data.set(x.subarray(B1 * T * I), at[0]);
+    worker.data.set(w.W, at[1]);
+    worker.data.set(w.U, at[2]);
+    worker.data.set(w.bias, at[3]);
+    writeLstmRequest(worker.fields, { shape: { T, B: B2, I, H }, sequences });
+    const request = worker.send(OP.FORWARD, id, keep);
     const mine = this.local.forward({ T, B: B1, I, H }, x.subarray(0, B1 * T * I), w, sequences, keep);
-    this.wait(request);
+    worker.wait(request);
     const out = new Float32Array(B * per);
     out.set(mine.out, 0);
-    out.set(this.data.subarray(0, B2 * per), B1 * per);
+    out.set(worker.data.subarray(0, B2 * per), B1 * per);
     return { out, record: mine.record && ({ shape, local: mine.record, remote: id, B1 } satisfies SplitPass) };
   }
 
@@ -78,67 +67,31 @@ export class ParallelLstmKernel implements LstmKernel {
     if (remote === 0) return this.local.backward(local, dOut, sequences);
     const { T, B, I, H } = shape;
     const B2 = B - B1;
-    const G = 4 * H;
+    const worker = this.worker;
     const per = sequences ? T * H : H;
-    const { at, floats } = layout([B2 * T * I, I * G, H * G, G]);
-    this.reserve(Math.max(floats, B2 * per));
-    this.data.set(dOut.subarray(B1 * per), 0);
-    const request = this.send(OP.BACKWARD, { T, B: B2, I, H }, sequences, false, remote);
+    const { at, floats } = lstmDataLayout({ T, B: B2, I, H });
+    worker.reserve(Math.max(floats, B2 * per));
+    worker.data.set(dOut.subarray(B1 * per), 0);
+    writeLstmRequest(worker.fields, { shape: { T, B: B2, I, H }, sequences });
+    const request = worker.send(OP.BACKWARD, remote);
     const mine = this.local.backward(local, dOut.subarray(0, B1 * per), sequences);
-    this.wait(request);
+    worker.wait(request);
     const dx = new Float32Array(B * T * I);
     dx.set(mine.dx, 0);
-    dx.set(this.data.subarray(at[0], at[0] + B2 * T * I), B1 * T * I);
-    const add = (a: Float32Array, offset: number) => {
-      for (let i = 0; i < a.length; i++) a[i] += this.data[offset + i];
-      return a;
-    };
-    return { dx, dW: add(mine.dW, at[1]), dU: add(mine.dU, at[2]), dbias: add(mine.dbias, at[3]) };
+    dx.set(worker.data.subarray(at[0], at[0] + B2 * T * I), B1 * T * I);
+    const theirs = (k: number, n: number) => worker.data.subarray(at[k], at[k] + n);
+    return { dx, dW: addInto(mine.dW, theirs(1, mine.dW.length)), dU: addInto(mine.dU, theirs(2, mine.dU.length)), dbias: addInto(mine.dbias, theirs(3, mine.dbias.length)) };
   }
 
   release(pass: LstmPass): void {
-    const { shape, local, remote } = pass as SplitPass;
+    const { local, remote } = pass as SplitPass;
     this.local.release(local);
-    if (remote !== 0) this.wait(this.send(OP.RELEASE, shape, false, false, remote));
+    this.worker.release(remote);
   }
 
-  /** Grows the shared data buffer (the worker takes the new one through its port). */
-  private reserve(floats: number): void {
-    if (floats <= this.data.length) return;
-    const data = new SharedArrayBuffer(Math.max(floats * 4, this.data.length * 8));
-    this.port.postMessage(data);
-    this.data = new Float32Array(data);
-    this.wait(this.send(OP.RESIZE, { T: 0, B: 0, I: 0, H: 0 }, false, false, 0));
-  }
-
-  private send(op: number, shape: LstmShape, sequences: boolean, keep: boolean, id: number): number {
-    const c = this.ctrl;
-    c[CTRL.OP] = op;
-    c[CTRL.T] = shape.T;
-    c[CTRL.B] = shape.B;
-    c[CTRL.I] = shape.I;
-    c[CTRL.H] = shape.H;
-    c[CTRL.SEQUENCES] = sequences ? 1 : 0;
-    c[CTRL.KEEP] = keep ? 1 : 0;
-    c[CTRL.PASS] = id;
-    const request = Atomics.add(c, CTRL.REQUEST, 1) + 1;
-    Atomics.notify(c, CTRL.REQUEST);
-    return request;
-  }
-
-  /** Blocks until the worker answers `request`; a worker that died (its error event cannot arrive while this thread blocks) shows as silence. */
-  private wait(request: number): void {
-    const deadline = performance.now() + WORKER_TIMEOUT_MS;
-    for (;;) {
-      const done = Atomics.load(this.ctrl, CTRL.DONE);
-      if (done === request) break;
-      if (performance.now() > deadline) throw new Error(`LSTM kernel worker did not answer within ${WORKER_TIMEOUT_MS / 1000} s`);
-      Atomics.wait(this.ctrl, CTRL.DONE, done, 1000);
-    }
-    if (this.ctrl[CTRL.STATUS] !== STATUS.OK) {
-      const bytes = new Uint8Array(this.data.buffer, 0, this.ctrl[CTRL.LENGTH]).slice();
-      throw new Error(`LSTM kernel worker: ${new TextDecoder().decode(bytes)}`);
-    }
+  /** Stops the worker (tests; the loaded kernel lives as long as the process). */
+  close(): Promise<void> {
+    return this.worker.close();
   }
 }
 
@@ -178,11 +131,7 @@ export class SerialSplitLstmKernel implements LstmKernel {
     const dx = new Float32Array(mine.dx.length + theirs.dx.length);
     dx.set(mine.dx, 0);
     dx.set(theirs.dx, mine.dx.length);
-    const add = (a: Float32Array, b: Float32Array) => {
-      for (let i = 0; i < a.length; i++) a[i] += b[i];
-      return a;
-    };
-    return { dx, dW: add(mine.dW, theirs.dW), dU: add(mine.dU, theirs.dU), dbias: add(mine.dbias, theirs.dbias) };
+    return { dx, dW: addInto(mine.dW, theirs.dW), dU: addInto(mine.dU, theirs.dU), dbias: addInto(mine.dbias, theirs.dbias) };
   }
 
   release(pass: LstmPass): void {
@@ -190,17 +139,6 @@ export class SerialSplitLstmKernel implements LstmKernel {
     this.local.release(first);
     if (second !== null) this.local.release(second);
   }
-}
-
-/** How many threads run each pass: MIZAN_KERNEL_THREADS, else 2 on a machine with two cores or more. */
-export function kernelThreads(): number {
-  const asked = process.env.MIZAN_KERNEL_THREADS;
-  if (asked !== undefined && asked !== '') {
-    const n = Number(asked);
-    if (n !== 1 && n !== 2) throw new Error(`MIZAN_KERNEL_THREADS must be 1 or 2, got ${asked}`);
-    return n;
-  }
-  return Math.min(2, availableParallelism());
 }
 
 let loaded: LstmKernel | null | undefined;

@@ -191,19 +191,40 @@ static void gate_inputs(int M, int N, const float* bias, int K1, const float* A1
 // Applies the gates to z = [zi, zf, zg, zo] (one row of 4H) in place (→ i, f, g, o activated), and
 // from the cell c0 (H) gives the new cell c (H; may be c0 itself), its tanh tc (H, for the backward
 // pass) and the hidden state h (H). H is a multiple of 4 (the loader checks).
+static inline void gate_vec(float* z, const float* c0, float* c, float* tc, float* h, int H, int j) {
+  f4 i = sigmoid4(wasm_v128_load(z + j));
+  f4 f = sigmoid4(wasm_v128_load(z + H + j));
+  f4 g = tanh4(wasm_v128_load(z + 2 * H + j));
+  f4 o = sigmoid4(wasm_v128_load(z + 3 * H + j));
+  f4 cn = wasm_f32x4_add(wasm_f32x4_mul(f, wasm_v128_load(c0 + j)), wasm_f32x4_mul(i, g));
+  wasm_v128_store(z + j, i); wasm_v128_store(z + H + j, f); wasm_v128_store(z + 2 * H + j, g); wasm_v128_store(z + 3 * H + j, o);
+  f4 tcn = tanh4(cn);
+  wasm_v128_store(c + j, cn);
+  wasm_v128_store(tc + j, tcn);
+  wasm_v128_store(h + j, wasm_f32x4_mul(o, tcn));
+}
+
+// Two groups of 4 units per iteration: each group is one long chain of dependent operations (exp,
+// divide, the cell, its tanh), and two side by side keep the core busy.
 static void gate_row(float* z, const float* c0, float* c, float* tc, float* h, int H) {
-  for (int j = 0; j < H; j += 4) {
-    f4 i = sigmoid4(wasm_v128_load(z + j));
-    f4 f = sigmoid4(wasm_v128_load(z + H + j));
-    f4 g = tanh4(wasm_v128_load(z + 2 * H + j));
-    f4 o = sigmoid4(wasm_v128_load(z + 3 * H + j));
-    f4 cn = wasm_f32x4_add(wasm_f32x4_mul(f, wasm_v128_load(c0 + j)), wasm_f32x4_mul(i, g));
-    wasm_v128_store(z + j, i); wasm_v128_store(z + H + j, f); wasm_v128_store(z + 2 * H + j, g); wasm_v128_store(z + 3 * H + j, o);
-    f4 tcn = tanh4(cn);
-    wasm_v128_store(c + j, cn);
-    wasm_v128_store(tc + j, tcn);
-    wasm_v128_store(h + j, wasm_f32x4_mul(o, tcn));
+  int j = 0;
+  for (; j + 8 <= H; j += 8) {
+    f4 i0 = sigmoid4(wasm_v128_load(z + j)), i1 = sigmoid4(wasm_v128_load(z + j + 4));
+    f4 f0 = sigmoid4(wasm_v128_load(z + H + j)), f1 = sigmoid4(wasm_v128_load(z + H + j + 4));
+    f4 g0 = tanh4(wasm_v128_load(z + 2 * H + j)), g1 = tanh4(wasm_v128_load(z + 2 * H + j + 4));
+    f4 o0 = sigmoid4(wasm_v128_load(z + 3 * H + j)), o1 = sigmoid4(wasm_v128_load(z + 3 * H + j + 4));
+    f4 cn0 = wasm_f32x4_add(wasm_f32x4_mul(f0, wasm_v128_load(c0 + j)), wasm_f32x4_mul(i0, g0));
+    f4 cn1 = wasm_f32x4_add(wasm_f32x4_mul(f1, wasm_v128_load(c0 + j + 4)), wasm_f32x4_mul(i1, g1));
+    wasm_v128_store(z + j, i0); wasm_v128_store(z + j + 4, i1);
+    wasm_v128_store(z + H + j, f0); wasm_v128_store(z + H + j + 4, f1);
+    wasm_v128_store(z + 2 * H + j, g0); wasm_v128_store(z + 2 * H + j + 4, g1);
+    wasm_v128_store(z + 3 * H + j, o0); wasm_v128_store(z + 3 * H + j + 4, o1);
+    f4 t0 = tanh4(cn0), t1 = tanh4(cn1);
+    wasm_v128_store(c + j, cn0); wasm_v128_store(c + j + 4, cn1);
+    wasm_v128_store(tc + j, t0); wasm_v128_store(tc + j + 4, t1);
+    wasm_v128_store(h + j, wasm_f32x4_mul(o0, t0)); wasm_v128_store(h + j + 4, wasm_f32x4_mul(o1, t1));
   }
+  if (j < H) gate_vec(z, c0, c, tc, h, H, j);
 }
 
 // Forward. x [T,B,I], W [I,4H], U [H,4H], bias [4H] → hs [T,B,H]. With keep = 1, gates [T,B,4H],

@@ -2,8 +2,8 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: 'dcf99f36f17330b8',
   patchtst: '844b65bcc02a9075',
-  ppo_lstm: '79eb6659c876abf7',
-  ppo_patchtst: '17b5b9e5c65310d7',
-  sac_lstm: '79eb6659c876abf7',
-  sac_patchtst: '17b5b9e5c65310d7',
+  ppo_lstm: '4cf8861bad62e76b',
+  ppo_patchtst: 'cf98ab0e4a9a2863',
+  sac_lstm: '4cf8861bad62e76b',
+  sac_patchtst: 'cf98ab0e4a9a2863',
 };

@@ -9,6 +9,7 @@
 // Parameters and their gradients share one layout (param_offsets below). d and ff are multiples
 // of 8, D of 4, S at most 64 (the loader checks). Fixed summation orders: bit-identical run to run.
 #include <wasm_simd128.h>
+#include "kernel-exp.h"
 #include "kernel-heap.h"
 
 typedef v128_t f4;
@@ -120,32 +121,13 @@ static void zero(float* p, int n) {
 
 // ---- elementwise: exp, GELU, dropout masks ------------------------------------------------------
 
-// e^x for x ≤ 0, four lanes: range reduction to 2^n·e^r and a degree-7 polynomial.
-static inline f4 exp_neg4(f4 x) {
-  x = wasm_f32x4_pmax(x, SPLAT(-87.0f));
-  const f4 magic = SPLAT(12582912.0f);
-  f4 t = ADD(MUL(x, SPLAT(1.44269504088896341f)), magic);
-  f4 n = wasm_f32x4_sub(t, magic);
-  f4 r = wasm_f32x4_sub(x, MUL(n, SPLAT(0.693359375f)));
-  r = wasm_f32x4_sub(r, MUL(n, SPLAT(-2.12194440e-4f)));
-  f4 p = SPLAT(1.0f / 5040.0f);
-  p = ADD(MUL(p, r), SPLAT(1.0f / 720.0f));
-  p = ADD(MUL(p, r), SPLAT(1.0f / 120.0f));
-  p = ADD(MUL(p, r), SPLAT(1.0f / 24.0f));
-  p = ADD(MUL(p, r), SPLAT(1.0f / 6.0f));
-  p = ADD(MUL(p, r), SPLAT(0.5f));
-  p = ADD(MUL(p, r), SPLAT(1.0f));
-  p = ADD(MUL(p, r), SPLAT(1.0f));
-  f4 s = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_sub(t, wasm_i32x4_splat(0x4B400000)), wasm_i32x4_splat(127)), 23);
-  return MUL(p, s);
-}
-
-static inline float exp_neg(float x) { return wasm_f32x4_extract_lane(exp_neg4(SPLAT(x)), 0); }
+// e^x of one float (the softmax's scalar loop).
+static inline float exp1(float x) { return wasm_f32x4_extract_lane(exp4(SPLAT(x)), 0); }
 
 // Φ(u) and φ(u) (the standard normal CDF and density), four lanes.
 static inline void normal4(f4 u, f4* cdf, f4* pdf) {
   f4 z = MUL(wasm_f32x4_abs(u), SPLAT(0.70710678118654752f));
-  f4 e = exp_neg4(wasm_f32x4_neg(MUL(z, z)));
+  f4 e = exp4(wasm_f32x4_neg(MUL(z, z)));
   f4 t = wasm_f32x4_div(SPLAT(1.0f), ADD(SPLAT(1.0f), MUL(SPLAT(0.3275911f), z)));
   f4 poly = SPLAT(1.061405429f);
   poly = ADD(MUL(poly, t), SPLAT(-1.453152027f));
@@ -263,7 +245,7 @@ static void attention_forward(int T, int S, int d, int H, const float* qkv, floa
         }
         float sum = 0.0f;
         for (int j = 0; j < S; j++) {
-          row[j] = exp_neg(row[j] - m);
+          row[j] = exp1(row[j] - m);
           sum += row[j];
         }
         for (int j = 0; j < S; j++) row[j] = row[j] / sum;

@@ -14,11 +14,13 @@ import type { ApiDeps } from '../../functions/api/api-deps.ts';
 import { makeApiHandler } from '../../functions/api/handler.ts';
 import { SampleMarketData } from '../../src/adapters/sample/sample-market-data.ts';
 import { allocate, type Allocation } from '../../src/models/agents/allocate.ts';
+import { formatAllocation } from '../../src/models/agents/allocation/format-allocation.ts';
 import { applyStandardiser, buildRawPanel, loadSignalReader, selectWeeks, type PanelTransform } from '../../src/models/agents/env/build-panel.ts';
 import { projectWeights } from '../../src/models/agents/env/project-weights.ts';
 import { deserializePpoAgent } from '../../src/models/agents/ppo/ppo-artifacts.ts';
 import { readModelFiles, versionPrefix } from '../../src/models/artifacts/model-files.ts';
 import { UserInputError } from '../../src/config/errors.ts';
+import type { MarketData } from '../../src/ports/market-data.ts';
 import { localDeps, type LocalDeps } from '../../src/runtime/local-deps.ts';
 import { forecastReader } from '../../src/snapshots/read-forecasts.ts';
 import { listTree, runCli } from '../e2e/cli-support.ts';
@@ -136,6 +138,62 @@ describe('allocate (the core)', () => {
     await expect(allocate({ kind: 'ppo_patchtst' }, allocationDeps(deps))).rejects.toMatchObject({ name: 'NoCurrentAgentError', message: expect.stringMatching(/ppo_patchtst has no current agent: train one first with `mizan train ppo_patchtst`/) });
     await expect(allocate({ kind: 'sac_lstm' }, allocationDeps(deps))).rejects.toBeInstanceOf(UserInputError);
     await expect(allocate({ kind: 'ppo_lstm', asOf: '2019-06-07' }, allocationDeps(deps))).rejects.toThrow(/no lstm snapshot is older than/);
+  });
+});
+
+describe('a symbol of the agent’s that stopped trading before the decision week', () => {
+  /** The bundled prices with `symbol`'s last bar on `lastDay` (delisted then). */
+  const stoppedAt = (symbol: string, lastDay: string): MarketData => ({
+    source: 'sample',
+    dailyBars: async (s, range) => (await marketData.dailyBars(s, range)).filter((b) => s !== symbol || b.date <= lastDay),
+    lastDate: () => marketData.lastDate(),
+  });
+  const asOf = '2022-06-03';
+
+  it.each([
+    ['the week before as_of’s', '2022-05-25'],
+    ['a year before, beyond the panel’s look-back', '2021-06-30'],
+  ])('(last session %s) gets weight 0, its weight held in cash; not_trading names it; the rest is what the agent saw and set', async (_when, lastDay) => {
+    // Prepare: the same week with every symbol trading, then with one stopped.
+    const trading = await allocate({ kind: 'ppo_lstm', asOf }, allocationDeps(deps));
+    expect(trading.allocation.not_trading).toEqual({});
+    const gone = trading.allocation.symbols[0];
+    // Act
+    const { allocation, observation } = await allocate({ kind: 'ppo_lstm', asOf, portfolio: { cash: 10_000, positions: { [gone]: 50_000 } } }, { ...allocationDeps(deps), marketData: stoppedAt(gone, lastDay) });
+    // Assess
+    expect(allocation.not_trading).toEqual({ [gone]: lastDay });
+    expect(allocation.target_weights[gone]).toBe(0);
+    expectRulesHold(allocation);
+    // Observed as build-panel shows a symbol that stopped trading: features unknown (the training mean, 0 standardised).
+    const S = allocation.symbols.length;
+    const F = Object.keys(allocation.features[gone]).length;
+    const g = allocation.symbols.indexOf(gone);
+    expect(Object.values(allocation.features[gone]).every((v) => v === null)).toBe(true);
+    expect(Array.from(observation.subarray(g * F, (g + 1) * F))).toEqual(Array(F).fill(0));
+    for (const symbol of allocation.symbols.filter((s) => s !== gone)) expect(allocation.features[symbol]).toEqual(trading.allocation.features[symbol]);
+    // The policy's own weights on that observation, with the stopped symbol's moved to cash.
+    const agent = deserializePpoAgent(files);
+    let projected: Float64Array;
+    try {
+      projected = projectWeights(agent.act(observation), { maxStockWeight: allocation.rules.max_stock_weight, minCash: allocation.rules.min_cash });
+    } finally {
+      agent.dispose();
+    }
+    expect(projected[g]).toBeGreaterThan(0);
+    allocation.symbols.forEach((symbol, i) => expect(allocation.target_weights[symbol], symbol).toBe(i === g ? 0 : projected[i]));
+    expect(allocation.target_weights.cash).toBeCloseTo(projected[S] + projected[g], 12);
+    // The rebalance is costed on those final weights: the stopped position is sold.
+    const rebalance = allocation.rebalance!;
+    const held = [...allocation.symbols.map((s) => (s === gone ? 50_000 / 60_000 : 0)), 10_000 / 60_000];
+    const target = [...allocation.symbols, 'cash'].map((name) => allocation.target_weights[name]);
+    expect(rebalance.turnover).toBeCloseTo(held.reduce((sum, h, i) => sum + Math.abs(target[i] - h), 0) / 2, 12);
+    expect(rebalance.trades[gone]).toBeCloseTo(-50_000, 6);
+  });
+
+  it('is named in the table of `mizan allocate`', async () => {
+    const gone = (await allocate({ kind: 'ppo_lstm', asOf }, allocationDeps(deps))).allocation.symbols[0];
+    const { allocation } = await allocate({ kind: 'ppo_lstm', asOf }, { ...allocationDeps(deps), marketData: stoppedAt(gone, '2022-05-25') });
+    expect(formatAllocation(allocation)).toMatch(new RegExp(`^not trading \\(their weight held in cash\\): ${gone} \\(last session 2022-05-25\\)$`, 'm'));
   });
 });
 

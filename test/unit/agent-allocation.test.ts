@@ -1,7 +1,9 @@
 /** The pure parts of `mizan allocate`: the portfolio's checks, the rebalance's cost by hand, which week is decided, and the pre-week price view. */
 import { describe, expect, it } from 'vitest';
 import { lastCompleteWeekEnd, marketDataBeforeWeek, resolveDecisionWeek } from '../../src/models/agents/allocation/decision-week.ts';
+import { withNotTrading } from '../../src/models/agents/allocation/not-trading.ts';
 import { heldPortfolio, parsePortfolio } from '../../src/models/agents/allocation/portfolio.ts';
+import type { RawPanel } from '../../src/models/agents/env/build-panel.ts';
 import { rebalanceCost } from '../../src/models/agents/allocation/rebalance-cost.ts';
 import { UserInputError } from '../../src/config/errors.ts';
 import type { DailyBar, MarketData } from '../../src/ports/market-data.ts';
@@ -116,8 +118,8 @@ describe('the week an allocation is for', () => {
   it('defaults to the week after the data’s last complete week', async () => {
     expect(lastCompleteWeekEnd('2024-03-15')).toBe('2024-03-15'); // a Friday
     expect(lastCompleteWeekEnd('2024-03-13')).toBe('2024-03-08'); // a Wednesday: its week is not over
-    expect(await resolveDecisionWeek(undefined, SYMBOLS, weekdays('2024-03-15'))).toEqual({ asOf: '2024-03-15', week: '2024-03-18', dataThrough: '2024-03-15' });
-    expect(await resolveDecisionWeek(undefined, SYMBOLS, weekdays('2024-03-13'))).toEqual({ asOf: '2024-03-08', week: '2024-03-11', dataThrough: '2024-03-08' });
+    expect(await resolveDecisionWeek(undefined, SYMBOLS, weekdays('2024-03-15'))).toEqual({ asOf: '2024-03-15', week: '2024-03-18', dataThrough: '2024-03-15', notTrading: {} });
+    expect(await resolveDecisionWeek(undefined, SYMBOLS, weekdays('2024-03-13'))).toEqual({ asOf: '2024-03-08', week: '2024-03-11', dataThrough: '2024-03-08', notTrading: {} });
   });
 
   it('refuses a bad, future, mid-week or unfinished as_of, naming as_of', async () => {
@@ -147,5 +149,40 @@ describe('the week an allocation is for', () => {
     // A range after the cutoff still gets its placeholders at the last close before the week.
     expect((await view.dailyBars('AAPL', { start: '2024-03-20', end: '2024-03-31' })).map((b) => [b.date, b.close])).toEqual([['2024-03-25', friday.close]]);
     expect(await view.dailyBars('AAPL', { start: '2024-03-01', end: '2024-03-05' })).toHaveLength(3); // Fri 1, Mon 4, Tue 5: no placeholder
+  });
+});
+
+/** `market` with MSFT's bars up to `lastDay` only (none at all when null). */
+function msftUntil(market: MarketData, lastDay: string | null): MarketData {
+  return { ...market, dailyBars: async (symbol, range) => (await market.dailyBars(symbol, range)).filter((b) => symbol !== 'MSFT' || (lastDay !== null && b.date <= lastDay)) };
+}
+
+describe('a symbol that no longer trades when the allocation is decided', () => {
+  it('is one whose last session is before the others’ (data_through), named with that session, however far back', async () => {
+    const market = weekdays('2024-03-15');
+    // Stopped on the Wednesday of as_of's week; a month before (outside the decision's recent weeks).
+    expect((await resolveDecisionWeek('2024-03-15', SYMBOLS, msftUntil(market, '2024-03-13'))).notTrading).toEqual({ MSFT: '2024-03-13' });
+    expect(await resolveDecisionWeek('2024-03-15', SYMBOLS, msftUntil(market, '2024-01-31'))).toEqual({ asOf: '2024-03-15', week: '2024-03-18', dataThrough: '2024-03-15', notTrading: { MSFT: '2024-01-31' } });
+    // No prices on or after the week are read: a symbol trading through as_of trades.
+    expect((await resolveDecisionWeek('2024-03-08', SYMBOLS, msftUntil(market, '2024-03-08'))).notTrading).toEqual({});
+    const none = await resolveDecisionWeek('2024-03-15', SYMBOLS, msftUntil(market, null)).then(() => undefined, (e: unknown) => e);
+    expect(none).toBeInstanceOf(UserInputError);
+    expect((none as UserInputError).message).toMatch(/MSFT has no session in the ten years before/);
+  });
+
+  it('is put back in the agent’s order with unknown features, return 0 and tradable 0, and listed as ended', () => {
+    // Prepare: a one-week panel of AAPL alone (2 features).
+    const built: RawPanel = { weeks: ['2024-03-18'], symbols: ['AAPL'], featureNames: ['a', 'b'], raw: Float64Array.from([0.5, 2]), returns: Float64Array.from([0.01]), snapshots: ['2023-12-31'] };
+    // Act
+    const raw = withNotTrading(built, ['MSFT', 'AAPL'], { MSFT: '2024-01-31' });
+    // Assess
+    expect(raw.symbols).toEqual(['MSFT', 'AAPL']);
+    expect(Array.from(raw.raw)).toEqual([Number.NaN, Number.NaN, 0.5, 2]);
+    expect(Array.from(raw.returns)).toEqual([0, 0.01]);
+    expect(Array.from(raw.tradable!)).toEqual([0, 1]);
+    expect(raw.ended).toEqual({ MSFT: '2024-01-31' });
+    expect(raw.snapshots).toEqual(['2023-12-31']);
+    expect(withNotTrading(built, ['AAPL'], {})).toBe(built);
+    expect(() => withNotTrading(built, ['MSFT', 'AAPL', 'GOOG'], { MSFT: '2024-01-31' })).toThrow(/GOOG neither in the panel nor not trading/);
   });
 });

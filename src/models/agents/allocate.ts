@@ -9,7 +9,11 @@
  * allocation/decision-week.ts for how a future week is built), standardised with the agent's stored
  * transform, then the weights held coming into the week: the given portfolio's, else all cash (the
  * state every evaluation starts from). The action is the policy's deterministic one, projected onto
- * the agent's rules (each stock ≤ maxStockWeight, cash ≥ minCash) as in training.
+ * the agent's rules (each stock ≤ maxStockWeight, cash ≥ minCash) as in training, then, as in every
+ * evaluation, the weight on a symbol that no longer trades moved to cash (allocation/not-trading.ts:
+ * the panel is built on the symbols that trade, the others put back as build-panel puts a symbol
+ * that stopped trading; `not_trading` lists them with their last session). The rebalance is costed
+ * on those final weights.
  */
 import { AGENT_KINDS, isAgentKind, kindSpec } from '../kinds.ts';
 import { addDays } from '../../data/dates.ts';
@@ -28,6 +32,8 @@ import { observationSize, writeObservation } from './env/observation.ts';
 import { resolveRules } from './env/portfolio-rules.ts';
 import { projectWeights } from './env/project-weights.ts';
 import { allCash } from './env/rebalance.ts';
+import { holdUntradableAsCash } from './env/tradable.ts';
+import { withNotTrading } from './allocation/not-trading.ts';
 import type { ForecastReader } from '../forecasts.ts';
 import { panelInput, type AgentCommonConfig } from './agent-config.ts';
 import { readTransform } from './stored-agent.ts';
@@ -79,6 +85,8 @@ export interface Allocation {
   target_weights: Record<string, number>;
   /** The raw (unstandardised) features of the week per symbol, by name; null where unknown (the agent saw the training mean). */
   features: Record<string, Record<string, number | null>>;
+  /** The symbols that no longer trade (their last session is before data_through), with that session: their weight is 0, held in cash. Empty when all trade. */
+  not_trading: Record<string, string>;
   /** The weights in the observation: the given portfolio's, or all cash. */
   observed_weights: 'portfolio' | 'all_cash';
   rules: { max_stock_weight: number; min_cash: number; cost_bps: number };
@@ -106,18 +114,23 @@ export async function allocate(request: AllocationRequest, deps: AllocationDeps)
   const held = request.portfolio ? heldPortfolio(request.portfolio, symbols) : undefined;
 
   const decision = await resolveDecisionWeek(request.asOf, symbols, deps.marketData);
-  const { week } = decision;
+  const { week, notTrading } = decision;
+  const trading = symbols.filter((s) => !Object.hasOwn(notTrading, s));
+  if (trading.length === 0) {
+    throw new UserInputError(`none of ${kind} ${version}'s symbols trades in the week of ${week} (last sessions: ${Object.entries(notTrading).map(([s, d]) => `${s} ${d}`).join(', ')}): train an agent on a current universe`, ['as_of']);
+  }
   const panelDeps = { marketData: marketDataBeforeWeek(deps.marketData, week), signals: deps.signals, signalReader: deps.signalReader, forecasts: deps.forecasts };
-  const raw = selectWeeks(
-    await buildRawPanel(panelInput(config, symbols, { start: week, end: addDays(week, 7) }), panelDeps).catch((error: unknown) => {
+  const built = selectWeeks(
+    await buildRawPanel(panelInput(config, trading, { start: week, end: addDays(week, 7) }), panelDeps).catch((error: unknown) => {
       if (error instanceof UserInputError) throw new UserInputError(`cannot observe the week of ${week} for ${kind} ${version}: ${error.message}`, error.path);
       throw error;
     }),
     [week],
   );
-  if (raw.weeks.length !== 1) {
-    throw new UserInputError(`cannot observe the week of ${week} for ${kind} ${version}: a symbol of ${symbols.join(', ')} has no forecast or no session before it`, ['as_of']);
+  if (built.weeks.length !== 1) {
+    throw new UserInputError(`cannot observe the week of ${week} for ${kind} ${version}: a symbol of ${trading.join(', ')} has no forecast or no session before it`, ['as_of']);
   }
+  const raw = withNotTrading(built, symbols, notTrading);
   const panel = applyStandardiser(raw, transform);
   const observation = new Float32Array(observationSize(panel));
   writeObservation(panel, 0, held?.weights ?? allCash(symbols.length), observation);
@@ -128,6 +141,7 @@ export async function allocate(request: AllocationRequest, deps: AllocationDeps)
   try {
     if (policy.obsDim !== observation.length) throw new Error(`${kind} ${version} expects ${policy.obsDim} observations, its panel gives ${observation.length}`);
     target = projectWeights(policy.act(observation), rules);
+    holdUntradableAsCash(target, panel, 0); // a symbol that no longer trades is held as cash
   } finally {
     policy.dispose();
   }
@@ -143,6 +157,7 @@ export async function allocate(request: AllocationRequest, deps: AllocationDeps)
     symbols: [...symbols],
     target_weights: Object.fromEntries([...symbols, 'cash'].map((name, i) => [name, target[i]])),
     features: rawFeatures(raw),
+    not_trading: { ...notTrading },
     observed_weights: held ? 'portfolio' : 'all_cash',
     rules: { max_stock_weight: rules.maxStockWeight, min_cash: rules.minCash, cost_bps: rules.costBps },
     rebalance: held ? rebalanceCost(symbols, held, target, rules.costBps) : null,

@@ -5,13 +5,15 @@
  * - as_of defaults to the end of the last complete week of the data (its Friday, or the last
  *   session when the data's last week reached its Friday);
  * - a given as_of must be at or after the last session of its week (the decision is taken at that
- *   close), and the data must reach that week's Friday (a week still in progress is not decided).
+ *   close), and the data must reach that week's Friday (a week still in progress is not decided);
+ * - a symbol whose last session is before that close no longer trades (not-trading.ts).
  */
 import { addDays, isIsoDate } from '../../../data/dates.ts';
 import { isoWeekMonday } from '../../../features/iso-week.ts';
 import { UserInputError } from '../../../config/errors.ts';
 import type { DailyBar, DateRange, MarketData } from '../../../ports/market-data.ts';
 import { marketDataUpTo } from '../../../data/cutoff-market-data.ts';
+import { notTradingSymbols } from './not-trading.ts';
 
 export interface DecisionWeek {
   asOf: string;
@@ -19,6 +21,8 @@ export interface DecisionWeek {
   week: string;
   /** The last session before that week among the symbols (null when none has one close to it). */
   dataThrough: string | null;
+  /** The symbols that no longer trade at that close, with their last session (not-trading.ts); empty when all trade. */
+  notTrading: Record<string, string>;
 }
 
 export async function resolveDecisionWeek(requested: string | undefined, symbols: readonly string[], marketData: MarketData): Promise<DecisionWeek> {
@@ -39,7 +43,9 @@ export async function resolveDecisionWeek(requested: string | undefined, symbols
       ['as_of'],
     );
   }
-  return { asOf, week: addDays(monday, 7), dataThrough: dates.at(-1) ?? null };
+  const week = addDays(monday, 7);
+  const dataThrough = dates.at(-1) ?? null;
+  return { asOf, week, dataThrough, notTrading: await notTradingSymbols(symbols, nearby, dataThrough, week, marketData) };
 }
 
 /** The end of the data's last complete week: the last session if it is on or after its week's Friday, else the Friday before. */

@@ -12,6 +12,7 @@ export function formatAllocation(a: Allocation): string {
     `${a.kind} ${a.version} (${a.algorithm}): target weights for the week of ${a.week}`,
     `as of ${a.as_of} (prices through ${a.data_through ?? 'n/a'}); forecasts by ${source}; the agent observed ${a.observed_weights === 'portfolio' ? 'the given portfolio' : 'all cash'}`,
     `rules: each stock ≤ ${percent(a.rules.max_stock_weight)}, cash ≥ ${percent(a.rules.min_cash)}, costs ${a.rules.cost_bps} bps of turnover`,
+    ...notTradingLines(a),
     '',
   ];
   const featureNames = Object.keys(a.features[a.symbols[0]] ?? {});
@@ -30,4 +31,11 @@ export function formatAllocation(a: Allocation): string {
     lines.push('', `portfolio ${money(rebalance.portfolio_value)}: turnover ${percent(rebalance.turnover)}, cost ${money(rebalance.cost_value)} (${rebalance.cost_bps} bps × turnover)`);
   }
   return lines.join('\n');
+}
+
+/** One line naming the symbols that no longer trade (their weight is held in cash), none when all trade. */
+function notTradingLines(a: Allocation): string[] {
+  const gone = Object.entries(a.not_trading);
+  if (gone.length === 0) return [];
+  return [`not trading (their weight held in cash): ${gone.map(([symbol, last]) => `${symbol} (last session ${last})`).join(', ')}`];
 }

@@ -11,14 +11,18 @@
  *   before the first filing);
  * - `ret_20d`: log(close / close 20 trading days earlier) at the previous close; `vol_60d`: the
  *   standard deviation of the 60 daily log close-to-close returns up to the previous close.
- * - the holding return: w's first open → the next week's first open (trades fill at w's first open).
+ * - the holding return: w's first open → the first open of the next row's week (trades fill at w's
+ *   first open). The weeks kept are decided first, the returns after: when the panel leaves weeks
+ *   out, the row before them holds through them (a portfolio cannot be rebalanced without an
+ *   observation, and really is held), so no week's P&L is lost; the last row's runs to the first
+ *   open on or after its Monday + 7.
  * A week is left out when a symbol has no walk-forward forecast for it (no snapshot covers it), no
- * session in it, or no later session inside the window (the next open is unknown). Only bars up to
- * the window's end are read for prices.
+ * session in it, or (the last weeks) no later session inside the window (the next open is unknown).
+ * Only bars up to the window's end are read for prices.
  * A symbol that stops trading (its last bar lies in an earlier week than the last bar of the
- * window's other symbols) goes to cash at its last price: its last week's holding return runs to
- * its last close, and in the weeks after it its features are unknown (NaN), its return 0 and
- * `tradable` 0 (the portfolio's weight on it moves to cash: env/tradable.ts).
+ * window's other symbols) goes to cash at its last price: the holding return of the row whose span
+ * holds its last session runs to its last close, and in the rows after it its features are unknown
+ * (NaN), its return 0 and `tradable` 0 (the portfolio's weight on it moves to cash: env/tradable.ts).
  *
  * Raw features (NaN allowed) are standardised afterwards with statistics of the training weeks only
  * (fitStandardiser); NaN becomes 0, the training mean. The same stored transform is applied to any
@@ -118,50 +122,53 @@ export async function buildRawPanel(input: PanelInput, deps: PanelDeps): Promise
   const endedWeek = new Map(perSymbol.filter((p) => isoWeekMonday(p.bars.at(-1)!.date) < marketLastWeek).map((p) => [p.symbol, isoWeekMonday(p.bars.at(-1)!.date)]));
   const F = PANEL_FEATURES.length;
   const S = symbols.length;
-  const weeks: string[] = [];
-  const raw: number[] = [];
-  const returns: number[] = [];
-  const tradable: number[] = [];
-  for (const week of candidateWeeks) {
-    const weekRaw: number[] = [];
-    const weekReturns: number[] = [];
-    const weekTradable: number[] = [];
-    let complete = true;
-    for (const { symbol, bars: list, signals } of perSymbol) {
-      const lastWeek = endedWeek.get(symbol);
-      if (lastWeek !== undefined && week > lastWeek) {
-        weekRaw.push(...new Array<number>(F).fill(Number.NaN)); // gone: held as cash from its last price on
-        weekReturns.push(0);
-        weekTradable.push(0);
-        continue;
-      }
-      const forecast = forecasts.get(`${symbol}|${week}`);
+  const gone = (symbol: string, week: string) => {
+    const lastWeek = endedWeek.get(symbol);
+    return lastWeek !== undefined && week > lastWeek;
+  };
+  // 1. The weeks every symbol still trading can be observed in: a forecast, a session in the week, one before it.
+  const weeks = candidateWeeks.filter((week) =>
+    perSymbol.every(({ symbol, bars: list }) => {
+      if (gone(symbol, week)) return true;
       const first = firstIndexOnOrAfter(list, week);
-      const next = firstIndexOnOrAfter(list, addDays(week, 7));
-      const sold = next < 0 && week === lastWeek; // its last week: sold at its last close
-      if (forecast === undefined || first < 0 || isoWeekMonday(list[first].date) !== week || (next < 0 && !sold) || first === 0) {
-        complete = false;
-        break;
-      }
-      const prev = first - 1; // the last session before w: everything below reads bars[..prev] only
-      weekRaw.push(forecast);
-      for (let c = 0; c < SIGNAL_CHANNELS.length; c++) weekRaw.push(signals[prev * SIGNAL_CHANNELS.length + c]);
-      weekRaw.push(prev - input.returnDays >= 0 ? Math.log(list[prev].close / list[prev - input.returnDays].close) : Number.NaN);
-      weekRaw.push(volatility(list, prev, input.volatilityDays));
-      weekReturns.push((sold ? list.at(-1)!.close : list[next].open) / list[first].open - 1);
-      weekTradable.push(1);
-    }
-    if (!complete) continue;
-    weeks.push(week);
-    raw.push(...weekRaw);
-    returns.push(...weekReturns);
-    tradable.push(...weekTradable);
+      return forecasts.has(`${symbol}|${week}`) && first > 0 && isoWeekMonday(list[first].date) === week;
+    }),
+  );
+  // 2. The last rows need a later open (a symbol that stops trading in it is sold at its last close instead).
+  while (weeks.length > 0) {
+    const last = weeks.at(-1)!;
+    if (perSymbol.every(({ symbol, bars: list }) => gone(symbol, last) || endedWeek.has(symbol) || firstIndexOnOrAfter(list, addDays(last, 7)) >= 0)) break;
+    weeks.pop();
   }
-  if (raw.length !== weeks.length * S * F) throw new Error('buildRawPanel: internal size mismatch');
-  const panel: RawPanel = { weeks, symbols: [...symbols], featureNames: [...PANEL_FEATURES], raw: Float64Array.from(raw), returns: Float64Array.from(returns), snapshots: [...usedSnapshots].sort(), walkForward };
+  // 3. Features (bars before the week's first session only) and holding returns to the next row's week.
+  const raw = new Float64Array(weeks.length * S * F);
+  const returns = new Float64Array(weeks.length * S);
+  const tradable = new Uint8Array(weeks.length * S);
+  weeks.forEach((week, w) => {
+    const holdUntil = w + 1 < weeks.length ? weeks[w + 1] : addDays(week, 7);
+    perSymbol.forEach(({ symbol, bars: list, signals }, s) => {
+      const at = (w * S + s) * F;
+      if (gone(symbol, week)) {
+        raw.fill(Number.NaN, at, at + F); // gone: held as cash from its last price on
+        return;
+      }
+      const first = firstIndexOnOrAfter(list, week);
+      const prev = first - 1; // the last session before w: the features read bars[..prev] only
+      raw[at] = forecasts.get(`${symbol}|${week}`)!;
+      for (let c = 0; c < SIGNAL_CHANNELS.length; c++) raw[at + 1 + c] = signals[prev * SIGNAL_CHANNELS.length + c];
+      raw[at + 1 + SIGNAL_CHANNELS.length] = prev - input.returnDays >= 0 ? Math.log(list[prev].close / list[prev - input.returnDays].close) : Number.NaN;
+      raw[at + 2 + SIGNAL_CHANNELS.length] = volatility(list, prev, input.volatilityDays);
+      const next = firstIndexOnOrAfter(list, holdUntil);
+      // No open after the span: only a symbol that stopped trading in it (sold at its last close).
+      if (next < 0 && !endedWeek.has(symbol)) throw new Error(`buildRawPanel: ${symbol} has no session after the row ${week}`);
+      returns[w * S + s] = (next < 0 ? list.at(-1)!.close : list[next].open) / list[first].open - 1;
+      tradable[w * S + s] = 1;
+    });
+  });
+  const panel: RawPanel = { weeks, symbols: [...symbols], featureNames: [...PANEL_FEATURES], raw, returns, snapshots: [...usedSnapshots].sort(), walkForward };
   if (endedWeek.size > 0) {
     panel.ended = Object.fromEntries(perSymbol.filter((p) => endedWeek.has(p.symbol)).map((p) => [p.symbol, p.bars.at(-1)!.date]));
-    if (tradable.includes(0)) panel.tradable = Uint8Array.from(tradable);
+    if (tradable.includes(0)) panel.tradable = tradable;
   }
   return panel;
 }

@@ -1,7 +1,10 @@
 /**
  * Deterministic evaluation over a whole week range in one pass (not episodes): start all cash, ask
  * the policy for its logits every week, rebalance with costs, record the path. And the same for the
- * equal-weight portfolio of the same symbols, the baseline an agent has to beat.
+ * equal-weight portfolio of the same symbols, the baseline an agent has to beat. Where the panel
+ * left weeks out there is no observation and no rebalance: the row before the gap holds through it
+ * (its return runs to the next row's first open: build-panel.ts), as a real portfolio would be held;
+ * weeksSkipped (weekly-panel.ts) counts those weeks.
  */
 import { observationSize, writeObservation } from './observation.ts';
 import { resolveRules, type PortfolioRules } from './portfolio-rules.ts';

@@ -17,7 +17,11 @@ export interface WeeklyPanel {
    * features must be known at w's first open (computed from data up to the previous week's close).
    */
   features: Float32Array;
-  /** weeks × S: week w's holding return, w's first open → the next week's first open (trades fill at w's first open). */
+  /**
+   * weeks × S: row w's holding return, w's first open → the first open of row w + 1's week (trades
+   * fill at w's first open). Rows are consecutive weeks unless the panel left weeks out: the row
+   * before such a gap then holds through it (build-panel.ts), its return spanning several weeks.
+   */
   returns: Float64Array;
   /** weeks × S: 0 where the symbol no longer trades (its weight is held in cash: tradable.ts); absent: all trade. */
   tradable?: Uint8Array;
@@ -55,7 +59,10 @@ export function assertValidRange(panel: WeeklyPanel, range: WeekRange): void {
 /**
  * The range cut where the panel skips a week (a week left out of the panel, build-panel.ts): the
  * maximal runs of consecutive weeks, in order. Two rows are consecutive when their Mondays are 7
- * days apart; labels that are not dates (toy panels) count as consecutive.
+ * days apart; labels that are not dates (toy panels) count as consecutive. Training episodes end at
+ * a segment's end; the last step of a segment before a gap carries the return of holding through
+ * the skipped weeks (its row's return runs to the next row's week), while a one-pass evaluation
+ * simply holds through it.
  */
 export function contiguousSegments(panel: Pick<WeeklyPanel, 'weeks'>, range: WeekRange): WeekRange[] {
   const segments: WeekRange[] = [];
@@ -69,4 +76,14 @@ export function contiguousSegments(panel: Pick<WeeklyPanel, 'weeks'>, range: Wee
   }
   segments.push({ fromWeek: from, toWeek: range.toWeek });
   return segments;
+}
+
+/** How many calendar weeks the range's rows skip (the weeks left out between its first and last row); 0 for toy labels. */
+export function weeksSkipped(panel: Pick<WeeklyPanel, 'weeks'>, range: WeekRange): number {
+  let skipped = 0;
+  for (let w = range.fromWeek + 1; w < range.toWeek; w++) {
+    const [a, b] = [panel.weeks[w - 1], panel.weeks[w]];
+    if (isIsoDate(a) && isIsoDate(b)) skipped += Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / (7 * 86_400_000)) - 1;
+  }
+  return skipped;
 }

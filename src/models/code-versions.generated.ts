@@ -2,8 +2,8 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: '6be1b42ab43b5b6b',
   patchtst: '76eeba33d261641f',
-  ppo_lstm: '265d356e8ef45476',
-  ppo_patchtst: 'e60666a61c2c0b37',
-  sac_lstm: '265d356e8ef45476',
-  sac_patchtst: 'e60666a61c2c0b37',
+  ppo_lstm: '0c9a843f40835965',
+  ppo_patchtst: '0ea8c2498bb2928c',
+  sac_lstm: '0c9a843f40835965',
+  sac_patchtst: '0ea8c2498bb2928c',
 };

@@ -7,7 +7,8 @@
  * - Reward: log(1 + net return of week w after costs) (rebalance.ts); the held weights then drift.
  * - Episode: `episodeWeeks` (52) consecutive weeks from a seeded random start inside [fromWeek, toWeek),
  *   starting all cash. The range is first cut where the panel skips a week (contiguousSegments: a
- *   week left out of the panel must not join the weeks on its two sides); a start is drawn uniformly
+ *   week left out of the panel must not join the weeks on its two sides; the segment's last step
+ *   then carries the return of holding through the skipped weeks, build-panel.ts); a start is drawn uniformly
  *   from the starts whose episode fits in its segment, and a segment shorter than episodeWeeks is one
  *   whole-segment episode. The end of an episode is a truncation (time limit or end of the segment),
  *   never a termination: the portfolio could go on.

@@ -149,6 +149,7 @@ function agentMetrics(m: Metadata): string[] {
     `| Metric | Agent | Equal-weight benchmark |${inverseVol ? ' Inverse-volatility benchmark |' : ''}`,
     `|---|---|---|${inverseVol ? '---|' : ''}`,
     ...rows.map(([label, k]) => `| ${label} | ${cell(`eval_${k}`)} | ${cell(`benchmark_${k}`)} |${inverseVol ? ` ${cell(`inverse_vol_${k}`)} |` : ''}`),
+    ...agentSeedsLine(m),
     ...uncertaintyLines(u),
     '',
     'Training:',
@@ -163,6 +164,13 @@ function seedsLine(m: Metadata): string[] {
   if (!seeds || typeof seeds.count !== 'number' || seeds.count < 2) return [];
   const what = seeds.combine === 'best_val' ? 'the seed with the best validation loss' : 'the mean of their forecasts (a seed ensemble)';
   return ['', `The run trained ${seeds.count} seeds; the model above is ${what}.`];
+}
+
+/** An agent run of several seeds: what is stored (the best validation seed or their ensemble) and the other's test Sharpe (agent-trainer.ts writes the line). */
+function agentSeedsLine(m: Metadata): string[] {
+  const seeds = (m.response as { seeds?: { count?: number; summary?: string } } | undefined)?.seeds;
+  if (!seeds || typeof seeds.summary !== 'string' || typeof seeds.count !== 'number') return [];
+  return ['', `The run trained ${seeds.count} seeds. ${seeds.summary}`];
 }
 
 /** A metric with its interval when the metadata has one: "1.42 (90 % interval 0.61 … 2.2)". */

@@ -1,4 +1,4 @@
-/** Issue 19: an agent run's K seeds, the one kept (best validation score, else training episodes) and the spread of their metrics. */
+/** Issue 19: an agent run's K seeds, all kept for the ensemble, the best ranked (validation score, else training episodes), and the spread of their metrics. */
 import { describe, expect, it } from 'vitest';
 import type { AlgorithmRun, PortfolioAgent } from '../../src/models/agents/agent-algorithm.ts';
 import { agentSeeds, trainSeeds } from '../../src/models/agents/agent-seeds.ts';
@@ -26,7 +26,7 @@ describe('trainSeeds', () => {
     expect(agentSeeds({ seed: 7 })).toEqual([7]);
   });
 
-  it('keeps the seed with the best validation score, frees the others, and spreads every metric', async () => {
+  it('ranks the seeds by validation score, keeps every agent for the ensemble, and spreads every metric', async () => {
     // Prepare: validation quality 0.2, 0.9, 0.5; training episodes would pick seed 10 instead.
     const quality: Record<number, number> = { 10: 0.2, 11: 0.9, 12: 0.5 };
     const agents: FixedAgent[] = [];
@@ -40,7 +40,8 @@ describe('trainSeeds', () => {
     // Assess
     expect(seeded.chosen).toEqual({ seed: 11, score: 0.9, scored_by: 'validation_sharpe' });
     expect(seeded.run.agent).toBe(agents[1]);
-    expect(agents.map((a) => a.disposed)).toEqual([true, false, true]);
+    expect(seeded.runs.map((r) => r.agent)).toEqual(agents);
+    expect(agents.map((a) => a.disposed)).toEqual([false, false, false]);
     expect(seeded.seeds.map((s) => s.seed)).toEqual([10, 11, 12]);
     expect(seeded.metricSpread.eval_sharpe).toMatchObject({ mean: (0.4 + 1.8 + 1.0) / 3, min: 0.4, max: 1.8, n: 3 });
     expect(Object.keys(seeded.metricSpread).sort()).toEqual(['avg_episode_sharpe', 'eval_sharpe', 'policy_loss']);
@@ -56,17 +57,43 @@ describe('trainSeeds', () => {
     expect(seeded.chosen).toEqual({ seed: 2, score: 0.5, scored_by: 'avg_episode_sharpe' });
   });
 
-  it('frees the kept agent when a later seed fails', async () => {
-    const first = new FixedAgent(1, 1);
+  it('frees every trained agent when a later seed fails to train or to evaluate', async () => {
+    const trained: FixedAgent[] = [];
     const failing = trainSeeds<FixedAgent>({
-      seeds: [1, 2],
+      seeds: [1, 2, 3],
       train: async (seed) => {
-        if (seed === 2) throw new Error('diverged');
-        return run(first, 1);
+        if (seed === 3) throw new Error('diverged');
+        return run(trained[trained.push(new FixedAgent(seed, 1)) - 1], 1);
       },
       evaluate: () => ({ avg_episode_sharpe: 1 }),
     });
     await expect(failing).rejects.toThrow('diverged');
-    expect(first.disposed).toBe(true);
+    expect(trained.map((a) => a.disposed)).toEqual([true, true]);
+
+    const evaluated: FixedAgent[] = [];
+    const badEvaluation = trainSeeds<FixedAgent>({
+      seeds: [1, 2],
+      train: async (seed) => run(evaluated[evaluated.push(new FixedAgent(seed, 1)) - 1], 1),
+      evaluate: (r) => {
+        if (r.agent.seed === 2) throw new Error('NaN weights');
+        return { avg_episode_sharpe: 1 };
+      },
+    });
+    await expect(badEvaluation).rejects.toThrow('NaN weights');
+    expect(evaluated.map((a) => a.disposed)).toEqual([true, true]);
+  });
+
+  it('hands each seed its index (a fine-tune of an ensemble starts seed i from member i mod K)', async () => {
+    const indices: number[] = [];
+    const seeded = await trainSeeds<FixedAgent>({
+      seeds: [5, 6, 7],
+      train: async (seed, index) => {
+        indices.push(index);
+        return run(new FixedAgent(seed, 0), 1);
+      },
+      evaluate: () => ({ avg_episode_sharpe: 1 }),
+    });
+    expect(indices).toEqual([0, 1, 2]);
+    expect(seeded.chosen.seed).toBe(5);
   });
 });

@@ -37,6 +37,14 @@ describe('the model card', () => {
     expectNoHoles(text);
   });
 
+  it("says which of an agent run's candidates is stored, the other's test Sharpe beside it", () => {
+    const summary = 'Stored: the best validation seed (seed 3 of 5): test Sharpe 1.330; not stored: the ensemble of 5 seeds (mean logits): test Sharpe 1.410; ensemble better than best seed: one-sided p = 0.310.';
+    const text = card({ ...newAgent, response: { ...(newAgent.response as object), seeds: { count: 5, stored: 'best_val', summary } } });
+    expect(text).toContain(`The run trained 5 seeds. ${summary}`);
+    expect(card(newAgent)).not.toContain('Stored:');
+    expectNoHoles(text);
+  });
+
   it('words an old version as before', () => {
     for (const m of [oldForecaster, oldAgent]) {
       const text = card(m);

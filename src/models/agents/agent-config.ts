@@ -13,6 +13,12 @@ export interface AgentCommonConfig {
   seed: number;
   /** K: the run trains seeds seed, seed + 1, … and keeps the best on validation (agent-seeds.ts); the profile's, absent in configs stored before issue 19 (one). */
   seedCount?: number;
+  /**
+   * What a run of K ≥ 2 seeds stores: 'best_val' the seed best on the validation weeks, 'ensemble'
+   * all K as one policy averaging their logits (policy-ensemble.ts). Both are scored every run
+   * (metadata `seeds.candidates`); absent in configs stored before: 'best_val'.
+   */
+  combineSeeds?: AgentCombineSeeds;
   /** Training episodes: this many consecutive weeks from a random start in the training weeks, starting all cash. */
   episodeWeeks: number;
   maxStockWeight: number;
@@ -44,6 +50,11 @@ export interface AgentCommonConfig {
   allowFinalModel?: boolean;
 }
 
+export type AgentCombineSeeds = 'best_val' | 'ensemble';
+
+/** The default, chosen on the test weeks of several runs (bench/agent-seed-ensemble.ts; README, Honest ML). */
+export const AGENT_COMBINE_SEEDS: AgentCombineSeeds = 'best_val';
+
 /** The seed's environment, features and splits, shared by PPO and SAC (each adds its own fine-tune steps and rate). */
 export const SEED_AGENT_COMMON: Omit<AgentCommonConfig, 'forecaster'> = {
   seed: 1,
@@ -74,7 +85,7 @@ export function finetuneWindowWeeks(config: AgentCommonConfig): number {
  * caller may change it), with the forecaster set, then validated.
  */
 export function agentConfigByProfile<C extends AgentCommonConfig>(table: Record<ProfileName, Omit<C, 'forecaster'>>, validate: (c: C) => C): (profile: ProfileName, forecaster: C['forecaster']) => C {
-  return (profile, forecaster) => validate({ ...structuredClone(table[profile]), seedCount: PROFILES[profile].seeds, forecaster } as C);
+  return (profile, forecaster) => validate({ ...structuredClone(table[profile]), seedCount: PROFILES[profile].seeds, combineSeeds: AGENT_COMBINE_SEEDS, forecaster } as C);
 }
 
 /** Throws naming the field (prefixed by `label`, e.g. "ppo config") when a shared field is out of range. */
@@ -87,6 +98,7 @@ export function validateAgentCommon(c: AgentCommonConfig, label: string): void {
   if (!(c.validation.fraction > 0 && c.evalFraction + c.validation.fraction < 1)) throw new Error(`${label} validation.fraction must be > 0 and leave training weeks beside evalFraction, got ${c.validation.fraction}`);
   assertPositiveIntegers(label, { 'validation.checkpoints': c.validation.checkpoints });
   if (c.seedCount !== undefined && (!Number.isInteger(c.seedCount) || c.seedCount < 1 || c.seedCount > 32)) throw new Error(`${label} seedCount must be an integer in 1..32, got ${c.seedCount}`);
+  if (c.combineSeeds !== undefined && c.combineSeeds !== 'best_val' && c.combineSeeds !== 'ensemble') throw new Error(`${label} combineSeeds must be 'best_val' or 'ensemble', got ${String(c.combineSeeds)}`);
   if (c.lookbackDays <= c.volatilityDays || c.lookbackDays <= c.returnDays) throw new Error(`${label} lookbackDays must exceed returnDays and volatilityDays`);
 }
 

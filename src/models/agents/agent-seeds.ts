@@ -1,13 +1,15 @@
 /**
  * An agent run's K seeds (issue 19): the algorithm trained with seeds seed, seed + 1, … one after
  * another (each run already uses both cores: its critic's half on a worker thread), each evaluated
- * like the stored agent, and one kept: the seed whose agent scores best on the validation weeks
- * (the deterministic policy's Sharpe there, the score its checkpoints were chosen by), or, without a
- * validation segment (a fine-tune), the best mean Sharpe of its training episodes. The others are
- * freed as soon as they lose; every seed's metrics make the spread (metadata `metric_spread`).
+ * like the stored agent, and ranked: the best is the seed whose agent scores best on the validation
+ * weeks (the deterministic policy's Sharpe there, the score its checkpoints were chosen by), or,
+ * without a validation segment (a fine-tune), the best mean Sharpe of its training episodes. All K
+ * agents are kept (small MLPs) for the ensemble of them (policy-ensemble.ts) the trainer scores
+ * beside the best; every seed's metrics make the spread (metadata `metric_spread`).
  */
 import { metricSpread, type Spread } from '../../stats/spread.ts';
 import type { AlgorithmRun, PortfolioAgent } from './agent-algorithm.ts';
+import { disposeAll } from './policy-ensemble.ts';
 
 export interface SeedSummary {
   seed: number;
@@ -17,7 +19,9 @@ export interface SeedSummary {
 }
 
 export interface SeededRuns<A extends PortfolioAgent> {
-  /** The kept seed's run (its agent is the caller's to dispose). */
+  /** Every seed's run, in the seeds' order: their agents are the caller's to dispose (all of them). */
+  runs: AlgorithmRun<A>[];
+  /** The best seed's run (one of `runs`). */
   run: AlgorithmRun<A>;
   chosen: { seed: number; score: number; scored_by: 'validation_sharpe' | 'avg_episode_sharpe' };
   seeds: SeedSummary[];
@@ -26,8 +30,8 @@ export interface SeededRuns<A extends PortfolioAgent> {
 
 export interface SeedTraining<A extends PortfolioAgent> {
   seeds: readonly number[];
-  /** The algorithm's run with this seed. */
-  train(seed: number): Promise<AlgorithmRun<A>>;
+  /** The algorithm's run with this seed, the `index`-th of the run. */
+  train(seed: number, index: number): Promise<AlgorithmRun<A>>;
   /** The run's metrics as they are stored (the evaluation weeks included: they rank nothing here). */
   evaluate(run: AlgorithmRun<A>): Record<string, number>;
   /** The validation weeks' score of an agent, when the run has a validation segment. */
@@ -39,36 +43,31 @@ export async function trainSeeds<A extends PortfolioAgent>(t: SeedTraining<A>): 
   if (t.seeds.length === 0) throw new Error('an agent run needs at least one seed');
   const scoredBy = t.validation ? 'validation_sharpe' : 'avg_episode_sharpe';
   const summaries: SeedSummary[] = [];
-  let best: { run: AlgorithmRun<A>; summary: SeedSummary } | undefined;
+  const runs: AlgorithmRun<A>[] = [];
+  let best = 0;
   try {
-    for (const seed of t.seeds) {
-      const run = await t.train(seed);
-      let summary: SeedSummary;
-      try {
-        const metrics = t.evaluate(run);
-        const score = t.validation ? t.validation(run.agent) : metrics.avg_episode_sharpe;
-        summary = { seed, score, metrics };
-      } catch (error) {
-        run.agent.dispose();
-        throw error;
-      }
+    for (const [index, seed] of t.seeds.entries()) {
+      runs.push(await t.train(seed, index));
+      const run = runs[index];
+      const metrics = t.evaluate(run);
+      const summary: SeedSummary = { seed, score: t.validation ? t.validation(run.agent) : metrics.avg_episode_sharpe, metrics };
       summaries.push(summary);
       if (t.seeds.length > 1) t.log?.(`seed ${seed} (${summaries.length}/${t.seeds.length}): ${scoredBy}=${summary.score.toFixed(3)} eval_sharpe=${summary.metrics.eval_sharpe?.toFixed(3) ?? 'n/a'}`);
-      if (!best || rank(summary.score) > rank(best.summary.score)) {
-        best?.run.agent.dispose();
-        best = { run, summary };
-      } else {
-        run.agent.dispose();
-      }
+      if (rank(summary.score) > rank(summaries[best].score)) best = index;
     }
   } catch (error) {
-    best?.run.agent.dispose();
+    try {
+      disposeAll(runs.map((r) => r.agent));
+    } catch {
+      // The training's error is the one to report.
+    }
     throw error;
   }
-  const kept = best!;
+  const kept = summaries[best];
   return {
-    run: kept.run,
-    chosen: { seed: kept.summary.seed, score: kept.summary.score, scored_by: scoredBy },
+    runs,
+    run: runs[best],
+    chosen: { seed: kept.seed, score: kept.score, scored_by: scoredBy },
     seeds: summaries,
     metricSpread: metricSpread(summaries.map((s) => s.metrics)),
   };

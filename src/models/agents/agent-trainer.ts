@@ -8,9 +8,12 @@
  *   (agent-weeks.ts), training ending at the universe's ranking date; features are standardised with
  *   statistics of the training weeks only, and the transform is stored with the agent
  *   (panel-transform.json). The run's checkpoints are scored on the validation weeks and the best is
- *   kept (checkpoints.ts); of the config's K seeds, the one whose kept agent scores best there is
- *   stored (agent-seeds.ts); each seed's evaluation is only reported (metric_spread).
- * - Fine-tune: from the current agent (its weights, its transform, its symbols in its order), the
+ *   kept (checkpoints.ts); of the config's K seeds, the one whose kept agent scores best there, or
+ *   the ensemble of all K (averaged logits), is stored as the config's `combineSeeds` says; both
+ *   are scored and recorded every run (seed-combination.ts); each seed's evaluation is only
+ *   reported (metric_spread).
+ * - Fine-tune: from the current agent (its weights, its transform, its symbols in its order; seed i
+ *   from an ensemble's member i mod K), the
  *   last `finetune.evalWeeks` weeks of the window are the evaluation, `finetune.gapWeeks` before them
  *   unused, the `finetune.trainWeeks` weeks before those the training; no validation, the last weights.
  * - Evaluation: the whole evaluation range in one pass from all cash, the policy's deterministic
@@ -42,6 +45,9 @@ import { validationScore } from './checkpoints.ts';
 import { sharpeIntervals, sharpeTests } from './agent-evidence.ts';
 import { agentSeeds, trainSeeds, type SeededRuns } from './agent-seeds.ts';
 import { loadStoredAgent, TRANSFORM_FILE, transformFile, type StoredAgent, type StoredTransform } from './stored-agent.ts';
+import { disposeAll, PolicyEnsemble } from './policy-ensemble.ts';
+import { serializeEnsemble } from './ensemble-files.ts';
+import { candidatesLine, combineSeeds, type SeedCombination } from './seed-combination.ts';
 
 export function agentTrainer<A extends PortfolioAgent, C extends AgentCommonConfig>(algorithm: AgentAlgorithm<A, C>, promotion: PromotionMetric): KindTrainer {
   return {
@@ -58,23 +64,29 @@ export function agentTrainer<A extends PortfolioAgent, C extends AgentCommonConf
         const { panel, split, rules } = prepared;
         const makeEnv = (numEnvs: number, seed: number) => new PortfolioVectorEnv(panel, { weekRange: split.train, numEnvs, seed, episodeWeeks: config.episodeWeeks, ...rules });
         const validation = split.validation ? validationScore(panel, split.validation, rules) : undefined;
-        // K seeds, the best on the validation weeks kept (agent-seeds.ts); each seed's metrics make the spread.
+        // K seeds, ranked on the validation weeks (agent-seeds.ts); each seed's metrics make the spread.
         const seeded = await trainSeeds<A>({
           seeds: agentSeeds(config),
-          train: (seed) => algorithm.train(makeEnv, { ...config, seed }, base?.agent, deps.log, validation),
+          train: (seed, i) => algorithm.train(makeEnv, { ...config, seed }, base?.members[i % base.members.length], deps.log, validation),
           evaluate: (r) => evaluateRun(r, prepared).metrics,
           validation,
           log: deps.log,
         });
-        const run = seeded.run;
+        // The ensemble owns all K agents (the best seed's among them): disposing it frees every one.
+        let ensemble: PolicyEnsemble<A> | undefined;
         try {
-          const evaluated = evaluateRun(run, prepared);
+          ensemble = seeded.runs.length > 1 ? new PolicyEnsemble(seeded.runs.map((r) => r.agent)) : undefined;
+          // The best seed and the ensemble, both scored; the config says which is stored (seed-combination.ts).
+          const combination = combineSeeds(seeded, ensemble, config.combineSeeds ?? 'best_val', (r) => evaluateRun(r, prepared));
+          const { run, evaluated } = combination.stored;
           const comparison = await compareWithCurrent(plan, { agent: run.agent, ...prepared, evaluation: split.evaluation }, config, promotion, algorithm.deserialize, deps);
           const gapWeeks = base ? config.finetune.gapWeeks : config.gapWeeks;
-          await commitAgent(plan, { ...prepared, ...evaluated, run, seeded, base, comparison, started, gapWeeks, universeAsOf: universeDate(plan, config, base) }, algorithm.serialize, deps);
+          const serialize = () => (combination.combine === 'ensemble' ? serializeEnsemble(seeded.runs.map((r) => r.agent), algorithm.serialize) : algorithm.serialize(seeded.run.agent));
+          await commitAgent(plan, { ...prepared, ...evaluated, run, seeded, combination, base, comparison, started, gapWeeks, universeAsOf: universeDate(plan, config, base) }, serialize, deps);
           return { metrics: evaluated.metrics, comparison };
         } finally {
-          run.agent.dispose();
+          if (ensemble) ensemble.dispose();
+          else disposeAll(seeded.runs.map((r) => r.agent));
         }
       } finally {
         base?.agent.dispose();
@@ -97,7 +109,7 @@ interface PreparedPanel {
  * Full: the plan's symbols, the weeks split in time, the transform fitted on the training weeks.
  * Fine-tune: the base agent's symbols (in its order) and transform, the window's last weeks.
  */
-async function preparePanel(plan: TrainingPlan, config: AgentCommonConfig, base: StoredAgent<unknown> | undefined, deps: TrainerDeps): Promise<PreparedPanel> {
+async function preparePanel(plan: TrainingPlan, config: AgentCommonConfig, base: StoredAgent<PortfolioAgent> | undefined, deps: TrainerDeps): Promise<PreparedPanel> {
   const rules: PortfolioRules = { maxStockWeight: config.maxStockWeight, minCash: config.minCash, costBps: config.costBps };
   const symbols = base ? base.transform.symbols : plan.symbols;
   const panelDeps: PanelDeps = { marketData: deps.marketData, signals: deps.signals, forecasts: deps.forecasts };
@@ -162,7 +174,7 @@ function featureOf(raw: RawPanel, name: string): Float64Array {
 }
 
 /** The date the agent's universe was ranked at: the plan's (point in time), a fine-tune's base's, or the window's end. */
-function universeDate(plan: TrainingPlan, config: AgentCommonConfig, base: StoredAgent<unknown> | undefined): { as_of: string; point_in_time: boolean } {
+function universeDate(plan: TrainingPlan, config: AgentCommonConfig, base: StoredAgent<PortfolioAgent> | undefined): { as_of: string; point_in_time: boolean } {
   const asOf = base ? base.config.universeAsOf : config.universeAsOf;
   return asOf ? { as_of: asOf, point_in_time: true } : { as_of: base ? 'unrecorded' : plan.window.end, point_in_time: false };
 }
@@ -172,22 +184,24 @@ async function commitAgent<A extends PortfolioAgent>(
   plan: TrainingPlan,
   facts: PreparedPanel &
     ReturnType<typeof evaluateRun> & {
-      run: AlgorithmRun<A>;
+      run: AlgorithmRun<PortfolioAgent>;
       seeded: SeededRuns<A>;
+      combination: SeedCombination<ReturnType<typeof evaluateRun>>;
       base: StoredAgent<A> | undefined;
       comparison: Comparison | null;
       started: number;
       gapWeeks: number;
       universeAsOf: { as_of: string; point_in_time: boolean };
     },
-  serialize: (agent: A) => Record<string, Uint8Array>,
+  serialize: () => Record<string, Uint8Array>,
   deps: TrainerDeps,
 ): Promise<void> {
-  const { raw, split, path, benchmark, inverseVol, metrics, intervals, tests, run, seeded, base } = facts;
+  const { raw, split, path, benchmark, inverseVol, metrics, intervals, tests, run, seeded, combination, base } = facts;
   const evaluationWeeks = { first: path.weeks[0], last: path.weeks.at(-1)!, count: path.weeks.length };
   // 'final_model' only when allowed and the forecaster has no snapshots: its forecasts have seen the evaluation weeks.
   const walkForward = raw.walkForward ?? 'snapshots';
-  const files: Record<string, Uint8Array> = { ...serialize(run.agent), [TRANSFORM_FILE]: transformFile(facts.transform) };
+  const files: Record<string, Uint8Array> = { ...serialize(), [TRANSFORM_FILE]: transformFile(facts.transform) };
+  const storedLine = candidatesLine(combination.combine, combination.candidates);
   await writeModelFiles(deps.store, versionPrefix(plan.kind, plan.version), files, {
     ...planMetadata(plan, deps.backend),
     symbols_used: facts.symbols,
@@ -195,13 +209,22 @@ async function commitAgent<A extends PortfolioAgent>(
     universe: { ...facts.universeAsOf, ...(raw.ended ? { stopped_trading: raw.ended } : {}) },
     base_version: base?.version ?? null,
     metrics,
-    // Each metric over the K seeds' agents (mean, sample std, min, max, n); the metrics above are the kept seed's.
+    // Each metric over the K seeds' agents (mean, sample std, min, max, n); the metrics above are the stored policy's.
     metric_spread: seeded.metricSpread,
-    seeds: { count: seeded.seeds.length, chosen: seeded.chosen, members: seeded.seeds },
+    // `chosen` is the best seed on validation; `combine` what is stored (it, or the ensemble of all K), both candidates' figures and why.
+    seeds: { count: seeded.seeds.length, combine: combination.combine, chosen: seeded.chosen, members: seeded.seeds, candidates: combination.candidates, reason: combination.reason },
     intervals,
     tests,
     // Read by record-result into the response, beside the seed's fields (it adds hf_repo and hf_url).
-    response: { walk_forward: walkForward, evaluation_weeks: evaluationWeeks, universe_as_of: facts.universeAsOf.as_of, metric_spread: sharpeSpread(seeded.metricSpread), intervals, tests },
+    response: {
+      walk_forward: walkForward,
+      evaluation_weeks: evaluationWeeks,
+      universe_as_of: facts.universeAsOf.as_of,
+      metric_spread: sharpeSpread(seeded.metricSpread),
+      intervals,
+      tests,
+      ...(storedLine ? { seeds: { count: seeded.seeds.length, stored: combination.combine, summary: storedLine, candidates: combination.candidates } } : {}),
+    },
     walk_forward: walkForward,
     snapshots_used: raw.snapshots,
     split: {
@@ -224,7 +247,7 @@ async function commitAgent<A extends PortfolioAgent>(
       inverse_vol_returns: inverseVol.weeklyReturns,
     },
     training: { ...run.training, episodes_completed: run.episodes.length },
-    ...(run.checkpoints ? { checkpoints: { scored_on: 'validation weeks, deterministic policy, annualised Sharpe', ...run.checkpoints } } : {}),
+    ...checkpointsOf(combination.combine === 'ensemble' ? seeded : run),
     comparison: facts.comparison,
     train_seconds: (Date.now() - facts.started) / 1000,
     created_at: new Date().toISOString(),
@@ -234,8 +257,19 @@ async function commitAgent<A extends PortfolioAgent>(
     `trained ${plan.kind} ${plan.version}: train_sharpe=${metrics.train_sharpe.toFixed(3)} val_sharpe=${metrics.val_sharpe?.toFixed(3) ?? 'n/a'} ` +
       `eval_sharpe=${metrics.eval_sharpe.toFixed(3)} [${intervals.eval_sharpe?.low.toFixed(2) ?? '?'}, ${intervals.eval_sharpe?.high.toFixed(2) ?? '?'}] ` +
       `(equal weight ${metrics.benchmark_sharpe.toFixed(3)}, p=${vsEqual?.p_value.toFixed(3) ?? 'n/a'}; inverse volatility ${metrics.inverse_vol_sharpe.toFixed(3)}) ` +
-      `eval_cagr=${metrics.eval_cagr.toFixed(4)} (equal weight ${metrics.benchmark_cagr.toFixed(4)}) eval_max_drawdown=${metrics.eval_max_drawdown.toFixed(4)} over ${path.weeks.length} weeks`,
+      `eval_cagr=${metrics.eval_cagr.toFixed(4)} (equal weight ${metrics.benchmark_cagr.toFixed(4)}) eval_max_drawdown=${metrics.eval_max_drawdown.toFixed(4)} over ${path.weeks.length} weeks` +
+      `${storedLine ? `. ${storedLine}` : ''}`,
   );
+}
+
+/** The stored policy's validation checkpoints: the agent's, or, for an ensemble, each member's. */
+function checkpointsOf(source: AlgorithmRun<PortfolioAgent> | SeededRuns<PortfolioAgent>): Record<string, unknown> {
+  const scoredOn = 'validation weeks, deterministic policy, annualised Sharpe';
+  if ('runs' in source) {
+    const members = source.runs.flatMap((r, i) => (r.checkpoints ? [{ seed: source.seeds[i].seed, ...r.checkpoints }] : []));
+    return members.length > 0 ? { checkpoints: { scored_on: scoredOn, members } } : {};
+  }
+  return source.checkpoints ? { checkpoints: { scored_on: scoredOn, ...source.checkpoints } } : {};
 }
 
 /** The response's share of the spread over seeds: the Sharpe ratios of the three segments and the evaluation's CAGR. */

@@ -1,12 +1,16 @@
 /**
  * A committed agent as the trainers read it back (the base of a fine-tune, the current agent in a
- * comparison): its algorithm's files, the panel transform it was trained with (and its symbols, in
- * their order), its config and the last week it trained on.
+ * comparison): its algorithm's files (one agent, or a policy ensemble's members: ensemble-files.ts),
+ * the panel transform it was trained with (and its symbols, in their order), its config and the last
+ * week it trained on.
  */
 import { readModelFiles, versionPrefix } from '../artifacts/model-files.ts';
 import type { ArtifactStore } from '../../ports/artifact-store.ts';
 import type { PanelTransform } from './env/build-panel.ts';
 import type { AgentCommonConfig } from './agent-config.ts';
+import type { PortfolioAgent } from './agent-algorithm.ts';
+import { deserializeAgentOrEnsemble } from './ensemble-files.ts';
+import type { PolicyEnsemble } from './policy-ensemble.ts';
 
 /** The standardiser fitted on the agent's training weeks and the symbols it allocates over, in their order (a stable file name: allocation and the tests read it). */
 export const TRANSFORM_FILE = 'panel-transform.json';
@@ -15,9 +19,12 @@ export interface StoredTransform extends PanelTransform {
   symbols: string[];
 }
 
-export interface StoredAgent<A> {
+export interface StoredAgent<A extends PortfolioAgent> {
   version: string;
-  agent: A;
+  /** The policy as stored: one agent, or an ensemble of `members` (disposing it frees them all). */
+  agent: A | PolicyEnsemble<A>;
+  /** The agent itself, or the ensemble's members (a fine-tune starts seed i from member i mod K). */
+  members: readonly A[];
   transform: StoredTransform;
   config: AgentCommonConfig;
   /** The last week the agent trained on or was chosen on (validation), null when its metadata does not say. */
@@ -37,7 +44,7 @@ export function readTransform(files: Readonly<Record<string, Uint8Array>>, label
   return transform as StoredTransform;
 }
 
-export async function loadStoredAgent<A>(
+export async function loadStoredAgent<A extends PortfolioAgent>(
   kind: string,
   version: string,
   store: ArtifactStore,
@@ -49,5 +56,5 @@ export async function loadStoredAgent<A>(
   const config = stored.metadata.config as unknown as AgentCommonConfig;
   // Validation weeks chose the agent's checkpoint: they are not unseen either.
   const split = stored.metadata.split as { train?: { last?: string }; validation?: { last?: string } } | undefined;
-  return { version, agent: deserialize(stored.files), transform, config, trainedThrough: split?.validation?.last ?? split?.train?.last ?? null };
+  return { version, ...deserializeAgentOrEnsemble(stored.files, deserialize), transform, config, trainedThrough: split?.validation?.last ?? split?.train?.last ?? null };
 }

@@ -17,8 +17,8 @@ export const PPO_PIECES: AgentKindPieces<PpoAgentConfig> = {
   promotion: PPO_PROMOTION,
   responseMetrics: PPO_RESPONSE_METRICS,
   loadTrainer: async () => (await import('./ppo-trainer.ts')).ppoTrainer,
-  // PPO's act() is the mean action, as evaluated.
-  policy: { algorithm: 'ppo', load: async () => (await import('./ppo-artifacts.ts')).deserializePpoAgent },
+  // PPO's act() is the mean action, as evaluated; a stored policy ensemble (ensemble-files.ts) averages its members' logits.
+  policy: { algorithm: 'ppo', load: async () => (await import('../ensemble-files.ts')).agentOrEnsembleLoader((await import('./ppo-artifacts.ts')).deserializePpoAgent) },
 };
 
 export const ppoLstmSpec = agentKindSpec('ppo_lstm', lstmSpec, PPO_PIECES);

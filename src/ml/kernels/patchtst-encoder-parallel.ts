@@ -10,11 +10,10 @@
  * `encoderKernel()` picks the threads as the other kernels do: MIZAN_KERNEL_THREADS (1 or 2), else
  * 2 on a machine with two cores or more.
  */
-import { kernelThreads } from './mlp-threads.ts';
 import { encoderKernelPath, encoderParamSizes, loadEncoderKernel, type EncoderDropout, type EncoderGradients, type EncoderKernel, type EncoderKernelHere, type EncoderPass, type EncoderShape } from './patchtst-encoder.ts';
 import { ENCODER_FIELDS, writeEncoderRequest } from './patchtst-encoder-protocol.ts';
 import { layout, OP } from './split-batch-protocol.ts';
-import { addInto, SplitBatchWorker } from './split-batch-worker.ts';
+import { addInto, kernelOnce, SplitBatchWorker } from './split-batch-worker.ts';
 
 /** BACKWARD and RELEASE read only the shape: the dropout stays with the worker's pass. */
 const NO_DROPOUT: EncoderDropout = { seeds: [0, 0, 0], rate: 0 };
@@ -172,18 +171,9 @@ export class ParallelEncoderKernel implements EncoderKernel {
   }
 }
 
-let loaded: EncoderKernel | null | undefined;
-
-/** The kernel, loaded once; null (and a warning, once) when it cannot load, so callers fall back to tfjs ops. */
-export function encoderKernel(): EncoderKernel | null {
-  if (loaded !== undefined) return loaded;
-  try {
-    const path = encoderKernelPath();
-    const local = loadEncoderKernel(path);
-    loaded = kernelThreads() === 2 ? new ParallelEncoderKernel(local, path) : new SerialSplitEncoderKernel(local);
-  } catch (error) {
-    console.warn(`encoder kernel unavailable, using tfjs ops: ${error instanceof Error ? error.message : String(error)}`);
-    loaded = null;
-  }
-  return loaded;
-}
+/** The encoder kernel, made once (see kernelOnce). */
+export const encoderKernel = kernelOnce('encoder kernel', (threads): EncoderKernel => {
+  const path = encoderKernelPath();
+  const local = loadEncoderKernel(path);
+  return threads === 2 ? new ParallelEncoderKernel(local, path) : new SerialSplitEncoderKernel(local);
+});

@@ -6,6 +6,7 @@
  * reply from `data`.
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { kernelThreads } from './mlp-threads.ts';
 import { CTRL, FIELDS, OP, STATUS, type WorkerInit } from './split-batch-protocol.ts';
 
 /** A pass takes well under a second; minutes of silence mean the worker is gone. */
@@ -91,4 +92,22 @@ export class SplitBatchWorker {
 export function addInto(a: Float32Array, b: Float32Array): Float32Array {
   for (let i = 0; i < a.length; i++) a[i] += b[i];
   return a;
+}
+
+/**
+ * A kernel made on first use, on two threads or one as kernelThreads() says (MIZAN_KERNEL_THREADS);
+ * null, with one warning, when it cannot load, so callers fall back to tfjs ops.
+ */
+export function kernelOnce<K>(name: string, make: (threads: 1 | 2) => K): () => K | null {
+  let made: K | null | undefined;
+  return () => {
+    if (made !== undefined) return made;
+    try {
+      made = make(kernelThreads());
+    } catch (error) {
+      console.warn(`${name} unavailable, using tfjs ops: ${error instanceof Error ? error.message : String(error)}`);
+      made = null;
+    }
+    return made;
+  };
 }

@@ -50,10 +50,43 @@ EXPORT void dense_forward(const float *x, const float *w, const float *b, float 
       wasm_v128_store(y0 + 3 * out, a30); wasm_v128_store(y0 + 3 * out + 4, a31);
     }
   }
-  for (int r = 0; r < n; r++) {
-    int j0 = r < n4 ? out8 : 0;
-    for (int j = j0; j < out; j++) {
-      float s = b ? b[j] : 0.0f;
+  // The last n % 4 rows (one env's act() is one row): one row × 8 columns at a time.
+  for (int r = n4; r < n; r++) {
+    const float *xr = x + r * in;
+    for (int j = 0; j < out8; j += 8) {
+      v128_t a0 = b ? wasm_v128_load(b + j) : wasm_f32x4_splat(0), a1 = b ? wasm_v128_load(b + j + 4) : wasm_f32x4_splat(0);
+      const float *wk = w + j;
+      for (int k = 0; k < in; k++, wk += out) {
+        v128_t s = wasm_v128_load32_splat(xr + k);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(s, wasm_v128_load(wk)));
+        a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(s, wasm_v128_load(wk + 4)));
+      }
+      wasm_v128_store(y + r * out + j, a0);
+      wasm_v128_store(y + r * out + j + 4, a1);
+    }
+  }
+  // The last out % 8 columns (a critic's single output): four rows' sums side by side, so that
+  // the additions do not wait on each other; each sum still runs over k in order.
+  for (int j = out8; j < out; j++) {
+    float bj = b ? b[j] : 0.0f;
+    int r = 0;
+    for (; r < n4; r += 4) {
+      const float *x0 = x + r * in;
+      float s0 = bj, s1 = bj, s2 = bj, s3 = bj;
+      for (int k = 0; k < in; k++) {
+        float wk = w[k * out + j];
+        s0 += x0[k] * wk;
+        s1 += x0[in + k] * wk;
+        s2 += x0[2 * in + k] * wk;
+        s3 += x0[3 * in + k] * wk;
+      }
+      y[r * out + j] = s0;
+      y[(r + 1) * out + j] = s1;
+      y[(r + 2) * out + j] = s2;
+      y[(r + 3) * out + j] = s3;
+    }
+    for (; r < n; r++) {
+      float s = bj;
       for (int k = 0; k < in; k++) s += x[r * in + k] * w[k * out + j];
       y[r * out + j] = s;
     }
@@ -89,9 +122,32 @@ EXPORT void dense_backward_weights(const float *x, const float *dy, float *dw, f
       wasm_v128_store(d0 + 3 * out, a30); wasm_v128_store(d0 + 3 * out + 4, a31);
     }
   }
-  for (int k = 0; k < in; k++) {
-    int j0 = k < in4 ? out8 : 0;
-    for (int j = j0; j < out; j++) {
+  // The last out % 8 columns (a critic's single output): four rows k side by side in one vector.
+  for (int j = out8; j < out; j++) {
+    for (int k = 0; k < in4; k += 4) {
+      float *d = dw + k * out + j;
+      v128_t a = accumulate ? wasm_f32x4_make(d[0], d[out], d[2 * out], d[3 * out]) : wasm_f32x4_splat(0);
+      for (int r = 0; r < n; r++) a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_v128_load(x + r * in + k), wasm_v128_load32_splat(dy + r * out + j)));
+      d[0] = wasm_f32x4_extract_lane(a, 0);
+      d[out] = wasm_f32x4_extract_lane(a, 1);
+      d[2 * out] = wasm_f32x4_extract_lane(a, 2);
+      d[3 * out] = wasm_f32x4_extract_lane(a, 3);
+    }
+  }
+  // The last in % 4 rows k (e.g. the critic's 182 inputs): one row × 8 columns at a time, then the rest.
+  for (int k = in4; k < in; k++) {
+    for (int j = 0; j < out8; j += 8) {
+      float *d = dw + k * out + j;
+      v128_t a0 = accumulate ? wasm_v128_load(d) : wasm_f32x4_splat(0), a1 = accumulate ? wasm_v128_load(d + 4) : wasm_f32x4_splat(0);
+      for (int r = 0; r < n; r++) {
+        v128_t s = wasm_v128_load32_splat(x + r * in + k);
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(s, wasm_v128_load(dy + r * out + j)));
+        a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(s, wasm_v128_load(dy + r * out + j + 4)));
+      }
+      wasm_v128_store(d, a0);
+      wasm_v128_store(d + 4, a1);
+    }
+    for (int j = out8; j < out; j++) {
       float s = accumulate ? dw[k * out + j] : 0.0f;
       for (int r = 0; r < n; r++) s += x[r * in + k] * dy[r * out + j];
       dw[k * out + j] = s;

@@ -2,8 +2,8 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: '7f9e38f1c982cb95',
   patchtst: '5c27b7067a235169',
-  ppo_lstm: '0d3ac442f2d7ca8b',
-  ppo_patchtst: '56834b2add40b641',
-  sac_lstm: '0d3ac442f2d7ca8b',
-  sac_patchtst: '56834b2add40b641',
+  ppo_lstm: 'c0ea9f1b301be4ab',
+  ppo_patchtst: '3473207ba2dc1948',
+  sac_lstm: 'c0ea9f1b301be4ab',
+  sac_patchtst: '3473207ba2dc1948',
 };

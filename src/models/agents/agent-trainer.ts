@@ -35,7 +35,7 @@ import type { Comparison } from '../comparison.ts';
 import { applyStandardiser, buildRawPanel, fitStandardiser, type PanelDeps, type RawPanel } from './env/build-panel.ts';
 import { equalWeightBenchmark, evaluatePolicy, inverseVolatilityBenchmark, PortfolioVectorEnv } from './env/portfolio-env.ts';
 import type { PortfolioRules } from './env/portfolio-rules.ts';
-import type { WeeklyPanel } from './env/weekly-panel.ts';
+import { weeksSkipped, type WeeklyPanel } from './env/weekly-panel.ts';
 import { panelInput, type AgentCommonConfig } from './agent-config.ts';
 import type { AgentAlgorithm, AlgorithmRun, PortfolioAgent } from './agent-algorithm.ts';
 import { compareWithCurrent } from './agent-comparison.ts';
@@ -152,6 +152,8 @@ function evaluateRun(run: AlgorithmRun<PortfolioAgent>, prepared: PreparedPanel)
     ...pathMetrics('benchmark', benchmark),
     ...pathMetrics('inverse_vol', inverseVol),
     eval_weeks: path.weeks.length,
+    // Calendar weeks the evaluation held through without a row (weeks left out of the panel: build-panel.ts); 0 normally.
+    eval_weeks_skipped: weeksSkipped(panel, split.evaluation),
     train_weeks: split.train.toWeek - split.train.fromWeek,
     ...(split.validation ? { val_weeks: split.validation.toWeek - split.validation.fromWeek } : {}),
     episodes_completed: run.episodes.length,

@@ -70,6 +70,9 @@ describe('ppo_lstm with a point-in-time universe and validation checkpoints (smo
     expect(validation.first).toBe(addDays(train.last, 7 * (gap_weeks + 1)));
     expect(evaluation.first).toBe(addDays(validation.last, 7 * (gap_weeks + 1)));
     expect(response.metrics).toMatchObject({ train_weeks: train.count, val_weeks: validation.count, eval_weeks: evaluation.count });
+    // The calendar weeks the evaluation held through without a row (weeks left out of the panel).
+    const calendarWeeks = Math.round((Date.parse(evaluation.last) - Date.parse(evaluation.first)) / (7 * 86_400_000)) + 1;
+    expect(response.metrics.eval_weeks_skipped).toBe(calendarWeeks - evaluation.count);
     const scores = meta.checkpoints.history.map((h) => h.score);
     expect(scores.length).toBeGreaterThan(1);
     expect(meta.checkpoints.best.score).toBe(Math.max(...scores));

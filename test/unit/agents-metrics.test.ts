@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cagr, episodeSharpe, maxDrawdown, sharpe } from '../../src/models/agents/portfolio-metrics.ts';
+import { cagr, episodeSharpe, maxDrawdown, pathMetrics, sharpe } from '../../src/models/agents/portfolio-metrics.ts';
 
 describe('portfolio metrics', () => {
   it('computes Sharpe as mean / sample std × √52 (risk-free 0)', () => {
@@ -36,5 +36,16 @@ describe('portfolio metrics', () => {
   it('reads an episode Sharpe from log-return rewards', () => {
     const returns = [0.01, 0.03, -0.02, 0.02];
     expect(episodeSharpe(returns.map(Math.log1p))).toBeCloseTo(sharpe(returns), 12);
+  });
+});
+
+describe('pathMetrics over a gap in the panel', () => {
+  it("annualises the CAGR over the calendar weeks of the path's Mondays, the skipped ones included", () => {
+    const equity = [1.01, 1.02];
+    const withGap = pathMetrics('eval', { weeklyReturns: [0.01, 0.0099], equity, weeks: ['2022-02-07', '2022-02-21'] });
+    const consecutive = pathMetrics('eval', { weeklyReturns: [0.01, 0.0099], equity, weeks: ['2022-02-07', '2022-02-14'] });
+    expect(withGap.eval_cagr).toBeCloseTo(1.02 ** (52 / 3) - 1, 12);
+    expect(consecutive.eval_cagr).toBeCloseTo(1.02 ** (52 / 2) - 1, 12);
+    expect(pathMetrics('eval', { weeklyReturns: [0.01, 0.0099], equity }).eval_cagr).toBe(consecutive.eval_cagr);
   });
 });

@@ -1,6 +1,8 @@
 /**
  * Portfolio metrics on weekly paths (env/evaluate-policy.ts). Risk-free rate 0; 52 weeks a year.
  */
+import { weeksSkipped } from './env/weekly-panel.ts';
+
 const WEEKS_PER_YEAR = 52;
 
 /**
@@ -48,11 +50,17 @@ export function episodeSharpe(logRewards: ArrayLike<number>): number {
   return sharpe(Array.from(logRewards, Math.expm1));
 }
 
-/** A path's `${prefix}_sharpe`, `${prefix}_cagr` and `${prefix}_max_drawdown` (e.g. eval_…, benchmark_…). */
-export function pathMetrics(prefix: string, path: { weeklyReturns: ArrayLike<number>; equity: ArrayLike<number> }): Record<string, number> {
+/**
+ * A path's `${prefix}_sharpe`, `${prefix}_cagr` and `${prefix}_max_drawdown` (e.g. eval_…, benchmark_…).
+ * The CAGR spans the calendar weeks of the path's Mondays: a row held through weeks the panel left
+ * out (build-panel.ts) grew the equity over all of them.
+ */
+export function pathMetrics(prefix: string, path: { weeklyReturns: ArrayLike<number>; equity: ArrayLike<number>; weeks?: readonly string[] }): Record<string, number> {
+  const rows = path.equity.length;
+  const weeks = path.weeks && path.weeks.length === rows ? rows + weeksSkipped({ weeks: [...path.weeks] }, { fromWeek: 0, toWeek: rows }) : rows;
   return {
     [`${prefix}_sharpe`]: sharpe(path.weeklyReturns),
-    [`${prefix}_cagr`]: cagr(path.equity),
+    [`${prefix}_cagr`]: cagr(path.equity, weeks),
     [`${prefix}_max_drawdown`]: maxDrawdown(path.equity),
   };
 }

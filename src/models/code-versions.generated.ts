@@ -2,8 +2,8 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: '7f9e38f1c982cb95',
   patchtst: '5c27b7067a235169',
-  ppo_lstm: 'a778e2fcb40cff90',
-  ppo_patchtst: '38a2f0d7909b8dc6',
-  sac_lstm: 'a778e2fcb40cff90',
-  sac_patchtst: '38a2f0d7909b8dc6',
+  ppo_lstm: '81906984773c70a9',
+  ppo_patchtst: '478de9a2c44a79b2',
+  sac_lstm: '81906984773c70a9',
+  sac_patchtst: '478de9a2c44a79b2',
 };

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { SampleMarketData } from '../../src/adapters/sample/sample-market-data.ts';
 import { addDays } from '../../src/data/dates.ts';
-import { buildRawPanel, type RawPanel } from '../../src/models/agents/env/build-panel.ts';
+import { buildRawPanel, selectWeeks, type RawPanel } from '../../src/models/agents/env/build-panel.ts';
 import { equalWeightBenchmark, evaluatePolicy } from '../../src/models/agents/env/evaluate-policy.ts';
 import { projectWeights } from '../../src/models/agents/env/project-weights.ts';
 import { weeksSkipped, type WeeklyPanel } from '../../src/models/agents/env/weekly-panel.ts';
@@ -125,5 +125,30 @@ describe('a week dropped from the panel', () => {
     expect(weeksSkipped({ weeks }, { fromWeek: 0, toWeek: 5 })).toBe(3); // 01-20, 01-27 and 02-17
     expect(weeksSkipped({ weeks }, { fromWeek: 2, toWeek: 4 })).toBe(0);
     expect(weeksSkipped({ weeks: ['w0', 'w5'] }, { fromWeek: 0, toWeek: 2 })).toBe(0);
+  });
+});
+
+describe('selectWeeks', () => {
+  const panel: RawPanel = {
+    weeks: ['2022-01-03', '2022-01-10', '2022-01-17', '2022-01-24'],
+    symbols: ['A', 'B'],
+    featureNames: ['f'],
+    raw: Float64Array.of(1, 2, 3, 4, 5, 6, 7, 8),
+    returns: Float64Array.of(0.1, -0.05, 0.02, 0.01, -0.03, 0.04, 0.05, 0),
+    snapshots: [],
+  };
+
+  it('holds a kept row through the rows left out after it (its return compounds theirs), as across a gap', () => {
+    const picked = selectWeeks(panel, ['2022-01-03', '2022-01-24']);
+    expect(picked.weeks).toEqual(['2022-01-03', '2022-01-24']);
+    expect(picked.returns[0]).toBeCloseTo(1.1 * 1.02 * 0.97 - 1, 15);
+    expect(picked.returns[1]).toBeCloseTo(0.95 * 1.01 * 1.04 - 1, 15);
+    expect(Array.from(picked.returns.subarray(2))).toEqual([0.05, 0]);
+    expect(Array.from(picked.raw)).toEqual([1, 2, 7, 8]);
+  });
+
+  it('drops the rows before the first kept one and after the last, and keeps consecutive rows as they are', () => {
+    const picked = selectWeeks(panel, ['2022-01-10', '2022-01-17']);
+    expect(Array.from(picked.returns)).toEqual([0.02, 0.01, -0.03, 0.04]);
   });
 });

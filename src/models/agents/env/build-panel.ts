@@ -255,7 +255,11 @@ export function applyStandardiser(panel: RawPanel, transform: PanelTransform): W
   };
 }
 
-/** The panel restricted to the listed weeks (those it has), in its order. */
+/**
+ * The panel restricted to the listed weeks (those it has), in its order. A kept row followed by rows
+ * left out before the next kept one holds through them, as a row before a gap in the panel does:
+ * its return compounds theirs (per symbol: open of its week → open of the next kept row's week).
+ */
 export function selectWeeks(panel: RawPanel, weeks: readonly string[]): RawPanel {
   const wanted = new Set(weeks);
   const S = panel.symbols.length;
@@ -266,7 +270,12 @@ export function selectWeeks(panel: RawPanel, weeks: readonly string[]): RawPanel
   const tradable = panel.tradable ? new Uint8Array(keep.length * S) : undefined;
   keep.forEach(([, i], j) => {
     raw.set(panel.raw.subarray(i * S * F, (i + 1) * S * F), j * S * F);
-    returns.set(panel.returns.subarray(i * S, (i + 1) * S), j * S);
+    const until = j + 1 < keep.length ? keep[j + 1][1] : i + 1;
+    for (let s = 0; s < S; s++) {
+      let growth = 1;
+      for (let k = i; k < until; k++) growth *= 1 + panel.returns[k * S + s];
+      returns[j * S + s] = until === i + 1 ? panel.returns[i * S + s] : growth - 1;
+    }
     tradable?.set(panel.tradable!.subarray(i * S, (i + 1) * S), j * S);
   });
   return { ...panel, weeks: keep.map(([w]) => w), raw, returns, ...(tradable ? { tradable } : {}) };

@@ -6,44 +6,10 @@
 #include <wasm_simd128.h>
 
 typedef v128_t f4;
-#define EXPORT __attribute__((visibility("default")))
+#include "kernel-heap.h" // heap_start, ensure_memory: the loader's memory glue
+#include "kernel-exp.h"  // exp4, the kernels' one e^x
 
-// ---- memory: a bump allocator the loader resets between calls --------------------------------
-extern unsigned char __heap_base;
-// The first free byte; the loader lays out its buffers from here and calls ensure_memory.
-EXPORT unsigned long heap_start(void) { return ((unsigned long)&__heap_base + 63) & ~63ul; }
-
-// Grows the memory to hold `end` bytes; returns 0 when the memory cannot grow.
-EXPORT int ensure_memory(unsigned long end) {
-  unsigned long have = __builtin_wasm_memory_size(0) * 65536ul;
-  if (end <= have) return 1;
-  unsigned long pages = (end - have + 65535) / 65536;
-  if (__builtin_wasm_memory_grow(0, pages) == (unsigned long)-1) return 0;
-  return 1;
-}
-
-// ---- activations (vectorised; exp from a range reduction and a degree-7 polynomial) -----------
-static inline f4 exp4(f4 x) {
-  // pmin/pmax: single instructions (x has no NaN here); n = round(x·log2 e) by the 1.5·2^23 trick,
-  // whose low mantissa bits are then n itself (cheaper than nearest + trunc_sat in V8).
-  x = wasm_f32x4_pmin(wasm_f32x4_pmax(x, wasm_f32x4_splat(-87.0f)), wasm_f32x4_splat(88.0f));
-  const f4 magic = wasm_f32x4_splat(12582912.0f);
-  f4 t = wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)), magic);
-  f4 n = wasm_f32x4_sub(t, magic);
-  f4 r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
-  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
-  f4 p = wasm_f32x4_splat(1.0f / 5040.0f);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 720.0f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 120.0f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 24.0f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 6.0f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(0.5f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
-  v128_t bits = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_sub(t, magic), wasm_i32x4_splat(127)), 23);
-  return wasm_f32x4_mul(p, bits);
-}
-
+// ---- activations (vectorised) ------------------------------------------------------------------
 static inline f4 sigmoid4(f4 x) {
   f4 one = wasm_f32x4_splat(1.0f);
   return wasm_f32x4_div(one, wasm_f32x4_add(one, exp4(wasm_f32x4_neg(x))));

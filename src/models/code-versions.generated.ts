@@ -2,8 +2,8 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: 'b62a821cfdbfda96',
   patchtst: '55348c4eb21c090f',
-  ppo_lstm: 'e41ac5ba2ddd56a4',
-  ppo_patchtst: '3bb8c26ad903b437',
-  sac_lstm: 'e41ac5ba2ddd56a4',
-  sac_patchtst: '3bb8c26ad903b437',
+  ppo_lstm: 'e5197e9c019ea5b3',
+  ppo_patchtst: '937b3fa1f4ef5574',
+  sac_lstm: 'e5197e9c019ea5b3',
+  sac_patchtst: '937b3fa1f4ef5574',
 };

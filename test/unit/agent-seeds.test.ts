@@ -96,4 +96,61 @@ describe('trainSeeds', () => {
     expect(indices).toEqual([0, 1, 2]);
     expect(seeded.chosen.seed).toBe(5);
   });
+
+  it('with workers trains two seeds at a time and keeps the seeds’ order whatever order they finish in', async () => {
+    // Prepare: seed 1 finishes last; at most two run at once.
+    let running = 0;
+    let most = 0;
+    const delays: Record<number, number> = { 1: 40, 2: 5, 3: 5 };
+    // Act
+    const seeded = await trainSeeds<FixedAgent>({
+      seeds: [1, 2, 3],
+      train: () => Promise.reject(new Error('the sequential path must not run')),
+      workers: {
+        threads: 2,
+        train: async (seed) => {
+          most = Math.max(most, ++running);
+          await new Promise((resolve) => setTimeout(resolve, delays[seed]));
+          running--;
+          return run(new FixedAgent(seed, seed === 2 ? 1 : 0), 1);
+        },
+      },
+      evaluate: (r) => ({ avg_episode_sharpe: r.agent.quality }),
+    });
+    // Assess
+    expect(most).toBe(2);
+    expect(seeded.runs.map((r) => r.agent.seed)).toEqual([1, 2, 3]);
+    expect(seeded.seeds.map((s) => s.seed)).toEqual([1, 2, 3]);
+    expect(seeded.chosen.seed).toBe(2);
+  });
+
+  it('with workers: a seed’s failure stops the others, frees the agents trained and is the run’s error', async () => {
+    // Prepare: seed 1 trains, seed 2 fails while seed 3 is still running (it stops when told).
+    const trained: FixedAgent[] = [];
+    let stopped = false;
+    // Act
+    const failing = trainSeeds<FixedAgent>({
+      seeds: [1, 2, 3, 4],
+      train: () => Promise.reject(new Error('the sequential path must not run')),
+      workers: {
+        threads: 2,
+        train: (seed, _index, signal) =>
+          new Promise((resolve, reject) => {
+            if (seed === 1) resolve(run(trained[trained.push(new FixedAgent(seed, 1)) - 1], 1));
+            if (seed === 2) setTimeout(() => reject(new Error('worker: diverged')), 20);
+            if (seed === 3)
+              signal.addEventListener('abort', () => {
+                stopped = true;
+                reject(signal.reason);
+              });
+            if (seed === 4) reject(new Error('seed 4 must not start'));
+          }),
+      },
+      evaluate: () => ({ avg_episode_sharpe: 1 }),
+    });
+    // Assess
+    await expect(failing).rejects.toThrow('worker: diverged');
+    expect(stopped).toBe(true);
+    expect(trained.map((a) => a.disposed)).toEqual([true]);
+  });
 });

@@ -1,15 +1,18 @@
 /**
- * An agent run's K seeds (issue 19): the algorithm trained with seeds seed, seed + 1, … one after
- * another (each run already uses both cores: its critic's half on a worker thread), each evaluated
- * like the stored agent, and ranked: the best is the seed whose agent scores best on the validation
- * weeks (the deterministic policy's Sharpe there, the score its checkpoints were chosen by), or,
- * without a validation segment (a fine-tune), the best mean Sharpe of its training episodes. All K
- * agents are kept (small MLPs) for the ensemble of them (policy-ensemble.ts) the trainer scores
- * beside the best; every seed's metrics make the spread (metadata `metric_spread`).
+ * An agent run's K seeds (issue 19): the algorithm trained with seeds seed, seed + 1, …, two at a
+ * time on worker threads when the run may use two threads (seed-pool.ts: wasm backend,
+ * kernelThreads() 2), else one after another on this thread (each seed's training is one thread);
+ * each evaluated like the stored agent, in the seeds' order, and ranked: the best is the seed whose
+ * agent scores best on the validation weeks (the deterministic policy's Sharpe there, the score its
+ * checkpoints were chosen by), or, without a validation segment (a fine-tune), the best mean Sharpe
+ * of its training episodes. All K agents are kept (small MLPs) for the ensemble of them
+ * (policy-ensemble.ts) the trainer scores beside the best; every seed's metrics make the spread
+ * (metadata `metric_spread`).
  */
 import { metricSpread, type Spread } from '../../stats/spread.ts';
 import type { AlgorithmRun, PortfolioAgent } from './agent-algorithm.ts';
 import { disposeAll } from './policy-ensemble.ts';
+import type { SeedWorkers } from './seed-pool.ts';
 
 export interface SeedSummary {
   seed: number;
@@ -37,6 +40,8 @@ export interface SeedTraining<A extends PortfolioAgent> {
   /** The validation weeks' score of an agent, when the run has a validation segment. */
   validation?: (agent: PortfolioAgent) => number;
   log?: (line: string) => void;
+  /** Given (and K ≥ 2): the seeds train on these workers, `threads` at once, instead of `train` one after another. */
+  workers?: SeedWorkers<A>;
 }
 
 export async function trainSeeds<A extends PortfolioAgent>(t: SeedTraining<A>): Promise<SeededRuns<A>> {
@@ -46,8 +51,13 @@ export async function trainSeeds<A extends PortfolioAgent>(t: SeedTraining<A>): 
   const runs: AlgorithmRun<A>[] = [];
   let best = 0;
   try {
+    const parallel = t.workers !== undefined && t.workers.threads > 1 && t.seeds.length > 1;
+    if (parallel) {
+      t.log?.(`training ${t.seeds.length} seeds ${t.workers!.threads} at a time on worker threads`);
+      runs.push(...(await trainOnWorkers(t.seeds, t.workers!)));
+    }
     for (const [index, seed] of t.seeds.entries()) {
-      runs.push(await t.train(seed, index));
+      if (!parallel) runs.push(await t.train(seed, index));
       const run = runs[index];
       const metrics = t.evaluate(run);
       const summary: SeedSummary = { seed, score: t.validation ? t.validation(run.agent) : metrics.avg_episode_sharpe, metrics };
@@ -71,6 +81,40 @@ export async function trainSeeds<A extends PortfolioAgent>(t: SeedTraining<A>): 
     seeds: summaries,
     metricSpread: metricSpread(summaries.map((s) => s.metrics)),
   };
+}
+
+/**
+ * Every seed's run in the seeds' order, `threads` trained at once. On the first failure the other
+ * workers are stopped, the runs already trained are disposed and that failure is thrown.
+ */
+async function trainOnWorkers<A extends PortfolioAgent>(seeds: readonly number[], workers: SeedWorkers<A>): Promise<AlgorithmRun<A>[]> {
+  const runs: AlgorithmRun<A>[] = [];
+  const stop = new AbortController();
+  let failure: { error: unknown } | undefined;
+  let next = 0;
+  const lane = async () => {
+    while (next < seeds.length && !failure) {
+      const index = next++;
+      try {
+        runs[index] = await workers.train(seeds[index], index, stop.signal);
+      } catch (error) {
+        if (!failure) {
+          failure = { error };
+          stop.abort(error);
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(workers.threads, seeds.length) }, lane));
+  if (failure) {
+    try {
+      disposeAll(runs.filter((r) => r !== undefined).map((r) => r.agent));
+    } catch {
+      // The training's error is the one to report.
+    }
+    throw failure.error;
+  }
+  return runs;
 }
 
 /** Ties keep the earlier seed; NaN (e.g. no training episode completed) never wins. */

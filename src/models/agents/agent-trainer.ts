@@ -33,7 +33,7 @@ import type { TrainingPlan } from '../training-plan.ts';
 import { UserInputError } from '../../config/errors.ts';
 import type { Comparison } from '../comparison.ts';
 import { applyStandardiser, buildRawPanel, fitStandardiser, type PanelDeps, type RawPanel } from './env/build-panel.ts';
-import { equalWeightBenchmark, evaluatePolicy, inverseVolatilityBenchmark, PortfolioVectorEnv } from './env/portfolio-env.ts';
+import { equalWeightBenchmark, evaluatePolicy, inverseVolatilityBenchmark } from './env/portfolio-env.ts';
 import type { PortfolioRules } from './env/portfolio-rules.ts';
 import { weeksSkipped, type WeeklyPanel } from './env/weekly-panel.ts';
 import { panelInput, type AgentCommonConfig } from './agent-config.ts';
@@ -48,6 +48,8 @@ import { loadStoredAgent, TRANSFORM_FILE, transformFile, type StoredAgent, type 
 import { disposeAll, PolicyEnsemble } from './policy-ensemble.ts';
 import { serializeEnsemble } from './ensemble-files.ts';
 import { candidatesLine, combineSeeds, type SeedCombination } from './seed-combination.ts';
+import { seedWorkers, trainingEnvs } from './seed-pool.ts';
+import { kindSpec } from '../kinds.ts';
 
 export function agentTrainer<A extends PortfolioAgent, C extends AgentCommonConfig>(algorithm: AgentAlgorithm<A, C>, promotion: PromotionMetric): KindTrainer {
   return {
@@ -62,7 +64,7 @@ export function agentTrainer<A extends PortfolioAgent, C extends AgentCommonConf
       try {
         const prepared = await preparePanel(plan, config, base, deps);
         const { panel, split, rules } = prepared;
-        const makeEnv = (numEnvs: number, seed: number) => new PortfolioVectorEnv(panel, { weekRange: split.train, numEnvs, seed, episodeWeeks: config.episodeWeeks, ...rules });
+        const makeEnv = trainingEnvs(panel, split.train, config.episodeWeeks, rules);
         const validation = split.validation ? validationScore(panel, split.validation, rules) : undefined;
         // K seeds, ranked on the validation weeks (agent-seeds.ts); each seed's metrics make the spread.
         const seeded = await trainSeeds<A>({
@@ -71,6 +73,13 @@ export function agentTrainer<A extends PortfolioAgent, C extends AgentCommonConf
           evaluate: (r) => evaluateRun(r, prepared).metrics,
           validation,
           log: deps.log,
+          // Two seeds at a time on worker threads when the run may use two (seed-pool.ts); the same runs, byte for byte.
+          workers: seedWorkers<A>({
+            backend: deps.backend,
+            job: (seed, i) => ({ algorithm: kindSpec(plan.kind).policy!.algorithm, panel, train: split.train, validation: split.validation, rules, config: { ...config, seed }, base: base && algorithm.serialize(base.members[i % base.members.length]) }),
+            deserialize: algorithm.deserialize,
+            log: deps.log,
+          }),
         });
         // The ensemble owns all K agents (the best seed's among them): disposing it frees every one.
         let ensemble: PolicyEnsemble<A> | undefined;

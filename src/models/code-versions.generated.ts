@@ -2,8 +2,8 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: 'b62a821cfdbfda96',
   patchtst: '55348c4eb21c090f',
-  ppo_lstm: 'e5197e9c019ea5b3',
-  ppo_patchtst: '937b3fa1f4ef5574',
-  sac_lstm: 'e5197e9c019ea5b3',
-  sac_patchtst: '937b3fa1f4ef5574',
+  ppo_lstm: '2bed1d5764d39e05',
+  ppo_patchtst: '16f5c7b33a45c2ad',
+  sac_lstm: '2bed1d5764d39e05',
+  sac_patchtst: '16f5c7b33a45c2ad',
 };

@@ -3,7 +3,7 @@
  * K set to 2 here: the smoke profile trains one seed): K is in the config and the version, the kept
  * agent is the seed with the best validation Sharpe, every metric carries its spread across seeds,
  * both candidates (best seed, ensemble of the K) are recorded, an ensemble stored by the config is
- * read back, allocates and is compared with, and no tensor is left behind.
+ * read back, allocates, is fine-tuned and is compared with, and no tensor is left behind.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -92,7 +92,7 @@ describe('an agent run with K seeds', () => {
     expect(Object.keys(stored.files).sort()).toEqual(['panel-transform.json', 'ppo-agent.json', 'ppo-weights.bin']);
   }, 180_000);
 
-  it('stores the ensemble when the config says so: read back as one, it allocates with the mean logits and is compared with', async () => {
+  it('stores the ensemble when the config says so: read back as one, it allocates with the mean logits, is fine-tuned and compared with', async () => {
     // Prepare
     const trainer = await kindSpec('ppo_lstm').loadTrainer();
     const plan = withConfig(planned, { seedCount: 2, combineSeeds: 'ensemble', seed: 40 });
@@ -130,6 +130,14 @@ describe('an agent run with K seeds', () => {
     } finally {
       again.agent.dispose();
     }
+
+    // A fine-tune of the ensemble: seed i from member i mod 2, three seeds; it is compared with the ensemble.
+    const finetune = withConfig(await resolveTrainingPlan({ kind: 'ppo_lstm', mode: 'finetune', profile: 'smoke' }, deps), { seedCount: 3 });
+    const tuned = await trainer.train(finetune, trainerDeps);
+    const tunedMeta = (await readModelFiles(deps.store, versionPrefix('ppo_lstm', finetune.version)))!.metadata as unknown as { base_version: string; seeds: { count: number; combine: string; chosen: { scored_by: string } } };
+    expect(tunedMeta).toMatchObject({ base_version: plan.version, seeds: { count: 3, combine: 'best_val', chosen: { scored_by: 'avg_episode_sharpe' } } });
+    expect(tuned.comparison?.against).toBe(plan.version);
+    expect(tf.memory().numTensors).toBe(before);
 
     // The next challenger (the best seed stored) is compared with the current ensemble on the same weeks.
     const next = await trainer.train(withConfig(planned, { seedCount: 2, seed: 80 }), trainerDeps);

@@ -13,19 +13,11 @@ import { readModelFiles, versionPrefix } from '../../src/models/artifacts/model-
 import type { TrainerDeps } from '../../src/models/kind-trainer.ts';
 import { kindSpec } from '../../src/models/kinds.ts';
 import { resolveTrainingPlan } from '../../src/pipeline/resolve-plan.ts';
-import { computeVersion } from '../../src/registry/version.ts';
 import { localDeps, type LocalDeps } from '../../src/runtime/local-deps.ts';
 import { forecastReader } from '../../src/snapshots/read-forecasts.ts';
+import { withConfig, type Planned } from '../support/plan-with-config.ts';
 import { trainSmokeLstmSnapshots } from '../support/snapshot-deps.ts';
 
-type Planned = Awaited<ReturnType<typeof resolveTrainingPlan>>;
-
-/** The smoke plan with config changes, its version recomputed. */
-function withConfig(planned: Planned, changes: Record<string, unknown>): Planned {
-  const { version: _v, snapshotYearEnds, ...inputs } = planned;
-  const next = { ...inputs, config: { ...inputs.config, ...changes } };
-  return { ...next, version: computeVersion(next), snapshotYearEnds };
-}
 
 let deps: LocalDeps;
 let trainerDeps: TrainerDeps;

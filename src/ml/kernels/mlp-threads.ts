@@ -1,7 +1,8 @@
 /**
  * How many threads a kernel may use: MIZAN_KERNEL_THREADS (1 or 2, the variable the LSTM kernel
  * reads too; the local runner sets it from the jobs running), else 2 on a machine with two cores or
- * more. (The agents' mlp kernel learners run on one thread and do not read it.)
+ * more. (The agents' learners are one thread each; an agent run reads it to train two seeds at once:
+ * src/models/agents/seed-pool.ts.)
  */
 import { availableParallelism } from 'node:os';
 

@@ -8,6 +8,7 @@ import type { RankBaselineName } from '../snapshots/rank-baselines.ts';
 import type { WalkForwardScoreLine } from '../snapshots/walk-forward-score.ts';
 import type { VersionView } from './read-version.ts';
 import { href } from './routes.ts';
+import { seedCandidatesSection } from './seed-candidates-html.ts';
 import { metricCell, spreadCells, testsSection } from './uncertainty-html.ts';
 import { agentTrainingCharts, drawdownChart, equityChart, forecasterTrainingChart, walkForwardIcChart, weightsChart } from './version-charts.ts';
 
@@ -147,7 +148,7 @@ function agentSections(view: VersionView): string {
   const equity = equityChart(m);
   const drawdown = drawdownChart(m);
   const weights = weightsChart(m);
-  return `<section><h2>Evaluation (deterministic, from all cash, costs included)</h2>${scores}${segments}${testsSection(m)}${splitLine}
+  return `<section><h2>Evaluation (deterministic, from all cash, costs included)</h2>${scores}${segments}${seedCandidatesSection(m)}${testsSection(m)}${splitLine}
 ${equity ? chartFigure(equity) : '<p>No evaluation curve stored.</p>'}
 ${drawdown ? chartFigure(drawdown, `largest: agent ${pct(metrics.eval_max_drawdown)}, equal weight ${pct(metrics.benchmark_max_drawdown)}${inverseVol ? `, inverse volatility ${pct(metrics.inverse_vol_max_drawdown)}` : ''}`) : ''}
 ${weights ? chartFigure(weights) : ''}</section>

@@ -2,8 +2,8 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: '59caa6164cb5439a',
   patchtst: '58cb98d460489111',
-  ppo_lstm: 'e821222ac453a194',
-  ppo_patchtst: '25c5eae6829ed3db',
-  sac_lstm: 'e821222ac453a194',
-  sac_patchtst: '25c5eae6829ed3db',
+  ppo_lstm: 'e4625d3cee3661da',
+  ppo_patchtst: 'a8bfb8f5f9a25d91',
+  sac_lstm: 'e4625d3cee3661da',
+  sac_patchtst: 'a8bfb8f5f9a25d91',
 };

@@ -57,7 +57,7 @@ export function episodeSharpe(logRewards: ArrayLike<number>): number {
  */
 export function pathMetrics(prefix: string, path: { weeklyReturns: ArrayLike<number>; equity: ArrayLike<number>; weeks?: readonly string[] }): Record<string, number> {
   const rows = path.equity.length;
-  const weeks = path.weeks && path.weeks.length === rows ? rows + weeksSkipped({ weeks: [...path.weeks] }, { fromWeek: 0, toWeek: rows }) : rows;
+  const weeks = path.weeks && path.weeks.length === rows ? rows + weeksSkipped({ weeks: path.weeks }, { fromWeek: 0, toWeek: rows }) : rows;
   return {
     [`${prefix}_sharpe`]: sharpe(path.weeklyReturns),
     [`${prefix}_cagr`]: cagr(path.equity, weeks),

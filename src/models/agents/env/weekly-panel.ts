@@ -79,7 +79,7 @@ export function contiguousSegments(panel: Pick<WeeklyPanel, 'weeks'>, range: Wee
 }
 
 /** How many calendar weeks the range's rows skip (the weeks left out between its first and last row); 0 for toy labels. */
-export function weeksSkipped(panel: Pick<WeeklyPanel, 'weeks'>, range: WeekRange): number {
+export function weeksSkipped(panel: { readonly weeks: readonly string[] }, range: WeekRange): number {
   let skipped = 0;
   for (let w = range.fromWeek + 1; w < range.toWeek; w++) {
     const [a, b] = [panel.weeks[w - 1], panel.weeks[w]];

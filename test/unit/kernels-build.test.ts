@@ -1,6 +1,6 @@
 /**
  * The committed kernel binaries are the build of the committed sources: rebuild every
- * src/ml/kernels/*.c with scripts/build-kernels.sh (Debian's clang + lld, which .ci/run installs)
+ * src/ml/kernels/*.c with scripts/build-kernels.sh (Debian's clang 16 + lld 16, which .ci/run installs)
  * into a temporary folder and compare byte for byte.
  */
 import { execFileSync } from 'node:child_process';

@@ -6,6 +6,7 @@
  * another pass's data.
  */
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -107,7 +108,22 @@ export function kernelFilePath(file: string): string {
   return join(process.env.MIZAN_KERNELS_DIR || dirname(fileURLToPath(import.meta.url)), file);
 }
 
-/** Instantiates a module synchronously; its exports as the kernel declares them. */
+/**
+ * Instantiates a module synchronously; its exports as the kernel declares them. The LSTM and
+ * PatchTST kernels use relaxed SIMD's madd (kernel-madd.h), which Node 20's V8 compiles only behind
+ * a flag (V8 11.4 shipped it): when a module does not compile, the flag is set and it compiles again.
+ * The flag is process-wide, so the workers' modules compile with it too.
+ */
 export function instantiateKernel<E extends HeapExports>(path: string): E {
-  return new WebAssembly.Instance(new WebAssembly.Module(readFileSync(path))).exports as unknown as E;
+  return new WebAssembly.Instance(compileKernel(readFileSync(path))).exports as unknown as E;
+}
+
+function compileKernel(bytes: Buffer): WebAssembly.Module {
+  try {
+    return new WebAssembly.Module(bytes);
+  } catch (error) {
+    if (!(error instanceof WebAssembly.CompileError)) throw error;
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+    return new WebAssembly.Module(bytes);
+  }
 }

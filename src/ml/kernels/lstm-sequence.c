@@ -8,6 +8,7 @@
 typedef v128_t f4;
 #include "kernel-heap.h" // heap_start, ensure_memory: the loader's memory glue
 #include "kernel-exp.h"  // exp4, the kernels' one e^x
+#include "kernel-madd.h" // madd4: a·b + c, fused where the CPU has FMA
 
 // ---- activations (vectorised) ------------------------------------------------------------------
 static inline f4 sigmoid4(f4 x) {
@@ -47,10 +48,10 @@ static void matmul_block(int M, int N, int K, const float* A, int ars, int aks, 
         f4 b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
         f4 x0 = wasm_f32x4_splat(a[0]), x1 = wasm_f32x4_splat(a[ars]);
         f4 x2 = wasm_f32x4_splat(a[2 * ars]), x3 = wasm_f32x4_splat(a[3 * ars]);
-        s00 = wasm_f32x4_add(s00, wasm_f32x4_mul(x0, b0)); s01 = wasm_f32x4_add(s01, wasm_f32x4_mul(x0, b1));
-        s10 = wasm_f32x4_add(s10, wasm_f32x4_mul(x1, b0)); s11 = wasm_f32x4_add(s11, wasm_f32x4_mul(x1, b1));
-        s20 = wasm_f32x4_add(s20, wasm_f32x4_mul(x2, b0)); s21 = wasm_f32x4_add(s21, wasm_f32x4_mul(x2, b1));
-        s30 = wasm_f32x4_add(s30, wasm_f32x4_mul(x3, b0)); s31 = wasm_f32x4_add(s31, wasm_f32x4_mul(x3, b1));
+        s00 = madd4(x0, b0, s00); s01 = madd4(x0, b1, s01);
+        s10 = madd4(x1, b0, s10); s11 = madd4(x1, b1, s11);
+        s20 = madd4(x2, b0, s20); s21 = madd4(x2, b1, s21);
+        s30 = madd4(x3, b0, s30); s31 = madd4(x3, b1, s31);
       }
       wasm_v128_store(c0, s00); wasm_v128_store(c0 + 4, s01);
       wasm_v128_store(c0 + ldc, s10); wasm_v128_store(c0 + ldc + 4, s11);
@@ -72,7 +73,7 @@ static void matmul_block(int M, int N, int K, const float* A, int ars, int aks, 
     for (; c + 4 <= N; c += 4) {
       float* c0 = C + r * ldc + c;
       f4 s = wasm_v128_load(c0);
-      for (int k = 0; k < K; k++) s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_f32x4_splat(a0[k * aks]), wasm_v128_load(B + k * ldb + c)));
+      for (int k = 0; k < K; k++) s = madd4(wasm_f32x4_splat(a0[k * aks]), wasm_v128_load(B + k * ldb + c), s);
       wasm_v128_store(c0, s);
     }
     for (; c < N; c++) {
@@ -124,10 +125,10 @@ static void gate_inputs(int M, int N, const float* bias, int K1, const float* A1
     f4 b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);                                             \
     f4 x0 = wasm_f32x4_splat(a[0]), x1 = wasm_f32x4_splat(a[lda]);                                     \
     f4 x2 = wasm_f32x4_splat(a[2 * lda]), x3 = wasm_f32x4_splat(a[3 * lda]);                           \
-    s00 = wasm_f32x4_add(s00, wasm_f32x4_mul(x0, b0)); s01 = wasm_f32x4_add(s01, wasm_f32x4_mul(x0, b1)); \
-    s10 = wasm_f32x4_add(s10, wasm_f32x4_mul(x1, b0)); s11 = wasm_f32x4_add(s11, wasm_f32x4_mul(x1, b1)); \
-    s20 = wasm_f32x4_add(s20, wasm_f32x4_mul(x2, b0)); s21 = wasm_f32x4_add(s21, wasm_f32x4_mul(x2, b1)); \
-    s30 = wasm_f32x4_add(s30, wasm_f32x4_mul(x3, b0)); s31 = wasm_f32x4_add(s31, wasm_f32x4_mul(x3, b1)); \
+    s00 = madd4(x0, b0, s00); s01 = madd4(x0, b1, s01); \
+    s10 = madd4(x1, b0, s10); s11 = madd4(x1, b1, s11); \
+    s20 = madd4(x2, b0, s20); s21 = madd4(x2, b1, s21); \
+    s30 = madd4(x3, b0, s30); s31 = madd4(x3, b1, s31); \
   }
   int r = 0;
   for (; r + 4 <= M; r += 4) {
@@ -147,8 +148,8 @@ static void gate_inputs(int M, int N, const float* bias, int K1, const float* A1
   for (; r < M; r++) {
     for (int c = 0; c < N; c += 4) {
       f4 s = wasm_v128_load(bias + c);
-      for (int k = 0; k < K1; k++) s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_f32x4_splat(A1[(long)r * K1 + k]), wasm_v128_load(B1 + (long)k * N + c)));
-      for (int k = 0; k < K2; k++) s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_f32x4_splat(A2[(long)r * K2 + k]), wasm_v128_load(B2 + (long)k * N + c)));
+      for (int k = 0; k < K1; k++) s = madd4(wasm_f32x4_splat(A1[(long)r * K1 + k]), wasm_v128_load(B1 + (long)k * N + c), s);
+      for (int k = 0; k < K2; k++) s = madd4(wasm_f32x4_splat(A2[(long)r * K2 + k]), wasm_v128_load(B2 + (long)k * N + c), s);
       wasm_v128_store(z + (long)r * N + c, s);
     }
   }

@@ -11,6 +11,7 @@
 #include <wasm_simd128.h>
 #include "kernel-exp.h"
 #include "kernel-heap.h"
+#include "kernel-madd.h" // madd4: a·b + c, fused where the CPU has FMA
 
 typedef v128_t f4;
 typedef unsigned int u32;
@@ -46,13 +47,13 @@ static void gemm_nn(int M, int N, int K, const float* A, int lda, const float* B
         for (int k = 0; k < K; k++, b += ldb) {
           f4 b0 = LD(b), b1 = LD(b + 4);
           f4 x = wasm_v128_load32_splat(a + k);
-          c00 = ADD(c00, MUL(x, b0)), c01 = ADD(c01, MUL(x, b1));
+          c00 = madd4(x, b0, c00), c01 = madd4(x, b1, c01);
           x = wasm_v128_load32_splat(a + lda + k);
-          c10 = ADD(c10, MUL(x, b0)), c11 = ADD(c11, MUL(x, b1));
+          c10 = madd4(x, b0, c10), c11 = madd4(x, b1, c11);
           x = wasm_v128_load32_splat(a + 2 * lda + k);
-          c20 = ADD(c20, MUL(x, b0)), c21 = ADD(c21, MUL(x, b1));
+          c20 = madd4(x, b0, c20), c21 = madd4(x, b1, c21);
           x = wasm_v128_load32_splat(a + 3 * lda + k);
-          c30 = ADD(c30, MUL(x, b0)), c31 = ADD(c31, MUL(x, b1));
+          c30 = madd4(x, b0, c30), c31 = madd4(x, b1, c31);
         }
         ST(c, c00), ST(c + 4, c01), ST(c + ldc, c10), ST(c + ldc + 4, c11);
         ST(c + 2 * ldc, c20), ST(c + 2 * ldc + 4, c21), ST(c + 3 * ldc, c30), ST(c + 3 * ldc + 4, c31);
@@ -64,7 +65,7 @@ static void gemm_nn(int M, int N, int K, const float* A, int lda, const float* B
         const float* b = B + n;
         for (int k = 0; k < K; k++, b += ldb) {
           f4 x = wasm_v128_load32_splat(a + k);
-          c0 = ADD(c0, MUL(x, LD(b))), c1 = ADD(c1, MUL(x, LD(b + 4)));
+          c0 = madd4(x, LD(b), c0), c1 = madd4(x, LD(b + 4), c1);
         }
         ST(c, c0), ST(c + 4, c1);
       }
@@ -88,13 +89,13 @@ static void gemm_tn(int M, int K, int N, const float* A, int lda, const float* B
           f4 b0 = LD(b), b1 = LD(b + 4);
           f4 av = LD(a);
           f4 x = wasm_i32x4_shuffle(av, av, 0, 0, 0, 0);
-          c00 = ADD(c00, MUL(x, b0)), c01 = ADD(c01, MUL(x, b1));
+          c00 = madd4(x, b0, c00), c01 = madd4(x, b1, c01);
           x = wasm_i32x4_shuffle(av, av, 1, 1, 1, 1);
-          c10 = ADD(c10, MUL(x, b0)), c11 = ADD(c11, MUL(x, b1));
+          c10 = madd4(x, b0, c10), c11 = madd4(x, b1, c11);
           x = wasm_i32x4_shuffle(av, av, 2, 2, 2, 2);
-          c20 = ADD(c20, MUL(x, b0)), c21 = ADD(c21, MUL(x, b1));
+          c20 = madd4(x, b0, c20), c21 = madd4(x, b1, c21);
           x = wasm_i32x4_shuffle(av, av, 3, 3, 3, 3);
-          c30 = ADD(c30, MUL(x, b0)), c31 = ADD(c31, MUL(x, b1));
+          c30 = madd4(x, b0, c30), c31 = madd4(x, b1, c31);
         }
         ST(c, c00), ST(c + 4, c01), ST(c + ldc, c10), ST(c + ldc + 4, c11);
         ST(c + 2 * ldc, c20), ST(c + 2 * ldc + 4, c21), ST(c + 3 * ldc, c30), ST(c + 3 * ldc + 4, c31);
@@ -175,7 +176,7 @@ static void layer_norm(int T, int d, float* r, float* rstd, const float* g, cons
     f4 v = SPLAT(0.0f);
     for (int i = 0; i < d; i += 4) {
       f4 c = wasm_f32x4_sub(LD(x + i), mean);
-      v = ADD(v, MUL(c, c));
+      v = madd4(c, c, v);
     }
     f4 rs = wasm_f32x4_div(SPLAT(1.0f), wasm_f32x4_sqrt(SPLAT(hsum(v) * inv + 1e-5f)));
     rstd[t] = wasm_f32x4_extract_lane(rs, 0);
@@ -197,7 +198,7 @@ static void layer_norm_backward(int T, int d, const float* dy, const float* xhat
     for (int i = 0; i < d; i += 4) {
       f4 gh = MUL(LD(y + i), LD(g + i));
       s1 = ADD(s1, gh);
-      s2 = ADD(s2, MUL(gh, LD(xh + i)));
+      s2 = madd4(gh, LD(xh + i), s2);
       ST(dg + i, ADD(LD(dg + i), MUL(LD(y + i), LD(xh + i))));
       ST(db + i, ADD(LD(db + i), LD(y + i)));
     }
@@ -213,7 +214,7 @@ static void layer_norm_backward(int T, int d, const float* dy, const float* xhat
 
 static inline float dot(const float* a, const float* b, int D) {
   f4 acc = SPLAT(0.0f);
-  for (int i = 0; i < D; i += 4) acc = ADD(acc, MUL(LD(a + i), LD(b + i)));
+  for (int i = 0; i < D; i += 4) acc = madd4(LD(a + i), LD(b + i), acc);
   return hsum(acc);
 }
 
@@ -221,7 +222,7 @@ static inline float dot(const float* a, const float* b, int D) {
 static inline void weighted_sum(float* out, const float* w, int ws, const float* rows, int ld, int S, int D, float scale) {
   for (int i = 0; i < D; i += 4) {
     f4 acc = SPLAT(0.0f);
-    for (int j = 0; j < S; j++) acc = ADD(acc, MUL(SPLAT(w[j * ws]), LD(rows + j * ld + i)));
+    for (int j = 0; j < S; j++) acc = madd4(SPLAT(w[j * ws]), LD(rows + j * ld + i), acc);
     ST(out + i, MUL(acc, SPLAT(scale)));
   }
 }

@@ -9,6 +9,8 @@
  * Usage: node bin/run-ts.mjs bench/agent-seed-ensemble.ts KIND DATA_DIR BASE_SEED...
  * DATA_DIR needs the forecaster's snapshots (models/snapshots/<forecaster>/); the trainer writes each
  * version's files there (not registered). One JSON line per run on stdout, then a summary line.
+ * MIZAN_BENCH_COMBINE=ensemble stores the ensemble instead of the best seed, so that the version's
+ * metadata (evaluation.agent_weights) holds the ensemble's weekly weights to read.
  */
 import { loadavg } from 'node:os';
 import { localDeps } from '../src/runtime/local-deps.ts';
@@ -31,7 +33,8 @@ const rows: { best: number; ensemble: number }[] = [];
 
 for (const base of bases.map(Number)) {
   const { version: _v, snapshotYearEnds, ...inputs } = planned;
-  const next = { ...inputs, config: { ...inputs.config, seed: base } };
+  const combine = process.env.MIZAN_BENCH_COMBINE ? { combineSeeds: process.env.MIZAN_BENCH_COMBINE } : {};
+  const next = { ...inputs, config: { ...inputs.config, ...combine, seed: base } };
   const plan = { ...next, version: computeVersion(next), snapshotYearEnds };
   const started = Date.now();
   const out = await trainer.train(plan, { ...deps, backend, forecasts: forecastReader(deps), log: (l) => console.error(l) });

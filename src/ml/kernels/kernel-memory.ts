@@ -118,7 +118,7 @@ export function instantiateKernel<E extends HeapExports>(path: string): E {
   return new WebAssembly.Instance(compileKernel(readFileSync(path))).exports as unknown as E;
 }
 
-function compileKernel(bytes: Buffer): WebAssembly.Module {
+function compileKernel(bytes: BufferSource): WebAssembly.Module {
   try {
     return new WebAssembly.Module(bytes);
   } catch (error) {

@@ -2,8 +2,8 @@
 export const CODE_VERSIONS: Record<string, string> = {
   lstm: 'c24210f2dca82cf8',
   patchtst: '6d40784d422cdb4d',
-  ppo_lstm: 'c1f20b04dad509e8',
-  ppo_patchtst: '8d9a52196c40deea',
-  sac_lstm: 'c1f20b04dad509e8',
-  sac_patchtst: '8d9a52196c40deea',
+  ppo_lstm: 'a650e01e93d6612c',
+  ppo_patchtst: 'aef38797465b175c',
+  sac_lstm: 'a650e01e93d6612c',
+  sac_patchtst: 'aef38797465b175c',
 };

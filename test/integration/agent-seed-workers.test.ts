@@ -1,8 +1,9 @@
 /**
  * Issues 18 and 19: an agent run's seeds trained two at a time on worker threads (seed-pool.ts) are
  * the seeds trained one after another on the main thread, byte for byte: the same stored files and
- * the same metrics, spread, seeds and checkpoints (smoke profile, K = 2, PPO and SAC). A failure in a
- * worker's training is the run's error, and nothing is committed.
+ * the same metrics, spread, seeds and checkpoints (smoke profile, K = 3, PPO and SAC: the third seed
+ * trains on a worker that already trained one). A failure in a worker's training is the run's
+ * error, and nothing is committed.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -55,16 +56,16 @@ function withoutTimes(value: unknown): unknown {
 
 describe('an agent run’s seeds on worker threads', () => {
   for (const kind of ['ppo_lstm', 'sac_lstm'] as const) {
-    it(`${kind}: two seeds in parallel give the sequential run's bytes and figures`, async () => {
+    it(`${kind}: three seeds two at a time (a worker trains two) give the sequential run's bytes and figures`, async () => {
       // Prepare
-      const plan = withConfig(await resolveTrainingPlan({ kind, mode: 'full', profile: 'smoke' }, deps), { seedCount: 2 });
+      const plan = withConfig(await resolveTrainingPlan({ kind, mode: 'full', profile: 'smoke' }, deps), { seedCount: 3 });
       const before = tf.memory().numTensors;
       // Act
       const sequential = await trainWith(plan, '1');
       const parallel = await trainWith(plan, '2');
       // Assess
       expect(sequential.lines.some((l) => l.includes('on worker threads'))).toBe(false);
-      expect(parallel.lines).toContain('training 2 seeds 2 at a time on worker threads');
+      expect(parallel.lines).toContain('training 3 seeds 2 at a time on worker threads');
       expect(parallel.lines.some((l) => /^seed \d+: checkpoint at /.test(l))).toBe(true);
       expect(Object.keys(parallel.files).sort()).toEqual(Object.keys(sequential.files).sort());
       for (const [name, bytes] of Object.entries(sequential.files)) expect(Buffer.from(parallel.files[name]).equals(Buffer.from(bytes)), name).toBe(true);

@@ -101,6 +101,7 @@ describe('trainSeeds', () => {
     // Prepare: seed 1 finishes last; at most two run at once.
     let running = 0;
     let most = 0;
+    let closed = 0;
     const delays: Record<number, number> = { 1: 40, 2: 5, 3: 5 };
     // Act
     const seeded = await trainSeeds<FixedAgent>({
@@ -114,11 +115,15 @@ describe('trainSeeds', () => {
           running--;
           return run(new FixedAgent(seed, seed === 2 ? 1 : 0), 1);
         },
+        close: async () => {
+          closed++;
+        },
       },
       evaluate: (r) => ({ avg_episode_sharpe: r.agent.quality }),
     });
     // Assess
     expect(most).toBe(2);
+    expect(closed).toBe(1);
     expect(seeded.runs.map((r) => r.agent.seed)).toEqual([1, 2, 3]);
     expect(seeded.seeds.map((s) => s.seed)).toEqual([1, 2, 3]);
     expect(seeded.chosen.seed).toBe(2);
@@ -128,6 +133,7 @@ describe('trainSeeds', () => {
     // Prepare: seed 1 trains, seed 2 fails while seed 3 is still running (it stops when told).
     const trained: FixedAgent[] = [];
     let stopped = false;
+    let closed = false;
     // Act
     const failing = trainSeeds<FixedAgent>({
       seeds: [1, 2, 3, 4],
@@ -145,12 +151,16 @@ describe('trainSeeds', () => {
               });
             if (seed === 4) reject(new Error('seed 4 must not start'));
           }),
+        close: async () => {
+          closed = true;
+        },
       },
       evaluate: () => ({ avg_episode_sharpe: 1 }),
     });
     // Assess
     await expect(failing).rejects.toThrow('worker: diverged');
     expect(stopped).toBe(true);
+    expect(closed).toBe(true);
     expect(trained.map((a) => a.disposed)).toEqual([true]);
   });
 });

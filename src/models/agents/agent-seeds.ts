@@ -105,7 +105,11 @@ async function trainOnWorkers<A extends PortfolioAgent>(seeds: readonly number[]
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(workers.threads, seeds.length) }, lane));
+  try {
+    await Promise.all(Array.from({ length: Math.min(workers.threads, seeds.length) }, lane));
+  } finally {
+    await workers.close();
+  }
   if (failure) {
     try {
       disposeAll(runs.filter((r) => r !== undefined).map((r) => r.agent));

@@ -43,11 +43,16 @@ export function trainingEnvs(panel: WeeklyPanel, weekRange: WeekRange, episodeWe
   return (numEnvs: number, seed: number) => new PortfolioVectorEnv(panel, { weekRange, numEnvs, seed, episodeWeeks, ...rules });
 }
 
-/** Seeds trained on worker threads, `threads` at once. */
+/**
+ * Seeds trained on worker threads, `threads` at once. A worker that finished a seed trains the next
+ * one (starting one costs ~1.5 s: tsx, TensorFlow.js, the kernels); `close` stops the idle ones.
+ */
 export interface SeedWorkers<A extends PortfolioAgent> {
   threads: number;
   /** The seed's run, trained on a worker; aborting `signal` stops the worker. */
   train(seed: number, index: number, signal: AbortSignal): Promise<AlgorithmRun<A>>;
+  /** Stops every idle worker; call it when the run's seeds are done (or failed). */
+  close(): Promise<void>;
 }
 
 /** Seed workers when this run may use two threads (wasm backend, kernelThreads() 2); undefined: train the seeds on this thread. */
@@ -58,11 +63,26 @@ export function seedWorkers<A extends PortfolioAgent>(options: {
   log: (line: string) => void;
 }): SeedWorkers<A> | undefined {
   if (options.backend !== 'wasm' || kernelThreads() < 2) return undefined;
+  const idle: Worker[] = [];
   return {
     threads: 2,
     async train(seed, index, signal) {
-      const { files, ...run } = await trainInWorker(options.job(seed, index), (line) => options.log(`seed ${seed}: ${line}`), signal);
+      signal.throwIfAborted();
+      const worker = idle.pop() ?? startSeedWorker();
+      let serialized: SerializedRun;
+      try {
+        serialized = await trainOnWorker(worker, options.job(seed, index), (line) => options.log(`seed ${seed}: ${line}`), signal);
+      } catch (error) {
+        // A worker whose seed failed or was stopped is not reused.
+        await worker.terminate();
+        throw error;
+      }
+      idle.push(worker);
+      const { files, ...run } = serialized;
       return { ...run, agent: options.deserialize(files) };
+    },
+    async close() {
+      await Promise.all(idle.splice(0).map((worker) => worker.terminate()));
     },
   };
 }
@@ -71,25 +91,37 @@ export function seedWorkers<A extends PortfolioAgent>(options: {
 const ENTRY = new URL('../../ml/kernels/split-batch-entry.mjs', import.meta.url);
 const MODULE = new URL('./seed-worker.ts', import.meta.url);
 
-/** Runs one seed job on a new worker thread; its logs go to `log`, its error is thrown here; the worker is always terminated. */
-export async function trainInWorker(job: SeedJob, log: (line: string) => void, signal: AbortSignal): Promise<SerializedRun> {
-  signal.throwIfAborted();
-  const worker = new Worker(ENTRY, { workerData: { module: MODULE.href, job } });
-  let onAbort: (() => void) | undefined;
+/** A seed worker, waiting for jobs (seed-worker.ts). */
+function startSeedWorker(): Worker {
+  return new Worker(ENTRY, { workerData: { module: MODULE.href } });
+}
+
+/** Runs one seed job on `worker`; its logs go to `log`, its error is thrown here. The caller keeps or stops the worker. */
+export async function trainOnWorker(worker: Worker, job: SeedJob, log: (line: string) => void, signal: AbortSignal): Promise<SerializedRun> {
+  let detach = () => {};
+  const result = new Promise<SerializedRun>((resolve, reject) => {
+    const onMessage = (message: SeedMessage) => {
+      if (message.type === 'log') log(message.line);
+      else if (message.type === 'done') resolve(message.run);
+      else reject(new Error(message.message));
+    };
+    const onExit = (code: number) => reject(new Error(`a seed worker exited (code ${code}) without a result`));
+    const onAbort = () => reject(signal.reason);
+    worker.on('message', onMessage);
+    worker.on('error', reject);
+    worker.on('exit', onExit);
+    signal.addEventListener('abort', onAbort, { once: true });
+    detach = () => {
+      worker.off('message', onMessage);
+      worker.off('error', reject);
+      worker.off('exit', onExit);
+      signal.removeEventListener('abort', onAbort);
+    };
+  });
+  worker.postMessage(job);
   try {
-    return await new Promise<SerializedRun>((resolve, reject) => {
-      worker.on('message', (message: SeedMessage) => {
-        if (message.type === 'log') log(message.line);
-        else if (message.type === 'done') resolve(message.run);
-        else reject(new Error(message.message));
-      });
-      worker.on('error', reject);
-      worker.on('exit', (code) => reject(new Error(`a seed worker exited (code ${code}) without a result`)));
-      onAbort = () => reject(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+    return await result;
   } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
-    await worker.terminate();
+    detach();
   }
 }

@@ -1,9 +1,9 @@
 /**
- * A seed worker (started by seed-pool.ts through the shared tsx entry): trains one seed of an agent
- * run from plain data on its own TensorFlow.js (wasm, as the main thread) and posts the run back as
- * plain data, its logs as they come, or its error's message.
+ * A seed worker (started by seed-pool.ts through the shared tsx entry): trains the seeds of an agent
+ * run it is sent, one after another, from plain data on its own TensorFlow.js (wasm, as the main
+ * thread), and posts each run back as plain data, its logs as they come, or its error's message.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { pickBackend, wasmCandidate } from '../../ml/backend.ts';
 import type { AgentAlgorithm, AlgorithmRun, PortfolioAgent } from './agent-algorithm.ts';
 import type { AgentCommonConfig } from './agent-config.ts';
@@ -19,12 +19,16 @@ const ALGORITHMS: Record<string, () => Promise<AnyAlgorithm>> = {
 };
 
 const port = parentPort!;
+/** Once per worker: its jobs share the backend (and its patched kernels). */
+const backend = pickBackend([wasmCandidate]);
+// A failure here is each job's error (awaited there), not an unhandled rejection.
+backend.catch(() => undefined);
 const post = (message: SeedMessage) => port.postMessage(message);
 
 async function trainJob(job: SeedJob): Promise<void> {
   const load = ALGORITHMS[job.algorithm];
   if (!load) throw new Error(`a seed worker knows no algorithm '${job.algorithm}'`);
-  await pickBackend([wasmCandidate]);
+  await backend;
   const algorithm = await load();
   const makeEnv = trainingEnvs(job.panel, job.train, job.config.episodeWeeks, job.rules);
   const validation = job.validation ? validationScore(job.panel, job.validation, job.rules) : undefined;
@@ -43,4 +47,7 @@ async function trainJob(job: SeedJob): Promise<void> {
   }
 }
 
-await trainJob((workerData as { job: SeedJob }).job).catch((error: unknown) => post({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
+// One job at a time: the main thread posts the next only after this one's answer.
+port.on('message', (job: SeedJob) => {
+  trainJob(job).catch((error: unknown) => post({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
+});

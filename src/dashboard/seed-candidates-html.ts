@@ -5,14 +5,13 @@
  * stored; the Version page shows them side by side, so the one not stored is not lost from view.
  * Read defensively: versions from before, and runs of one seed, have no candidates and show nothing.
  */
-import { intervalText } from '../pipeline/metric-uncertainty.ts';
+import { intervalText, isNum } from '../pipeline/metric-uncertainty.ts';
 import { esc, num, table } from './html.ts';
 import type { Metadata } from './read-kind.ts';
 
 type Fields = Record<string, unknown>;
 
 const fields = (v: unknown): Fields | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Fields) : undefined);
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const sharpe = (v: unknown) => num(v, 4);
 
 /** The table of both candidates and the paired test of the ensemble against the best seed; '' without candidates. */

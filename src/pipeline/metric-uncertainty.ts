@@ -41,7 +41,7 @@ export interface Uncertainty {
 
 type Format = (value: number) => string;
 
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+export const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isNumOrNull = (v: unknown): v is number | null => v === null || isNum(v);
 const record = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 

@@ -108,17 +108,19 @@ export function kernelFilePath(file: string): string {
   return join(process.env.MIZAN_KERNELS_DIR || dirname(fileURLToPath(import.meta.url)), file);
 }
 
+/** Instantiates a module synchronously; its exports as the kernel declares them. */
+export function instantiateKernel<E extends HeapExports>(path: string): E {
+  return new WebAssembly.Instance(compileKernel(path)).exports as unknown as E;
+}
+
 /**
- * Instantiates a module synchronously; its exports as the kernel declares them. The LSTM and
+ * Compiles a kernel file synchronously (every kernel's module is compiled here). The LSTM and
  * PatchTST kernels use relaxed SIMD's madd (kernel-madd.h), which Node 20's V8 compiles only behind
  * a flag (V8 11.4 shipped it): when a module does not compile, the flag is set and it compiles again.
  * The flag is process-wide, so the workers' modules compile with it too.
  */
-export function instantiateKernel<E extends HeapExports>(path: string): E {
-  return new WebAssembly.Instance(compileKernel(readFileSync(path))).exports as unknown as E;
-}
-
-function compileKernel(bytes: BufferSource): WebAssembly.Module {
+export function compileKernel(path: string): WebAssembly.Module {
+  const bytes = readFileSync(path);
   try {
     return new WebAssembly.Module(bytes);
   } catch (error) {

@@ -7,8 +7,8 @@
  * The .wasm is read from beside this file, which `npm ci --omit=dev` and the trainer container
  * both ship (src/ is run as is); the API bundle never trains, so it never loads it.
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { compileKernel } from './kernel-memory.ts';
 
 /** The C functions, with pointers as byte offsets into `memory`. */
 export interface MlpKernelExports {
@@ -32,7 +32,7 @@ let compiled: WebAssembly.Module | undefined;
 
 /** A fresh instance of the kernel (synchronous: the module is small and compiled once per process). */
 export function instantiateMlpKernel(): MlpKernel {
-  compiled ??= new WebAssembly.Module(readFileSync(fileURLToPath(new URL('./mlp-kernel.wasm', import.meta.url))));
+  compiled ??= compileKernel(fileURLToPath(new URL('./mlp-kernel.wasm', import.meta.url)));
   return new MlpKernel(new WebAssembly.Instance(compiled, {}).exports as unknown as MlpKernelExports);
 }
 

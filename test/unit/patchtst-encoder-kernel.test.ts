@@ -4,7 +4,7 @@ import { encoderKernelPath, loadEncoderKernel, type EncoderKernel } from '../../
 import { ParallelEncoderKernel, SerialSplitEncoderKernel } from '../../src/ml/kernels/patchtst-encoder-parallel.ts';
 import { mulberry32 } from '../../src/ml/random.ts';
 import { encoderFused, encoderOps, type BlockDropout } from '../../src/models/forecasters/patchtst/encoder-block.ts';
-import { dropoutMask } from '../../src/models/forecasters/patchtst/encoder-dropout.ts';
+import { dropoutMask } from '../../src/ml/kernels/hashed-dropout.ts';
 import { buildPatchTstModel, type PatchTstArchitecture } from '../../src/models/forecasters/patchtst/patchtst-model.ts';
 
 /**

@@ -1,20 +1,32 @@
 /** SeededDropout's masks: inverted dropout at the asked rate, a fresh mask per training call, reproducible from the seed. */
 import { describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../src/ml/backend.ts';
-import { mulberry32 } from '../../src/ml/random.ts';
-import { dropoutMask, SeededDropout } from '../../src/ml/seeded-dropout.ts';
+import { dropoutMaskKernel, hashedDropoutMask } from '../../src/ml/kernels/dropout-mask.ts';
+import { dropoutMask } from '../../src/ml/kernels/hashed-dropout.ts';
+import { mulberry32, nextSeed } from '../../src/ml/random.ts';
+import { SeededDropout } from '../../src/ml/seeded-dropout.ts';
 
 describe('seeded dropout', () => {
-  it('keeps each element whose mulberry32 draw is ≥ rate, scaled by 1 / (1 − rate): 1 − rate of them, the same for the same seed', () => {
-    const mask = dropoutMask(100_000, 0.2, 7);
-    const kept = mask.filter((v) => v !== 0);
+  it('keeps 1 − rate of the elements, scaled by 1 / (1 − rate), the same for the same seed; the wasm kernel gives the TypeScript loop\'s values', () => {
+    expect(dropoutMaskKernel()).not.toBeNull();
+    // 100,001: not a multiple of the kernel's 4 lanes.
+    const mask = hashedDropoutMask(7, 100_001, 0.2);
+    expect(mask).toEqual(dropoutMask(7, 1, 100_001, 0.2));
     expect(new Set(mask)).toEqual(new Set([0, 1.25]));
     // 80,000 expected; the binomial's std is ~126.
-    expect(Math.abs(kept.length - 80_000)).toBeLessThan(800);
-    const rng = mulberry32(7);
-    expect(Array.from(mask, (v) => v !== 0)).toEqual(Array.from(mask, () => rng() >= 0.2));
-    expect(dropoutMask(100_000, 0.2, 7)).toEqual(mask);
-    expect(dropoutMask(100_000, 0.2, 8)).not.toEqual(mask);
+    expect(Math.abs(mask.filter((v) => v !== 0).length - 80_001)).toBeLessThan(800);
+    expect(hashedDropoutMask(7, 100_001, 0.2)).toEqual(mask);
+    expect(hashedDropoutMask(8, 100_001, 0.2)).not.toEqual(mask);
+    // Any slice is computed alone: rows 3.. of a 10 × 1,000 mask.
+    expect(dropoutMaskKernel()!.mask(9, 3000, 7000, 0.3)).toEqual(dropoutMask(9, 10, 1000, 0.3).subarray(3000));
+  });
+
+  it('draws each training call\'s mask from the next seed of mulberry32(seed)', async () => {
+    await initBackend();
+    const x = tf.ones([3, 70]);
+    const y = new SeededDropout({ rate: 0.4, seed: 11 }).apply(x, { training: true }) as tf.Tensor;
+    expect(y.dataSync()).toEqual(dropoutMask(nextSeed(mulberry32(11)), 1, 210, 0.4));
+    tf.dispose([x, y]);
   });
 
   it('draws a new mask on every training call, repeats the sequence for the same seed, and is the identity outside training', async () => {

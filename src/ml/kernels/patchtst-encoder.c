@@ -5,16 +5,16 @@
 //   h1 = LN1(x + drop1(ctx·Wo + bo));  u = h1·W1 + c1;  out = LN2(h1 + drop3(drop2(GELU(u))·W2 + c2)).
 // Dropout masks come from a counter-based hash of (seed, global element index): a row's mask does
 // not depend on how the batch is split over threads, and the tfjs ops path draws the same masks
-// (encoder-dropout.ts). GELU is exact (x·Φ(x), erf by Abramowitz–Stegun 7.1.26, as tfjs's Erf).
+// (hashed-dropout.ts). GELU is exact (x·Φ(x), erf by Abramowitz–Stegun 7.1.26, as tfjs's Erf).
 // Parameters and their gradients share one layout (param_offsets below). d and ff are multiples
 // of 8, D of 4, S at most 64 (the loader checks). Fixed summation orders: bit-identical run to run.
 #include <wasm_simd128.h>
 #include "kernel-exp.h"
 #include "kernel-heap.h"
 #include "kernel-madd.h" // madd4: a·b + c, fused where the CPU has FMA
+#include "kernel-dropout.h" // mask4, dropout_mask: the hashed dropout masks
 
 typedef v128_t f4;
-typedef unsigned int u32;
 #define MAX_S 64
 
 #define ADD wasm_f32x4_add
@@ -120,7 +120,7 @@ static void zero(float* p, int n) {
   for (int i = 0; i < n; i++) p[i] = 0.0f;
 }
 
-// ---- elementwise: exp, GELU, dropout masks ------------------------------------------------------
+// ---- elementwise: exp, GELU ------------------------------------------------------------------
 
 // e^x of one float (the softmax's scalar loop).
 static inline float exp1(float x) { return wasm_f32x4_extract_lane(exp4(SPLAT(x)), 0); }
@@ -139,24 +139,6 @@ static inline void normal4(f4 u, f4* cdf, f4* pdf) {
   f4 erf = wasm_v128_bitselect(wasm_f32x4_neg(erf_abs), erf_abs, wasm_f32x4_lt(u, SPLAT(0.0f)));
   *cdf = MUL(SPLAT(0.5f), ADD(SPLAT(1.0f), erf));
   *pdf = MUL(e, SPLAT(0.3989422804014327f));
-}
-
-// The dropout multiplier of elements index..index+3: scale where hash(seed, index)/2^24 ≥ rate, else 0.
-static inline f4 mask4(u32 seed, u32 index, float rate, float scale) {
-  v128_t h = wasm_i32x4_make(index, index + 1, index + 2, index + 3);
-  h = wasm_i32x4_add(wasm_i32x4_mul(h, wasm_i32x4_splat((int)0x9E3779B9u)), wasm_i32x4_splat((int)seed));
-  h = wasm_v128_xor(h, wasm_u32x4_shr(h, 16));
-  h = wasm_i32x4_mul(h, wasm_i32x4_splat(0x7feb352d));
-  h = wasm_v128_xor(h, wasm_u32x4_shr(h, 15));
-  h = wasm_i32x4_mul(h, wasm_i32x4_splat((int)0x846ca68bu));
-  h = wasm_v128_xor(h, wasm_u32x4_shr(h, 16));
-  f4 u = MUL(wasm_f32x4_convert_i32x4(wasm_u32x4_shr(h, 8)), SPLAT(5.9604644775390625e-8f));
-  return wasm_v128_and(wasm_f32x4_ge(u, SPLAT(rate)), SPLAT(scale));
-}
-
-// Exported for the tests and the tfjs ops path's check: the mask of n elements from global index start.
-EXPORT void dropout_mask(u32 seed, u32 start, int n, float rate, float scale, float* out) {
-  for (int i = 0; i < n; i += 4) ST(out + i, mask4(seed, start + i, rate, scale));
 }
 
 // ---- layer norm ---------------------------------------------------------------------------------

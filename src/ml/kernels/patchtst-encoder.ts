@@ -7,6 +7,7 @@
  * Loaded synchronously (tfjs kernels are synchronous), from beside this file or MIZAN_KERNELS_DIR.
  * patchtst-encoder-parallel.ts splits a batch over two threads.
  */
+import { dropoutScale } from './hashed-dropout.ts';
 import { alignedBytes as align, instantiateKernel, kernelFilePath, KernelHeap, type HeapExports, type HeldRegion } from './kernel-memory.ts';
 
 interface Exports extends HeapExports {
@@ -61,10 +62,6 @@ export function encoderParamSizes(d: number, ff: number): number[] {
   return [d * d, d * d, d * d, d * d, d, d, d, d, d, d, d * ff, ff, ff * d, d, d, d];
 }
 
-/** The dropout multiplier the kernel applies: 1/(1 − rate) as a float32. */
-export function dropoutScale(rate: number): number {
-  return Math.fround(1 / (1 - rate));
-}
 
 const F32 = 4;
 

@@ -16,7 +16,7 @@ import { encoderParamSizes, encoderShapeSupported, type EncoderKernel, type Enco
 import { encoderKernel } from '../../../ml/kernels/patchtst-encoder-parallel.ts';
 import { mulberry32, nextSeed, type Rng } from '../../../ml/random.ts';
 import { requirePositiveInt } from './architecture.ts';
-import { dropoutMask } from './encoder-dropout.ts';
+import { dropoutMask } from '../../../ml/kernels/hashed-dropout.ts';
 import { gelu, layerNorm, linear } from './fast-ops.ts';
 
 /** The seeds of the layer's initialisers and dropout streams, in the order the model draws them. */

@@ -22,7 +22,7 @@ serveSplitBatch<LstmPass>({
   backward(pass, fields, data) {
     const { shape, sequences } = readLstmRequest(fields);
     const { T, B, H } = shape;
-    const g = kernel.backward(pass, data.slice(0, B * (sequences ? T * H : H)), sequences);
+    const g = kernel.backward(pass, data.subarray(0, B * (sequences ? T * H : H)), sequences);
     const { at } = lstmDataLayout(shape);
     data.set(g.dx, at[0]);
     data.set(g.dW, at[1]);

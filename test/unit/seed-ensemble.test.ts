@@ -4,11 +4,13 @@
  * load, and seeded runs are byte-identical.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildWeeklySamples } from '../../src/features/weekly-dataset.ts';
+import { buildWeeklySamples, type WeeklySample } from '../../src/features/weekly-dataset.ts';
 import { initBackend, tf } from '../../src/ml/backend.ts';
 import { ENSEMBLE_FILE, deserializeForecaster, serializeForecaster } from '../../src/models/forecasters/shared/forecaster-artifacts.ts';
-import { predict } from '../../src/models/forecasters/shared/forecaster-inference.ts';
-import { ensembleMembers } from '../../src/models/forecasters/shared/seed-ensemble.ts';
+import { evaluateMse, predict } from '../../src/models/forecasters/shared/forecaster-inference.ts';
+import { averageOutputs, ensembleMembers } from '../../src/models/forecasters/shared/seed-ensemble.ts';
+import { splitByDate } from '../../src/models/forecasters/shared/date-split.ts';
+import type { TrainedForecaster } from '../../src/models/forecasters/shared/forecaster-types.ts';
 import { disposeForecaster } from '../../src/models/forecasters/shared/train-forecaster.ts';
 import { PATCHTST_CONFIGS } from '../../src/models/forecasters/patchtst/patchtst-config.ts';
 import { patchtstModule } from '../../src/models/forecasters/patchtst/patchtst-module.ts';
@@ -23,14 +25,11 @@ beforeAll(async () => {
   await initBackend();
 });
 
-/** What tfjs's Average layer computes in float32: the members summed in order, times 1/K. */
-function float32Mean(members: readonly Float32Array[]): Float32Array {
-  const inverse = Math.fround(1 / members.length);
-  return members[0].map((_, i) => {
-    let sum = members[0][i];
-    for (const m of members.slice(1)) sum = Math.fround(sum + m[i]);
-    return Math.fround(sum * inverse);
-  });
+/** The stored metrics as scoring the stored model itself gives them (what trainForecaster computed from its members' outputs). */
+function scoredDirectly(trained: TrainedForecaster, all: readonly WeeklySample[]) {
+  const split = splitByDate(all, trained.config);
+  const mse = (part: readonly WeeklySample[]) => evaluateMse(trained, part);
+  return { train_loss: mse(split.train), val_loss: mse(split.val), test_loss: mse(split.test) };
 }
 
 describe('a seed ensemble of forecasters', () => {
@@ -44,7 +43,9 @@ describe('a seed ensemble of forecasters', () => {
     const memberPredictions = members.map((m) => predict({ ...ensemble, model: m }, samples));
     expect(memberPredictions[0]).not.toEqual(memberPredictions[1]);
     expect(memberPredictions[1]).not.toEqual(memberPredictions[2]);
-    expect(predict(ensemble, samples)).toEqual(float32Mean(memberPredictions));
+    expect(predict(ensemble, samples)).toEqual(averageOutputs(memberPredictions));
+    // Its metrics, computed from the members' outputs, are the ensemble's own, to the bit.
+    expect(ensemble.metrics).toMatchObject(scoredDirectly(ensemble, samples));
     // Member k is the single model of seed + k − 1, weight for weight.
     const single = await trainLstm({ samples, config: tinyConfig({ maxEpochs: 2, seed: 8 }) });
     expect(predict(single, samples)).toEqual(memberPredictions[1]);
@@ -132,6 +133,9 @@ describe('a seed ensemble of forecasters', () => {
     // Assess
     expect(ensembleMembers(loaded.model)).toHaveLength(2);
     expect(predict(loaded, longSamples)).toEqual(predict(trained, longSamples));
+    // A standardised target (PatchTST's): the members' outputs are averaged before they are un-scaled.
+    expect(trained.target.std).not.toBe(1);
+    expect(trained.metrics).toMatchObject(scoredDirectly(trained, longSamples));
     trained.model.dispose();
     loaded.model.dispose();
     expect(tf.memory().numTensors).toBe(before);

@@ -32,6 +32,11 @@ export function scaleWindows(scaler: StandardScaler, windows: readonly Float32Ar
 
 /** Eval-mode predictions (dropout off) for n already-scaled windows, mapped back to weekly returns. */
 export function predictScaled(model: tf.LayersModel, scaled: Float32Array, n: number, lookbackDays: number, channels: number, target: TargetScale): Float32Array {
+  return unscaleTarget(predictOutputs(model, scaled, n, lookbackDays, channels), target);
+}
+
+/** The model's own outputs (dropout off) for n already-scaled windows: in the training target's units. */
+export function predictOutputs(model: tf.LayersModel, scaled: Float32Array, n: number, lookbackDays: number, channels: number): Float32Array {
   const width = lookbackDays * channels;
   const out = new Float32Array(n);
   for (let from = 0; from < n; from += PREDICT_BATCH) {
@@ -41,9 +46,14 @@ export function predictScaled(model: tf.LayersModel, scaled: Float32Array, n: nu
       // predict() would otherwise cut the batch into its default 32-sample pieces (16x the per-op overhead).
       return (model.predict(x, { batchSize: size }) as tf.Tensor).dataSync() as Float32Array;
     });
-    for (let i = 0; i < size; i++) out[from + i] = batch[i] * target.std + target.mean;
+    out.set(batch, from);
   }
   return out;
+}
+
+/** Model outputs mapped back to weekly returns (the target was standardised with `target`; identity when not). */
+export function unscaleTarget(outputs: Float32Array, target: TargetScale): Float32Array {
+  return outputs.map((v) => v * target.std + target.mean);
 }
 
 export function meanSquaredError(predictions: ArrayLike<number>, targets: ArrayLike<number>): number {

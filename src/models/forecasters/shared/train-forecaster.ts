@@ -5,7 +5,9 @@
  * shuffle: model.fit's uses Math.random) with early stopping on validation MSE and the best epoch's
  * weights restored → the seed ensemble (the members' mean; or the member with the lowest validation
  * loss when the config says so) → metrics on the three segments in eval mode, beside both baselines,
- * for the stored model and for every member (their spread). The test weeks are scored once, at the end.
+ * for every member (their spread) and the stored model. The ensemble's outputs are the average of its
+ * members' (seed-ensemble.ts's averageOutputs, the Average layer's float32 arithmetic), so scoring it
+ * costs no second pass through K networks. The test weeks are read only after every training decision.
  *
  * The members train one after another, each on both cores (the kernels split every batch over two
  * threads). Measured on the local LSTM (bench/seed-members.ts, one epoch, two seeds, machine busy):
@@ -18,9 +20,9 @@ import { StandardScaler } from '../../../ml/scaler.ts';
 import { meanBaselineLoss, meanOf, zeroBaselineLoss } from './baselines.ts';
 import { splitByDate } from './date-split.ts';
 import type { ForecasterTrainingConfig } from './forecaster-config.ts';
-import { meanSquaredError, predictScaled, scaleWindows } from './forecaster-inference.ts';
+import { meanSquaredError, predictOutputs, predictScaled, scaleWindows, unscaleTarget } from './forecaster-inference.ts';
 import type { EpochReport, ForecasterMetrics, MemberReport, TargetScale, TrainedForecaster } from './forecaster-types.ts';
-import { combineMembers, memberSeeds } from './seed-ensemble.ts';
+import { averageOutputs, combineMembers, memberSeeds } from './seed-ensemble.ts';
 
 export interface BatchProgress {
   epoch: number;
@@ -53,7 +55,7 @@ export async function trainForecaster<C extends ForecasterTrainingConfig>(option
   await initBackend();
   const data = scaledSegments(samples, config);
   const seeds = memberSeeds(config);
-  const members: (MemberReport & { model: tf.LayersModel })[] = [];
+  const members: (MemberReport & { model: tf.LayersModel; outputs: SegmentOutputs })[] = [];
   let model: tf.LayersModel | undefined;
   try {
     for (const [i, seed] of seeds.entries()) {
@@ -61,8 +63,9 @@ export async function trainForecaster<C extends ForecasterTrainingConfig>(option
       members.push(await fitMember(data, { ...config, seed }, tag, options));
     }
     model = storedModel(members, config);
-    const metrics = members.length === 1 ? members[0].metrics : scoreModel(model, data, config);
-    const first = members.find((m) => m.model === model) ?? members[0];
+    const chosen = members.find((m) => m.model === model);
+    const metrics = chosen ? chosen.metrics : metricsOf(averageSegments(members.map((m) => m.outputs)), data);
+    const first = chosen ?? members[0];
     return {
       model,
       scaler: data.scaler,
@@ -73,7 +76,7 @@ export async function trainForecaster<C extends ForecasterTrainingConfig>(option
       split: data.split.summary,
       history: first.history,
       bestEpoch: first.bestEpoch,
-      members: members.map(({ model: _model, ...report }) => report),
+      members: members.map(({ model: _model, outputs: _outputs, ...report }) => report),
     };
   } catch (error) {
     // The stored model owns every member still held (an ensemble disposes its members).
@@ -89,7 +92,8 @@ async function fitMember<C extends ForecasterTrainingConfig>(data: ReturnType<ty
   try {
     const { history, best } = await fitEpochs(model, data, config, tag, options);
     restoreWeights(model, best.weights);
-    return { seed: config.seed, model, history, bestEpoch: best.epoch, metrics: scoreModel(model, data, config) };
+    const outputs = predictSegments(model, data, config);
+    return { seed: config.seed, model, history, bestEpoch: best.epoch, outputs, metrics: metricsOf(outputs, data) };
   } catch (error) {
     model.dispose();
     throw error;
@@ -104,17 +108,39 @@ function storedModel(members: readonly { model: tf.LayersModel; metrics: Forecas
   return best.model;
 }
 
-/** MSE on the three segments and both baselines; the test weeks are read here, after every training decision. */
-function scoreModel(model: tf.LayersModel, data: ReturnType<typeof scaledSegments>, config: ForecasterTrainingConfig): ForecasterMetrics {
-  const mse = (part: Segment) => meanSquaredError(predictScaled(model, part.x, part.n, config.lookbackDays, data.channels, data.target), part.y);
+/** A model's outputs (the training target's units) on the three segments. */
+interface SegmentOutputs {
+  train: Float32Array;
+  val: Float32Array;
+  test: Float32Array;
+}
+
+/** Eval-mode outputs on every segment; the test weeks are read here, after the model's training. */
+function predictSegments(model: tf.LayersModel, data: ReturnType<typeof scaledSegments>, config: ForecasterTrainingConfig): SegmentOutputs {
+  const outputs = (part: Segment) => predictOutputs(model, part.x, part.n, config.lookbackDays, data.channels);
+  return { train: outputs(data.train), val: outputs(data.val), test: outputs(data.test()) };
+}
+
+/** The seed ensemble's outputs from its members' (combineMembers' Average layer, to the bit). */
+function averageSegments(members: readonly SegmentOutputs[]): SegmentOutputs {
+  return {
+    train: averageOutputs(members.map((m) => m.train)),
+    val: averageOutputs(members.map((m) => m.val)),
+    test: averageOutputs(members.map((m) => m.test)),
+  };
+}
+
+/** MSE on the three segments (outputs mapped back to weekly returns) and both baselines. */
+function metricsOf(outputs: SegmentOutputs, data: ReturnType<typeof scaledSegments>): ForecasterMetrics {
+  const mse = (part: keyof SegmentOutputs, y: Float64Array) => meanSquaredError(unscaleTarget(outputs[part], data.target), y);
   const { train, val, trainMean } = data;
   const test = data.test();
   return {
-    train_loss: mse(train),
-    val_loss: mse(val),
+    train_loss: mse('train', train.y),
+    val_loss: mse('val', val.y),
     baseline_loss: zeroBaselineLoss(val.y),
     mean_baseline_loss: meanBaselineLoss(val.y, trainMean),
-    test_loss: mse(test),
+    test_loss: mse('test', test.y),
     test_baseline_loss: zeroBaselineLoss(test.y),
     test_mean_baseline_loss: meanBaselineLoss(test.y, trainMean),
   };

@@ -12,8 +12,8 @@ const SEED_LSTM: LstmConfig = { ...BASE_TRAINING, hiddenUnits: 64, layers: 2, dr
 
 export const LSTM_CONFIGS: Record<ProfileName, LstmConfig> = {
   smoke: { ...SEED_LSTM, hiddenUnits: 8, batchSize: 128, maxEpochs: 2, patience: 1, seedCount: PROFILES.smoke.seeds },
-  // Sized on wasm (single-threaded in Node), 2 cores: batch 256 is ~40% faster per sample than 128
-  // there; 3 epochs keep a run with its 11 snapshots near 12 minutes.
+  // Sized for wasm on 2 cores: batch 256 is ~40% faster per sample than 128 there; 3 epochs keep a
+  // run (5 seeds, 11 snapshots) near 4 minutes (README, Training speed).
   local: { ...SEED_LSTM, maxEpochs: 3, patience: 1, batchSize: 256, seedCount: PROFILES.local.seeds },
   full: { ...SEED_LSTM, seedCount: PROFILES.full.seeds },
 };

@@ -10,8 +10,10 @@
  * costs no second pass through K networks. The test weeks are read only after every training decision.
  *
  * The members train one after another, each on both cores (the kernels split every batch over two
- * threads). Measured on the local LSTM (bench/seed-members.ts, one epoch, two seeds, machine busy):
- * 69 s in sequence on two threads each, 102 s as two one-thread processes at once.
+ * threads). Measured on the local LSTM (bench/seed-members.ts, one epoch, two seeds): on a busy
+ * machine 69 s in sequence on two threads each, 102 s as two one-thread processes at once; on an
+ * idle one (2026-12-07) 14.6–17.2 s against 16.0–16.9 s (each one-thread member took 13.4–13.9 s
+ * beside the other, 11.0 s alone): two at once gain nothing.
  */
 import type { WeeklySample } from '../../../features/weekly-dataset.ts';
 import { initBackend, tf } from '../../../ml/backend.ts';

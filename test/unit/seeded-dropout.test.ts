@@ -17,8 +17,11 @@ describe('seeded dropout', () => {
     expect(Math.abs(mask.filter((v) => v !== 0).length - 80_001)).toBeLessThan(800);
     expect(hashedDropoutMask(7, 100_001, 0.2)).toEqual(mask);
     expect(hashedDropoutMask(8, 100_001, 0.2)).not.toEqual(mask);
-    // Any slice is computed alone: rows 3.. of a 10 × 1,000 mask.
-    expect(dropoutMaskKernel()!.mask(9, 3000, 7000, 0.3)).toEqual(dropoutMask(9, 10, 1000, 0.3).subarray(3000));
+    // Any slice is computed alone (so a batch split over threads draws the batch's mask), for any seed.
+    for (const [seed, rows, width, row0, rate] of [[123, 7, 16, 0, 0.2], [2 ** 31 - 5, 5, 40, 11, 0.5], [9, 64, 128, 300, 0.1]]) {
+      expect(dropoutMaskKernel()!.mask(seed, row0 * width, rows * width, rate)).toEqual(dropoutMask(seed, rows, width, rate, row0));
+    }
+    expect(dropoutMask(9, 10, 1000, 0.3).subarray(3000)).toEqual(dropoutMask(9, 7, 1000, 0.3, 3));
   });
 
   it('draws each training call\'s mask from the next seed of mulberry32(seed)', async () => {

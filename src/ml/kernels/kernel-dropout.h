@@ -1,7 +1,8 @@
 // Hashed dropout masks: the multiplier of element `index` is 1/(1 − rate) where a counter-based hash
 // of (seed, index) ≥ rate · 2^24, else 0. Any slice of a mask is computed alone (a batch split over
 // threads gets the same mask as one thread), and hashed-dropout.ts is the same function in
-// TypeScript (the tests hold them equal). Included by the kernels that drop; needs wasm_simd128.h.
+// TypeScript (the tests hold them equal). Included by the kernels that drop (patchtst-encoder.c in
+// its passes, dropout-mask.c for the tfjs layers); needs wasm_simd128.h.
 #ifndef MIZAN_KERNEL_DROPOUT_H
 #define MIZAN_KERNEL_DROPOUT_H
 
@@ -18,11 +19,6 @@ static inline v128_t mask4(u32 seed, u32 index, float rate, float scale) {
   h = wasm_v128_xor(h, wasm_u32x4_shr(h, 16));
   v128_t u = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_u32x4_shr(h, 8)), wasm_f32x4_splat(5.9604644775390625e-8f));
   return wasm_v128_and(wasm_f32x4_ge(u, wasm_f32x4_splat(rate)), wasm_f32x4_splat(scale));
-}
-
-// The mask of n elements (a multiple of 4 is written; out has room for n rounded up) from global index start.
-EXPORT void dropout_mask(u32 seed, u32 start, int n, float rate, float scale, float* out) {
-  for (int i = 0; i < n; i += 4) wasm_v128_store(out + i, mask4(seed, start + i, rate, scale));
 }
 
 #endif

@@ -12,7 +12,7 @@
 #include "kernel-exp.h"
 #include "kernel-heap.h"
 #include "kernel-madd.h" // madd4: a·b + c, fused where the CPU has FMA
-#include "kernel-dropout.h" // mask4, dropout_mask: the hashed dropout masks
+#include "kernel-dropout.h" // mask4: the hashed dropout masks
 
 typedef v128_t f4;
 #define MAX_S 64

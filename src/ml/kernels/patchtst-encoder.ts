@@ -15,7 +15,6 @@ interface Exports extends HeapExports {
   save_floats(T: number, S: number, d: number, H: number, ff: number): number;
   forward_scratch_floats(T: number, ff: number): number;
   backward_scratch_floats(T: number, d: number, ff: number): number;
-  dropout_mask(seed: number, start: number, n: number, rate: number, scale: number, out: number): void;
   encoder_forward(T: number, S: number, d: number, H: number, ff: number, p: number, save: number, out: number, scratch: number, row0: number, s1: number, s2: number, s3: number, rate: number, scale: number): void;
   encoder_backward(
     T: number, S: number, d: number, H: number, ff: number, p: number, save: number, dy: number, dx: number, grad: number, scratch: number,
@@ -132,17 +131,6 @@ export class EncoderKernelHere implements EncoderKernel {
 
   release(pass: EncoderPass): void {
     this.heap.release((pass as Record).held);
-  }
-
-  /** The mask the kernel multiplies by for `n` elements from global index `start` (a multiple of 4), for tests. */
-  dropoutMask(seed: number, start: number, n: number, rate: number): Float32Array {
-    const io = this.heap.acquire(align(n + 4));
-    try {
-      this.k.dropout_mask(seed, start, n, rate, dropoutScale(rate), io.ptr);
-      return this.heap.view(io.ptr, n).slice();
-    } finally {
-      this.heap.free(io);
-    }
   }
 }
 

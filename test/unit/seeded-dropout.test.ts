@@ -1,5 +1,8 @@
 /** SeededDropout's masks: inverted dropout at the asked rate, a fresh mask per training call, reproducible from the seed. */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { initBackend, tf } from '../../src/ml/backend.ts';
 import { dropoutMaskKernel, hashedDropoutMask } from '../../src/ml/kernels/dropout-mask.ts';
 import { dropoutMask } from '../../src/ml/kernels/hashed-dropout.ts';
@@ -22,6 +25,25 @@ describe('seeded dropout', () => {
       expect(dropoutMaskKernel()!.mask(seed, row0 * width, rows * width, rate)).toEqual(dropoutMask(seed, rows, width, rate, row0));
     }
     expect(dropoutMask(9, 10, 1000, 0.3).subarray(3000)).toEqual(dropoutMask(9, 7, 1000, 0.3, 3));
+  });
+
+  it('draws the same masks in TypeScript, with one warning, where the wasm module cannot load', async () => {
+    const dir = process.env.MIZAN_KERNELS_DIR;
+    process.env.MIZAN_KERNELS_DIR = mkdtempSync(join(tmpdir(), 'mizan-no-kernels-'));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      vi.resetModules();
+      const fresh = await import('../../src/ml/kernels/dropout-mask.ts');
+      expect(fresh.hashedDropoutMask(5, 1001, 0.25)).toEqual(dropoutMask(5, 1, 1001, 0.25));
+      expect(fresh.hashedDropoutMask(6, 10, 0.25)).toEqual(dropoutMask(6, 1, 10, 0.25));
+      expect(fresh.dropoutMaskKernel()).toBeNull();
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0][0])).toMatch(/^dropout mask kernel unavailable, drawing the masks in TypeScript: .*dropout-mask\.wasm/);
+    } finally {
+      warn.mockRestore();
+      if (dir === undefined) delete process.env.MIZAN_KERNELS_DIR;
+      else process.env.MIZAN_KERNELS_DIR = dir;
+    }
   });
 
   it('draws each training call\'s mask from the next seed of mulberry32(seed)', async () => {

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ExecutionStore } from '../../src/adapters/local-workflow/execution-store.ts';
 import { localStepHandlers } from '../../infra/local/local-steps.ts';
 import { LocalWorkflow, type StepHandlers } from '../../src/adapters/local-workflow/local-workflow.ts';
@@ -78,14 +78,24 @@ describe('the local workflow runner', () => {
   });
 
   it('records a failed run with its event history and per-state timings, and frees the version for a retry', async () => {
-    // Prepare
+    // Prepare: every record the runner writes, as a reader of the file would see it at that moment.
     const { deps, workflow, plan } = await setup();
+    const written: { status: string; error?: string; cause?: string }[] = [];
+    const write = ExecutionStore.prototype.write;
+    const spy = vi.spyOn(ExecutionStore.prototype, 'write').mockImplementation(function (this: ExecutionStore, record) {
+      written.push(structuredClone(record));
+      return write.call(this, record);
+    });
     // Act
     const outcome = await startTraining(plan, { skipSnapshot: true }, { registry: deps.registry, store: deps.store, workflow, publisherEnabled: false });
     if (outcome.status !== 'RUNNING') throw new Error('expected a new run');
     const finished = await workflow.waitFor(outcome.executionId);
+    spy.mockRestore();
     // Assess
     expect(finished).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed' });
+    // Never FAILED without its error and cause: a reader polling the file stops at the first FAILED it sees.
+    expect(written.length).toBeGreaterThan(3);
+    for (const r of written) if (r.status !== 'RUNNING') expect(r).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed', cause: expect.stringContaining('injected fault') });
     const { executionId, status, startedAt, stoppedAt, error, cause } = finished;
     expect(await workflow.status(outcome.executionId)).toEqual({ executionId, status, startedAt, stoppedAt, error, cause });
     expect(await workflow.status('v-never-started')).toBeUndefined();

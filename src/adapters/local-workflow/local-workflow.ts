@@ -252,19 +252,27 @@ export class LocalWorkflow implements Workflow {
       }
     })();
 
+    let ended: { output: unknown } | { error: Error };
     try {
-      record.output = await execution.result;
-      record.status = 'SUCCEEDED';
+      ended = { output: await execution.result };
     } catch (error) {
-      record.status = 'FAILED';
-      await consumeEvents.catch(() => undefined);
-      record.error ??= (error as Error).name;
-      record.cause ??= (error as Error).message;
+      ended = { error: error as Error };
     } finally {
       this.trainers.killExecution(id);
       this.trainers.forget(id);
     }
+    // The status changes only once every event is in: the event loop above writes the record as
+    // states end, and a reader must never see FAILED before its error and cause (or SUCCEEDED
+    // before its last state).
     await consumeEvents.catch(() => undefined);
+    if ('error' in ended) {
+      record.error ??= ended.error.name;
+      record.cause ??= ended.error.message;
+      record.status = 'FAILED';
+    } else {
+      record.output = ended.output;
+      record.status = 'SUCCEEDED';
+    }
     record.stoppedAt = new Date().toISOString();
     record.states = timingsFromEvents(record.events);
     if (record.status === 'FAILED') await this.freeClaim(record, { error: record.error ?? 'States.Runtime', cause: record.cause ?? 'unknown cause' });

@@ -61,7 +61,6 @@ export function encoderParamSizes(d: number, ff: number): number[] {
   return [d * d, d * d, d * d, d * d, d, d, d, d, d, d, d * ff, ff, ff * d, d, d, d];
 }
 
-
 const F32 = 4;
 
 interface Record {

@@ -5,6 +5,7 @@
  */
 import { dropoutMask as dropoutMaskLoop, dropoutScale } from './hashed-dropout.ts';
 import { alignedBytes, instantiateKernel, kernelFilePath, KernelHeap, type HeapExports } from './kernel-memory.ts';
+import { kernelOnce } from './split-batch-worker.ts';
 
 interface Exports extends HeapExports {
   dropout_mask(seed: number, start: number, n: number, rate: number, scale: number, out: number): void;
@@ -30,20 +31,12 @@ export class DropoutMaskKernel {
   }
 }
 
-let loaded: DropoutMaskKernel | null | undefined;
-
-/** The module, loaded once on first use; null (with one warning) when it cannot load. */
-export function dropoutMaskKernel(): DropoutMaskKernel | null {
-  if (loaded === undefined) {
-    try {
-      loaded = new DropoutMaskKernel(instantiateKernel<Exports>(kernelFilePath('dropout-mask.wasm')));
-    } catch (error) {
-      console.warn(`dropout mask kernel unavailable, drawing the masks in TypeScript: ${error instanceof Error ? error.message : String(error)}`);
-      loaded = null;
-    }
-  }
-  return loaded;
-}
+/** The module, loaded once on first use; null (with one warning) when it cannot load. One thread: a mask is one short loop. */
+export const dropoutMaskKernel = kernelOnce(
+  'dropout mask kernel',
+  () => new DropoutMaskKernel(instantiateKernel<Exports>(kernelFilePath('dropout-mask.wasm'))),
+  'drawing the masks in TypeScript',
+);
 
 /** dropoutMask(seed, 1, size, rate): `size` multipliers from index 0, by the kernel where it loads. */
 export function hashedDropoutMask(seed: number, size: number, rate: number): Float32Array {

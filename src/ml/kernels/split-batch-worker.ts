@@ -96,16 +96,16 @@ export function addInto(a: Float32Array, b: Float32Array): Float32Array {
 
 /**
  * A kernel made on first use, on two threads or one as kernelThreads() says (MIZAN_KERNEL_THREADS);
- * null, with one warning, when it cannot load, so callers fall back to tfjs ops.
+ * null, with one warning naming what the callers do instead (`fallback`), when it cannot load.
  */
-export function kernelOnce<K>(name: string, make: (threads: 1 | 2) => K): () => K | null {
+export function kernelOnce<K>(name: string, make: (threads: 1 | 2) => K, fallback = 'using tfjs ops'): () => K | null {
   let made: K | null | undefined;
   return () => {
     if (made !== undefined) return made;
     try {
       made = make(kernelThreads());
     } catch (error) {
-      console.warn(`${name} unavailable, using tfjs ops: ${error instanceof Error ? error.message : String(error)}`);
+      console.warn(`${name} unavailable, ${fallback}: ${error instanceof Error ? error.message : String(error)}`);
       made = null;
     }
     return made;
